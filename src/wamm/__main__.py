@@ -1,0 +1,3 @@
+from wamm.cli.main import main
+
+main()

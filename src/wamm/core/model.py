@@ -1,0 +1,161 @@
+"""Plain data for every stateful entity. Core rules read these; the store persists them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+# Business-portfolio MM terms state (ARCHITECTURE seed contract) and its Graph spelling.
+MM_TERMS = ("not_started", "request_sent", "signed")
+MM_TERMS_GRAPH = {
+    "not_started": "NOT_STARTED",
+    "request_sent": "REQUEST_SENT",
+    "signed": "TERM_OF_SERVICE_SIGNED",
+}
+
+CATEGORIES = ("MARKETING", "UTILITY", "AUTHENTICATION")
+TEMPLATE_STATUSES = (
+    "APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "IN_APPEAL", "LIMIT_EXCEEDED",
+    "PENDING_DELETION", "DELETED", "ARCHIVED",
+)
+SCOPE_MESSAGING = "whatsapp_business_messaging"
+SCOPE_MANAGEMENT = "whatsapp_business_management"
+SCOPE_BUSINESS = "business_management"
+
+ROUTE_MM = "marketing_messages"
+ROUTE_CLOUD = "cloud_api"
+
+
+class Business(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    mm_terms: str = "not_started"
+    mm_terms_time: float | None = None
+    verification_status: str = "verified"
+
+
+class Waba(msgspec.Struct, kw_only=True):
+    id: str
+    business_id: str
+    name: str
+    currency: str = "USD"
+    timezone_id: str = "1"
+    namespace: str = ""
+    country: str | None = None
+    disable_marketing_messages_on_cloud_api: bool = False
+    # WABA-level creative optimisations: lower-case feature key -> OPT_IN / OPT_OUT.
+    creative_features: dict[str, str] = msgspec.field(default_factory=dict)
+    message_activity_sharing: bool = True
+    is_enabled_for_insights: bool = False
+    # Forces an MM onboarding status (e.g. INELIGIBLE_COUNTRY_NOT_SUPPORTED) whatever the terms.
+    onboarding_status_override: str | None = None
+    template_limit: int = 250
+    created_at: float = 0.0
+
+
+class PhoneNumber(msgspec.Struct, kw_only=True):
+    id: str
+    waba_id: str
+    display_phone_number: str
+    verified_name: str
+    throughput_mps: int = 80
+    quality_rating: str = "GREEN"
+
+
+class App(msgspec.Struct, kw_only=True):
+    id: str
+    name: str = ""
+    secret: str
+    webhook_url: str | None = None
+    verify_token: str | None = None
+
+
+class Token(msgspec.Struct, kw_only=True):
+    value: str
+    app_id: str | None = None
+    scopes: frozenset[str] = frozenset()
+    wabas: frozenset[str] = frozenset()
+    expires_at: float | None = None
+
+
+class Template(msgspec.Struct, kw_only=True):
+    id: str
+    waba_id: str
+    seq: int
+    name: str
+    language: str
+    category: str
+    status: str
+    components: list[dict[str, Any]]
+    parameter_format: str = "POSITIONAL"
+    sub_category: str | None = None
+    message_send_ttl_seconds: int | None = None
+    # Template-level creative optimisations: lower-case feature key -> OPT_IN / OPT_OUT.
+    creative_features: dict[str, str] = msgspec.field(default_factory=dict)
+    bid_spec: dict[str, Any] | None = None
+    quality_score: str = "UNKNOWN"
+    rejected_reason: str = "NONE"
+    previous_category: str | None = None
+    correct_category: str | None = None
+    cta_url_link_tracking_opted_out: bool = False
+    library_template_name: str | None = None
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    edit_times: list[float] = msgspec.field(default_factory=list)
+    deleted_at: float | None = None
+
+
+class User(msgspec.Struct, kw_only=True):
+    phone: str
+    country: str
+    bsuid: str
+    parent_bsuid: str | None = None
+    # A BSUID is scoped to one business portfolio; None = usable from any portfolio.
+    business_id: str | None = None
+    name: str = ""
+    username: str | None = None
+    behaviour: dict[str, Any] = msgspec.field(default_factory=dict)
+    created_at: float = 0.0
+
+
+class Message(msgspec.Struct, kw_only=True):
+    wamid: str
+    seq: int
+    phone_number_id: str
+    waba_id: str
+    endpoint: str
+    type: str
+    recipient_input: str
+    recipient_phone: str | None
+    recipient_bsuid: str | None
+    recipient_parent_bsuid: str | None = None
+    template_id: str | None = None
+    template_name: str | None = None
+    template_language: str | None = None
+    template_category: str | None = None
+    route: str
+    pricing_category: str
+    status: str = "accepted"
+    created_at: float
+    product_policy: str | None = None
+    message_activity_sharing: bool | None = None
+    biz_opaque_callback_data: str | None = None
+    payload: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+def onboarding_status(business: Business, waba: Waba) -> str:
+    """The WABA's `marketing_messages_onboarding_status` derived from the portfolio's terms."""
+    if waba.onboarding_status_override:
+        return waba.onboarding_status_override
+    if business.mm_terms == "signed":
+        return "ONBOARDED"
+    return "ELIGIBLE"
+
+
+def lite_api_status(business: Business, waba: Waba) -> str:
+    """The legacy `marketing_messages_lite_api_status` (INELIGIBLE | ELIGIBLE | ONBOARDED)."""
+    status = onboarding_status(business, waba)
+    if status == "ONBOARDED":
+        return "ONBOARDED"
+    return "INELIGIBLE" if status.startswith("INELIGIBLE") else "ELIGIBLE"

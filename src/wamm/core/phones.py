@@ -1,0 +1,45 @@
+"""Phone numbers and business-scoped user ids (BSUIDs) as recipients.
+
+Meta accepts `to` with `+`, `-`, `(`, `)` and spaces and reports the digits as `wa_id`. A BSUID
+is `CC.` + up to 128 alphanumerics (CC = the user's ISO 3166 country); a parent BSUID for linked
+portfolios is reported both as `CC.ENT.<digits>` and without `ENT`, so both forms are accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+
+_PHONE_PUNCTUATION = str.maketrans("", "", "+-() .")
+BSUID_RE = re.compile(r"^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$")
+MIN_DIGITS, MAX_DIGITS = 6, 15
+UNKNOWN_COUNTRY = "ZZ"
+
+
+def normalize_phone(raw: str) -> str | None:
+    """Digits of a phone number as Meta's `wa_id`, or None when it cannot be one."""
+    digits = raw.strip().translate(_PHONE_PUNCTUATION)
+    if digits.startswith("00"):
+        digits = digits[2:]
+    if not digits.isdigit() or not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
+        return None
+    return digits
+
+
+@lru_cache(maxsize=65536)
+def country_of(phone: str) -> str:
+    """ISO 3166 alpha-2 region of an international number (digits only), or ZZ if unknown."""
+    try:
+        number = phonenumbers.parse("+" + phone)
+    except phonenumbers.NumberParseException:
+        return UNKNOWN_COUNTRY
+    # Numbers outside allocated ranges have no region of their own: use the calling code's
+    # main country (+44 -> GB, +1 -> US).
+    region = phonenumbers.region_code_for_number(number)
+    return region or phonenumbers.region_code_for_country_code(number.country_code)
+
+
+def is_bsuid(value: str) -> bool:
+    return BSUID_RE.match(value) is not None

@@ -1,0 +1,176 @@
+"""The seed document: typed schema, decoding with exact error paths, and cross-reference checks.
+
+A seed is YAML or JSON with top-level keys `settings`, `apps`, `businesses` (nesting `wabas`,
+which nest `phone_numbers` and `templates`), `tokens` and `users`. Unknown keys are rejected.
+Ids may be written as numbers (YAML reads `102290129340398` as an int); they become strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+import msgspec
+import yaml
+
+Id = str | int
+ClockMode = Literal["realtime", "accelerated", "manual"]
+ReviewMode = Literal["auto", "manual"]
+TermsState = Literal["not_started", "request_sent", "signed"]
+
+_PATH_RE = re.compile(r"^(?P<msg>.*) - at `(?P<path>[^`]*)`$", re.S)
+
+
+class SeedError(Exception):
+    """A seed problem at a JSON path such as `$.businesses[0].wabas[1].templates[0].name`."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class SettingsSeed(_Strict):
+    clock: ClockMode | None = None
+    clock_start: float | str | None = None
+    clock_factor: float | None = None
+    rng_seed: int | None = None
+    template_review: ReviewMode | None = None
+    ad_sync_delay_seconds: float | None = None
+    strict_fallback_error_code: int | None = None
+    customer_service_window_hours: float | None = None
+
+
+class WebhookSeed(_Strict):
+    url: str
+    verify_token: str = ""
+
+
+class AppSeed(_Strict):
+    id: Id
+    secret: str
+    name: str = ""
+    webhook: WebhookSeed | None = None
+
+
+class PhoneNumberSeed(_Strict):
+    id: Id
+    display_phone_number: Id
+    verified_name: str
+    throughput_mps: int = 80
+    quality_rating: Literal["GREEN", "YELLOW", "RED", "UNKNOWN"] = "GREEN"
+
+
+class TemplateSeed(_Strict):
+    name: str
+    language: str
+    category: str
+    components: list[dict[str, Any]]
+    id: Id | None = None
+    status: Literal["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED"] = "APPROVED"
+    parameter_format: str | None = None
+    sub_category: str | None = None
+    message_send_ttl_seconds: int | None = None
+    degrees_of_freedom_spec: dict[str, Any] | None = None
+    bid_spec: dict[str, Any] | None = None
+    optimization_spec: dict[str, Any] | None = None
+    quality_score: Literal["GREEN", "YELLOW", "RED", "UNKNOWN"] = "UNKNOWN"
+    cta_url_link_tracking_opted_out: bool = False
+    created_at: float | None = None
+
+
+class WabaSeed(_Strict):
+    id: Id
+    name: str
+    currency: str = "USD"
+    timezone_id: Id = "1"
+    country: str | None = None
+    disable_marketing_messages_on_cloud_api: bool = False
+    message_activity_sharing: bool = True
+    is_enabled_for_insights: bool = False
+    degrees_of_freedom_spec: dict[str, Any] | None = None
+    onboarding_status: str | None = None
+    template_limit: int = 250
+    subscribed_apps: list[Id] = msgspec.field(default_factory=list)
+    phone_numbers: list[PhoneNumberSeed] = msgspec.field(default_factory=list)
+    templates: list[TemplateSeed] = msgspec.field(default_factory=list)
+
+
+class BusinessSeed(_Strict):
+    id: Id
+    name: str
+    mm_terms: TermsState = "not_started"
+    verification_status: str = "verified"
+    wabas: list[WabaSeed] = msgspec.field(default_factory=list)
+
+
+class TokenSeed(_Strict):
+    value: str
+    app_id: Id | None = None
+    scopes: list[str] = msgspec.field(default_factory=list)
+    wabas: list[Id] = msgspec.field(default_factory=list)
+    expires_at: float | None = None
+
+
+class UserSeed(_Strict):
+    phone: Id
+    bsuid: str | None = None
+    parent_bsuid: str | None = None
+    country: str | None = None
+    business_id: Id | None = None
+    name: str = ""
+    username: str | None = None
+    behaviour: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class Seed(_Strict):
+    settings: SettingsSeed = msgspec.field(default_factory=SettingsSeed)
+    apps: list[AppSeed] = msgspec.field(default_factory=list)
+    businesses: list[BusinessSeed] = msgspec.field(default_factory=list)
+    tokens: list[TokenSeed] = msgspec.field(default_factory=list)
+    users: list[UserSeed] = msgspec.field(default_factory=list)
+
+
+def parse_text(text: str | bytes) -> Any:
+    """YAML or JSON text (JSON is YAML) to plain data."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise SeedError("$", f"not valid YAML or JSON{where}: {exc}") from None
+
+
+def decode(document: Any) -> Seed:
+    """Typed seed from plain data, or SeedError naming the path of the first bad key."""
+    if document is None:
+        document = {}
+    if not isinstance(document, dict):
+        raise SeedError("$", "a seed must be a mapping with keys settings, apps, businesses, "
+                             "tokens and users")
+    try:
+        return msgspec.convert(document, Seed)
+    except msgspec.ValidationError as exc:
+        match = _PATH_RE.match(str(exc))
+        if match:
+            raise SeedError(match["path"], match["msg"]) from None
+        raise SeedError("$", str(exc)) from None
+
+
+def clock_start(value: float | str | None, path: str = "$.settings.clock_start") -> float | None:
+    """Unix seconds from a number or an ISO-8601 timestamp (UTC when no offset is given)."""
+    if value is None or isinstance(value, float | int):
+        return value
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise SeedError(path, f"expected unix seconds or an ISO-8601 time, got {value!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.timestamp()
+

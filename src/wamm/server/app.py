@@ -1,0 +1,76 @@
+"""The ASGI application: Graph API, control API, and the runtime's life cycle."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+
+from wamm.core import seed as schema
+from wamm.server.routes import control, graph
+from wamm.service.runtime import Runtime
+from wamm.service.seeding import apply_seed
+
+log = logging.getLogger("wamm")
+DEMO_SEED = Path(__file__).resolve().parent.parent / "data" / "demo_seed.yaml"
+GRAPH_METHODS = ["GET", "POST", "DELETE"]
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    database_url: str
+    seed_path: Path | None = None
+    demo_if_empty: bool = True
+    admin_token: str | None = None
+    on_ready: Callable[[Runtime], None] | None = None
+
+
+def build_app(runtime: Runtime | None = None, *, admin_token: str | None = None,
+              lifespan: Any = None) -> Starlette:
+    """The app around an already opened runtime (tests), or one a lifespan opens."""
+    app = Starlette(
+        routes=[
+            Mount("/_wamm", routes=control.ROUTES),
+            Route("/{path:path}", graph.graph_endpoint, methods=GRAPH_METHODS),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.admin_token = admin_token
+    return app
+
+
+async def open_runtime(config: ServerConfig) -> Runtime:
+    """Open the store, then apply `--seed FILE`, or the demo seed to an empty database."""
+    runtime = await Runtime.open(config.database_url)
+    try:
+        if config.seed_path is not None:
+            document = schema.parse_text(config.seed_path.read_bytes())
+            await apply_seed(runtime, document)
+        elif config.demo_if_empty and not runtime.catalog.businesses:
+            await apply_seed(runtime, schema.parse_text(DEMO_SEED.read_bytes()))
+            log.info("empty database: applied the demo seed")
+    except BaseException:
+        await runtime.close()
+        raise
+    return runtime
+
+
+def create_app(config: ServerConfig) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.runtime = await open_runtime(config)
+        if config.on_ready is not None:
+            config.on_ready(app.state.runtime)
+        try:
+            yield
+        finally:
+            await app.state.runtime.close()
+
+    return build_app(admin_token=config.admin_token, lifespan=lifespan)

@@ -1,0 +1,192 @@
+"""The control API under `/_wamm/`: reset, seed, inspection and simulation knobs.
+
+Guarded by an admin token when one is configured (`--admin-token` / WAMM_ADMIN_TOKEN), sent as
+`Authorization: Bearer <token>` or `X-Wamm-Admin-Token`. Errors use the Graph envelope.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from wamm.core import seed as schema
+from wamm.core.coerce import as_str
+from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.ids import fbtrace_id
+from wamm.server.request import decode_json_object, read_body
+from wamm.server.responses import JSONResponse, error_response, internal_error
+from wamm.service import control as use_cases
+from wamm.service import templates
+from wamm.service.runtime import Runtime
+from wamm.service.seeding import apply_seed
+
+log = logging.getLogger("wamm.control")
+MAX_SEED_BYTES = 16 * 1024 * 1024
+
+ControlHandler = Callable[[Request, Runtime], Awaitable[Any]]
+
+
+def seed_error_response(error: schema.SeedError) -> JSONResponse:
+    return JSONResponse({"error": {
+        "message": f"Invalid seed at {error.path}: {error.problem}",
+        "type": "WammSeedError",
+        "code": 100,
+        "error_data": {"path": error.path, "details": error.problem},
+        "fbtrace_id": fbtrace_id(),
+    }}, status_code=400)
+
+
+def _authorized(request: Request) -> bool:
+    expected: str | None = request.app.state.admin_token
+    if not expected:
+        return True
+    header = request.headers.get("authorization", "")
+    given = header[7:] if header.lower().startswith("bearer ") else request.headers.get(
+        "x-wamm-admin-token", "")
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def endpoint_for(
+    handler: ControlHandler, *, guarded: bool = True
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        if guarded and not _authorized(request):
+            return error_response(GraphError(190, message="A valid admin token is required "
+                                             "for the wamm control API.", with_error_data=False))
+        try:
+            result = await handler(request, request.app.state.runtime)
+        except schema.SeedError as error:
+            return seed_error_response(error)
+        except GraphError as error:
+            return error_response(error)
+        except Exception:
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            return internal_error()
+        return result if isinstance(result, Response) else JSONResponse(result)
+
+    return endpoint
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    raw = await read_body(request)
+    return decode_json_object(raw) if raw.strip() else {}
+
+
+async def _seed_document(request: Request) -> Any:
+    """A seed body: JSON, or YAML with a YAML content type."""
+    raw = await read_body(request, MAX_SEED_BYTES)
+    return schema.parse_text(raw) if raw.strip() else None
+
+
+async def reset(request: Request, rt: Runtime) -> dict[str, Any]:
+    document = await _seed_document(request)
+    await rt.reset()
+    applied = await apply_seed(rt, document) if document is not None else {}
+    return {"success": True, "applied": applied}
+
+
+async def seed(request: Request, rt: Runtime) -> dict[str, Any]:
+    document = await _seed_document(request)
+    if document is None:
+        raise invalid_parameter("The request body must be a seed document (YAML or JSON).")
+    return {"success": True, "applied": await apply_seed(rt, document)}
+
+
+async def messages(request: Request, rt: Runtime) -> dict[str, Any]:
+    return await use_cases.list_messages(rt, dict(request.query_params))
+
+
+async def message(request: Request, rt: Runtime) -> dict[str, Any]:
+    wamid = request.path_params["wamid"]
+    found = await use_cases.list_messages(rt, {"wamid": wamid, "limit": "1"})
+    if not found["data"]:
+        raise GraphError(100, f"No message with id {wamid}.", http_status=404)
+    result: dict[str, Any] = found["data"][0]
+    return result
+
+
+async def users(request: Request, rt: Runtime) -> dict[str, Any]:
+    return await use_cases.list_users(rt, dict(request.query_params))
+
+
+async def mm_terms(request: Request, rt: Runtime) -> dict[str, Any]:
+    business_id = request.path_params["business_id"]
+    business = rt.catalog.businesses.get(business_id)
+    if business is None:
+        raise GraphError(100, f"Unknown business {business_id}.", http_status=404)
+    return await use_cases.set_mm_terms(rt, business, await _json_body(request))
+
+
+async def review(request: Request, rt: Runtime) -> dict[str, Any]:
+    template_id = request.path_params["template_id"]
+    template = rt.catalog.templates.get(template_id)
+    if template is None:
+        raise GraphError(100, f"Unknown template {template_id}.", http_status=404)
+    body = await _json_body(request)
+    reason = body.get("reason")
+    updated = await templates.review(
+        rt, template, as_str(body.get("decision"), "decision"),
+        None if reason is None else as_str(reason, "reason"),
+    )
+    return {"id": updated.id, "status": updated.status, "rejected_reason": updated.rejected_reason}
+
+
+async def clock(request: Request, rt: Runtime) -> dict[str, Any]:
+    return {"mode": rt.clock.mode, "now": rt.now()}
+
+
+async def advance_clock(request: Request, rt: Runtime) -> dict[str, Any]:
+    body = await _json_body(request)
+    seconds = body.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+        raise invalid_parameter("seconds must be a non-negative number.")
+    return {"mode": rt.clock.mode, "now": await rt.advance_clock(float(seconds))}
+
+
+async def inbound(request: Request, rt: Runtime) -> dict[str, Any]:
+    return await use_cases.open_window(rt, await _json_body(request))
+
+
+async def state(request: Request, rt: Runtime) -> dict[str, Any]:
+    catalog = rt.catalog
+    return {
+        "settings": msgspec.structs.asdict(rt.settings),
+        "businesses": [{"id": b.id, "name": b.name, "mm_terms": b.mm_terms}
+                       for b in catalog.businesses.values()],
+        "wabas": [{"id": w.id, "business_id": w.business_id, "name": w.name}
+                  for w in catalog.wabas.values()],
+        "phone_numbers": [{"id": p.id, "waba_id": p.waba_id,
+                           "display_phone_number": p.display_phone_number}
+                          for p in catalog.phone_numbers.values()],
+        "apps": [{"id": a.id, "name": a.name} for a in catalog.apps.values()],
+        "tokens": [{"value": t.value, "scopes": sorted(t.scopes), "wabas": sorted(t.wabas)}
+                   for t in catalog.tokens.values()],
+        "templates": len(catalog.templates),
+    }
+
+
+async def health(request: Request, rt: Runtime) -> dict[str, Any]:
+    return {"status": "ok"}
+
+
+ROUTES = [
+    Route("/health", endpoint_for(health, guarded=False), methods=["GET"]),
+    Route("/state", endpoint_for(state), methods=["GET"]),
+    Route("/reset", endpoint_for(reset), methods=["POST"]),
+    Route("/seed", endpoint_for(seed), methods=["POST"]),
+    Route("/messages", endpoint_for(messages), methods=["GET"]),
+    Route("/messages/{wamid}", endpoint_for(message), methods=["GET"]),
+    Route("/users", endpoint_for(users), methods=["GET"]),
+    Route("/businesses/{business_id}/mm_terms", endpoint_for(mm_terms), methods=["POST"]),
+    Route("/templates/{template_id}/review", endpoint_for(review), methods=["POST"]),
+    Route("/clock", endpoint_for(clock), methods=["GET"]),
+    Route("/clock/advance", endpoint_for(advance_clock), methods=["POST"]),
+    Route("/inbound", endpoint_for(inbound), methods=["POST"]),
+]

@@ -1,0 +1,135 @@
+"""Graph API dispatch: `/[vNN.N/]{object_id}[/{edge}]` to the use case for that node type.
+
+Order of checks follows Graph: token (190), object visible to the token (100/33), operation
+supported by the node (100/33), permission (10 / 200), then the use case's own validation.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from wamm.core.auth import check_token, require_scope
+from wamm.core.errors import GraphError, invalid_parameter, unknown_object
+from wamm.core.model import (
+    SCOPE_BUSINESS,
+    SCOPE_MANAGEMENT,
+    SCOPE_MESSAGING,
+    Business,
+    PhoneNumber,
+    Template,
+    Token,
+    Waba,
+)
+from wamm.core.sending import ENDPOINT_MARKETING, ENDPOINT_MESSAGES
+from wamm.server.request import bearer_token, read_params
+from wamm.server.responses import JSONResponse, error_response, internal_error
+from wamm.service import accounts, messaging, templates
+from wamm.service.call import LATEST_API_VERSION, GraphCall
+from wamm.service.catalog import Catalog
+from wamm.service.runtime import Runtime
+
+log = logging.getLogger("wamm.graph")
+VERSION_RE = re.compile(r"^v(\d{1,2})\.(\d{1,2})$")
+
+Node = Waba | PhoneNumber | Template | Business
+Handler = Callable[[GraphCall, Any], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Operation:
+    handler: Handler
+    scope: str
+
+
+def _send(endpoint: str) -> Handler:
+    async def handler(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
+        return await messaging.send(call, phone, endpoint)
+
+    return handler
+
+
+OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
+    (Waba, None, "GET"): Operation(accounts.get_waba, SCOPE_MANAGEMENT),
+    (Waba, None, "POST"): Operation(accounts.update_waba, SCOPE_MANAGEMENT),
+    (Waba, "message_templates", "GET"): Operation(templates.list_templates, SCOPE_MANAGEMENT),
+    (Waba, "message_templates", "POST"): Operation(templates.create, SCOPE_MANAGEMENT),
+    (Waba, "message_templates", "DELETE"): Operation(templates.delete, SCOPE_MANAGEMENT),
+    (Waba, "phone_numbers", "GET"): Operation(accounts.list_phone_numbers, SCOPE_MANAGEMENT),
+    (Template, None, "GET"): Operation(templates.get_template, SCOPE_MANAGEMENT),
+    (Template, None, "POST"): Operation(templates.edit, SCOPE_MANAGEMENT),
+    (Template, "unpause", "POST"): Operation(templates.unpause, SCOPE_MANAGEMENT),
+    (PhoneNumber, None, "GET"): Operation(accounts.get_phone_number, SCOPE_MANAGEMENT),
+    (PhoneNumber, ENDPOINT_MESSAGES, "POST"): Operation(_send(ENDPOINT_MESSAGES), SCOPE_MESSAGING),
+    (PhoneNumber, ENDPOINT_MARKETING, "POST"): Operation(_send(ENDPOINT_MARKETING),
+                                                         SCOPE_MESSAGING),
+    (Business, None, "GET"): Operation(accounts.get_business, SCOPE_BUSINESS),
+}
+
+
+def split_path(path: str) -> tuple[int, list[str]]:
+    """(API major version, path segments without the version prefix)."""
+    segments = [s for s in path.split("/") if s]
+    version = LATEST_API_VERSION
+    if segments and (match := VERSION_RE.match(segments[0])):
+        version = int(match[1])
+        segments = segments[1:]
+    return version, segments
+
+
+def resolve(catalog: Catalog, object_id: str) -> Node | None:
+    return (catalog.phone_numbers.get(object_id) or catalog.wabas.get(object_id)
+            or catalog.templates.get(object_id) or catalog.businesses.get(object_id))
+
+
+def visible(catalog: Catalog, token: Token, node: Node) -> bool:
+    match node:
+        case Waba():
+            return node.id in token.wabas
+        case PhoneNumber() | Template():
+            return node.waba_id in token.wabas
+        case Business():
+            return any(catalog.wabas[w].business_id == node.id
+                       for w in token.wabas if w in catalog.wabas)
+    return False
+
+
+def _operation(
+    rt: Runtime, token: Token, method: str, segments: list[str]
+) -> tuple[Operation, Node]:
+    object_id, edge = segments[0], segments[1] if len(segments) > 1 else None
+    node = resolve(rt.catalog, object_id)
+    deleted = isinstance(node, Template) and node.status == "DELETED"
+    if node is None or deleted or not visible(rt.catalog, token, node):
+        raise unknown_object(method, object_id)
+    operation = OPERATIONS.get((type(node), edge, method))
+    if operation is None or len(segments) > 2:
+        raise unknown_object(method, object_id)
+    return operation, node
+
+
+async def graph_endpoint(request: Request) -> Response:
+    rt: Runtime = request.app.state.runtime
+    try:
+        version, segments = split_path(request.url.path)
+        if not segments:
+            raise invalid_parameter("Unsupported request: give an object id in the path.")
+        raw_token = bearer_token(request)
+        token = check_token(raw_token, rt.catalog.tokens.get(raw_token or ""), rt.now())
+        operation, node = _operation(rt, token, request.method, segments)
+        require_scope(token, operation.scope)
+        params = await read_params(request)
+        url = str(request.url.replace(query=""))
+        call = GraphCall(rt, token, params, request.query_params, version, url)
+        return JSONResponse(await operation.handler(call, node))
+    except GraphError as error:
+        return error_response(error)
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return internal_error()

@@ -1,0 +1,27 @@
+"""One authenticated Graph call as the service layer sees it (no HTTP types)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from wamm.core.fields import FieldRequest, parse_fields
+from wamm.core.model import Token
+from wamm.service.runtime import Runtime
+
+LATEST_API_VERSION = 25
+
+
+@dataclass
+class GraphCall:
+    rt: Runtime
+    token: Token
+    params: dict[str, Any]  # query string and body merged, body winning
+    query: Mapping[str, str]
+    api_version: int  # major version from the /vNN.N/ prefix; unversioned = latest
+    url: str  # absolute URL of this node or edge, without query, for paging links
+
+    def fields(self) -> tuple[FieldRequest, ...] | None:
+        value = self.params.get("fields")
+        return parse_fields(value if isinstance(value, str) else None)

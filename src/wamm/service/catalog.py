@@ -1,0 +1,69 @@
+"""In-process mirror of the read-mostly state (apps, businesses, WABAs, numbers, tokens,
+templates, subscriptions), so the hot path never reads the database for them.
+
+The service layer writes the store first and then the catalog, inside one event-loop step.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from wamm.core.model import App, Business, PhoneNumber, Template, Token, Waba
+from wamm.store.base import CatalogData, Entity, Subscription
+
+
+class Catalog:
+    def __init__(self) -> None:
+        self.apps: dict[str, App] = {}
+        self.businesses: dict[str, Business] = {}
+        self.wabas: dict[str, Waba] = {}
+        self.phone_numbers: dict[str, PhoneNumber] = {}
+        self.tokens: dict[str, Token] = {}
+        self.templates: dict[str, Template] = {}
+        # (waba_id, name, language) -> the live (not deleted) template
+        self.templates_by_key: dict[tuple[str, str, str], Template] = {}
+        self.waba_templates: dict[str, dict[str, Template]] = defaultdict(dict)
+        self.subscriptions: dict[str, dict[str, Subscription]] = defaultdict(dict)
+
+    @classmethod
+    def from_data(cls, data: CatalogData) -> Catalog:
+        catalog = cls()
+        for entities in (data.apps, data.businesses, data.wabas, data.phone_numbers, data.tokens,
+                         data.templates, data.subscriptions):
+            for entity in entities:
+                catalog.put(entity)
+        return catalog
+
+    def put(self, entity: Entity) -> None:
+        match entity:
+            case App():
+                self.apps[entity.id] = entity
+            case Business():
+                self.businesses[entity.id] = entity
+            case Waba():
+                self.wabas[entity.id] = entity
+            case PhoneNumber():
+                self.phone_numbers[entity.id] = entity
+            case Token():
+                self.tokens[entity.value] = entity
+            case Template():
+                self._put_template(entity)
+            case Subscription():
+                self.subscriptions[entity.waba_id][entity.app_id] = entity
+
+    def _put_template(self, template: Template) -> None:
+        self.templates[template.id] = template
+        self.waba_templates[template.waba_id][template.id] = template
+        key = (template.waba_id, template.name, template.language)
+        if template.status != "DELETED":
+            self.templates_by_key[key] = template
+        elif (current := self.templates_by_key.get(key)) is not None and current.id == template.id:
+            del self.templates_by_key[key]
+
+    def business_of(self, waba: Waba) -> Business:
+        return self.businesses[waba.business_id]
+
+    def live_templates(self, waba_id: str) -> list[Template]:
+        """Templates of a WABA, newest first, without deleted ones."""
+        items = [t for t in self.waba_templates[waba_id].values() if t.status != "DELETED"]
+        return sorted(items, key=lambda t: t.seq, reverse=True)

@@ -1,0 +1,117 @@
+"""Use cases behind the control API (`/_wamm/...`): state inspection and simulation knobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from wamm.core.coerce import as_int, as_str
+from wamm.core.errors import invalid_parameter
+from wamm.core.fields import decode_cursor, encode_cursor
+from wamm.core.model import MM_TERMS, Business, Message, User
+from wamm.core.phones import normalize_phone
+from wamm.service import nodes
+from wamm.service.runtime import Runtime
+from wamm.store.base import MessageQuery
+
+MAX_PAGE = 1000
+
+
+def _limit(query: dict[str, str]) -> int:
+    limit = as_int(query.get("limit", 100), "limit")
+    if not 1 <= limit <= MAX_PAGE:
+        raise invalid_parameter(f"limit must be between 1 and {MAX_PAGE}.")
+    return limit
+
+
+def message_view(message: Message) -> dict[str, Any]:
+    recipient: dict[str, Any] = {"input": message.recipient_input}
+    if message.recipient_phone:
+        recipient["wa_id"] = message.recipient_phone
+    if message.recipient_bsuid:
+        recipient["user_id"] = message.recipient_bsuid
+    template = None
+    if message.template_name is not None:
+        template = {"id": message.template_id, "name": message.template_name,
+                    "language": message.template_language,
+                    "category": message.template_category}
+    return {
+        "wamid": message.wamid, "phone_number_id": message.phone_number_id,
+        "waba_id": message.waba_id, "endpoint": message.endpoint, "type": message.type,
+        "recipient": recipient, "template": template, "route": message.route,
+        "pricing_category": message.pricing_category, "status": message.status,
+        "timestamp": int(message.created_at), "product_policy": message.product_policy,
+        "message_activity_sharing": message.message_activity_sharing,
+        "biz_opaque_callback_data": message.biz_opaque_callback_data,
+        "payload": message.payload,
+    }
+
+
+async def list_messages(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
+    limit = _limit(query)
+    after = query.get("after")
+    messages = await rt.store.list_messages(MessageQuery(
+        limit=limit + 1,
+        after_seq=decode_cursor(after, "after") if after else None,
+        phone_number_id=query.get("phone_number_id"),
+        recipient=query.get("recipient"),
+        route=query.get("route"),
+        status=query.get("status"),
+        wamid=query.get("wamid"),
+    ))
+    page, more = messages[:limit], len(messages) > limit
+    body: dict[str, Any] = {"data": [message_view(m) for m in page]}
+    if more:
+        body["paging"] = {"cursors": {"after": encode_cursor(page[-1].seq)}}
+    return body
+
+
+def user_view(user: User) -> dict[str, Any]:
+    return msgspec.structs.asdict(user)
+
+
+async def list_users(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
+    limit = _limit(query)
+    users = await rt.store.list_users(limit + 1, query.get("after"))
+    page = users[:limit]
+    body: dict[str, Any] = {"data": [user_view(u) for u in page]}
+    if len(users) > limit:
+        body["paging"] = {"cursors": {"after": page[-1].phone}}
+    return body
+
+
+async def set_mm_terms(rt: Runtime, business: Business, body: dict[str, Any]) -> dict[str, Any]:
+    state = as_str(body.get("state"), "state").lower()
+    if state not in MM_TERMS:
+        raise invalid_parameter(f"state must be one of {', '.join(MM_TERMS)}, got '{state}'.")
+    updated = msgspec.structs.replace(
+        business, mm_terms=state, mm_terms_time=rt.now() if state != "not_started" else None
+    )
+    await rt.store.write([updated])
+    rt.catalog.put(updated)
+    wabas = [w.id for w in rt.catalog.wabas.values() if w.business_id == business.id]
+    return {"id": business.id, "mm_terms": state,
+            "marketing_messages_onboarding_status": nodes.business_onboarding(updated),
+            "wabas": wabas}
+
+
+async def open_window(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
+    """Simulate the user writing to the business number: opens the 24-hour service window."""
+    phone_number_id = as_str(body.get("phone_number_id"), "phone_number_id")
+    if phone_number_id not in rt.catalog.phone_numbers:
+        raise invalid_parameter(f"Unknown phone_number_id {phone_number_id}.")
+    raw = as_str(body.get("from"), "from")
+    phone = normalize_phone(raw)
+    if phone is None:
+        raise invalid_parameter(f"from must be a phone number, got '{raw}'.")
+    now = rt.now()
+    user = await rt.users.by_phone(phone)
+    if user is None:
+        user = rt.users.new(phone, now)
+        await rt.store.write([user])
+        rt.users.remember(user)
+    await rt.store.open_window(phone_number_id, phone, now)
+    hours = rt.settings.customer_service_window_hours
+    return {"phone_number_id": phone_number_id, "from": phone, "user_id": user.bsuid,
+            "window_expires_at": int(now + hours * 3600)}

@@ -1,0 +1,103 @@
+"""The running state of one wamm process: store, catalog, settings, clock, ids and users."""
+
+from __future__ import annotations
+
+import logging
+
+from wamm.core import ids
+from wamm.core.clock import Clock
+from wamm.core.settings import Settings
+from wamm.service.catalog import Catalog
+from wamm.service.users import Users
+from wamm.store import open_store
+from wamm.store.base import Store
+
+log = logging.getLogger("wamm")
+
+# Sequence numbers are reserved from the store in blocks: durable, unique across processes.
+BLOCK_SIZES = {"message": 1000}
+DEFAULT_BLOCK = 50
+
+
+class IdAllocator:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._next: dict[str, int] = {}
+        self._end: dict[str, int] = {}
+
+    async def next(self, counter: str) -> int:
+        value = self._next.get(counter, 0)
+        if value >= self._end.get(counter, 0):
+            size = BLOCK_SIZES.get(counter, DEFAULT_BLOCK)
+            value = await self._store.reserve(counter, size)
+            self._end[counter] = value + size
+        self._next[counter] = value + 1
+        return value
+
+    def reset(self) -> None:
+        self._next.clear()
+        self._end.clear()
+
+
+class Runtime:
+    def __init__(self, store: Store, catalog: Catalog, settings: Settings, clock: Clock) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.settings = settings
+        self.clock = clock
+        self.ids = IdAllocator(store)
+        self.users = Users(store)
+
+    @classmethod
+    async def open(cls, database_url: str) -> Runtime:
+        store = open_store(database_url)
+        data = await store.load_catalog()
+        settings = data.settings or Settings()
+        clock = make_clock(settings, data.clock_time)
+        return cls(store, Catalog.from_data(data), settings, clock)
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    @property
+    def rng_seed(self) -> int:
+        return self.settings.rng_seed
+
+    async def object_id(self, kind: str) -> tuple[int, str]:
+        """A new sequence number and Graph id for an object of `kind`."""
+        seq = await self.ids.next(kind)
+        return seq, ids.object_id(self.rng_seed, kind, seq)
+
+    async def change_settings(self, settings: Settings) -> None:
+        clock_changed = (settings.clock, settings.clock_start, settings.clock_factor) != (
+            self.settings.clock, self.settings.clock_start, self.settings.clock_factor)
+        self.settings = settings
+        if clock_changed:
+            self.clock = make_clock(settings, None)
+        await self.store.write([], settings=settings, clock_time=self.clock.now())
+
+    async def advance_clock(self, seconds: float) -> float:
+        now = self.clock.advance(seconds)
+        await self.store.write([], clock_time=now)
+        return now
+
+    async def reset(self) -> None:
+        await self.store.reset()
+        self.catalog = Catalog()
+        self.settings = Settings()
+        self.clock = make_clock(self.settings, None)
+        self.ids.reset()
+        self.users.clear()
+
+    async def close(self) -> None:
+        if self.clock.mode != "realtime":
+            await self.store.write([], clock_time=self.clock.now())
+        await self.store.close()
+
+
+def make_clock(settings: Settings, saved_time: float | None) -> Clock:
+    """Resume virtual time after a restart; real time always restarts from the wall clock."""
+    start = settings.clock_start if saved_time is None else saved_time
+    if settings.clock == "realtime":
+        start = None
+    return Clock.create(settings.clock, start=start, factor=settings.clock_factor)

@@ -1,0 +1,254 @@
+"""Message templates: create, list, read, edit, delete, unpause and review decisions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import msgspec
+
+from wamm.core.coerce import as_str
+from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.fields import page_request, paged_body, paginate
+from wamm.core.model import TEMPLATE_STATUSES, Template, Waba, onboarding_status
+from wamm.core.templates import (
+    duplicate_error,
+    limit_error,
+    name_being_deleted_error,
+    parse_create,
+    parse_edit,
+)
+from wamm.service import nodes
+from wamm.service.call import GraphCall
+from wamm.service.runtime import Runtime
+
+NAME_HOLD_SECONDS = 30 * 86400  # a deleted approved template's name is held for 30 days
+NAME_HOLDING_STATUSES = ("APPROVED", "PAUSED")
+MAX_DELETE_IDS = 100
+SUMMARY_FIELDS = ("total_count", "message_template_count", "message_template_limit",
+                  "are_translations_complete")
+LIST_FILTERS = ("category", "language", "quality_score", "status")
+REVIEW_DECISIONS = ("APPROVED", "REJECTED")
+
+
+def _review_status(rt: Runtime) -> str:
+    return "APPROVED" if rt.settings.template_review == "auto" else "PENDING"
+
+
+def _view(call: GraphCall, template: Template) -> dict[str, Any]:
+    waba = call.rt.catalog.wabas[template.waba_id]
+    onboarded = onboarding_status(call.rt.catalog.business_of(waba), waba) == "ONBOARDED"
+    return nodes.template_node(template, call.fields(), onboarded=onboarded,
+                               rng_seed=call.rt.rng_seed)
+
+
+async def _save(rt: Runtime, templates: list[Template]) -> None:
+    await rt.store.write(templates)
+    for template in templates:
+        rt.catalog.put(template)
+
+
+# --- create -----------------------------------------------------------------------------
+
+
+async def create(call: GraphCall, waba: Waba) -> dict[str, Any]:
+    rt = call.rt
+    spec = parse_create(call.params)
+    if (waba.id, spec.name, spec.language) in rt.catalog.templates_by_key:
+        raise duplicate_error(spec.name, spec.language)
+    now = rt.now()
+    if _name_held(rt, waba.id, spec.name, spec.language, now):
+        raise name_being_deleted_error(spec.language)
+    if len(rt.catalog.live_templates(waba.id)) >= waba.template_limit:
+        raise limit_error(waba.template_limit)
+    seq, template_id = await rt.object_id("template")
+    template = Template(
+        id=template_id, waba_id=waba.id, seq=seq, name=spec.name, language=spec.language,
+        category=spec.category, status=_review_status(rt), components=spec.components,
+        parameter_format=spec.parameter_format, sub_category=spec.sub_category,
+        message_send_ttl_seconds=spec.message_send_ttl_seconds,
+        creative_features=spec.creative_features, bid_spec=spec.bid_spec,
+        cta_url_link_tracking_opted_out=spec.cta_url_link_tracking_opted_out,
+        library_template_name=spec.library_template_name, created_at=now, updated_at=now,
+    )
+    await _save(rt, [template])
+    return {"id": template.id, "status": template.status, "category": template.category}
+
+
+def _name_held(rt: Runtime, waba_id: str, name: str, language: str, now: float) -> bool:
+    return any(
+        t.status == "DELETED" and t.name == name and t.language == language
+        and t.deleted_at is not None and now - t.deleted_at < NAME_HOLD_SECONDS
+        for t in rt.catalog.waba_templates[waba_id].values()
+    )
+
+
+# --- list and read ----------------------------------------------------------------------
+
+
+def _list_values(value: Any, name: str) -> list[str]:
+    """A filter given as `a,b`, as a JSON array, or repeated."""
+    if isinstance(value, list):
+        return [as_str(v, name) for v in value]
+    text = as_str(value, name).strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            raise invalid_parameter(f"Param {name} is not a valid JSON array.") from None
+        return _list_values(parsed, name)
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _template_text(template: Template) -> str:
+    return " ".join(str(c.get("text", "")) for c in template.components)
+
+
+def _filters(params: dict[str, Any]) -> list[Callable[[Template], bool]]:
+    checks: list[Callable[[Template], bool]] = []
+    for name in LIST_FILTERS:
+        if name in params:
+            wanted = {v.upper() if name != "language" else v for v in
+                      _list_values(params[name], name)}
+            if name == "status" and not wanted <= set(TEMPLATE_STATUSES):
+                bad = ", ".join(sorted(wanted - set(TEMPLATE_STATUSES)))
+                raise invalid_parameter(f"Param status has unknown values: {bad}.")
+            attribute = {"quality_score": "quality_score"}.get(name, name)
+            checks.append(lambda t, a=attribute, w=wanted: getattr(t, a) in w)
+    if "name" in params:
+        needle = as_str(params["name"], "name").lower()
+        checks.append(lambda t: needle in t.name.lower())
+    if "content" in params:
+        text = as_str(params["content"], "content").lower()
+        checks.append(lambda t: text in _template_text(t).lower())
+    if "name_or_content" in params:
+        either = as_str(params["name_or_content"], "name_or_content").lower()
+        checks.append(lambda t: either in t.name.lower() or either in _template_text(t).lower())
+    return checks
+
+
+def _summary(requested: Any, matching: int, waba: Waba, live: int) -> dict[str, Any]:
+    values = {"total_count": matching, "message_template_count": live,
+              "message_template_limit": waba.template_limit, "are_translations_complete": True}
+    names = _list_values(requested, "summary")
+    if names == ["true"] or names == ["1"]:
+        names = list(SUMMARY_FIELDS)
+    return {name: values[name] for name in names if name in values}
+
+
+async def list_templates(call: GraphCall, waba: Waba) -> dict[str, Any]:
+    catalog = call.rt.catalog
+    include_deleted = "DELETED" in str(call.params.get("status", "")).upper()
+    pool: Iterable[Template] = (
+        sorted(catalog.waba_templates[waba.id].values(), key=lambda t: t.seq, reverse=True)
+        if include_deleted else catalog.live_templates(waba.id)
+    )
+    checks = _filters(call.params)
+    matching = [t for t in pool if all(check(t) for check in checks)]
+
+    def position(template: Template) -> int:
+        return template.seq
+
+    page = paginate(matching, position, page_request(call.query))
+    body = paged_body([_view(call, t) for t in page.items], page, position, call.url, call.query)
+    if "summary" in call.params:
+        live = len(catalog.live_templates(waba.id))
+        body["summary"] = _summary(call.params["summary"], len(matching), waba, live)
+    return body
+
+
+async def get_template(call: GraphCall, template: Template) -> dict[str, Any]:
+    return _view(call, template)
+
+
+# --- edit, unpause, delete ----------------------------------------------------------------
+
+
+async def edit(call: GraphCall, template: Template) -> dict[str, Any]:
+    rt = call.rt
+    now = rt.now()
+    changes = parse_edit(template, call.params, now)
+    was_approved = template.status == "APPROVED"
+    edit_times = [*template.edit_times, now] if was_approved else template.edit_times
+    if "category" in changes and changes["category"] != template.category:
+        changes["previous_category"] = template.category
+    updated = msgspec.structs.replace(
+        template, **changes, status=_review_status(rt), edit_times=edit_times, updated_at=now,
+        rejected_reason="NONE",
+    )
+    await _save(rt, [updated])
+    return {"success": True, "id": updated.id, "name": updated.name,
+            "category": updated.category}
+
+
+async def unpause(call: GraphCall, template: Template) -> dict[str, Any]:
+    if template.status != "PAUSED":
+        raise invalid_parameter(
+            f"Only a PAUSED template can be unpaused; this one is {template.status}."
+        )
+    updated = msgspec.structs.replace(template, status="APPROVED", updated_at=call.rt.now())
+    await _save(call.rt, [updated])
+    return {"success": True}
+
+
+def _to_delete(call: GraphCall, waba: Waba) -> list[Template]:
+    params = call.params
+    live = call.rt.catalog.live_templates(waba.id)
+    if "hsm_ids" in params:
+        if "name" in params or "hsm_id" in params:
+            raise invalid_parameter("Param hsm_ids cannot be combined with name or hsm_id.")
+        wanted = _list_values(params["hsm_ids"], "hsm_ids")
+        if not wanted or len(wanted) > MAX_DELETE_IDS:
+            raise invalid_parameter(f"Param hsm_ids must list 1 to {MAX_DELETE_IDS} template ids.")
+        by_id = {t.id: t for t in live}
+        missing = [i for i in wanted if i not in by_id]
+        if missing:
+            raise invalid_parameter(f"Message templates not found: {', '.join(missing)}.")
+        return [by_id[i] for i in wanted]
+    if "name" not in params:
+        raise invalid_parameter("The parameter name is required.")
+    name = as_str(params["name"], "name")
+    found = [t for t in live if t.name == name]
+    if "hsm_id" in params:
+        hsm_id = as_str(params["hsm_id"], "hsm_id")
+        found = [t for t in found if t.id == hsm_id]
+    if not found:
+        raise GraphError(100, details=f"Message template \"{name}\" not found.",
+                         message="(#100) Invalid parameter", subcode=2593002)
+    return found
+
+
+async def delete(call: GraphCall, waba: Waba) -> dict[str, Any]:
+    doomed = _to_delete(call, waba)
+    disabled = [t.name for t in doomed if t.status == "DISABLED"]
+    if disabled:
+        raise invalid_parameter(f"Disabled templates cannot be deleted: {', '.join(disabled)}.")
+    now = call.rt.now()
+    deleted = [
+        msgspec.structs.replace(
+            t, status="DELETED", updated_at=now,
+            deleted_at=now if t.status in NAME_HOLDING_STATUSES else None,
+        )
+        for t in doomed
+    ]
+    await _save(call.rt, deleted)
+    return {"success": True}
+
+
+# --- control: review decisions --------------------------------------------------------------
+
+
+async def review(rt: Runtime, template: Template, decision: str, reason: str | None) -> Template:
+    """Decide a PENDING template (manual review mode); returns the updated template."""
+    decision = decision.upper()
+    if decision not in REVIEW_DECISIONS:
+        raise invalid_parameter(f"decision must be APPROVED or REJECTED, got '{decision}'.")
+    if template.status != "PENDING":
+        raise invalid_parameter(f"Template {template.id} is {template.status}, not PENDING.")
+    updated = msgspec.structs.replace(
+        template, status=decision, updated_at=rt.now(),
+        rejected_reason=(reason or "INVALID_FORMAT") if decision == "REJECTED" else "NONE",
+    )
+    await _save(rt, [updated])
+    return updated

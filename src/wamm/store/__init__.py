@@ -1,0 +1,16 @@
+"""Persistence backends behind one interface."""
+
+from __future__ import annotations
+
+from wamm.store.base import Store
+from wamm.store.url import parse_database_url
+
+
+def open_store(url: str) -> Store:
+    """Open (and migrate) the store a database URL names."""
+    parsed = parse_database_url(url)
+    if parsed.backend == "sqlite":
+        from wamm.store.sqlite import SqliteStore
+
+        return SqliteStore(parsed.target)
+    raise NotImplementedError("the PostgreSQL backend is not available yet")

@@ -1,0 +1,114 @@
+"""SQL shared by the backends: one table per entity kind, key columns plus a msgspec JSON `data`.
+
+Entities are stored whole as JSON so a new optional field needs no migration; the key columns
+exist only for lookups. Statements use `?` placeholders (the PostgreSQL store rewrites them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from wamm.core.model import App, Business, PhoneNumber, Template, Token, User, Waba
+from wamm.store.base import Entity, Subscription
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    keys: tuple[str, ...]  # primary key columns
+    columns: tuple[str, ...]  # all columns but `data`, keys first
+    values: Callable[[Any], tuple[Any, ...]]
+
+    @property
+    def upsert(self) -> str:
+        cols = (*self.columns, "data")
+        updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in self.keys)
+        return (
+            f"INSERT INTO {self.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            f"ON CONFLICT ({', '.join(self.keys)}) DO UPDATE SET {updates}"
+        )
+
+
+TABLES: dict[type, Table] = {
+    App: Table("apps", ("id",), ("id",), lambda e: (e.id,)),
+    Business: Table("businesses", ("id",), ("id",), lambda e: (e.id,)),
+    Waba: Table("wabas", ("id",), ("id", "business_id"), lambda e: (e.id, e.business_id)),
+    PhoneNumber: Table("phone_numbers", ("id",), ("id", "waba_id"), lambda e: (e.id, e.waba_id)),
+    Token: Table("tokens", ("value",), ("value",), lambda e: (e.value,)),
+    Template: Table(
+        "templates",
+        ("id",),
+        ("id", "waba_id", "seq", "name", "language", "status"),
+        lambda e: (e.id, e.waba_id, e.seq, e.name, e.language, e.status),
+    ),
+    User: Table(
+        "users", ("phone",), ("phone", "bsuid", "parent_bsuid"),
+        lambda e: (e.phone, e.bsuid, e.parent_bsuid),
+    ),
+    Subscription: Table(
+        "subscriptions", ("waba_id", "app_id"), ("waba_id", "app_id"),
+        lambda e: (e.waba_id, e.app_id),
+    ),
+}
+
+CATALOG_TABLES: dict[str, type] = {
+    "apps": App,
+    "businesses": Business,
+    "wabas": Waba,
+    "phone_numbers": PhoneNumber,
+    "tokens": Token,
+    "templates": Template,
+    "subscriptions": Subscription,
+}
+
+ALL_TABLES = (
+    "settings", "counters", "apps", "businesses", "wabas", "phone_numbers", "tokens",
+    "templates", "users", "subscriptions", "messages", "windows",
+)
+
+INSERT_MESSAGE = (
+    "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, "
+    "recipient_bsuid, route, status, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_USER_IF_NEW = (
+    "INSERT INTO users (phone, bsuid, parent_bsuid, data) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (phone) DO NOTHING"
+)
+UPSERT_SETTING = (
+    "INSERT INTO settings (key, value) VALUES (?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+UPSERT_WINDOW = (
+    "INSERT INTO windows (phone_number_id, user_phone, opened_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (phone_number_id, user_phone) DO UPDATE SET opened_at = excluded.opened_at"
+)
+
+
+def entity_row(entity: Entity, data: bytes) -> tuple[Table, tuple[Any, ...]]:
+    table = TABLES[type(entity)]
+    return table, (*table.values(entity), data)
+
+
+def message_filters(query: Any) -> tuple[str, list[Any]]:
+    """WHERE clause (possibly empty) and parameters for a MessageQuery."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (
+        ("phone_number_id", query.phone_number_id),
+        ("route", query.route),
+        ("status", query.status),
+        ("wamid", query.wamid),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if query.recipient is not None:
+        clauses.append("(recipient_phone = ? OR recipient_bsuid = ?)")
+        params += [query.recipient, query.recipient]
+    if query.after_seq is not None:
+        clauses.append("seq < ?")
+        params.append(query.after_seq)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    return where, params

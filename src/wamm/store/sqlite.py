@@ -1,0 +1,187 @@
+"""SQLite store: the zero-set-up default (a file, or memory with `sqlite://`).
+
+All calls run on the event loop thread: SQLite answers key lookups in microseconds, and with
+WAL + synchronous=NORMAL a commit does not wait for the disk, so a transaction never blocks the
+loop for long. Sends are group-committed: one transaction per batch of concurrent requests.
+A committed message survives a crash of the process; `synchronous=FULL` (env
+WAMM_SQLITE_SYNCHRONOUS=FULL) extends that to power loss at a cost in throughput.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from wamm.core.model import Message, User
+from wamm.core.settings import Settings
+from wamm.store import sql
+from wamm.store.base import CatalogData, Entity, MessageQuery, Store
+from wamm.store.batch import GroupCommitter
+from wamm.store.migrations import migrations_for
+
+_encode = msgspec.json.Encoder().encode
+_MESSAGE = msgspec.json.Decoder(Message)
+_USER = msgspec.json.Decoder(User)
+
+
+class SqliteStore(Store):
+    def __init__(self, path: str) -> None:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        synchronous = os.environ.get("WAMM_SQLITE_SYNCHRONOUS", "NORMAL").upper()
+        for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "busy_timeout=10000"):
+            self._db.execute(f"PRAGMA {pragma}")
+        self._migrate()
+        self._messages: GroupCommitter[tuple[Message, User | None]] = GroupCommitter(
+            self._flush_messages
+        )
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
+            )
+            done = {row[0] for row in db.execute("SELECT version FROM schema_migrations")}
+            for migration in migrations_for("sqlite"):
+                if migration.version in done:
+                    continue
+                for statement in migration.statements():
+                    db.execute(statement)
+                db.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    (migration.version, migration.name, time.time()),
+                )
+
+    def schema_version(self) -> int:
+        row = self._db.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    # --- catalog ------------------------------------------------------------------------
+
+    async def load_catalog(self) -> CatalogData:
+        data = CatalogData()
+        for table, kind in sql.CATALOG_TABLES.items():
+            decoder = msgspec.json.Decoder(kind)
+            rows = self._db.execute(f"SELECT data FROM {table}")
+            getattr(data, table).extend(decoder.decode(row[0]) for row in rows)
+        settings = dict(self._db.execute("SELECT key, value FROM settings").fetchall())
+        if "settings" in settings:
+            data.settings = msgspec.json.decode(settings["settings"], type=Settings)
+        if "clock_time" in settings:
+            data.clock_time = float(settings["clock_time"])
+        return data
+
+    async def write(
+        self,
+        entities: Sequence[Entity],
+        *,
+        settings: Settings | None = None,
+        clock_time: float | None = None,
+    ) -> None:
+        with self._transaction() as db:
+            for entity in entities:
+                table, row = sql.entity_row(entity, _encode(entity))
+                db.execute(table.upsert, row)
+            if settings is not None:
+                db.execute(sql.UPSERT_SETTING, ("settings", _encode(settings).decode()))
+            if clock_time is not None:
+                db.execute(sql.UPSERT_SETTING, ("clock_time", repr(clock_time)))
+
+    async def reset(self) -> None:
+        await self._messages.drain()
+        with self._transaction() as db:
+            for table in sql.ALL_TABLES:
+                db.execute(f"DELETE FROM {table}")
+
+    async def reserve(self, counter: str, count: int) -> int:
+        with self._transaction() as db:
+            row = db.execute("SELECT value FROM counters WHERE name = ?", (counter,)).fetchone()
+            start = int(row[0]) if row else 1
+            db.execute(
+                "INSERT INTO counters (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (counter, start + count),
+            )
+        return start
+
+    # --- messages and users -------------------------------------------------------------
+
+    async def add_message(self, message: Message, new_user: User | None) -> None:
+        await self._messages.submit((message, new_user))
+
+    async def _flush_messages(self, batch: list[tuple[Message, User | None]]) -> None:
+        users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u in batch if u]
+        rows = [
+            (m.seq, m.wamid, m.phone_number_id, m.waba_id, m.recipient_phone, m.recipient_bsuid,
+             m.route, m.status, m.created_at, _encode(m))
+            for m, _ in batch
+        ]
+        with self._transaction() as db:
+            if users:
+                db.executemany(sql.INSERT_USER_IF_NEW, users)
+            db.executemany(sql.INSERT_MESSAGE, rows)
+
+    async def get_user(self, phone: str) -> User | None:
+        row = self._db.execute("SELECT data FROM users WHERE phone = ?", (phone,)).fetchone()
+        return _USER.decode(row[0]) if row else None
+
+    async def find_user_by_bsuid(self, bsuid: str) -> User | None:
+        row = self._db.execute(
+            "SELECT data FROM users WHERE bsuid = ? OR parent_bsuid = ? LIMIT 1", (bsuid, bsuid)
+        ).fetchone()
+        return _USER.decode(row[0]) if row else None
+
+    async def list_users(self, limit: int, after_phone: str | None) -> list[User]:
+        rows = self._db.execute(
+            "SELECT data FROM users WHERE phone > ? ORDER BY phone LIMIT ?",
+            (after_phone or "", limit),
+        )
+        return [_USER.decode(row[0]) for row in rows]
+
+    async def list_messages(self, query: MessageQuery) -> list[Message]:
+        where, params = sql.message_filters(query)
+        rows = self._db.execute(
+            f"SELECT data FROM messages{where} ORDER BY seq DESC LIMIT ?", (*params, query.limit)
+        )
+        return [_MESSAGE.decode(row[0]) for row in rows]
+
+    async def window_opened_at(self, phone_number_id: str, user_phone: str) -> float | None:
+        row = self._db.execute(
+            "SELECT opened_at FROM windows WHERE phone_number_id = ? AND user_phone = ?",
+            (phone_number_id, user_phone),
+        ).fetchone()
+        return float(row[0]) if row else None
+
+    async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
+        with self._transaction() as db:
+            db.execute(sql.UPSERT_WINDOW, (phone_number_id, user_phone, at))
+
+    async def close(self) -> None:
+        await self._messages.drain()
+        self._db.close()
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Raw read access for diagnostics and tests."""
+        return list(self._db.execute(statement, params))
