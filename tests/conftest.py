@@ -27,19 +27,22 @@ class Graph:
     def _headers(self, token: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"} if token else {}
 
-    async def get(self, path: str, token: str | None = seed_data.TOKEN,
-                  **params: Any) -> httpx.Response:
+    async def get(
+        self, path: str, token: str | None = seed_data.TOKEN, **params: Any
+    ) -> httpx.Response:
         return await self.http.get(self._url(path), params=params, headers=self._headers(token))
 
-    async def post(self, path: str, body: Any = None, token: str | None = seed_data.TOKEN,
-                   **kwargs: Any) -> httpx.Response:
-        return await self.http.post(self._url(path), json=body, headers=self._headers(token),
-                                    **kwargs)
+    async def post(
+        self, path: str, body: Any = None, token: str | None = seed_data.TOKEN, **kwargs: Any
+    ) -> httpx.Response:
+        return await self.http.post(
+            self._url(path), json=body, headers=self._headers(token), **kwargs
+        )
 
-    async def delete(self, path: str, token: str | None = seed_data.TOKEN,
-                     **params: Any) -> httpx.Response:
-        return await self.http.delete(self._url(path), params=params,
-                                      headers=self._headers(token))
+    async def delete(
+        self, path: str, token: str | None = seed_data.TOKEN, **params: Any
+    ) -> httpx.Response:
+        return await self.http.delete(self._url(path), params=params, headers=self._headers(token))
 
 
 @pytest.fixture

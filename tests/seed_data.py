@@ -39,8 +39,11 @@ SUMMER_SALE = {
     "language": "en_US",
     "category": "MARKETING",
     "components": [
-        {"type": "BODY", "text": "Hi {{1}}, enjoy {{2}} off",
-         "example": {"body_text": [["Ana", "20%"]]}},
+        {
+            "type": "BODY",
+            "text": "Hi {{1}}, enjoy {{2}} off",
+            "example": {"body_text": [["Ana", "20%"]]},
+        },
     ],
 }
 
@@ -48,16 +51,32 @@ SUMMER_SALE = {
 def _templates() -> list[dict[str, Any]]:
     return [
         SUMMER_SALE,
-        {**SUMMER_SALE, "name": "max_price_promo",
-         "bid_spec": {"bid_amount": 5000, "bid_strategy": "LOWEST_COST_WITH_BID_CAP"}},
-        {"name": "order_update", "language": "en_US", "category": "UTILITY",
-         "components": [{"type": "BODY", "text": "Order {{1}} has shipped today.",
-                         "example": {"body_text": [["#1"]]}}]},
-        {"name": "login_code", "language": "en_US", "category": "AUTHENTICATION",
-         "components": [
-             {"type": "BODY", "add_security_recommendation": True},
-             {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}]},
-         ]},
+        {
+            **SUMMER_SALE,
+            "name": "max_price_promo",
+            "bid_spec": {"bid_amount": 5000, "bid_strategy": "LOWEST_COST_WITH_BID_CAP"},
+        },
+        {
+            "name": "order_update",
+            "language": "en_US",
+            "category": "UTILITY",
+            "components": [
+                {
+                    "type": "BODY",
+                    "text": "Order {{1}} has shipped today.",
+                    "example": {"body_text": [["#1"]]},
+                }
+            ],
+        },
+        {
+            "name": "login_code",
+            "language": "en_US",
+            "category": "AUTHENTICATION",
+            "components": [
+                {"type": "BODY", "add_security_recommendation": True},
+                {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}]},
+            ],
+        },
         {**SUMMER_SALE, "name": "paused_promo", "status": "PAUSED"},
         {**SUMMER_SALE, "name": "disabled_promo", "status": "DISABLED"},
         {**SUMMER_SALE, "name": "pending_promo", "status": "PENDING"},
@@ -66,45 +85,86 @@ def _templates() -> list[dict[str, Any]]:
 
 def _waba(waba_id: str, name: str, phone_id: str, display: str, **extra: Any) -> dict[str, Any]:
     return {
-        "id": waba_id, "name": name, "currency": "USD", "timezone_id": "1",
+        "id": waba_id,
+        "name": name,
+        "currency": "USD",
+        "timezone_id": "1",
         "subscribed_apps": [APP_ID],
-        "phone_numbers": [{"id": phone_id, "display_phone_number": display,
-                           "verified_name": name}],
+        "phone_numbers": [{"id": phone_id, "display_phone_number": display, "verified_name": name}],
         "templates": _templates(),
         **extra,
     }
 
 
 BASE_SEED: dict[str, Any] = {
-    "settings": {"clock": "manual", "clock_start": CLOCK_START, "rng_seed": 7,
-                 "template_review": "auto"},
+    "settings": {
+        "clock": "manual",
+        "clock_start": CLOCK_START,
+        "rng_seed": 7,
+        "template_review": "auto",
+    },
     "apps": [{"id": APP_ID, "secret": APP_SECRET, "name": "Test app"}],
     "businesses": [
-        {"id": SIGNED_BUSINESS, "name": "Acme", "mm_terms": "signed",
-         "wabas": [_waba(SIGNED_WABA, "Acme WA", SIGNED_PHONE, SIGNED_DISPLAY)]},
-        {"id": NOT_STARTED_BUSINESS, "name": "Globex", "mm_terms": "not_started",
-         "wabas": [_waba(NOT_STARTED_WABA, "Globex WA", NOT_STARTED_PHONE, "15550783882")]},
-        {"id": REQUESTED_BUSINESS, "name": "Initech", "mm_terms": "request_sent",
-         "wabas": [_waba(REQUESTED_WABA, "Initech WA", REQUESTED_PHONE, "15550783883")]},
+        {
+            "id": SIGNED_BUSINESS,
+            "name": "Acme",
+            "mm_terms": "signed",
+            "wabas": [_waba(SIGNED_WABA, "Acme WA", SIGNED_PHONE, SIGNED_DISPLAY)],
+        },
+        {
+            "id": NOT_STARTED_BUSINESS,
+            "name": "Globex",
+            "mm_terms": "not_started",
+            "wabas": [_waba(NOT_STARTED_WABA, "Globex WA", NOT_STARTED_PHONE, "15550783882")],
+        },
+        {
+            "id": REQUESTED_BUSINESS,
+            "name": "Initech",
+            "mm_terms": "request_sent",
+            "wabas": [_waba(REQUESTED_WABA, "Initech WA", REQUESTED_PHONE, "15550783883")],
+        },
     ],
     "tokens": [
-        {"value": TOKEN, "app_id": APP_ID,
-         "scopes": ["whatsapp_business_messaging", "whatsapp_business_management",
-                    "business_management"],
-         "wabas": [SIGNED_WABA, NOT_STARTED_WABA, REQUESTED_WABA]},
-        {"value": MESSAGING_ONLY, "scopes": ["whatsapp_business_messaging"],
-         "wabas": [SIGNED_WABA]},
-        {"value": MANAGEMENT_ONLY, "scopes": ["whatsapp_business_management"],
-         "wabas": [SIGNED_WABA]},
-        {"value": OTHER_WABA_TOKEN,
-         "scopes": ["whatsapp_business_messaging", "whatsapp_business_management"],
-         "wabas": [NOT_STARTED_WABA]},
-        {"value": EXPIRED_TOKEN, "scopes": ["whatsapp_business_messaging"],
-         "wabas": [SIGNED_WABA], "expires_at": CLOCK_START - 1},
+        {
+            "value": TOKEN,
+            "app_id": APP_ID,
+            "scopes": [
+                "whatsapp_business_messaging",
+                "whatsapp_business_management",
+                "business_management",
+            ],
+            "wabas": [SIGNED_WABA, NOT_STARTED_WABA, REQUESTED_WABA],
+        },
+        {
+            "value": MESSAGING_ONLY,
+            "scopes": ["whatsapp_business_messaging"],
+            "wabas": [SIGNED_WABA],
+        },
+        {
+            "value": MANAGEMENT_ONLY,
+            "scopes": ["whatsapp_business_management"],
+            "wabas": [SIGNED_WABA],
+        },
+        {
+            "value": OTHER_WABA_TOKEN,
+            "scopes": ["whatsapp_business_messaging", "whatsapp_business_management"],
+            "wabas": [NOT_STARTED_WABA],
+        },
+        {
+            "value": EXPIRED_TOKEN,
+            "scopes": ["whatsapp_business_messaging"],
+            "wabas": [SIGNED_WABA],
+            "expires_at": CLOCK_START - 1,
+        },
     ],
     "users": [
-        {"phone": BR_PHONE, "bsuid": BR_BSUID, "parent_bsuid": BR_PARENT_BSUID,
-         "country": "BR", "name": "Ana"},
+        {
+            "phone": BR_PHONE,
+            "bsuid": BR_BSUID,
+            "parent_bsuid": BR_PARENT_BSUID,
+            "country": "BR",
+            "name": "Ana",
+        },
         {"phone": US_PHONE, "country": "US", "name": "Jessica"},
     ],
 }

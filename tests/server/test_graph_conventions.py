@@ -16,17 +16,18 @@ UNKNOWN_OBJECT = (
 
 
 @pytest.mark.parametrize("prefix", ["/v23.0", "/v16.0", "/v25.0", "/v99.9", ""])
-async def test_paths_work_with_any_version_prefix_and_unversioned(graph: Graph,
-                                                                  prefix: str) -> None:
-    response = await graph.http.get(f"{prefix}/{sd.SIGNED_WABA}",
-                                    headers={"Authorization": f"Bearer {sd.TOKEN}"})
+async def test_paths_work_with_any_version_prefix_and_unversioned(
+    graph: Graph, prefix: str
+) -> None:
+    response = await graph.http.get(
+        f"{prefix}/{sd.SIGNED_WABA}", headers={"Authorization": f"Bearer {sd.TOKEN}"}
+    )
     assert response.status_code == 200
     assert response.json() == {"id": sd.SIGNED_WABA, "name": "Acme WA"}
 
 
 async def test_access_token_query_parameter_is_accepted(graph: Graph) -> None:
-    response = await graph.http.get(f"/v23.0/{sd.SIGNED_WABA}",
-                                    params={"access_token": sd.TOKEN})
+    response = await graph.http.get(f"/v23.0/{sd.SIGNED_WABA}", params={"access_token": sd.TOKEN})
     assert response.status_code == 200
 
 
@@ -35,7 +36,8 @@ async def test_missing_token_is_190(graph: Graph) -> None:
     assert response.status_code == 401
     assert error_of(response) == {
         "message": "An access token is required to request this resource.",
-        "type": "OAuthException", "code": 190,
+        "type": "OAuthException",
+        "code": 190,
     }
 
 
@@ -44,23 +46,28 @@ async def test_unknown_token_is_190(graph: Graph) -> None:
     assert response.status_code == 401
     assert error_of(response) == {
         "message": "Invalid OAuth access token - Cannot parse access token",
-        "type": "OAuthException", "code": 190,
+        "type": "OAuthException",
+        "code": 190,
     }
 
 
 async def test_expired_token_is_190_with_subcode_463(graph: Graph) -> None:
-    response = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send(),
-                                token=sd.EXPIRED_TOKEN)
+    response = await graph.post(
+        f"{sd.SIGNED_PHONE}/messages", template_send(), token=sd.EXPIRED_TOKEN
+    )
     assert response.status_code == 401
     assert error_of(response) == {
         "message": "Error validating access token: Session has expired.",
-        "type": "OAuthException", "code": 190, "error_subcode": 463,
+        "type": "OAuthException",
+        "code": 190,
+        "error_subcode": 463,
     }
 
 
 async def test_sending_without_messaging_permission_is_10(graph: Graph) -> None:
-    response = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send(),
-                                token=sd.MANAGEMENT_ONLY)
+    response = await graph.post(
+        f"{sd.SIGNED_PHONE}/messages", template_send(), token=sd.MANAGEMENT_ONLY
+    )
     assert response.status_code == 403
     error = error_of(response)
     assert error["code"] == 10
@@ -72,7 +79,8 @@ async def test_managing_without_management_permission_is_200(graph: Graph) -> No
     assert response.status_code == 403
     assert error_of(response) == {
         "message": "(#200) Requires whatsapp_business_management permission to manage the object",
-        "type": "OAuthException", "code": 200,
+        "type": "OAuthException",
+        "code": 200,
     }
 
 
@@ -92,24 +100,29 @@ async def test_unknown_objects_and_operations_are_100_subcode_33(
     assert response.status_code == 400
     assert error_of(response) == {
         "message": UNKNOWN_OBJECT.format(method=method, id=object_id),
-        "type": "GraphMethodException", "code": 100, "error_subcode": 33,
+        "type": "GraphMethodException",
+        "code": 100,
+        "error_subcode": 33,
     }
 
 
 async def test_objects_outside_the_token_s_wabas_look_unknown(graph: Graph) -> None:
-    send = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send(),
-                            token=sd.OTHER_WABA_TOKEN)
+    send = await graph.post(
+        f"{sd.SIGNED_PHONE}/messages", template_send(), token=sd.OTHER_WABA_TOKEN
+    )
     read = await graph.get(sd.SIGNED_WABA, token=sd.OTHER_WABA_TOKEN)
-    for response, method, object_id in ((send, "post", sd.SIGNED_PHONE),
-                                        (read, "get", sd.SIGNED_WABA)):
+    for response, method, object_id in (
+        (send, "post", sd.SIGNED_PHONE),
+        (read, "get", sd.SIGNED_WABA),
+    ):
         assert response.status_code == 400
-        assert error_of(response)["message"] == UNKNOWN_OBJECT.format(method=method,
-                                                                      id=object_id)
+        assert error_of(response)["message"] == UNKNOWN_OBJECT.format(method=method, id=object_id)
 
 
 async def test_malformed_json_is_100_not_500(graph: Graph) -> None:
     response = await graph.http.post(
-        f"/v23.0/{sd.SIGNED_PHONE}/messages", content=b'{"messaging_product": ',
+        f"/v23.0/{sd.SIGNED_PHONE}/messages",
+        content=b'{"messaging_product": ',
         headers={"Authorization": f"Bearer {sd.TOKEN}", "Content-Type": "application/json"},
     )
     assert response.status_code == 400
@@ -122,12 +135,14 @@ async def test_json_that_is_not_an_object_is_100(graph: Graph) -> None:
     response = await graph.post(f"{sd.SIGNED_PHONE}/messages", [1, 2])
     assert response.status_code == 400
     assert error_of(response)["error_data"]["details"] == (
-        "The request body must be a JSON object, got array.")
+        "The request body must be a JSON object, got array."
+    )
 
 
 async def test_oversized_body_is_413_with_a_graph_error(graph: Graph) -> None:
     response = await graph.http.post(
-        f"/v23.0/{sd.SIGNED_PHONE}/messages", content=b"x" * (4 * 1024 * 1024 + 1),
+        f"/v23.0/{sd.SIGNED_PHONE}/messages",
+        content=b"x" * (4 * 1024 * 1024 + 1),
         headers={"Authorization": f"Bearer {sd.TOKEN}", "Content-Type": "application/json"},
     )
     assert response.status_code == 413
@@ -136,12 +151,15 @@ async def test_oversized_body_is_413_with_a_graph_error(graph: Graph) -> None:
 
 async def test_unsupported_content_type_is_100(graph: Graph) -> None:
     response = await graph.http.post(
-        f"/v23.0/{sd.SIGNED_PHONE}/messages", content=b"<xml/>",
+        f"/v23.0/{sd.SIGNED_PHONE}/messages",
+        content=b"<xml/>",
         headers={"Authorization": f"Bearer {sd.TOKEN}", "Content-Type": "application/xml"},
     )
     assert response.status_code == 400
-    assert "Unsupported Content-Type 'application/xml'" in (
-        error_of(response)["error_data"]["details"])
+    assert (
+        "Unsupported Content-Type 'application/xml'"
+        in (error_of(response)["error_data"]["details"])
+    )
 
 
 async def test_unknown_field_is_100(graph: Graph) -> None:
@@ -149,8 +167,9 @@ async def test_unknown_field_is_100(graph: Graph) -> None:
     assert response.status_code == 400
     assert error_of(response) == {
         "message": "(#100) Tried accessing nonexisting field (bogus) on node type "
-                   "(WhatsAppBusinessAccount)",
-        "type": "OAuthException", "code": 100,
+        "(WhatsAppBusinessAccount)",
+        "type": "OAuthException",
+        "code": 100,
     }
 
 

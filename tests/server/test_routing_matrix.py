@@ -11,10 +11,16 @@ from tests import seed_data as sd
 from tests.conftest import Graph
 from tests.server.test_sending import template_send
 
-PHONE_OF_TERMS = {"signed": sd.SIGNED_PHONE, "not_started": sd.NOT_STARTED_PHONE,
-                  "request_sent": sd.REQUESTED_PHONE}
-WABA_OF_TERMS = {"signed": sd.SIGNED_WABA, "not_started": sd.NOT_STARTED_WABA,
-                 "request_sent": sd.REQUESTED_WABA}
+PHONE_OF_TERMS = {
+    "signed": sd.SIGNED_PHONE,
+    "not_started": sd.NOT_STARTED_PHONE,
+    "request_sent": sd.REQUESTED_PHONE,
+}
+WABA_OF_TERMS = {
+    "signed": sd.SIGNED_WABA,
+    "not_started": sd.NOT_STARTED_WABA,
+    "request_sent": sd.REQUESTED_WABA,
+}
 
 MM, CLOUD = "marketing_messages", "cloud_api"
 
@@ -46,11 +52,13 @@ MATRIX: list[tuple[str, str, str | None, bool, Any]] = [
 async def test_routing_matrix(
     graph: Graph, terms: str, endpoint: str, policy: str | None, disabled: bool, expected: Any
 ) -> None:
-    flag = await graph.post(WABA_OF_TERMS[terms],
-                            {"disable_marketing_messages_on_cloud_api": disabled})
+    flag = await graph.post(
+        WABA_OF_TERMS[terms], {"disable_marketing_messages_on_cloud_api": disabled}
+    )
     assert flag.status_code == 200
-    response = await graph.post(f"{PHONE_OF_TERMS[terms]}/{endpoint}",
-                                template_send(product_policy=policy))
+    response = await graph.post(
+        f"{PHONE_OF_TERMS[terms]}/{endpoint}", template_send(product_policy=policy)
+    )
     if isinstance(expected, int):
         assert response.status_code == (500 if expected == 134102 else 400), response.text
         assert response.json()["error"]["code"] == expected
@@ -63,8 +71,9 @@ async def test_routing_matrix(
 
 async def test_signing_the_terms_moves_later_sends_to_the_mm_route(graph: Graph) -> None:
     before = await graph.post(f"{sd.NOT_STARTED_PHONE}/marketing_messages", template_send())
-    signed = await graph.http.post(f"/_wamm/businesses/{sd.NOT_STARTED_BUSINESS}/mm_terms",
-                                   json={"state": "signed"})
+    signed = await graph.http.post(
+        f"/_wamm/businesses/{sd.NOT_STARTED_BUSINESS}/mm_terms", json={"state": "signed"}
+    )
     assert signed.status_code == 200
     after = await graph.post(f"{sd.NOT_STARTED_PHONE}/marketing_messages", template_send())
     routes = []
@@ -76,8 +85,9 @@ async def test_signing_the_terms_moves_later_sends_to_the_mm_route(graph: Graph)
 
 async def test_strict_error_code_is_configurable(graph: Graph) -> None:
     await graph.http.post("/_wamm/seed", json={"settings": {"strict_fallback_error_code": 131055}})
-    response = await graph.post(f"{sd.NOT_STARTED_PHONE}/marketing_messages",
-                                template_send(product_policy="STRICT"))
+    response = await graph.post(
+        f"{sd.NOT_STARTED_PHONE}/marketing_messages", template_send(product_policy="STRICT")
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == 131055
 
@@ -86,7 +96,8 @@ async def test_ineligible_waba_falls_back_even_when_terms_are_signed(
     graph: Graph, seed_document: dict[str, Any]
 ) -> None:
     seed_document["businesses"][0]["wabas"][0]["onboarding_status"] = (
-        "INELIGIBLE_COUNTRY_NOT_SUPPORTED")
+        "INELIGIBLE_COUNTRY_NOT_SUPPORTED"
+    )
     seeded = await graph.http.post("/_wamm/seed", json=seed_document)
     assert seeded.status_code == 200, seeded.text
     response = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", template_send())

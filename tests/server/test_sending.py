@@ -11,8 +11,12 @@ import pytest
 from tests import seed_data as sd
 from tests.conftest import Graph, error_of
 
-BODY_PARAMS = [{"type": "body", "parameters": [{"type": "text", "text": "Ana"},
-                                               {"type": "text", "text": "20%"}]}]
+BODY_PARAMS = [
+    {
+        "type": "body",
+        "parameters": [{"type": "text", "text": "Ana"}, {"type": "text", "text": "20%"}],
+    }
+]
 
 
 def template_send(name: str = "summer_sale", components: Any = None, **top: Any) -> dict[str, Any]:
@@ -21,16 +25,23 @@ def template_send(name: str = "summer_sale", components: Any = None, **top: Any)
         "recipient_type": "individual",
         "to": sd.BR_PHONE,
         "type": "template",
-        "template": {"name": name, "language": {"code": "en_US"},
-                     "components": BODY_PARAMS if components is None else components},
+        "template": {
+            "name": name,
+            "language": {"code": "en_US"},
+            "components": BODY_PARAMS if components is None else components,
+        },
     }
     body.update(top)
     return {k: v for k, v in body.items() if v is not None}
 
 
 def text_send(**top: Any) -> dict[str, Any]:
-    body = {"messaging_product": "whatsapp", "to": sd.BR_PHONE, "type": "text",
-            "text": {"body": "hello"}}
+    body = {
+        "messaging_product": "whatsapp",
+        "to": sd.BR_PHONE,
+        "type": "text",
+        "text": {"body": "hello"},
+    }
     body.update(top)
     return {k: v for k, v in body.items() if v is not None}
 
@@ -51,8 +62,9 @@ def wamid_of(response: Any) -> str:
 
 
 async def test_marketing_send_by_phone_answers_with_input_and_wa_id(graph: Graph) -> None:
-    response = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages",
-                                template_send(to="+55 (11) 98765-4321"))
+    response = await graph.post(
+        f"{sd.SIGNED_PHONE}/marketing_messages", template_send(to="+55 (11) 98765-4321")
+    )
     assert response.status_code == 200
     body = response.json()
     wamid = body["messages"][0]["id"]
@@ -65,41 +77,53 @@ async def test_marketing_send_by_phone_answers_with_input_and_wa_id(graph: Graph
 
 
 async def test_send_by_bsuid_answers_with_user_id_and_no_wa_id(graph: Graph) -> None:
-    response = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages",
-                                template_send(to=None, recipient=sd.BR_BSUID))
+    response = await graph.post(
+        f"{sd.SIGNED_PHONE}/marketing_messages", template_send(to=None, recipient=sd.BR_BSUID)
+    )
     assert response.status_code == 200
     assert response.json()["contacts"] == [{"input": sd.BR_BSUID, "user_id": sd.BR_BSUID}]
     message = await stored(graph, wamid_of(response))
-    assert message["recipient"] == {"input": sd.BR_BSUID, "wa_id": sd.BR_PHONE,
-                                    "user_id": sd.BR_BSUID}
+    assert message["recipient"] == {
+        "input": sd.BR_BSUID,
+        "wa_id": sd.BR_PHONE,
+        "user_id": sd.BR_BSUID,
+    }
 
 
 async def test_to_takes_precedence_over_recipient(graph: Graph) -> None:
-    response = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages",
-                                template_send(to=sd.US_PHONE, recipient=sd.BR_BSUID))
+    response = await graph.post(
+        f"{sd.SIGNED_PHONE}/marketing_messages",
+        template_send(to=sd.US_PHONE, recipient=sd.BR_BSUID),
+    )
     assert response.json()["contacts"] == [{"input": sd.US_PHONE, "wa_id": sd.US_PHONE}]
     message = await stored(graph, wamid_of(response))
     assert message["recipient"] == {"input": sd.US_PHONE, "wa_id": sd.US_PHONE}
 
 
 async def test_parent_bsuid_is_accepted_as_recipient(graph: Graph) -> None:
-    response = await graph.post(f"{sd.SIGNED_PHONE}/messages",
-                                template_send(to=None, recipient=sd.BR_PARENT_BSUID))
+    response = await graph.post(
+        f"{sd.SIGNED_PHONE}/messages", template_send(to=None, recipient=sd.BR_PARENT_BSUID)
+    )
     assert response.status_code == 200
-    assert response.json()["contacts"] == [{"input": sd.BR_PARENT_BSUID,
-                                            "user_id": sd.BR_PARENT_BSUID}]
+    assert response.json()["contacts"] == [
+        {"input": sd.BR_PARENT_BSUID, "user_id": sd.BR_PARENT_BSUID}
+    ]
 
 
 async def test_missing_to_and_recipient_is_meta_s_exact_error(graph: Graph) -> None:
     response = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", template_send(to=None))
     assert response.status_code == 400
-    assert error_of(response) == {"message": "The parameter to is required.",
-                                  "type": "OAuthException", "code": 100}
+    assert error_of(response) == {
+        "message": "The parameter to is required.",
+        "type": "OAuthException",
+        "code": 100,
+    }
 
 
 async def test_non_template_send_answers_without_message_status(graph: Graph) -> None:
-    await graph.http.post("/_wamm/inbound", json={"phone_number_id": sd.SIGNED_PHONE,
-                                                  "from": sd.BR_PHONE})
+    await graph.http.post(
+        "/_wamm/inbound", json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE}
+    )
     response = await graph.post(f"{sd.SIGNED_PHONE}/messages", text_send())
     assert response.status_code == 200
     assert response.json()["messages"] == [{"id": wamid_of(response)}]
@@ -119,8 +143,13 @@ async def test_wamids_are_unique_and_embed_the_recipient(graph: Graph) -> None:
 @pytest.mark.parametrize(
     ("phone", "endpoint", "name", "route", "pricing"),
     [
-        (sd.SIGNED_PHONE, "marketing_messages", "summer_sale", "marketing_messages",
-         "marketing_lite"),
+        (
+            sd.SIGNED_PHONE,
+            "marketing_messages",
+            "summer_sale",
+            "marketing_messages",
+            "marketing_lite",
+        ),
         (sd.SIGNED_PHONE, "messages", "summer_sale", "cloud_api", "marketing"),
         (sd.SIGNED_PHONE, "messages", "order_update", "cloud_api", "utility"),
         (sd.NOT_STARTED_PHONE, "marketing_messages", "summer_sale", "cloud_api", "marketing"),
@@ -129,8 +158,11 @@ async def test_wamids_are_unique_and_embed_the_recipient(graph: Graph) -> None:
 async def test_accepted_message_is_stored_with_route_and_pricing(
     graph: Graph, phone: str, endpoint: str, name: str, route: str, pricing: str
 ) -> None:
-    components = (BODY_PARAMS if name == "summer_sale"
-                  else [{"type": "body", "parameters": [{"type": "text", "text": "#9"}]}])
+    components = (
+        BODY_PARAMS
+        if name == "summer_sale"
+        else [{"type": "body", "parameters": [{"type": "text", "text": "#9"}]}]
+    )
     response = await graph.post(f"{phone}/{endpoint}", template_send(name, components))
     assert response.status_code == 200, response.text
     message = await stored(graph, wamid_of(response))
@@ -144,8 +176,9 @@ async def test_accepted_message_is_stored_with_route_and_pricing(
 
 async def test_message_activity_sharing_defaults_to_the_waba_setting(graph: Graph) -> None:
     default = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", template_send())
-    override = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages",
-                                template_send(message_activity_sharing=False))
+    override = await graph.post(
+        f"{sd.SIGNED_PHONE}/marketing_messages", template_send(message_activity_sharing=False)
+    )
     assert (await stored(graph, wamid_of(default)))["message_activity_sharing"] is True
     assert (await stored(graph, wamid_of(override)))["message_activity_sharing"] is False
 
@@ -179,38 +212,49 @@ async def send_error(graph: Graph, path: str, body: dict[str, Any]) -> tuple[int
 
 async def test_bid_spec_template_to_a_bsuid_is_131062(graph: Graph) -> None:
     status, error = await send_error(
-        graph, f"{sd.SIGNED_PHONE}/marketing_messages",
+        graph,
+        f"{sd.SIGNED_PHONE}/marketing_messages",
         template_send("max_price_promo", to=None, recipient=sd.BR_BSUID),
     )
     assert status == 400
     assert error == {
         "message": "(#131062) Business-scoped User ID (BSUID) recipients are not supported for "
-                   "this message.",
+        "this message.",
         "type": "OAuthException",
         "code": 131062,
         "error_data": {
             "messaging_product": "whatsapp",
             "details": "The template specified in the request uses bid_spec, which is not "
-                       "supported for Business-scoped user ID (BSUID) recipients. To send this "
-                       "template, please provide the phone number of recipients or use a "
-                       "template without the bid_spec field.",
+            "supported for Business-scoped user ID (BSUID) recipients. To send this "
+            "template, please provide the phone number of recipients or use a "
+            "template without the bid_spec field.",
         },
     }
 
 
 async def test_authentication_template_to_a_bsuid_is_131062(graph: Graph) -> None:
-    body = template_send("login_code", [
-        {"type": "body", "parameters": [{"type": "text", "text": "123456"}]},
-        {"type": "button", "sub_type": "url", "index": "0",
-         "parameters": [{"type": "text", "text": "123456"}]},
-    ], to=None, recipient=sd.BR_BSUID)
+    body = template_send(
+        "login_code",
+        [
+            {"type": "body", "parameters": [{"type": "text", "text": "123456"}]},
+            {
+                "type": "button",
+                "sub_type": "url",
+                "index": "0",
+                "parameters": [{"type": "text", "text": "123456"}],
+            },
+        ],
+        to=None,
+        recipient=sd.BR_BSUID,
+    )
     status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/messages", body)
     assert (status, error["code"]) == (400, 131062)
 
 
 async def test_bid_spec_template_on_messages_is_131061(graph: Graph) -> None:
-    status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/messages",
-                                     template_send("max_price_promo"))
+    status, error = await send_error(
+        graph, f"{sd.SIGNED_PHONE}/messages", template_send("max_price_promo")
+    )
     assert (status, error["code"]) == (400, 131061)
     assert error["message"].startswith("(#131061) ")
 
@@ -227,33 +271,46 @@ async def test_marketing_on_messages_when_disabled_is_131063(graph: Graph) -> No
         "error_data": {
             "messaging_product": "whatsapp",
             "details": "Your template is categorized as Marketing, but marketing templates are "
-                       "currently disabled for your Cloud API configuration. To send this "
-                       "template, use the Marketing Messages API for WhatsApp or enable "
-                       "marketing templates on Cloud API by turning off "
-                       "disable_marketing_messages_on_cloud_api.",
+            "currently disabled for your Cloud API configuration. To send this "
+            "template, use the Marketing Messages API for WhatsApp or enable "
+            "marketing templates on Cloud API by turning off "
+            "disable_marketing_messages_on_cloud_api.",
         },
     }
-    utility = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send(
-        "order_update", [{"type": "body", "parameters": [{"type": "text", "text": "#1"}]}]))
+    utility = await graph.post(
+        f"{sd.SIGNED_PHONE}/messages",
+        template_send(
+            "order_update", [{"type": "body", "parameters": [{"type": "text", "text": "#1"}]}]
+        ),
+    )
     assert utility.status_code == 200
 
 
 async def test_non_template_on_marketing_messages_is_rejected(graph: Graph) -> None:
     status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/marketing_messages", text_send())
     assert status == 400
-    assert error == {"message": "(#100) Invalid parameter", "type": "OAuthException",
-                     "code": 100, "error_data": {"messaging_product": "whatsapp",
-                                                 "details": "Message must be a template message."}}
+    assert error == {
+        "message": "(#100) Invalid parameter",
+        "type": "OAuthException",
+        "code": 100,
+        "error_data": {
+            "messaging_product": "whatsapp",
+            "details": "Message must be a template message.",
+        },
+    }
 
 
-@pytest.mark.parametrize(("version", "code"), [("v23.0", 134100), ("v25.0", 134100),
-                                                ("v22.0", 131055), ("v16.0", 131055)])
+@pytest.mark.parametrize(
+    ("version", "code"),
+    [("v23.0", 134100), ("v25.0", 134100), ("v22.0", 131055), ("v16.0", 131055)],
+)
 async def test_non_marketing_template_on_marketing_messages_depends_on_version(
     graph: Graph, version: str, code: int
 ) -> None:
     graph.version = version
-    body = template_send("order_update", [{"type": "body",
-                                           "parameters": [{"type": "text", "text": "#1"}]}])
+    body = template_send(
+        "order_update", [{"type": "body", "parameters": [{"type": "text", "text": "#1"}]}]
+    )
     status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/marketing_messages", body)
     assert (status, error["code"]) == (400, code)
 
@@ -287,15 +344,33 @@ async def test_132001_details_name_the_template_and_language(graph: Graph) -> No
     [
         ([{"type": "body", "parameters": [{"type": "text", "text": "Ana"}]}], 132000),
         ([], 132000),
-        ([{"type": "body", "parameters": [{"type": "image", "image": {"id": "1"}},
-                                          {"type": "text", "text": "x"}]}], 132012),
-        ([{"type": "body", "parameters": [{"type": "text", "text": ""},
-                                          {"type": "text", "text": "x"}]}], 131009),
+        (
+            [
+                {
+                    "type": "body",
+                    "parameters": [
+                        {"type": "image", "image": {"id": "1"}},
+                        {"type": "text", "text": "x"},
+                    ],
+                }
+            ],
+            132012,
+        ),
+        (
+            [
+                {
+                    "type": "body",
+                    "parameters": [{"type": "text", "text": ""}, {"type": "text", "text": "x"}],
+                }
+            ],
+            131009,
+        ),
     ],
 )
 async def test_template_parameter_errors(graph: Graph, components: Any, code: int) -> None:
-    status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/messages",
-                                     template_send(components=components))
+    status, error = await send_error(
+        graph, f"{sd.SIGNED_PHONE}/messages", template_send(components=components)
+    )
     assert (status, error["code"]) == (400, code)
 
 
@@ -306,8 +381,9 @@ async def test_text_outside_the_service_window_is_131047(graph: Graph) -> None:
 
 
 async def test_service_window_opens_on_inbound_and_closes_after_24_hours(graph: Graph) -> None:
-    opened = await graph.http.post("/_wamm/inbound", json={"phone_number_id": sd.SIGNED_PHONE,
-                                                           "from": sd.BR_PHONE})
+    opened = await graph.http.post(
+        "/_wamm/inbound", json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE}
+    )
     assert opened.status_code == 200
     assert (await graph.post(f"{sd.SIGNED_PHONE}/messages", text_send())).status_code == 200
     await graph.http.post("/_wamm/clock/advance", json={"seconds": 24 * 3600 + 1})
@@ -316,15 +392,17 @@ async def test_service_window_opens_on_inbound_and_closes_after_24_hours(graph: 
 
 
 async def test_window_is_per_business_number(graph: Graph) -> None:
-    await graph.http.post("/_wamm/inbound", json={"phone_number_id": sd.NOT_STARTED_PHONE,
-                                                  "from": sd.BR_PHONE})
+    await graph.http.post(
+        "/_wamm/inbound", json={"phone_number_id": sd.NOT_STARTED_PHONE, "from": sd.BR_PHONE}
+    )
     status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/messages", text_send())
     assert (status, error["code"]) == (400, 131047)
 
 
 async def test_sending_to_the_business_own_number_is_131021(graph: Graph) -> None:
-    status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/messages",
-                                     template_send(to=sd.SIGNED_DISPLAY))
+    status, error = await send_error(
+        graph, f"{sd.SIGNED_PHONE}/messages", template_send(to=sd.SIGNED_DISPLAY)
+    )
     assert (status, error["code"]) == (400, 131021)
 
 
@@ -333,21 +411,35 @@ async def test_sending_to_the_business_own_number_is_131021(graph: Graph) -> Non
     [
         ({"messaging_product": None}, "The parameter messaging_product is required."),
         ({"messaging_product": "sms"}, "Param messaging_product must be 'whatsapp', got 'sms'."),
-        ({"to": "call-me-maybe"},
-         "Param to must be a phone number in international format, got 'call-me-maybe'."),
-        ({"to": None, "recipient": "not-a-bsuid"},
-         "Param recipient must be a business-scoped user ID such as "
-         "'US.13491208655302741918', got 'not-a-bsuid'."),
-        ({"product_policy": "SOMETIMES"},
-         "Param product_policy must be CLOUD_API_FALLBACK or STRICT, got 'SOMETIMES'."),
-        ({"message_activity_sharing": "maybe"},
-         "Param message_activity_sharing must be a boolean (true or false)."),
-        ({"recipient_type": "broadcast"},
-         "Param recipient_type must be 'individual' or 'group', got 'broadcast'."),
-        ({"bid_spec": {"per_message_bid_multiplier": 0}},
-         "Param bid_spec.per_message_bid_multiplier must be a number greater than 0."),
-        ({"template": {"language": {"code": "en_US"}}},
-         "The parameter template['name'] is required."),
+        (
+            {"to": "call-me-maybe"},
+            "Param to must be a phone number in international format, got 'call-me-maybe'.",
+        ),
+        (
+            {"to": None, "recipient": "not-a-bsuid"},
+            "Param recipient must be a business-scoped user ID such as "
+            "'US.13491208655302741918', got 'not-a-bsuid'.",
+        ),
+        (
+            {"product_policy": "SOMETIMES"},
+            "Param product_policy must be CLOUD_API_FALLBACK or STRICT, got 'SOMETIMES'.",
+        ),
+        (
+            {"message_activity_sharing": "maybe"},
+            "Param message_activity_sharing must be a boolean (true or false).",
+        ),
+        (
+            {"recipient_type": "broadcast"},
+            "Param recipient_type must be 'individual' or 'group', got 'broadcast'.",
+        ),
+        (
+            {"bid_spec": {"per_message_bid_multiplier": 0}},
+            "Param bid_spec.per_message_bid_multiplier must be a number greater than 0.",
+        ),
+        (
+            {"template": {"language": {"code": "en_US"}}},
+            "The parameter template['name'] is required.",
+        ),
         ({"template": {"name": "summer_sale"}}, "The parameter template['language'] is required."),
         ({"template": "summer_sale"}, "Param template must be a JSON object, got string."),
     ],
@@ -363,14 +455,16 @@ async def test_bad_envelopes_get_100_naming_the_field(
             body[key] = value
     status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/marketing_messages", body)
     assert status == 400
-    assert error == {"message": "(#100) Invalid parameter", "type": "OAuthException",
-                     "code": 100,
-                     "error_data": {"messaging_product": "whatsapp", "details": details}}
+    assert error == {
+        "message": "(#100) Invalid parameter",
+        "type": "OAuthException",
+        "code": 100,
+        "error_data": {"messaging_product": "whatsapp", "details": details},
+    }
 
 
 async def test_unsupported_message_type_is_131051(graph: Graph) -> None:
-    body = {"messaging_product": "whatsapp", "to": sd.BR_PHONE, "type": "hologram",
-            "hologram": {}}
+    body = {"messaging_product": "whatsapp", "to": sd.BR_PHONE, "type": "hologram", "hologram": {}}
     status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/messages", body)
     assert (status, error["code"]) == (400, 131051)
 
@@ -380,8 +474,9 @@ async def test_ad_sync_delay_rejects_new_marketing_templates_until_synced(
 ) -> None:
     seeded = await graph.http.post("/_wamm/seed", json={"settings": {"ad_sync_delay_seconds": 600}})
     assert seeded.status_code == 200
-    created = await graph.post(f"{sd.SIGNED_WABA}/message_templates",
-                               {**sd.SUMMER_SALE, "name": "fresh_offer"})
+    created = await graph.post(
+        f"{sd.SIGNED_WABA}/message_templates", {**sd.SUMMER_SALE, "name": "fresh_offer"}
+    )
     assert created.status_code == 200
     body = template_send("fresh_offer")
     status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/marketing_messages", body)
@@ -391,17 +486,25 @@ async def test_ad_sync_delay_rejects_new_marketing_templates_until_synced(
     response = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", body)
     assert response.status_code == 200
     # The Cloud API route has no ad sync: the same template sends at once on /messages.
-    other = await graph.post(f"{sd.SIGNED_WABA}/message_templates",
-                             {**sd.SUMMER_SALE, "name": "fresher_offer"})
+    other = await graph.post(
+        f"{sd.SIGNED_WABA}/message_templates", {**sd.SUMMER_SALE, "name": "fresher_offer"}
+    )
     assert other.status_code == 200
     cloud = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send("fresher_offer"))
     assert cloud.status_code == 200
 
 
 async def test_form_encoded_send_is_accepted(graph: Graph) -> None:
-    form = {"messaging_product": "whatsapp", "to": sd.BR_PHONE, "type": "template",
-            "template": json.dumps(template_send()["template"])}
-    response = await graph.http.post(f"/v23.0/{sd.SIGNED_PHONE}/marketing_messages", data=form,
-                                     headers={"Authorization": f"Bearer {sd.TOKEN}"})
+    form = {
+        "messaging_product": "whatsapp",
+        "to": sd.BR_PHONE,
+        "type": "template",
+        "template": json.dumps(template_send()["template"]),
+    }
+    response = await graph.http.post(
+        f"/v23.0/{sd.SIGNED_PHONE}/marketing_messages",
+        data=form,
+        headers={"Authorization": f"Bearer {sd.TOKEN}"},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["messages"][0]["message_status"] == "accepted"

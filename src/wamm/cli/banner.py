@@ -15,34 +15,40 @@ def print_banner(runtime: Runtime, base_url: str, database: str) -> None:
     console = Console(highlight=False)
     catalog = runtime.catalog
     graph = f"{base_url}/v{LATEST_API_VERSION}.0"
-    console.print(f"[bold green]wamm {__version__}[/] listening on [bold]{base_url}[/] "
-                  f"(database: {database}, clock: {runtime.clock.mode})")
+    console.print(
+        f"[bold green]wamm {__version__}[/] listening on [bold]{base_url}[/] "
+        f"(database: {database}, clock: {runtime.clock.mode})"
+    )
     console.print(f"  Graph API base URL: [bold]{graph}[/]")
     for token in catalog.tokens.values():
-        console.print(f"  Access token: [bold]{token.value}[/]  ({', '.join(sorted(token.scopes))})")
+        console.print(
+            f"  Access token: [bold]{token.value}[/]  ({', '.join(sorted(token.scopes))})"
+        )
     tree = Tree("  Businesses")
     for business in catalog.businesses.values():
         node = tree.add(f"{business.name} [dim]{business.id}[/] MM terms: {business.mm_terms}")
         for waba in (w for w in catalog.wabas.values() if w.business_id == business.id):
-            waba_node = node.add(f"WABA {waba.name} [bold]{waba.id}[/] "
-                                 f"({onboarding_status(business, waba)})")
+            waba_node = node.add(
+                f"WABA {waba.name} [bold]{waba.id}[/] ({onboarding_status(business, waba)})"
+            )
             for phone in (p for p in catalog.phone_numbers.values() if p.waba_id == waba.id):
-                waba_node.add(f"phone number id [bold]{phone.id}[/] "
-                              f"(+{phone.display_phone_number})")
+                waba_node.add(
+                    f"phone number id [bold]{phone.id}[/] (+{phone.display_phone_number})"
+                )
             names = sorted({t.name for t in catalog.live_templates(waba.id)})
             if names:
                 waba_node.add(f"templates: {', '.join(names)}")
     console.print(tree)
-    token = next(iter(catalog.tokens.values()), None)
-    phone = next(iter(catalog.phone_numbers.values()), None)
-    if token and phone:
+    first_token = next(iter(catalog.tokens.values()), None)
+    first_phone = next(iter(catalog.phone_numbers.values()), None)
+    if first_token and first_phone:
         console.print(
-            f"  Try: curl -s {graph}/{phone.id}/marketing_messages "
-            f"-H 'Authorization: Bearer {token.value}' -H 'Content-Type: application/json' "
-            "-d '{\"messaging_product\":\"whatsapp\",\"to\":\"5511987654321\",\"type\":\"template\","
-            "\"template\":{\"name\":\"summer_sale\",\"language\":{\"code\":\"en_US\"},"
-            "\"components\":[{\"type\":\"body\",\"parameters\":[{\"type\":\"text\",\"text\":\"Ana\"},"
-            "{\"type\":\"text\",\"text\":\"20%\"}]},{\"type\":\"button\",\"sub_type\":\"url\","
-            "\"index\":\"0\",\"parameters\":[{\"type\":\"text\",\"text\":\"summer\"}]}]}}'"
+            f"  Try: curl -s {graph}/{first_phone.id}/marketing_messages "
+            f"-H 'Authorization: Bearer {first_token.value}' -H 'Content-Type: application/json' "
+            '-d \'{"messaging_product":"whatsapp","to":"5511987654321","type":"template",'
+            '"template":{"name":"summer_sale","language":{"code":"en_US"},'
+            '"components":[{"type":"body","parameters":[{"type":"text","text":"Ana"},'
+            '{"type":"text","text":"20%"}]},{"type":"button","sub_type":"url",'
+            '"index":"0","parameters":[{"type":"text","text":"summer"}]}]}}\''
         )
     console.print(f"  Control API: {base_url}/_wamm/state   Messages: {base_url}/_wamm/messages")

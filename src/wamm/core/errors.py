@@ -32,30 +32,64 @@ def _kinds(*kinds: ErrorKind) -> dict[int, ErrorKind]:
 
 CATALOGUE: dict[int, ErrorKind] = _kinds(
     # Authorization
-    ErrorKind(0, 401, "AuthException", "We were unable to authenticate the app user.", family="auth"),
+    ErrorKind(
+        0, 401, "AuthException", "We were unable to authenticate the app user.", family="auth"
+    ),
     ErrorKind(3, 500, "Capability or permissions issue", family="auth"),
     ErrorKind(10, 403, "Application does not have permission for this action", family="auth"),
     ErrorKind(190, 401, "Invalid OAuth access token", family="auth"),
     ErrorKind(200, 403, "Permissions error", family="auth"),
     ErrorKind(368, 403, "Temporarily blocked for policies violations", family="integrity"),
-    ErrorKind(130497, 403, "Business account is restricted from messaging users in this country",
-              family="integrity"),
+    ErrorKind(
+        130497,
+        403,
+        "Business account is restricted from messaging users in this country",
+        family="integrity",
+    ),
     ErrorKind(131031, 403, "Account has been locked", family="integrity"),
-    ErrorKind(131005, 403, "Access denied", "Permission is either not granted or has been removed.",
-              family="auth"),
+    ErrorKind(
+        131005,
+        403,
+        "Access denied",
+        "Permission is either not granted or has been removed.",
+        family="auth",
+    ),
     # Throttling
     ErrorKind(4, 400, "Application request limit reached", transient=True, family="rate_limit"),
-    ErrorKind(80007, 400, "Rate limit issues",
-              "The WhatsApp Business Account has reached its rate limit.",
-              transient=True, family="rate_limit"),
-    ErrorKind(130429, 400, "Rate limit hit", "Cloud API message throughput has been reached.",
-              transient=True, family="rate_limit"),
-    ErrorKind(131048, 400, "Spam rate limit hit",
-              "Message failed to send because there are restrictions on how many messages can be "
-              "sent from this phone number.", transient=True, family="rate_limit"),
-    ErrorKind(131056, 400, "(Business Account, Consumer Account) pair rate limit hit",
-              "Too many messages sent from the sender phone number to the same recipient phone "
-              "number in a short period of time.", transient=True, family="rate_limit"),
+    ErrorKind(
+        80007,
+        400,
+        "Rate limit issues",
+        "The WhatsApp Business Account has reached its rate limit.",
+        transient=True,
+        family="rate_limit",
+    ),
+    ErrorKind(
+        130429,
+        400,
+        "Rate limit hit",
+        "Cloud API message throughput has been reached.",
+        transient=True,
+        family="rate_limit",
+    ),
+    ErrorKind(
+        131048,
+        400,
+        "Spam rate limit hit",
+        "Message failed to send because there are restrictions on how many messages can be "
+        "sent from this phone number.",
+        transient=True,
+        family="rate_limit",
+    ),
+    ErrorKind(
+        131056,
+        400,
+        "(Business Account, Consumer Account) pair rate limit hit",
+        "Too many messages sent from the sender phone number to the same recipient phone "
+        "number in a short period of time.",
+        transient=True,
+        family="rate_limit",
+    ),
     ErrorKind(133016, 400, "Account register deregister rate limit exceeded", family="rate_limit"),
     # Generic
     ErrorKind(1, 400, "Invalid request or possible server error", transient=True),
@@ -63,91 +97,210 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
     ErrorKind(33, 400, "Parameter value is not valid"),
     ErrorKind(100, 400, "Invalid parameter", family="parameter"),
     # Sending
-    ErrorKind(130472, 400, "User's number is part of an experiment",
-              "Failed to send message because this user's phone number is part of an experiment.",
-              family="send"),
-    ErrorKind(130403, 400, "Recipient has blocked the business",
-              "The message was not delivered because the business has blocked this user.",
-              family="send"),
-    ErrorKind(131000, 500, "Something went wrong", "Message failed to send due to an unknown error.",
-              transient=True, family="send"),
-    ErrorKind(131008, 400, "Required parameter is missing",
-              "The request is missing a required parameter.", family="parameter"),
-    ErrorKind(131009, 400, "Parameter value is not valid",
-              "One or more parameter values are invalid.", family="parameter"),
-    ErrorKind(131016, 500, "Service unavailable", "A service is temporarily unavailable.",
-              transient=True, family="send"),
-    ErrorKind(131021, 400, "Recipient cannot be sender",
-              "Sender and recipient phone number is the same.", family="send"),
+    ErrorKind(
+        130472,
+        400,
+        "User's number is part of an experiment",
+        "Failed to send message because this user's phone number is part of an experiment.",
+        family="send",
+    ),
+    ErrorKind(
+        130403,
+        400,
+        "Recipient has blocked the business",
+        "The message was not delivered because the business has blocked this user.",
+        family="send",
+    ),
+    ErrorKind(
+        131000,
+        500,
+        "Something went wrong",
+        "Message failed to send due to an unknown error.",
+        transient=True,
+        family="send",
+    ),
+    ErrorKind(
+        131008,
+        400,
+        "Required parameter is missing",
+        "The request is missing a required parameter.",
+        family="parameter",
+    ),
+    ErrorKind(
+        131009,
+        400,
+        "Parameter value is not valid",
+        "One or more parameter values are invalid.",
+        family="parameter",
+    ),
+    ErrorKind(
+        131016,
+        500,
+        "Service unavailable",
+        "A service is temporarily unavailable.",
+        transient=True,
+        family="send",
+    ),
+    ErrorKind(
+        131021,
+        400,
+        "Recipient cannot be sender",
+        "Sender and recipient phone number is the same.",
+        family="send",
+    ),
     ErrorKind(131026, 400, "Message undeliverable", "Unable to deliver message.", family="send"),
-    ErrorKind(131037, 400, "WhatsApp provided number needs display name approval",
-              family="send"),
+    ErrorKind(131037, 400, "WhatsApp provided number needs display name approval", family="send"),
     ErrorKind(131042, 400, "Business eligibility payment issue", family="send"),
     ErrorKind(131045, 500, "Incorrect certificate", family="send"),
-    ErrorKind(131047, 400, "Re-engagement message",
-              "Message failed to send because more than 24 hours have passed since the customer "
-              "last replied to this number.", family="send"),
-    ErrorKind(131049, 400,
-              "This message was not delivered to maintain healthy ecosystem engagement.",
-              "In order to maintain a healthy ecosystem engagement, the message failed to be "
-              "delivered.", family="send"),
-    ErrorKind(131050, 400, "Unable to deliver the message",
-              "The user has stopped receiving marketing messages from this business.",
-              family="send"),
-    ErrorKind(131051, 400, "Unsupported message type", "Message type is not currently supported.",
-              family="send"),
+    ErrorKind(
+        131047,
+        400,
+        "Re-engagement message",
+        "Message failed to send because more than 24 hours have passed since the customer "
+        "last replied to this number.",
+        family="send",
+    ),
+    ErrorKind(
+        131049,
+        400,
+        "This message was not delivered to maintain healthy ecosystem engagement.",
+        "In order to maintain a healthy ecosystem engagement, the message failed to be delivered.",
+        family="send",
+    ),
+    ErrorKind(
+        131050,
+        400,
+        "Unable to deliver the message",
+        "The user has stopped receiving marketing messages from this business.",
+        family="send",
+    ),
+    ErrorKind(
+        131051,
+        400,
+        "Unsupported message type",
+        "Message type is not currently supported.",
+        family="send",
+    ),
     ErrorKind(131052, 400, "Media download error", family="send"),
     ErrorKind(131053, 400, "Media upload error", family="send"),
-    ErrorKind(131055, 400, "Method not allowed",
-              "Only marketing template messages are supported", family="send"),
+    ErrorKind(
+        131055,
+        400,
+        "Method not allowed",
+        "Only marketing template messages are supported",
+        family="send",
+    ),
     ErrorKind(131057, 500, "Account in maintenance mode", transient=True, family="send"),
-    ErrorKind(131061, 400,
-              "Marketing templates containing bid_spec are not supported by the Cloud API",
-              "The template uses bid_spec (maximum price), which is only available through the "
-              "Marketing Messages API for WhatsApp. Send it to /marketing_messages instead.",
-              family="send"),
-    ErrorKind(131062, 400,
-              "Business-scoped User ID (BSUID) recipients are not supported for this message.",
-              family="bsuid"),
-    ErrorKind(131063, 400, "Marketing templates disabled for Cloud API",
-              "Your template is categorized as Marketing, but marketing templates are currently "
-              "disabled for your Cloud API configuration. To send this template, use the "
-              "Marketing Messages API for WhatsApp or enable marketing templates on Cloud API by "
-              "turning off disable_marketing_messages_on_cloud_api.", family="marketing_disabled"),
+    ErrorKind(
+        131061,
+        400,
+        "Marketing templates containing bid_spec are not supported by the Cloud API",
+        "The template uses bid_spec (maximum price), which is only available through the "
+        "Marketing Messages API for WhatsApp. Send it to /marketing_messages instead.",
+        family="send",
+    ),
+    ErrorKind(
+        131062,
+        400,
+        "Business-scoped User ID (BSUID) recipients are not supported for this message.",
+        family="bsuid",
+    ),
+    ErrorKind(
+        131063,
+        400,
+        "Marketing templates disabled for Cloud API",
+        "Your template is categorized as Marketing, but marketing templates are currently "
+        "disabled for your Cloud API configuration. To send this template, use the "
+        "Marketing Messages API for WhatsApp or enable marketing templates on Cloud API by "
+        "turning off disable_marketing_messages_on_cloud_api.",
+        family="marketing_disabled",
+    ),
     # Templates at send time
-    ErrorKind(132000, 400, "Number of parameters does not match the expected number of params",
-              "The number of variable parameter values included in the request did not match the "
-              "number of variable parameters defined in the template.", family="template"),
-    ErrorKind(132001, 404, "Template name does not exist in the translation",
-              "The template does not exist in the specified language or the template has not "
-              "been approved.", family="template"),
+    ErrorKind(
+        132000,
+        400,
+        "Number of parameters does not match the expected number of params",
+        "The number of variable parameter values included in the request did not match the "
+        "number of variable parameters defined in the template.",
+        family="template",
+    ),
+    ErrorKind(
+        132001,
+        404,
+        "Template name does not exist in the translation",
+        "The template does not exist in the specified language or the template has not "
+        "been approved.",
+        family="template",
+    ),
     ErrorKind(132005, 400, "Translated text too long", family="template"),
     ErrorKind(132007, 400, "Format character policy violated", family="template"),
-    ErrorKind(132012, 400, "Parameter format does not match format in the created template",
-              "Variable parameter values formatted incorrectly.", family="template"),
-    ErrorKind(132015, 400, "Template is Paused",
-              "The template is paused due to low quality, so it cannot be sent in a template "
-              "message.", family="template"),
-    ErrorKind(132016, 400, "Template is Disabled",
-              "The template has been paused too many times due to low quality and is now "
-              "permanently disabled.", family="template"),
-    ErrorKind(132018, 400, "Template validation error",
-              "There's an issue with the parameters in your template.", family="template"),
-    ErrorKind(133010, 400, "Phone number not registered",
-              "The phone number is not registered on the WhatsApp Business Platform.",
-              family="send"),
-    ErrorKind(135000, 400, "Generic user error",
-              "Message failed to send because of an unknown error with your request parameters.",
-              family="send"),
+    ErrorKind(
+        132012,
+        400,
+        "Parameter format does not match format in the created template",
+        "Variable parameter values formatted incorrectly.",
+        family="template",
+    ),
+    ErrorKind(
+        132015,
+        400,
+        "Template is Paused",
+        "The template is paused due to low quality, so it cannot be sent in a template message.",
+        family="template",
+    ),
+    ErrorKind(
+        132016,
+        400,
+        "Template is Disabled",
+        "The template has been paused too many times due to low quality and is now "
+        "permanently disabled.",
+        family="template",
+    ),
+    ErrorKind(
+        132018,
+        400,
+        "Template validation error",
+        "There's an issue with the parameters in your template.",
+        family="template",
+    ),
+    ErrorKind(
+        133010,
+        400,
+        "Phone number not registered",
+        "The phone number is not registered on the WhatsApp Business Platform.",
+        family="send",
+    ),
+    ErrorKind(
+        135000,
+        400,
+        "Generic user error",
+        "Message failed to send because of an unknown error with your request parameters.",
+        family="send",
+    ),
     # Marketing Messages API specific
-    ErrorKind(134100, 400, "Only marketing messages supported",
-              "You're only able to send marketing messages on this API.", family="send"),
-    ErrorKind(134101, 400, "Your template is still syncing",
-              "The template was created recently and is still being prepared for the Marketing "
-              "Messages API. Try again in a few minutes.", transient=True, family="template"),
-    ErrorKind(134102, 500, "Template unavailable for use",
-              "This template cannot be used with the Marketing Messages API for WhatsApp.",
-              family="template"),
+    ErrorKind(
+        134100,
+        400,
+        "Only marketing messages supported",
+        "You're only able to send marketing messages on this API.",
+        family="send",
+    ),
+    ErrorKind(
+        134101,
+        400,
+        "Your template is still syncing",
+        "The template was created recently and is still being prepared for the Marketing "
+        "Messages API. Try again in a few minutes.",
+        transient=True,
+        family="template",
+    ),
+    ErrorKind(
+        134102,
+        500,
+        "Template unavailable for use",
+        "This template cannot be used with the Marketing Messages API for WhatsApp.",
+        family="template",
+    ),
 )
 
 
@@ -186,8 +339,11 @@ class GraphError(Exception):
 
     def body(self, fbtrace_id: str) -> dict[str, Any]:
         """The `error` object exactly as Meta sends it (key order included)."""
-        error: dict[str, Any] = {"message": self.message, "type": self.error_type,
-                                 "code": self.code}
+        error: dict[str, Any] = {
+            "message": self.message,
+            "type": self.error_type,
+            "code": self.code,
+        }
         if self.subcode is not None:
             error["error_subcode"] = self.subcode
         if self.user_title is not None:
@@ -207,8 +363,9 @@ def invalid_parameter(details: str) -> GraphError:
 
 def template_rejected(subcode: int | None, title: str, user_msg: str) -> GraphError:
     """A template-management validation failure: code 100 with Meta's subcode and user texts."""
-    return GraphError(100, subcode=subcode, with_error_data=False, user_title=title,
-                      user_msg=user_msg)
+    return GraphError(
+        100, subcode=subcode, with_error_data=False, user_title=title, user_msg=user_msg
+    )
 
 
 def unknown_object(method: str, object_id: str) -> GraphError:

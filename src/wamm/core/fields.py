@@ -57,7 +57,9 @@ def _parse_one(text: str) -> FieldRequest:
     params: dict[str, str] = {}
     for modifier in modifiers:
         if "(" not in modifier or not modifier.endswith(")"):
-            raise invalid_parameter(f"Syntax error in fields: expected param(value), got '{modifier}'")
+            raise invalid_parameter(
+                f"Syntax error in fields: expected param(value), got '{modifier}'"
+            )
         key, value = modifier[:-1].split("(", 1)
         params[key.strip()] = value.strip()
     name = name.strip()
@@ -116,8 +118,11 @@ def project(value: Any, subfields: Sequence[FieldRequest] | None) -> Any:
     if isinstance(value.get("data"), list):
         return {**value, "data": [project(item, subfields) for item in value["data"]]}
     names = [sub.name for sub in subfields]
-    return {name: project(value[name], sub.subfields)
-            for name, sub in zip(names, subfields, strict=True) if name in value}
+    return {
+        name: project(value[name], sub.subfields)
+        for name, sub in zip(names, subfields, strict=True)
+        if name in value
+    }
 
 
 # --- paging -------------------------------------------------------------------------------

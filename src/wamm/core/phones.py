@@ -38,7 +38,7 @@ def country_of(phone: str) -> str:
     # Numbers outside allocated ranges have no region of their own: use the calling code's
     # main country (+44 -> GB, +1 -> US).
     region = phonenumbers.region_code_for_number(number)
-    return region or phonenumbers.region_code_for_country_code(number.country_code)
+    return region or phonenumbers.region_code_for_country_code(number.country_code or 0)
 
 
 def is_bsuid(value: str) -> bool:

@@ -151,8 +151,9 @@ def decode(document: Any) -> Seed:
     if document is None:
         document = {}
     if not isinstance(document, dict):
-        raise SeedError("$", "a seed must be a mapping with keys settings, apps, businesses, "
-                             "tokens and users")
+        raise SeedError(
+            "$", "a seed must be a mapping with keys settings, apps, businesses, tokens and users"
+        )
     try:
         return msgspec.convert(document, Seed)
     except msgspec.ValidationError as exc:
@@ -173,4 +174,3 @@ def clock_start(value: float | str | None, path: str = "$.settings.clock_start")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.timestamp()
-

@@ -1253,14 +1253,14 @@ def check_send_components(template: Template | TemplateShape, components: Any) -
 
 def _check_against(shape: TemplateShape, components: Any, field: str) -> None:
     singles, buttons = _collect(components, field, len(shape.buttons))
-    _check_header_params(shape, singles.get("header"))
+    _check_header_params(shape, singles.get("header"), field)
     _check_text_params("body", shape.body_params, singles.get("body"), shape.named)
     _check_button_params(shape, buttons, field)
     _check_offer_params(shape, singles.get("limited_time_offer"))
     _check_cards(shape, singles.get("carousel"), field)
 
 
-def _check_header_params(shape: TemplateShape, part: _Part | None) -> None:
+def _check_header_params(shape: TemplateShape, part: _Part | None, field: str) -> None:
     fmt = shape.header_format
     if fmt is None or fmt == "TEXT":
         _check_text_params("header", shape.header_params, part, shape.named)
@@ -1268,10 +1268,10 @@ def _check_header_params(shape: TemplateShape, part: _Part | None) -> None:
     params = _parameters(part)
     wanted = fmt.lower()
     if part is None or not params:
-        where = f"{part.field}.parameters" if part else "the request"
+        where = f"{part.field}.parameters" if part else field
         raise GraphError(
             131008,
-            f"header: the template has a {fmt} header, so {where} needs a {wanted} parameter.",
+            f"header: the template's header is {fmt}, so {where} needs one {wanted} parameter.",
         )
     if len(params) > 1:
         raise _count_error("header", 1, len(params), part)
@@ -1403,7 +1403,9 @@ def _check_cards(shape: TemplateShape, part: _Part | None, field: str) -> None:
         return
     if not shape.cards:
         raise GraphError(132000, f"{part.field}: the template has no carousel.")
-    cards = as_list(required(part.component, "cards", f"{part.field}."), f"{part.field}.cards")
+    if part.component.get("cards") is None:
+        raise GraphError(131008, f"{part.field}.cards is required.")
+    cards = as_list(part.component["cards"], f"{part.field}.cards")
     seen: set[int] = set()
     for i, raw in enumerate(cards):
         card_field = f"{part.field}.cards[{i}]"

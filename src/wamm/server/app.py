@@ -31,8 +31,9 @@ class ServerConfig:
     on_ready: Callable[[Runtime], None] | None = None
 
 
-def build_app(runtime: Runtime | None = None, *, admin_token: str | None = None,
-              lifespan: Any = None) -> Starlette:
+def build_app(
+    runtime: Runtime | None = None, *, admin_token: str | None = None, lifespan: Any = None
+) -> Starlette:
     """The app around an already opened runtime (tests), or one a lifespan opens."""
     app = Starlette(
         routes=[

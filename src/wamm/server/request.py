@@ -76,8 +76,10 @@ async def read_params(request: Request) -> dict[str, Any]:
         return params
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/x-www-form-urlencoded":
-        body = {k: _maybe_json(v) for k, v in parse_qsl(raw.decode("utf-8", "replace"),
-                                                       keep_blank_values=True)}
+        body = {
+            k: _maybe_json(v)
+            for k, v in parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        }
     elif content_type == "multipart/form-data":
         body = await _multipart(request, raw)
     elif content_type in ("application/json", "text/json", "") or content_type.endswith("+json"):

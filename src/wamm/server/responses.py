@@ -22,12 +22,16 @@ class JSONResponse(Response):
 
 def error_response(error: GraphError) -> JSONResponse:
     trace = fbtrace_id()
-    return JSONResponse(error.body(trace), status_code=error.http_status,
-                        headers={"x-fb-trace-id": trace, "www-authenticate": 'OAuth "Facebook Platform"'}
-                        if error.http_status == 401 else {"x-fb-trace-id": trace})
+    return JSONResponse(
+        error.body(trace),
+        status_code=error.http_status,
+        headers={"x-fb-trace-id": trace, "www-authenticate": 'OAuth "Facebook Platform"'}
+        if error.http_status == 401
+        else {"x-fb-trace-id": trace},
+    )
 
 
 def internal_error() -> JSONResponse:
-    return error_response(GraphError(
-        1, message="An unknown error occurred", with_error_data=False, http_status=500
-    ))
+    return error_response(
+        GraphError(1, message="An unknown error occurred", with_error_data=False, http_status=500)
+    )

@@ -14,8 +14,11 @@ from wamm.core.templates import parse_creative_features
 from wamm.service import nodes
 from wamm.service.call import GraphCall
 
-WABA_SETTINGS = ("disable_marketing_messages_on_cloud_api", "degrees_of_freedom_spec",
-                 "is_enabled_for_insights")
+WABA_SETTINGS = (
+    "disable_marketing_messages_on_cloud_api",
+    "degrees_of_freedom_spec",
+    "is_enabled_for_insights",
+)
 
 
 async def get_waba(call: GraphCall, waba: Waba) -> dict[str, Any]:
@@ -33,10 +36,12 @@ async def update_waba(call: GraphCall, waba: Waba) -> dict[str, Any]:
     if "disable_marketing_messages_on_cloud_api" in params:
         changes["disable_marketing_messages_on_cloud_api"] = as_bool(
             params["disable_marketing_messages_on_cloud_api"],
-            "disable_marketing_messages_on_cloud_api")
+            "disable_marketing_messages_on_cloud_api",
+        )
     if "degrees_of_freedom_spec" in params:
-        features = parse_creative_features(params["degrees_of_freedom_spec"],
-                                           "degrees_of_freedom_spec")
+        features = parse_creative_features(
+            params["degrees_of_freedom_spec"], "degrees_of_freedom_spec"
+        )
         changes["creative_features"] = {**waba.creative_features, **features}
     if "is_enabled_for_insights" in params:
         enabled = as_bool(params["is_enabled_for_insights"], "is_enabled_for_insights")
@@ -63,7 +68,8 @@ async def list_phone_numbers(call: GraphCall, waba: Waba) -> dict[str, Any]:
 
     phones = sorted(
         (p for p in call.rt.catalog.phone_numbers.values() if p.waba_id == waba.id),
-        key=position, reverse=True,
+        key=position,
+        reverse=True,
     )
     fields = call.fields()
     page = paginate(phones, position, page_request(call.query))

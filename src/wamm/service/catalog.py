@@ -28,8 +28,15 @@ class Catalog:
     @classmethod
     def from_data(cls, data: CatalogData) -> Catalog:
         catalog = cls()
-        for entities in (data.apps, data.businesses, data.wabas, data.phone_numbers, data.tokens,
-                         data.templates, data.subscriptions):
+        for entities in (
+            data.apps,
+            data.businesses,
+            data.wabas,
+            data.phone_numbers,
+            data.tokens,
+            data.templates,
+            data.subscriptions,
+        ):
             for entity in entities:
                 catalog.put(entity)
         return catalog

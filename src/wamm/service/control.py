@@ -33,15 +33,25 @@ def message_view(message: Message) -> dict[str, Any]:
         recipient["user_id"] = message.recipient_bsuid
     template = None
     if message.template_name is not None:
-        template = {"id": message.template_id, "name": message.template_name,
-                    "language": message.template_language,
-                    "category": message.template_category}
+        template = {
+            "id": message.template_id,
+            "name": message.template_name,
+            "language": message.template_language,
+            "category": message.template_category,
+        }
     return {
-        "wamid": message.wamid, "phone_number_id": message.phone_number_id,
-        "waba_id": message.waba_id, "endpoint": message.endpoint, "type": message.type,
-        "recipient": recipient, "template": template, "route": message.route,
-        "pricing_category": message.pricing_category, "status": message.status,
-        "timestamp": int(message.created_at), "product_policy": message.product_policy,
+        "wamid": message.wamid,
+        "phone_number_id": message.phone_number_id,
+        "waba_id": message.waba_id,
+        "endpoint": message.endpoint,
+        "type": message.type,
+        "recipient": recipient,
+        "template": template,
+        "route": message.route,
+        "pricing_category": message.pricing_category,
+        "status": message.status,
+        "timestamp": int(message.created_at),
+        "product_policy": message.product_policy,
         "message_activity_sharing": message.message_activity_sharing,
         "biz_opaque_callback_data": message.biz_opaque_callback_data,
         "payload": message.payload,
@@ -51,15 +61,17 @@ def message_view(message: Message) -> dict[str, Any]:
 async def list_messages(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
     limit = _limit(query)
     after = query.get("after")
-    messages = await rt.store.list_messages(MessageQuery(
-        limit=limit + 1,
-        after_seq=decode_cursor(after, "after") if after else None,
-        phone_number_id=query.get("phone_number_id"),
-        recipient=query.get("recipient"),
-        route=query.get("route"),
-        status=query.get("status"),
-        wamid=query.get("wamid"),
-    ))
+    messages = await rt.store.list_messages(
+        MessageQuery(
+            limit=limit + 1,
+            after_seq=decode_cursor(after, "after") if after else None,
+            phone_number_id=query.get("phone_number_id"),
+            recipient=query.get("recipient"),
+            route=query.get("route"),
+            status=query.get("status"),
+            wamid=query.get("wamid"),
+        )
+    )
     page, more = messages[:limit], len(messages) > limit
     body: dict[str, Any] = {"data": [message_view(m) for m in page]}
     if more:
@@ -91,9 +103,12 @@ async def set_mm_terms(rt: Runtime, business: Business, body: dict[str, Any]) ->
     await rt.store.write([updated])
     rt.catalog.put(updated)
     wabas = [w.id for w in rt.catalog.wabas.values() if w.business_id == business.id]
-    return {"id": business.id, "mm_terms": state,
-            "marketing_messages_onboarding_status": nodes.business_onboarding(updated),
-            "wabas": wabas}
+    return {
+        "id": business.id,
+        "mm_terms": state,
+        "marketing_messages_onboarding_status": nodes.business_onboarding(updated),
+        "wabas": wabas,
+    }
 
 
 async def open_window(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
@@ -113,5 +128,9 @@ async def open_window(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
         rt.users.remember(user)
     await rt.store.open_window(phone_number_id, phone, now)
     hours = rt.settings.customer_service_window_hours
-    return {"phone_number_id": phone_number_id, "from": phone, "user_id": user.bsuid,
-            "window_expires_at": int(now + hours * 3600)}
+    return {
+        "phone_number_id": phone_number_id,
+        "from": phone,
+        "user_id": user.bsuid,
+        "window_expires_at": int(now + hours * 3600),
+    }

@@ -56,15 +56,22 @@ async def _require_open_window(
 
 
 def _template_part(
-    call: GraphCall, endpoint: str, waba: Waba, business: Business,
-    envelope: sending.Envelope, now: float,
+    call: GraphCall,
+    endpoint: str,
+    waba: Waba,
+    business: Business,
+    envelope: sending.Envelope,
+    now: float,
 ) -> tuple[Template, routing.Decision, dict[str, Any]]:
     rt = call.rt
     ref = sending.parse_template_ref(call.params.get("template"))
     template = find_template(rt.catalog, waba, ref)
     facts = routing.SendFacts(
-        endpoint=endpoint, product_policy=envelope.product_policy,
-        to_bsuid=envelope.recipient.phone is None, api_version=call.api_version, now=now,
+        endpoint=endpoint,
+        product_policy=envelope.product_policy,
+        to_bsuid=envelope.recipient.phone is None,
+        api_version=call.api_version,
+        now=now,
         ad_sync_delay=rt.settings.ad_sync_delay_seconds,
         strict_error_code=rt.settings.strict_fallback_error_code,
     )
@@ -86,27 +93,34 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
     now = rt.now()
     template: Template | None = None
     if envelope.type == "template":
-        template, decision, payload = _template_part(call, endpoint, waba, business, envelope,
-                                                     now)
+        template, decision, payload = _template_part(call, endpoint, waba, business, envelope, now)
     else:
         payload = validate_content(envelope.type, call.params.get(envelope.type))
         decision = routing.Decision(ROUTE_CLOUD, "service")
     user, new_user = await _resolve_user(rt, recipient, business, now)
     if template is None:
         await _require_open_window(rt, phone, user, now)
-    message = await _store(call, phone, waba, envelope, user, new_user, template, decision,
-                           payload, endpoint, now)
+    message = await _store(
+        call, phone, waba, envelope, user, new_user, template, decision, payload, endpoint, now
+    )
     sent: dict[str, Any] = {"id": message.wamid}
     if template is not None:
         sent["message_status"] = "accepted"
-    return {"messaging_product": "whatsapp", "contacts": [recipient.contact()],
-            "messages": [sent]}
+    return {"messaging_product": "whatsapp", "contacts": [recipient.contact()], "messages": [sent]}
 
 
 async def _store(
-    call: GraphCall, phone: PhoneNumber, waba: Waba, envelope: sending.Envelope,
-    user: User | None, new_user: User | None, template: Template | None,
-    decision: routing.Decision, payload: dict[str, Any], endpoint: str, now: float,
+    call: GraphCall,
+    phone: PhoneNumber,
+    waba: Waba,
+    envelope: sending.Envelope,
+    user: User | None,
+    new_user: User | None,
+    template: Template | None,
+    decision: routing.Decision,
+    payload: dict[str, Any],
+    endpoint: str,
+    now: float,
 ) -> Message:
     rt = call.rt
     recipient = envelope.recipient
@@ -116,21 +130,28 @@ async def _store(
         sharing = waba.message_activity_sharing
     message = Message(
         wamid=ids.wamid(rt.rng_seed, seq, recipient.phone or recipient.input),
-        seq=seq, phone_number_id=phone.id, waba_id=waba.id, endpoint=endpoint,
-        type=envelope.type, recipient_input=recipient.input,
+        seq=seq,
+        phone_number_id=phone.id,
+        waba_id=waba.id,
+        endpoint=endpoint,
+        type=envelope.type,
+        recipient_input=recipient.input,
         recipient_phone=user.phone if user else recipient.phone,
         recipient_bsuid=recipient.bsuid,
-        recipient_parent_bsuid=recipient.bsuid if user and user.parent_bsuid == recipient.bsuid
+        recipient_parent_bsuid=recipient.bsuid
+        if user and user.parent_bsuid == recipient.bsuid
         else None,
         template_id=template.id if template else None,
         template_name=template.name if template else None,
         template_language=template.language if template else None,
         template_category=template.category if template else None,
-        route=decision.route, pricing_category=decision.pricing_category, created_at=now,
-        product_policy=envelope.product_policy if endpoint == sending.ENDPOINT_MARKETING
-        else None,
+        route=decision.route,
+        pricing_category=decision.pricing_category,
+        created_at=now,
+        product_policy=envelope.product_policy if endpoint == sending.ENDPOINT_MARKETING else None,
         message_activity_sharing=sharing,
-        biz_opaque_callback_data=envelope.biz_opaque_callback_data, payload=payload,
+        biz_opaque_callback_data=envelope.biz_opaque_callback_data,
+        payload=payload,
     )
     if new_user is not None:
         rt.users.remember(new_user)

@@ -22,12 +22,22 @@ from wamm.service.catalog import Catalog
 
 WABA_DEFAULT_FIELDS = ("name",)
 TEMPLATE_DEFAULT_FIELDS = (
-    "name", "parameter_format", "components", "language", "status", "category", "sub_category",
+    "name",
+    "parameter_format",
+    "components",
+    "language",
+    "status",
+    "category",
+    "sub_category",
 )
 BUSINESS_DEFAULT_FIELDS = ("name",)
 PHONE_DEFAULT_FIELDS = (
-    "verified_name", "code_verification_status", "display_phone_number", "quality_rating",
-    "platform_type", "throughput",
+    "verified_name",
+    "code_verification_status",
+    "display_phone_number",
+    "quality_rating",
+    "platform_type",
+    "throughput",
 )
 
 
@@ -64,10 +74,15 @@ def subscribed_apps(catalog: Catalog, waba_id: str) -> dict[str, Any]:
     for app_id in catalog.subscriptions.get(waba_id, {}):
         app = catalog.apps.get(app_id)
         if app is not None:
-            data.append({"whatsapp_business_api_data": {
-                "id": app.id, "name": app.name or f"App {app.id}",
-                "link": f"https://www.facebook.com/games/?app_id={app.id}",
-            }})
+            data.append(
+                {
+                    "whatsapp_business_api_data": {
+                        "id": app.id,
+                        "name": app.name or f"App {app.id}",
+                        "link": f"https://www.facebook.com/games/?app_id={app.id}",
+                    }
+                }
+            )
     return {"data": data}
 
 
@@ -75,8 +90,11 @@ def waba_node(
     catalog: Catalog, waba: Waba, requested: Sequence[FieldRequest] | None
 ) -> dict[str, Any]:
     business = catalog.business_of(waba)
-    owner = {"name": business.name, "id": business.id,
-             "marketing_messages_onboarding_status": business_onboarding(business)}
+    owner = {
+        "name": business.name,
+        "id": business.id,
+        "marketing_messages_onboarding_status": business_onboarding(business),
+    }
     getters: dict[str, Getter] = {
         "name": lambda _: waba.name,
         "currency": lambda _: waba.currency,
@@ -92,13 +110,17 @@ def waba_node(
         "marketing_messages_lite_api_status": lambda _: lite_api_status(business, waba),
         "owner_business_info": lambda _: owner,
         "on_behalf_of_business_info": lambda _: None,
-        "health_status": lambda _: {"can_send_message": "AVAILABLE", "entities": [
-            {"entity_type": "WABA", "id": waba.id, "can_send_message": "AVAILABLE"},
-            {"entity_type": "BUSINESS", "id": business.id, "can_send_message": "AVAILABLE"},
-        ]},
+        "health_status": lambda _: {
+            "can_send_message": "AVAILABLE",
+            "entities": [
+                {"entity_type": "WABA", "id": waba.id, "can_send_message": "AVAILABLE"},
+                {"entity_type": "BUSINESS", "id": business.id, "can_send_message": "AVAILABLE"},
+            ],
+        },
         "subscribed_apps": lambda _: subscribed_apps(catalog, waba.id),
-        "disable_marketing_messages_on_cloud_api":
-            lambda _: waba.disable_marketing_messages_on_cloud_api,
+        "disable_marketing_messages_on_cloud_api": lambda _: (
+            waba.disable_marketing_messages_on_cloud_api
+        ),
         "degrees_of_freedom_spec": lambda _: waba_creative_features(waba),
         "owner_business": lambda _: {"id": business.id, "name": business.name},
     }
@@ -112,6 +134,10 @@ def _ad_ids(rng_seed: int, template: Template, onboarded: bool) -> dict[str, str
         name: ids.object_id(rng_seed, f"{name}:{template.id}", 1) if linked else None
         for name in ("ad_id", "ad_account_id", "ad_campaign_id", "ad_adset_id")
     }
+
+
+def _constant(value: Any) -> Getter:
+    return lambda _: value
 
 
 def template_node(
@@ -134,17 +160,20 @@ def template_node(
         "previous_category": lambda _: template.previous_category,
         "rejected_reason": lambda _: template.rejected_reason,
         "library_template_name": lambda _: template.library_template_name,
-        "quality_score": lambda _: {"score": template.quality_score,
-                                    "date": int(template.updated_at)},
+        "quality_score": lambda _: {
+            "score": template.quality_score,
+            "date": int(template.updated_at),
+        },
         "cta_url_link_tracking_opted_out": lambda _: template.cta_url_link_tracking_opted_out,
         "degrees_of_freedom_spec": lambda _: creative_features_read(template.creative_features),
         "bid_spec": lambda _: template.bid_spec,
         "optimization_spec": lambda _: template.bid_spec,
     }
     for name, value in _ad_ids(rng_seed, template, onboarded).items():
-        getters[name] = lambda _, value=value: value
-    return select("WhatsAppMessageTemplate", template.id, getters, requested,
-                  TEMPLATE_DEFAULT_FIELDS)
+        getters[name] = _constant(value)
+    return select(
+        "WhatsAppMessageTemplate", template.id, getters, requested, TEMPLATE_DEFAULT_FIELDS
+    )
 
 
 def phone_number_node(
@@ -162,5 +191,4 @@ def phone_number_node(
         "is_official_business_account": lambda _: False,
         "status": lambda _: "CONNECTED",
     }
-    return select("WhatsAppBusinessPhoneNumber", phone.id, getters, requested,
-                  PHONE_DEFAULT_FIELDS)
+    return select("WhatsAppBusinessPhoneNumber", phone.id, getters, requested, PHONE_DEFAULT_FIELDS)

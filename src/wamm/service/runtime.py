@@ -70,7 +70,10 @@ class Runtime:
 
     async def change_settings(self, settings: Settings) -> None:
         clock_changed = (settings.clock, settings.clock_start, settings.clock_factor) != (
-            self.settings.clock, self.settings.clock_start, self.settings.clock_factor)
+            self.settings.clock,
+            self.settings.clock_start,
+            self.settings.clock_factor,
+        )
         self.settings = settings
         if clock_changed:
             self.clock = make_clock(settings, None)

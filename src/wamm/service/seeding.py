@@ -6,6 +6,7 @@ applied again after an edit. Nothing is written unless the whole document is val
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -34,11 +35,18 @@ from wamm.store.base import Entity, Subscription
 
 T = TypeVar("T")
 SeedError = schema.SeedError
-ONBOARDING_OVERRIDES = frozenset({
-    "INELIGIBLE_ON_BEHALF_OF_WABA", "INELIGIBLE_INACTIVE_OR_RESTRICTED",
-    "INELIGIBLE_COUNTRY_NOT_SUPPORTED", "INELIGIBLE_USING_WHATSAPP_BUSINESS_APP", "ELIGIBLE",
-    "PENDING_VALID_PAYMENT_METHOD", "PENDING_INTERNAL_SETUP", "ONBOARDED",
-})
+ONBOARDING_OVERRIDES = frozenset(
+    {
+        "INELIGIBLE_ON_BEHALF_OF_WABA",
+        "INELIGIBLE_INACTIVE_OR_RESTRICTED",
+        "INELIGIBLE_COUNTRY_NOT_SUPPORTED",
+        "INELIGIBLE_USING_WHATSAPP_BUSINESS_APP",
+        "ELIGIBLE",
+        "PENDING_VALID_PAYMENT_METHOD",
+        "PENDING_INTERNAL_SETUP",
+        "ONBOARDED",
+    }
+)
 
 
 @dataclass
@@ -106,21 +114,30 @@ class _Planner:
         webhook = app.webhook
         if webhook and not webhook.url.startswith(("http://", "https://")):
             raise SeedError(f"{path}.webhook.url", f"must be an http(s) URL, got {webhook.url!r}")
-        self.plan.entities.append(App(
-            id=str(app.id), name=app.name, secret=app.secret,
-            webhook_url=webhook.url if webhook else None,
-            verify_token=webhook.verify_token if webhook else None,
-        ))
+        self.plan.entities.append(
+            App(
+                id=str(app.id),
+                name=app.name,
+                secret=app.secret,
+                webhook_url=webhook.url if webhook else None,
+                verify_token=webhook.verify_token if webhook else None,
+            )
+        )
 
     def _business(self, seed: schema.BusinessSeed, path: str) -> None:
         existing = self.catalog.businesses.get(str(seed.id))
         terms_time = existing.mm_terms_time if existing else None
         if existing is None or existing.mm_terms != seed.mm_terms:
             terms_time = self.now if seed.mm_terms != "not_started" else None
-        self.plan.entities.append(Business(
-            id=str(seed.id), name=seed.name, mm_terms=seed.mm_terms, mm_terms_time=terms_time,
-            verification_status=seed.verification_status,
-        ))
+        self.plan.entities.append(
+            Business(
+                id=str(seed.id),
+                name=seed.name,
+                mm_terms=seed.mm_terms,
+                mm_terms_time=terms_time,
+                verification_status=seed.verification_status,
+            )
+        )
         for index, waba in enumerate(seed.wabas):
             self._waba(waba, str(seed.id), f"{path}.wabas[{index}]")
 
@@ -128,32 +145,45 @@ class _Planner:
         waba_id = str(seed.id)
         existing = self.catalog.wabas.get(waba_id)
         if existing and existing.business_id != business_id:
-            raise SeedError(f"{path}.id", f"WABA {waba_id} already belongs to business "
-                                          f"{existing.business_id}")
+            raise SeedError(
+                f"{path}.id", f"WABA {waba_id} already belongs to business {existing.business_id}"
+            )
         if seed.onboarding_status and seed.onboarding_status not in ONBOARDING_OVERRIDES:
-            raise SeedError(f"{path}.onboarding_status",
-                            f"unknown status {seed.onboarding_status!r}; one of "
-                            f"{', '.join(sorted(ONBOARDING_OVERRIDES))}")
+            raise SeedError(
+                f"{path}.onboarding_status",
+                f"unknown status {seed.onboarding_status!r}; one of "
+                f"{', '.join(sorted(ONBOARDING_OVERRIDES))}",
+            )
         features = dict(existing.creative_features) if existing else {}
         spec = seed.degrees_of_freedom_spec
         if spec is not None:
-            features.update(self._guard(
-                f"{path}.degrees_of_freedom_spec",
-                lambda: parse_creative_features(spec, "degrees_of_freedom_spec"),
-            ))
+            features.update(
+                self._guard(
+                    f"{path}.degrees_of_freedom_spec",
+                    lambda: parse_creative_features(spec, "degrees_of_freedom_spec"),
+                )
+            )
         self.waba_ids.add(waba_id)
-        self.plan.entities.append(Waba(
-            id=waba_id, business_id=business_id, name=seed.name, currency=seed.currency,
-            timezone_id=str(seed.timezone_id), country=seed.country,
-            namespace=existing.namespace if existing else ids.template_namespace(
-                self.rng_seed, waba_id),
-            disable_marketing_messages_on_cloud_api=seed.disable_marketing_messages_on_cloud_api,
-            creative_features=features, message_activity_sharing=seed.message_activity_sharing,
-            is_enabled_for_insights=seed.is_enabled_for_insights,
-            onboarding_status_override=seed.onboarding_status,
-            template_limit=seed.template_limit,
-            created_at=existing.created_at if existing else self.now,
-        ))
+        self.plan.entities.append(
+            Waba(
+                id=waba_id,
+                business_id=business_id,
+                name=seed.name,
+                currency=seed.currency,
+                timezone_id=str(seed.timezone_id),
+                country=seed.country,
+                namespace=existing.namespace
+                if existing
+                else ids.template_namespace(self.rng_seed, waba_id),
+                disable_marketing_messages_on_cloud_api=seed.disable_marketing_messages_on_cloud_api,
+                creative_features=features,
+                message_activity_sharing=seed.message_activity_sharing,
+                is_enabled_for_insights=seed.is_enabled_for_insights,
+                onboarding_status_override=seed.onboarding_status,
+                template_limit=seed.template_limit,
+                created_at=existing.created_at if existing else self.now,
+            )
+        )
         self._subscriptions(seed, waba_id, path)
         for index, phone in enumerate(seed.phone_numbers):
             self._phone_number(phone, waba_id, f"{path}.phone_numbers[{index}]")
@@ -168,29 +198,38 @@ class _Planner:
     def _phone_number(self, seed: schema.PhoneNumberSeed, waba_id: str, path: str) -> None:
         existing = self.catalog.phone_numbers.get(str(seed.id))
         if existing and existing.waba_id != waba_id:
-            raise SeedError(f"{path}.id", f"phone number {seed.id} already belongs to WABA "
-                                          f"{existing.waba_id}")
+            raise SeedError(
+                f"{path}.id", f"phone number {seed.id} already belongs to WABA {existing.waba_id}"
+            )
         display = normalize_phone(str(seed.display_phone_number))
         if display is None:
             raise SeedError(f"{path}.display_phone_number", "must be a phone number")
         if seed.throughput_mps <= 0:
             raise SeedError(f"{path}.throughput_mps", "must be a positive number of messages/s")
-        self.plan.entities.append(PhoneNumber(
-            id=str(seed.id), waba_id=waba_id, display_phone_number=display,
-            verified_name=seed.verified_name, throughput_mps=seed.throughput_mps,
-            quality_rating=seed.quality_rating,
-        ))
+        self.plan.entities.append(
+            PhoneNumber(
+                id=str(seed.id),
+                waba_id=waba_id,
+                display_phone_number=display,
+                verified_name=seed.verified_name,
+                throughput_mps=seed.throughput_mps,
+                quality_rating=seed.quality_rating,
+            )
+        )
 
     def _templates(self, seed: schema.WabaSeed, waba_id: str, path: str) -> None:
         seen: dict[tuple[str, str], int] = {}
         for index, source in enumerate(seed.templates):
             t_path = f"{path}.templates[{index}]"
             body = {k: v for k, v in msgspec.structs.asdict(source).items() if v is not None}
-            spec = self._guard(t_path, lambda body=body: parse_create(body))
+            spec = self._guard(t_path, functools.partial(parse_create, body))
             key = (spec.name, spec.language)
             if key in seen:
-                raise SeedError(t_path, f"template {spec.name} ({spec.language}) is already "
-                                        f"defined at {path}.templates[{seen[key]}]")
+                raise SeedError(
+                    t_path,
+                    f"template {spec.name} ({spec.language}) is already "
+                    f"defined at {path}.templates[{seen[key]}]",
+                )
             seen[key] = index
             existing = self.catalog.templates_by_key.get((waba_id, *key))
             self.plan.templates.append(_PendingTemplate(waba_id, spec, source, existing))
@@ -200,17 +239,22 @@ class _Planner:
             raise SeedError(f"{path}.app_id", f"unknown app {seed.app_id}")
         for index, scope in enumerate(seed.scopes):
             if scope not in KNOWN_SCOPES:
-                raise SeedError(f"{path}.scopes[{index}]",
-                                f"unknown permission {scope!r}; one of "
-                                f"{', '.join(sorted(KNOWN_SCOPES))}")
+                raise SeedError(
+                    f"{path}.scopes[{index}]",
+                    f"unknown permission {scope!r}; one of {', '.join(sorted(KNOWN_SCOPES))}",
+                )
         for index, waba_id in enumerate(seed.wabas):
             if str(waba_id) not in self.waba_ids:
                 raise SeedError(f"{path}.wabas[{index}]", f"unknown WABA {waba_id}")
-        self.plan.entities.append(Token(
-            value=seed.value, app_id=None if seed.app_id is None else str(seed.app_id),
-            scopes=frozenset(seed.scopes), wabas=frozenset(str(w) for w in seed.wabas),
-            expires_at=seed.expires_at,
-        ))
+        self.plan.entities.append(
+            Token(
+                value=seed.value,
+                app_id=None if seed.app_id is None else str(seed.app_id),
+                scopes=frozenset(seed.scopes),
+                wabas=frozenset(str(w) for w in seed.wabas),
+                expires_at=seed.expires_at,
+            )
+        )
 
     def _user(self, seed: schema.UserSeed, path: str) -> None:
         phone = normalize_phone(str(seed.phone))
@@ -224,10 +268,14 @@ class _Planner:
         if seed.business_id is not None and str(seed.business_id) not in self.business_ids:
             raise SeedError(f"{path}.business_id", f"unknown business {seed.business_id}")
         user = User(
-            phone=phone, country=country, bsuid=seed.bsuid or ids.generated_bsuid(country, phone),
+            phone=phone,
+            country=country,
+            bsuid=seed.bsuid or ids.generated_bsuid(country, phone),
             parent_bsuid=seed.parent_bsuid,
             business_id=None if seed.business_id is None else str(seed.business_id),
-            name=seed.name, username=seed.username, behaviour=seed.behaviour,
+            name=seed.name,
+            username=seed.username,
+            behaviour=seed.behaviour,
             created_at=self.now,
         )
         self.plan.entities.append(user)
@@ -251,18 +299,28 @@ async def _template_entities(rt: Runtime, pending: list[_PendingTemplate]) -> li
             if source.id is not None:
                 template_id = str(source.id)
             created = source.created_at if source.created_at is not None else 0.0
-        out.append(Template(
-            id=template_id, waba_id=item.waba_id, seq=seq, name=spec.name,
-            language=spec.language, category=spec.category, status=source.status,
-            components=spec.components, parameter_format=spec.parameter_format,
-            sub_category=spec.sub_category,
-            message_send_ttl_seconds=spec.message_send_ttl_seconds,
-            creative_features=spec.creative_features, bid_spec=spec.bid_spec,
-            quality_score=source.quality_score,
-            cta_url_link_tracking_opted_out=spec.cta_url_link_tracking_opted_out,
-            library_template_name=spec.library_template_name,
-            created_at=created, updated_at=rt.now(),
-        ))
+        out.append(
+            Template(
+                id=template_id,
+                waba_id=item.waba_id,
+                seq=seq,
+                name=spec.name,
+                language=spec.language,
+                category=spec.category,
+                status=source.status,
+                components=spec.components,
+                parameter_format=spec.parameter_format,
+                sub_category=spec.sub_category,
+                message_send_ttl_seconds=spec.message_send_ttl_seconds,
+                creative_features=spec.creative_features,
+                bid_spec=spec.bid_spec,
+                quality_score=source.quality_score,
+                cta_url_link_tracking_opted_out=spec.cta_url_link_tracking_opted_out,
+                library_template_name=spec.library_template_name,
+                created_at=created,
+                updated_at=rt.now(),
+            )
+        )
     return out
 
 

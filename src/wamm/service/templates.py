@@ -26,8 +26,12 @@ from wamm.service.runtime import Runtime
 NAME_HOLD_SECONDS = 30 * 86400  # a deleted approved template's name is held for 30 days
 NAME_HOLDING_STATUSES = ("APPROVED", "PAUSED")
 MAX_DELETE_IDS = 100
-SUMMARY_FIELDS = ("total_count", "message_template_count", "message_template_limit",
-                  "are_translations_complete")
+SUMMARY_FIELDS = (
+    "total_count",
+    "message_template_count",
+    "message_template_limit",
+    "are_translations_complete",
+)
 LIST_FILTERS = ("category", "language", "quality_score", "status")
 REVIEW_DECISIONS = ("APPROVED", "REJECTED")
 
@@ -39,8 +43,9 @@ def _review_status(rt: Runtime) -> str:
 def _view(call: GraphCall, template: Template) -> dict[str, Any]:
     waba = call.rt.catalog.wabas[template.waba_id]
     onboarded = onboarding_status(call.rt.catalog.business_of(waba), waba) == "ONBOARDED"
-    return nodes.template_node(template, call.fields(), onboarded=onboarded,
-                               rng_seed=call.rt.rng_seed)
+    return nodes.template_node(
+        template, call.fields(), onboarded=onboarded, rng_seed=call.rt.rng_seed
+    )
 
 
 async def _save(rt: Runtime, templates: list[Template]) -> None:
@@ -64,13 +69,23 @@ async def create(call: GraphCall, waba: Waba) -> dict[str, Any]:
         raise limit_error(waba.template_limit)
     seq, template_id = await rt.object_id("template")
     template = Template(
-        id=template_id, waba_id=waba.id, seq=seq, name=spec.name, language=spec.language,
-        category=spec.category, status=_review_status(rt), components=spec.components,
-        parameter_format=spec.parameter_format, sub_category=spec.sub_category,
+        id=template_id,
+        waba_id=waba.id,
+        seq=seq,
+        name=spec.name,
+        language=spec.language,
+        category=spec.category,
+        status=_review_status(rt),
+        components=spec.components,
+        parameter_format=spec.parameter_format,
+        sub_category=spec.sub_category,
         message_send_ttl_seconds=spec.message_send_ttl_seconds,
-        creative_features=spec.creative_features, bid_spec=spec.bid_spec,
+        creative_features=spec.creative_features,
+        bid_spec=spec.bid_spec,
         cta_url_link_tracking_opted_out=spec.cta_url_link_tracking_opted_out,
-        library_template_name=spec.library_template_name, created_at=now, updated_at=now,
+        library_template_name=spec.library_template_name,
+        created_at=now,
+        updated_at=now,
     )
     await _save(rt, [template])
     return {"id": template.id, "status": template.status, "category": template.category}
@@ -78,8 +93,11 @@ async def create(call: GraphCall, waba: Waba) -> dict[str, Any]:
 
 def _name_held(rt: Runtime, waba_id: str, name: str, language: str, now: float) -> bool:
     return any(
-        t.status == "DELETED" and t.name == name and t.language == language
-        and t.deleted_at is not None and now - t.deleted_at < NAME_HOLD_SECONDS
+        t.status == "DELETED"
+        and t.name == name
+        and t.language == language
+        and t.deleted_at is not None
+        and now - t.deleted_at < NAME_HOLD_SECONDS
         for t in rt.catalog.waba_templates[waba_id].values()
     )
 
@@ -105,17 +123,21 @@ def _template_text(template: Template) -> str:
     return " ".join(str(c.get("text", "")) for c in template.components)
 
 
+def _attribute_in(attribute: str, wanted: set[str]) -> Callable[[Template], bool]:
+    return lambda template: getattr(template, attribute) in wanted
+
+
 def _filters(params: dict[str, Any]) -> list[Callable[[Template], bool]]:
     checks: list[Callable[[Template], bool]] = []
     for name in LIST_FILTERS:
         if name in params:
-            wanted = {v.upper() if name != "language" else v for v in
-                      _list_values(params[name], name)}
+            wanted = {
+                v.upper() if name != "language" else v for v in _list_values(params[name], name)
+            }
             if name == "status" and not wanted <= set(TEMPLATE_STATUSES):
                 bad = ", ".join(sorted(wanted - set(TEMPLATE_STATUSES)))
                 raise invalid_parameter(f"Param status has unknown values: {bad}.")
-            attribute = {"quality_score": "quality_score"}.get(name, name)
-            checks.append(lambda t, a=attribute, w=wanted: getattr(t, a) in w)
+            checks.append(_attribute_in(name, wanted))
     if "name" in params:
         needle = as_str(params["name"], "name").lower()
         checks.append(lambda t: needle in t.name.lower())
@@ -129,10 +151,14 @@ def _filters(params: dict[str, Any]) -> list[Callable[[Template], bool]]:
 
 
 def _summary(requested: Any, matching: int, waba: Waba, live: int) -> dict[str, Any]:
-    values = {"total_count": matching, "message_template_count": live,
-              "message_template_limit": waba.template_limit, "are_translations_complete": True}
+    values = {
+        "total_count": matching,
+        "message_template_count": live,
+        "message_template_limit": waba.template_limit,
+        "are_translations_complete": True,
+    }
     names = _list_values(requested, "summary")
-    if names == ["true"] or names == ["1"]:
+    if names in (["true"], ["1"]):
         names = list(SUMMARY_FIELDS)
     return {name: values[name] for name in names if name in values}
 
@@ -142,7 +168,8 @@ async def list_templates(call: GraphCall, waba: Waba) -> dict[str, Any]:
     include_deleted = "DELETED" in str(call.params.get("status", "")).upper()
     pool: Iterable[Template] = (
         sorted(catalog.waba_templates[waba.id].values(), key=lambda t: t.seq, reverse=True)
-        if include_deleted else catalog.live_templates(waba.id)
+        if include_deleted
+        else catalog.live_templates(waba.id)
     )
     checks = _filters(call.params)
     matching = [t for t in pool if all(check(t) for check in checks)]
@@ -174,12 +201,15 @@ async def edit(call: GraphCall, template: Template) -> dict[str, Any]:
     if "category" in changes and changes["category"] != template.category:
         changes["previous_category"] = template.category
     updated = msgspec.structs.replace(
-        template, **changes, status=_review_status(rt), edit_times=edit_times, updated_at=now,
+        template,
+        **changes,
+        status=_review_status(rt),
+        edit_times=edit_times,
+        updated_at=now,
         rejected_reason="NONE",
     )
     await _save(rt, [updated])
-    return {"success": True, "id": updated.id, "name": updated.name,
-            "category": updated.category}
+    return {"success": True, "id": updated.id, "name": updated.name, "category": updated.category}
 
 
 async def unpause(call: GraphCall, template: Template) -> dict[str, Any]:
@@ -214,8 +244,12 @@ def _to_delete(call: GraphCall, waba: Waba) -> list[Template]:
         hsm_id = as_str(params["hsm_id"], "hsm_id")
         found = [t for t in found if t.id == hsm_id]
     if not found:
-        raise GraphError(100, details=f"Message template \"{name}\" not found.",
-                         message="(#100) Invalid parameter", subcode=2593002)
+        raise GraphError(
+            100,
+            details=f'Message template "{name}" not found.',
+            message="(#100) Invalid parameter",
+            subcode=2593002,
+        )
     return found
 
 
@@ -227,7 +261,9 @@ async def delete(call: GraphCall, waba: Waba) -> dict[str, Any]:
     now = call.rt.now()
     deleted = [
         msgspec.structs.replace(
-            t, status="DELETED", updated_at=now,
+            t,
+            status="DELETED",
+            updated_at=now,
             deleted_at=now if t.status in NAME_HOLDING_STATUSES else None,
         )
         for t in doomed
@@ -247,7 +283,9 @@ async def review(rt: Runtime, template: Template, decision: str, reason: str | N
     if template.status != "PENDING":
         raise invalid_parameter(f"Template {template.id} is {template.status}, not PENDING.")
     updated = msgspec.structs.replace(
-        template, status=decision, updated_at=rt.now(),
+        template,
+        status=decision,
+        updated_at=rt.now(),
         rejected_reason=(reason or "INVALID_FORMAT") if decision == "REJECTED" else "NONE",
     )
     await _save(rt, [updated])

@@ -50,5 +50,6 @@ class Users:
     def new(phone: str, now: float) -> User:
         """A user wamm meets for the first time: reachable, with a BSUID derived from the phone."""
         country = country_of(phone)
-        return User(phone=phone, country=country, bsuid=ids.generated_bsuid(country, phone),
-                    created_at=now)
+        return User(
+            phone=phone, country=country, bsuid=ids.generated_bsuid(country, phone), created_at=now
+        )

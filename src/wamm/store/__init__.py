@@ -10,7 +10,7 @@ def open_store(url: str) -> Store:
     """Open (and migrate) the store a database URL names."""
     parsed = parse_database_url(url)
     if parsed.backend == "sqlite":
-        from wamm.store.sqlite import SqliteStore
+        from wamm.store.sqlite import SqliteStore  # noqa: PLC0415 - backends load on demand
 
         return SqliteStore(parsed.target)
     raise NotImplementedError("the PostgreSQL backend is not available yet")

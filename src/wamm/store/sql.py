@@ -44,11 +44,15 @@ TABLES: dict[type, Table] = {
         lambda e: (e.id, e.waba_id, e.seq, e.name, e.language, e.status),
     ),
     User: Table(
-        "users", ("phone",), ("phone", "bsuid", "parent_bsuid"),
+        "users",
+        ("phone",),
+        ("phone", "bsuid", "parent_bsuid"),
         lambda e: (e.phone, e.bsuid, e.parent_bsuid),
     ),
     Subscription: Table(
-        "subscriptions", ("waba_id", "app_id"), ("waba_id", "app_id"),
+        "subscriptions",
+        ("waba_id", "app_id"),
+        ("waba_id", "app_id"),
         lambda e: (e.waba_id, e.app_id),
     ),
 }
@@ -64,8 +68,18 @@ CATALOG_TABLES: dict[str, type] = {
 }
 
 ALL_TABLES = (
-    "settings", "counters", "apps", "businesses", "wabas", "phone_numbers", "tokens",
-    "templates", "users", "subscriptions", "messages", "windows",
+    "settings",
+    "counters",
+    "apps",
+    "businesses",
+    "wabas",
+    "phone_numbers",
+    "tokens",
+    "templates",
+    "users",
+    "subscriptions",
+    "messages",
+    "windows",
 )
 
 INSERT_MESSAGE = (

@@ -83,7 +83,7 @@ class SqliteStore(Store):
     async def load_catalog(self) -> CatalogData:
         data = CatalogData()
         for table, kind in sql.CATALOG_TABLES.items():
-            decoder = msgspec.json.Decoder(kind)
+            decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(kind)
             rows = self._db.execute(f"SELECT data FROM {table}")
             getattr(data, table).extend(decoder.decode(row[0]) for row in rows)
         settings = dict(self._db.execute("SELECT key, value FROM settings").fetchall())
@@ -134,8 +134,18 @@ class SqliteStore(Store):
     async def _flush_messages(self, batch: list[tuple[Message, User | None]]) -> None:
         users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u in batch if u]
         rows = [
-            (m.seq, m.wamid, m.phone_number_id, m.waba_id, m.recipient_phone, m.recipient_bsuid,
-             m.route, m.status, m.created_at, _encode(m))
+            (
+                m.seq,
+                m.wamid,
+                m.phone_number_id,
+                m.waba_id,
+                m.recipient_phone,
+                m.recipient_bsuid,
+                m.route,
+                m.status,
+                m.created_at,
+                _encode(m),
+            )
             for m, _ in batch
         ]
         with self._transaction() as db:

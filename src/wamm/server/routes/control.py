@@ -34,13 +34,18 @@ ControlHandler = Callable[[Request, Runtime], Awaitable[Any]]
 
 
 def seed_error_response(error: schema.SeedError) -> JSONResponse:
-    return JSONResponse({"error": {
-        "message": f"Invalid seed at {error.path}: {error.problem}",
-        "type": "WammSeedError",
-        "code": 100,
-        "error_data": {"path": error.path, "details": error.problem},
-        "fbtrace_id": fbtrace_id(),
-    }}, status_code=400)
+    return JSONResponse(
+        {
+            "error": {
+                "message": f"Invalid seed at {error.path}: {error.problem}",
+                "type": "WammSeedError",
+                "code": 100,
+                "error_data": {"path": error.path, "details": error.problem},
+                "fbtrace_id": fbtrace_id(),
+            }
+        },
+        status_code=400,
+    )
 
 
 def _authorized(request: Request) -> bool:
@@ -48,8 +53,11 @@ def _authorized(request: Request) -> bool:
     if not expected:
         return True
     header = request.headers.get("authorization", "")
-    given = header[7:] if header.lower().startswith("bearer ") else request.headers.get(
-        "x-wamm-admin-token", "")
+    given = (
+        header[7:]
+        if header.lower().startswith("bearer ")
+        else request.headers.get("x-wamm-admin-token", "")
+    )
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
@@ -58,8 +66,13 @@ def endpoint_for(
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         if guarded and not _authorized(request):
-            return error_response(GraphError(190, message="A valid admin token is required "
-                                             "for the wamm control API.", with_error_data=False))
+            return error_response(
+                GraphError(
+                    190,
+                    message="A valid admin token is required for the wamm control API.",
+                    with_error_data=False,
+                )
+            )
         try:
             result = await handler(request, request.app.state.runtime)
         except schema.SeedError as error:
@@ -132,13 +145,15 @@ async def review(request: Request, rt: Runtime) -> dict[str, Any]:
     body = await _json_body(request)
     reason = body.get("reason")
     updated = await templates.review(
-        rt, template, as_str(body.get("decision"), "decision"),
+        rt,
+        template,
+        as_str(body.get("decision"), "decision"),
         None if reason is None else as_str(reason, "reason"),
     )
     return {"id": updated.id, "status": updated.status, "rejected_reason": updated.rejected_reason}
 
 
-async def clock(request: Request, rt: Runtime) -> dict[str, Any]:
+async def clock(_request: Request, rt: Runtime) -> dict[str, Any]:
     return {"mode": rt.clock.mode, "now": rt.now()}
 
 
@@ -154,25 +169,32 @@ async def inbound(request: Request, rt: Runtime) -> dict[str, Any]:
     return await use_cases.open_window(rt, await _json_body(request))
 
 
-async def state(request: Request, rt: Runtime) -> dict[str, Any]:
+async def state(_request: Request, rt: Runtime) -> dict[str, Any]:
     catalog = rt.catalog
     return {
         "settings": msgspec.structs.asdict(rt.settings),
-        "businesses": [{"id": b.id, "name": b.name, "mm_terms": b.mm_terms}
-                       for b in catalog.businesses.values()],
-        "wabas": [{"id": w.id, "business_id": w.business_id, "name": w.name}
-                  for w in catalog.wabas.values()],
-        "phone_numbers": [{"id": p.id, "waba_id": p.waba_id,
-                           "display_phone_number": p.display_phone_number}
-                          for p in catalog.phone_numbers.values()],
+        "businesses": [
+            {"id": b.id, "name": b.name, "mm_terms": b.mm_terms}
+            for b in catalog.businesses.values()
+        ],
+        "wabas": [
+            {"id": w.id, "business_id": w.business_id, "name": w.name}
+            for w in catalog.wabas.values()
+        ],
+        "phone_numbers": [
+            {"id": p.id, "waba_id": p.waba_id, "display_phone_number": p.display_phone_number}
+            for p in catalog.phone_numbers.values()
+        ],
         "apps": [{"id": a.id, "name": a.name} for a in catalog.apps.values()],
-        "tokens": [{"value": t.value, "scopes": sorted(t.scopes), "wabas": sorted(t.wabas)}
-                   for t in catalog.tokens.values()],
+        "tokens": [
+            {"value": t.value, "scopes": sorted(t.scopes), "wabas": sorted(t.wabas)}
+            for t in catalog.tokens.values()
+        ],
         "templates": len(catalog.templates),
     }
 
 
-async def health(request: Request, rt: Runtime) -> dict[str, Any]:
+async def health(_request: Request, _rt: Runtime) -> dict[str, Any]:
     return {"status": "ok"}
 
 

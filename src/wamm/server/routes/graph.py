@@ -67,8 +67,9 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (Template, "unpause", "POST"): Operation(templates.unpause, SCOPE_MANAGEMENT),
     (PhoneNumber, None, "GET"): Operation(accounts.get_phone_number, SCOPE_MANAGEMENT),
     (PhoneNumber, ENDPOINT_MESSAGES, "POST"): Operation(_send(ENDPOINT_MESSAGES), SCOPE_MESSAGING),
-    (PhoneNumber, ENDPOINT_MARKETING, "POST"): Operation(_send(ENDPOINT_MARKETING),
-                                                         SCOPE_MESSAGING),
+    (PhoneNumber, ENDPOINT_MARKETING, "POST"): Operation(
+        _send(ENDPOINT_MARKETING), SCOPE_MESSAGING
+    ),
     (Business, None, "GET"): Operation(accounts.get_business, SCOPE_BUSINESS),
 }
 
@@ -84,8 +85,12 @@ def split_path(path: str) -> tuple[int, list[str]]:
 
 
 def resolve(catalog: Catalog, object_id: str) -> Node | None:
-    return (catalog.phone_numbers.get(object_id) or catalog.wabas.get(object_id)
-            or catalog.templates.get(object_id) or catalog.businesses.get(object_id))
+    return (
+        catalog.phone_numbers.get(object_id)
+        or catalog.wabas.get(object_id)
+        or catalog.templates.get(object_id)
+        or catalog.businesses.get(object_id)
+    )
 
 
 def visible(catalog: Catalog, token: Token, node: Node) -> bool:
@@ -95,8 +100,9 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
         case PhoneNumber() | Template():
             return node.waba_id in token.wabas
         case Business():
-            return any(catalog.wabas[w].business_id == node.id
-                       for w in token.wabas if w in catalog.wabas)
+            return any(
+                catalog.wabas[w].business_id == node.id for w in token.wabas if w in catalog.wabas
+            )
     return False
 
 
