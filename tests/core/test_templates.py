@@ -81,7 +81,7 @@ CARD = {
 }
 
 
-def create(components: list[dict[str, Any]] | None = None, **fields: Any) -> dict[str, Any]:
+def create(components: list[dict[str, Any]] | None = None, /, **fields: Any) -> dict[str, Any]:
     request: dict[str, Any] = {
         "name": "summer_sale",
         "language": "en_US",
@@ -326,7 +326,7 @@ def test_authentication_shape_is_normalised() -> None:
 def test_form_encoded_values_are_read() -> None:
     spec = parse_create(
         create(
-            components='[{"type": "BODY", "text": "Hello there"}]',  # type: ignore[arg-type]
+            components='[{"type": "BODY", "text": "Hello there"}]',
             message_send_ttl_seconds="43200",
             cta_url_link_tracking_opted_out="true",
             degrees_of_freedom_spec='{"creative_features_spec": {"image_touchups": '
@@ -352,6 +352,21 @@ def test_bid_spec_under_either_name(key: str) -> None:
 def test_optional_create_fields_are_kept() -> None:
     spec = parse_create(create(sub_category="custom", library_template_name="order_update"))
     assert (spec.sub_category, spec.library_template_name) == ("CUSTOM", "order_update")
+
+
+def test_null_optional_fields_read_as_absent() -> None:
+    nulls = dict.fromkeys(
+        [
+            "parameter_format",
+            "message_send_ttl_seconds",
+            "degrees_of_freedom_spec",
+            "bid_spec",
+            "sub_category",
+            "cta_url_link_tracking_opted_out",
+            "library_template_name",
+        ]
+    )
+    assert parse_create(create(**nulls)) == parse_create(create())
 
 
 @pytest.mark.parametrize(
@@ -1337,6 +1352,7 @@ LOCATION = stored(
     [{"type": "HEADER", "format": "LOCATION"}, body("Your order is near")], category="UTILITY"
 )
 STATIC = stored([body("Hello there"), buttons(quick_reply(), url_button("https://x.com/"))])
+FLOW = stored([body("Book a table"), buttons({"type": "FLOW", "text": "Book", "flow_id": "1"})])
 
 
 def card(index: Any, price: str = "$5") -> dict[str, Any]:
@@ -1420,7 +1436,9 @@ def card(index: Any, price: str = "$5") -> dict[str, Any]:
         ),
         (STATIC, None),
         (STATIC, []),
-        (STATIC, [send_body(), send_button("quick_reply", 0)]),
+        (STATIC, [send_body(), send_button("quick_reply", 0), send_button("url", 1)]),
+        (FLOW, [send_button("flow", 0, {"type": "action", "action": {"flow_token": "T"}})]),
+        (FLOW, None),
         (
             stored([{**image_header(), "format": "GIF"}, body("Hello there")]),
             [
@@ -1742,6 +1760,12 @@ def test_send_check_accepts_a_precomputed_shape() -> None:
             ],
             132000,
             "button 1 (URL)",
+        ),
+        (
+            FLOW,
+            [send_button("flow", 0, {"type": "action", "action": "book"})],
+            131009,
+            "template.components[0].parameters[0].action must be an object",
         ),
         (
             LTO,

@@ -53,7 +53,7 @@ _GRAPH = _Codes(missing=100, invalid=100)
 _INTERACTIVE = _Codes(missing=131008, invalid=131009)
 
 _DIGITS = re.compile(r"[0-9]+")
-_MAX_ID = 2**64
+_MAX_ID = 2**64  # Graph ids are unsigned 64-bit numbers
 
 
 def _one_of_reason(allowed: Collection[str]) -> str:
@@ -72,7 +72,7 @@ def _is_http_url(text: str) -> bool:
 class _Node:
     """A JSON object under validation: its fields, its path in the request, its error family.
 
-    A value of JSON `null` counts as absent, like Graph treats it.
+    A JSON `null` counts as absent: SDKs such as pywa send unset optional fields as `null`.
     """
 
     fields: Mapping[str, Any]
@@ -107,10 +107,9 @@ class _Node:
     def text(self, key: str, limit: int | None = None) -> str:
         """A required, non-empty string of at most `limit` characters."""
         text = self.string(key)
-        if limit is None and not text:
-            raise self.invalid(key, "must not be empty")
-        if limit is not None and not 1 <= len(text) <= limit:
-            raise self.invalid(key, f"must be 1 to {limit} characters long")
+        if not text or (limit is not None and len(text) > limit):
+            span = "not be empty" if limit is None else f"be 1 to {limit} characters long"
+            raise self.invalid(key, f"must {span}")
         return text
 
     def optional_text(self, key: str, limit: int | None = None) -> str | None:
@@ -155,7 +154,7 @@ class _Node:
         return wamid
 
     def child(self, key: str) -> _Node:
-        return _Node(as_object(self.value(key), self.at(key)), self.at(key), self.codes)
+        return self._nested(self.value(key), self.at(key))
 
     def optional_child(self, key: str) -> _Node | None:
         return self.child(key) if self.has(key) else None
@@ -167,10 +166,10 @@ class _Node:
         if len(items) < least or (most is not None and len(items) > most):
             span = f"{least} to {most}" if most is not None else f"at least {least}"
             raise self.invalid(key, f"must hold {span} items")
-        return [
-            _Node(as_object(item, f"{path}[{index}]"), f"{path}[{index}]", self.codes)
-            for index, item in enumerate(items)
-        ]
+        return [self._nested(item, f"{path}[{index}]") for index, item in enumerate(items)]
+
+    def _nested(self, value: Any, path: str) -> _Node:
+        return _Node(as_object(value, path), path, self.codes)
 
 
 # --- Field tables --------------------------------------------------------------------------------
@@ -186,10 +185,8 @@ class _Text:
     allowed: frozenset[str] | None = None
 
     def read(self, node: _Node) -> str | None:
-        if self.required:
-            text: str | None = node.text(self.key, self.limit)
-        else:
-            text = node.optional_text(self.key, self.limit)
+        read = node.text if self.required else node.optional_text
+        text = read(self.key, self.limit)
         if text is not None and self.allowed is not None and text not in self.allowed:
             raise node.invalid(self.key, _one_of_reason(self.allowed))
         return text
@@ -273,7 +270,7 @@ _MEDIA_FIELDS: dict[str, tuple[_Field, ...]] = {
     "sticker": (),
 }
 # A field one media type defines is refused on the media types that do not (audio has no caption).
-_MEDIA_ONLY_KEYS = frozenset(field.key for fields in _MEDIA_FIELDS.values() for field in fields)
+_MEDIA_FIELD_KEYS = frozenset(field.key for fields in _MEDIA_FIELDS.values() for field in fields)
 
 
 def _media(kind: str, root: _Node) -> dict[str, Any]:
@@ -282,7 +279,7 @@ def _media(kind: str, root: _Node) -> dict[str, Any]:
 
 def _media_object(node: _Node, kind: str) -> dict[str, Any]:
     fields = _MEDIA_FIELDS[kind]
-    for key in sorted(_MEDIA_ONLY_KEYS - {field.key for field in fields}):
+    for key in sorted(_MEDIA_FIELD_KEYS - {field.key for field in fields}):
         if node.has(key):
             raise node.invalid(key, f"is not supported for {kind} messages")
     return {**_media_source(node), **_fields(node, fields)}
@@ -340,7 +337,7 @@ _CONTACT_LIST_FIELDS: dict[str, tuple[_Field, ...]] = {
     "phones": _optional_texts("phone", "type", "wa_id"),
     "urls": _optional_texts("url", "type"),
 }
-_BIRTHDAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _contacts(root: _Node) -> dict[str, Any]:
@@ -371,7 +368,7 @@ def _birthday(node: _Node) -> str | None:
 
 
 def _is_date(text: str) -> bool:
-    if not _BIRTHDAY.fullmatch(text):
+    if not _ISO_DATE.fullmatch(text):
         return False
     try:
         datetime.date.fromisoformat(text)
@@ -442,10 +439,16 @@ class _Sections:
 _MAX_SECTIONS = 10
 _LIST_SECTIONS = _Sections(
     "rows",
-    10,
-    (_Text("id", 200, required=True), _Text("title", 24, required=True), _Text("description", 72)),
+    max_items=10,
+    item_fields=(
+        _Text("id", 200, required=True),
+        _Text("title", 24, required=True),
+        _Text("description", 72),
+    ),
 )
-_PRODUCT_SECTIONS = _Sections("product_items", 30, (_Id("product_retailer_id", required=True),))
+_PRODUCT_SECTIONS = _Sections(
+    "product_items", max_items=30, item_fields=(_Id("product_retailer_id", required=True),)
+)
 
 
 def _sections(action: _Node, rule: _Sections) -> tuple[list[dict[str, Any]], list[_Node]]:
@@ -496,9 +499,10 @@ def _named(action: _Node, name: str) -> dict[str, Any]:
 
 
 def _cta_url_action(action: _Node) -> dict[str, Any]:
+    name = _named(action, "cta_url")
     parameters = action.child("parameters")
     return {
-        **_named(action, "cta_url"),
+        **name,
         "parameters": {
             "display_text": parameters.text("display_text", 20),
             "url": parameters.url("url"),
@@ -510,14 +514,14 @@ def _location_request_action(action: _Node) -> dict[str, Any]:
     return _named(action, "send_location")
 
 
+_CATALOG_FIELDS = (_Id("thumbnail_product_retailer_id"),)
+
+
 def _catalog_action(action: _Node) -> dict[str, Any]:
+    name = _named(action, "catalog_message")
     parameters = action.optional_child("parameters")
-    thumbnail = (_Id("thumbnail_product_retailer_id"),)
-    return _compact(
-        {
-            **_named(action, "catalog_message"),
-            "parameters": None if parameters is None else _fields(parameters, thumbnail),
-        }
+    return (
+        name if parameters is None else {**name, "parameters": _fields(parameters, _CATALOG_FIELDS)}
     )
 
 
@@ -532,16 +536,14 @@ _FLOW_FIELDS = (
 
 
 def _flow_action(action: _Node) -> dict[str, Any]:
+    name = _named(action, "flow")
     parameters = action.child("parameters")
     reference = _either(parameters, "flow_id", "flow_name")
+    normalised = {**_fields(parameters, _FLOW_FIELDS), reference: parameters.identifier(reference)}
     payload = parameters.optional_child("flow_action_payload")
-    normalised = {
-        **_fields(parameters, _FLOW_FIELDS),
-        reference: parameters.identifier(reference),
-    }
     if payload is not None:
         normalised["flow_action_payload"] = _flow_payload(payload)
-    return {**_named(action, "flow"), "parameters": normalised}
+    return {**name, "parameters": normalised}
 
 
 def _flow_payload(payload: _Node) -> dict[str, Any]:
@@ -560,12 +562,13 @@ _ADDRESS_PASSTHROUGH = ("values", "saved_addresses", "validation_errors")
 
 
 def _address_action(action: _Node) -> dict[str, Any]:
+    name = _named(action, "address_message")
     parameters = action.child("parameters")
     normalised = {"country": parameters.choice("country", _ADDRESS_COUNTRIES)}
     for key in _ADDRESS_PASSTHROUGH:
         if parameters.has(key):
             normalised[key] = copy.deepcopy(parameters.fields[key])
-    return {**_named(action, "address_message"), "parameters": normalised}
+    return {**name, "parameters": normalised}
 
 
 # --- interactive: the envelope -------------------------------------------------------------------

@@ -12,6 +12,7 @@ import re
 from typing import Any, Literal
 
 import msgspec
+import msgspec.inspect as inspect
 import yaml
 
 Id = str | int
@@ -20,6 +21,7 @@ ReviewMode = Literal["auto", "manual"]
 TermsState = Literal["not_started", "request_sent", "signed"]
 
 _PATH_RE = re.compile(r"^(?P<msg>.*) - at `(?P<path>[^`]*)`$", re.S)
+_SEGMENT_RE = re.compile(r"\.(\w+)|\[\d+\]")
 
 
 class SeedError(Exception):
@@ -158,9 +160,34 @@ def decode(document: Any) -> Seed:
         return msgspec.convert(document, Seed)
     except msgspec.ValidationError as exc:
         match = _PATH_RE.match(str(exc))
-        if match:
-            raise SeedError(match["path"], match["msg"]) from None
-        raise SeedError("$", str(exc)) from None
+        if not match:
+            raise SeedError("$", str(exc)) from None
+        problem, path = match["msg"], match["path"]
+        allowed = _allowed_values(path)
+        if problem.startswith("Invalid enum value") and allowed:
+            problem += f"; expected one of {', '.join(allowed)}"
+        raise SeedError(path, problem) from None
+
+
+def _allowed_values(path: str) -> tuple[str, ...]:
+    """The Literal values the schema allows at a JSON path like `$.businesses[0].mm_terms`."""
+    node: inspect.Type = inspect.type_info(Seed)
+    for segment in _SEGMENT_RE.finditer(path):
+        node = _unwrap(node)
+        if segment[1] and isinstance(node, inspect.StructType):
+            node = next((f.type for f in node.fields if f.name == segment[1]), inspect.AnyType())
+        elif not segment[1] and isinstance(node, inspect.ListType):
+            node = node.item_type
+    node = _unwrap(node)
+    return tuple(map(str, node.values)) if isinstance(node, inspect.LiteralType) else ()
+
+
+def _unwrap(node: inspect.Type) -> inspect.Type:
+    """The non-None member of an optional type."""
+    if isinstance(node, inspect.UnionType):
+        members = [t for t in node.types if not isinstance(t, inspect.NoneType)]
+        return members[0] if len(members) == 1 else node
+    return node
 
 
 def clock_start(value: float | str | None, path: str = "$.settings.clock_start") -> float | None:

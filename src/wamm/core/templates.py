@@ -258,8 +258,8 @@ def _variables(text: str, field: str, subcode: int, named: bool) -> tuple[str, .
         if repeated:
             raise _reject(
                 subcode,
-                f"{field} uses {_var(repeated[0])} more than once; each "
-                "named variable may appear once.",
+                f"{field} uses {_var(repeated[0])} more than once; each named variable may "
+                "appear once.",
             )
     elif sorted(int(name) for name in names) != list(range(1, len(names) + 1)):
         raise _reject(
@@ -323,9 +323,8 @@ def _check_body_layout(text: str, names: tuple[str, ...], field: str) -> None:
     if len(names) > words:
         raise _reject(
             SUBCODE_TOO_MANY_VARIABLES,
-            f"{field} has {len(names)} variables but only "
-            f"{words} words of text; add text or remove "
-            "variables.",
+            f"{field} has {len(names)} variables but only {words} words of text; add text or "
+            "remove variables.",
         )
 
 
@@ -457,9 +456,8 @@ def _check_header_handle(component: Mapping[str, Any], field: str, fmt: str) -> 
     if not handles:
         raise _reject(
             SUBCODE_MISSING_EXAMPLE,
-            f"{field}.example.header_handle is required for "
-            f"{fmt} headers: upload a sample with the "
-            "Resumable Upload API and give its handle.",
+            f"{field}.example.header_handle is required for {fmt} headers: upload a sample "
+            "with the Resumable Upload API and give its handle.",
         )
     for index, handle in enumerate(as_list(handles, f"{field}.example.header_handle")):
         as_str(handle, f"{field}.example.header_handle[{index}]")
@@ -527,8 +525,7 @@ def _check_buttons(
         raise _reject(
             None,
             f"{field}.buttons: quick reply buttons must be grouped together, but "
-            f"{field}.buttons[{splitter}] ({buttons[splitter]['type']}) splits "
-            "them.",
+            f"{field}.buttons[{splitter}] ({buttons[splitter]['type']}) splits them.",
         )
     component["buttons"] = buttons
 
@@ -845,6 +842,11 @@ def _optional_str(body: Mapping[str, Any], key: str) -> str | None:
     return None if value is None else as_str(value, key)
 
 
+def _optional_bool(body: Mapping[str, Any], key: str) -> bool:
+    value = body.get(key)
+    return False if value is None else as_bool(value, key)
+
+
 def parse_create(body: Mapping[str, Any]) -> TemplateSpec:
     """Validate and normalise a POST /{waba_id}/message_templates body."""
     name = _parse_name(required(body, "name"))
@@ -868,9 +870,7 @@ def parse_create(body: Mapping[str, Any]) -> TemplateSpec:
             {} if features is None else parse_creative_features(features, "degrees_of_freedom_spec")
         ),
         bid_spec=_parse_bid_spec(body, category),
-        cta_url_link_tracking_opted_out=as_bool(
-            body.get("cta_url_link_tracking_opted_out", False), "cta_url_link_tracking_opted_out"
-        ),
+        cta_url_link_tracking_opted_out=_optional_bool(body, "cta_url_link_tracking_opted_out"),
         library_template_name=_optional_str(body, "library_template_name"),
     )
 
@@ -931,9 +931,8 @@ def _check_editable(template: Template, now: float) -> None:
     if template.status not in EDITABLE_STATUSES:
         raise _reject(
             SUBCODE_NOT_EDITABLE,
-            f"Template {template.name} ({template.language}) is "
-            f"{template.status}; only APPROVED, REJECTED or "
-            "PAUSED templates can be edited.",
+            f"Template {template.name} ({template.language}) is {template.status}; only "
+            "APPROVED, REJECTED or PAUSED templates can be edited.",
         )
     if template.status != "APPROVED":
         return
@@ -944,9 +943,9 @@ def _check_editable(template: Template, now: float) -> None:
             hours = math.ceil((recent[len(recent) - limit] + window - now) / 3600)
             raise _reject(
                 None,
-                f"Template {template.name} ({template.language}) was edited "
-                f"{len(recent)} time(s) in the last {label}; an approved "
-                f"template allows {limit}. Try again in {hours} hour(s).",
+                f"Template {template.name} ({template.language}) was edited {len(recent)} "
+                f"time(s) in the last {label}; an approved template allows {limit}. Try again "
+                f"in {hours} hour(s).",
                 title="Template edit limit reached",
             )
 
@@ -961,26 +960,8 @@ def parse_edit(template: Template, body: Mapping[str, Any], now: float) -> dict[
     if not given:
         raise invalid_parameter(f"Nothing to edit: give at least one of {', '.join(_EDIT_FIELDS)}.")
     _check_editable(template, now)
-    category = _enum(given.get("category", template.category), "category", CATEGORIES)
-    if template.status == "APPROVED" and category != template.category:
-        raise _reject(
-            None,
-            f"category of an APPROVED template can't change (it is "
-            f"{template.category}; the edit asks for {category}).",
-        )
-    parameter_format = _enum(
-        given.get("parameter_format", template.parameter_format),
-        "parameter_format",
-        PARAMETER_FORMATS,
-    )
-    changes: dict[str, Any] = {}
-    if given.keys() & {"category", "parameter_format", "components"}:
-        rules = _Rules(category, parameter_format == "NAMED")
-        changes["category"] = category
-        changes["parameter_format"] = parameter_format
-        changes["components"] = _parse_components(
-            given.get("components", template.components), rules
-        )
+    category = _edited_category(template, given)
+    changes = _edited_content(template, given, category)
     if given.keys() & {"category", "message_send_ttl_seconds"}:
         changes["message_send_ttl_seconds"] = _parse_ttl(
             given.get("message_send_ttl_seconds", template.message_send_ttl_seconds), category
@@ -992,8 +973,8 @@ def parse_edit(template: Template, body: Mapping[str, Any], now: float) -> dict[
     if given.keys() & {"bid_spec", "optimization_spec"}:
         if template.bid_spec is None:
             raise invalid_parameter(
-                "bid_spec can only be edited on a template created with one; "
-                "it can't be added later."
+                "bid_spec can only be edited on a template created with one; it can't be added "
+                "later."
             )
         changes["bid_spec"] = _parse_bid_spec(given, category)
     if "cta_url_link_tracking_opted_out" in given:
@@ -1001,6 +982,34 @@ def parse_edit(template: Template, body: Mapping[str, Any], now: float) -> dict[
             given["cta_url_link_tracking_opted_out"], "cta_url_link_tracking_opted_out"
         )
     return changes
+
+
+def _edited_category(template: Template, given: Mapping[str, Any]) -> str:
+    category = _enum(given.get("category", template.category), "category", CATEGORIES)
+    if template.status == "APPROVED" and category != template.category:
+        raise _reject(
+            None,
+            f"category of an APPROVED template can't change (it is {template.category}; the "
+            f"edit asks for {category}).",
+        )
+    return category
+
+
+def _edited_content(template: Template, given: Mapping[str, Any], category: str) -> dict[str, Any]:
+    """New category, parameter_format and components, when the edit touches any of them."""
+    if not given.keys() & {"category", "parameter_format", "components"}:
+        return {}
+    parameter_format = _enum(
+        given.get("parameter_format", template.parameter_format),
+        "parameter_format",
+        PARAMETER_FORMATS,
+    )
+    rules = _Rules(category, parameter_format == "NAMED")
+    return {
+        "category": category,
+        "parameter_format": parameter_format,
+        "components": _parse_components(given.get("components", template.components), rules),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1332,8 +1341,7 @@ def _check_button_params(shape: TemplateShape, buttons: dict[int, _Part], field:
         if not isinstance(sub_type, str) or sub_type.lower() != slot.sub_type:
             raise _invalid_value(
                 f"{part.field}.sub_type",
-                f"is {sub_type!r} but button {index} "
-                f"is a {slot.type} button (sub_type "
+                f"is {sub_type!r} but button {index} is a {slot.type} button (sub_type "
                 f"{slot.sub_type}).",
             )
         _check_button_param(slot, part)
@@ -1341,9 +1349,9 @@ def _check_button_params(shape: TemplateShape, buttons: dict[int, _Part], field:
         if slot.required and slot.index not in buttons:
             raise GraphError(
                 131008,
-                f"{field}: button {slot.index} ({slot.type}) needs a "
-                f"{slot.parameter} parameter; send a button component with "
-                f"sub_type {slot.sub_type} and index {slot.index}.",
+                f"{field}: button {slot.index} ({slot.type}) needs a {slot.parameter} "
+                f"parameter; send a button component with sub_type {slot.sub_type} and index "
+                f"{slot.index}.",
             )
 
 

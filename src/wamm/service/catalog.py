@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from wamm.core.model import App, Business, PhoneNumber, Template, Token, Waba
+from wamm.core.templates import TemplateShape, template_shape
 from wamm.store.base import CatalogData, Entity, Subscription
 
 
@@ -24,6 +25,7 @@ class Catalog:
         self.templates_by_key: dict[tuple[str, str, str], Template] = {}
         self.waba_templates: dict[str, dict[str, Template]] = defaultdict(dict)
         self.subscriptions: dict[str, dict[str, Subscription]] = defaultdict(dict)
+        self._shapes: dict[str, TemplateShape] = {}
 
     @classmethod
     def from_data(cls, data: CatalogData) -> Catalog:
@@ -60,12 +62,20 @@ class Catalog:
 
     def _put_template(self, template: Template) -> None:
         self.templates[template.id] = template
+        self._shapes.pop(template.id, None)
         self.waba_templates[template.waba_id][template.id] = template
         key = (template.waba_id, template.name, template.language)
         if template.status != "DELETED":
             self.templates_by_key[key] = template
         elif (current := self.templates_by_key.get(key)) is not None and current.id == template.id:
             del self.templates_by_key[key]
+
+    def shape(self, template: Template) -> TemplateShape:
+        """What a send of `template` must supply, computed once per template version."""
+        shape = self._shapes.get(template.id)
+        if shape is None:
+            shape = self._shapes[template.id] = template_shape(template)
+        return shape
 
     def business_of(self, waba: Waba) -> Business:
         return self.businesses[waba.business_id]

@@ -76,7 +76,7 @@ def _template_part(
         strict_error_code=rt.settings.strict_fallback_error_code,
     )
     decision = routing.decide(template, business, waba, facts)
-    check_send_components(template, ref.components)
+    check_send_components(rt.catalog.shape(template), ref.components)
     return template, decision, dict(call.params["template"])
 
 

@@ -68,15 +68,16 @@ class Runtime:
         seq = await self.ids.next(kind)
         return seq, ids.object_id(self.rng_seed, kind, seq)
 
-    async def change_settings(self, settings: Settings) -> None:
-        clock_changed = (settings.clock, settings.clock_start, settings.clock_factor) != (
-            self.settings.clock,
-            self.settings.clock_start,
-            self.settings.clock_factor,
-        )
+    def clock_for(self, settings: Settings) -> Clock:
+        """The clock `settings` imply: the current one unless its clock settings differ."""
+        def key(s: Settings) -> tuple[str, float | None, float]:
+            return s.clock, s.clock_start, s.clock_factor
+
+        return self.clock if key(settings) == key(self.settings) else make_clock(settings, None)
+
+    async def change_settings(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.clock = clock or self.clock_for(settings)
         self.settings = settings
-        if clock_changed:
-            self.clock = make_clock(settings, None)
         await self.store.write([], settings=settings, clock_time=self.clock.now())
 
     async def advance_clock(self, seconds: float) -> float:

@@ -288,7 +288,9 @@ class _Planner:
             raise SeedError(path, _graph_problem(error)) from None
 
 
-async def _template_entities(rt: Runtime, pending: list[_PendingTemplate]) -> list[Template]:
+async def _template_entities(
+    rt: Runtime, pending: list[_PendingTemplate], now: float
+) -> list[Template]:
     out = []
     for item in pending:
         spec, source, existing = item.spec, item.source, item.existing
@@ -334,8 +336,9 @@ async def apply_seed(rt: Runtime, document: Any) -> dict[str, int]:
     """Validate and apply a seed; returns how many entities of each kind were written."""
     seed = schema.decode(document)
     settings: Settings = rt.settings.merged(_settings_changes(seed.settings))
-    plan = _Planner(rt.catalog, seed, rt.now(), settings.rng_seed).build()
-    templates = await _template_entities(rt, plan.templates)
+    clock = rt.clock_for(settings)
+    plan = _Planner(rt.catalog, seed, clock.now(), settings.rng_seed).build()
+    templates = await _template_entities(rt, plan.templates, clock.now())
     entities: list[Entity] = [*plan.entities, *templates]
     await rt.store.write(entities, settings=settings)
     for entity in entities:
@@ -343,7 +346,7 @@ async def apply_seed(rt: Runtime, document: Any) -> dict[str, int]:
             rt.users.remember(entity)
         else:
             rt.catalog.put(entity)
-    await rt.change_settings(settings)
+    await rt.change_settings(settings, clock)
     counts: dict[str, int] = {}
     for entity in entities:
         kind = type(entity).__name__.lower()

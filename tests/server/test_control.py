@@ -1,0 +1,209 @@
+"""The control API: seeding (atomic, with error paths), reset, inspection, clock, admin token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests import seed_data as sd
+from tests.conftest import Graph, error_of
+from tests.server.test_sending import template_send
+from wamm.server.app import build_app
+from wamm.service.runtime import Runtime
+
+
+@pytest.mark.parametrize(
+    ("document", "path", "problem"),
+    [
+        ({"bogus": 1}, "$", "Object contains unknown field `bogus`"),
+        ({"businesses": [{"id": "1", "name": "x", "colour": "red"}]}, "$.businesses[0]",
+         "Object contains unknown field `colour`"),
+        ({"businesses": [{"id": "1", "name": "x", "mm_terms": "maybe"}]},
+         "$.businesses[0].mm_terms",
+         "Invalid enum value 'maybe'; expected one of not_started, request_sent, signed"),
+        ({"settings": {"clock": "sundial"}}, "$.settings.clock",
+         "Invalid enum value 'sundial'; expected one of accelerated, manual, realtime"),
+        ({"tokens": [{"value": "t", "wabas": ["404"]}]}, "$.tokens[0].wabas[0]",
+         "unknown WABA 404"),
+        ({"tokens": [{"value": "t", "scopes": ["root"]}]}, "$.tokens[0].scopes[0]",
+         "unknown permission 'root'"),
+        ({"users": [{"phone": "12"}]}, "$.users[0].phone", "not a phone number"),
+        ({"users": [{"phone": "5511999990000", "bsuid": "nope"}]}, "$.users[0].bsuid",
+         "not a BSUID"),
+        ({"apps": [{"id": "1", "secret": "s"}, {"id": "1", "secret": "t"}]}, "$.apps[1].id",
+         "duplicate app id 1"),
+    ],
+)
+async def test_bad_seeds_name_the_path_of_the_bad_key(
+    graph: Graph, document: dict[str, Any], path: str, problem: str
+) -> None:
+    response = await graph.http.post("/_wamm/seed", json=document)
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["type"] == "WammSeedError"
+    assert error["code"] == 100
+    assert error["error_data"]["path"] == path
+    assert problem in error["error_data"]["details"]
+    assert error["message"].startswith(f"Invalid seed at {path}: ")
+
+
+async def test_bad_template_in_a_seed_names_the_template(
+    graph: Graph, seed_document: dict[str, Any]
+) -> None:
+    templates = seed_document["businesses"][1]["wabas"][0]["templates"]
+    templates[2]["components"][0]["text"] = "{{1}} at the start"
+    response = await graph.http.post("/_wamm/seed", json=seed_document)
+    assert response.status_code == 400
+    assert error_of(response)["error_data"]["path"] == "$.businesses[1].wabas[0].templates[2]"
+
+
+async def test_nothing_partial_is_applied(graph: Graph, seed_document: dict[str, Any]) -> None:
+    seed_document["businesses"][0]["name"] = "Renamed"
+    seed_document["tokens"].append({"value": "t2", "wabas": ["404"]})
+    response = await graph.http.post("/_wamm/seed", json=seed_document)
+    assert response.status_code == 400
+    business = (await graph.get(sd.SIGNED_BUSINESS, fields="name")).json()
+    assert business["name"] == "Acme"
+    assert (await graph.get(sd.SIGNED_WABA, token="t2")).status_code == 401
+
+
+async def test_seed_accepts_yaml_and_is_an_upsert(graph: Graph) -> None:
+    yaml_seed = f"""
+businesses:
+  - id: {sd.SIGNED_BUSINESS}
+    name: Acme Renamed
+    mm_terms: signed
+    wabas:
+      - id: {sd.SIGNED_WABA}
+        name: Acme WA 2
+        templates:
+          - name: summer_sale
+            language: en_US
+            category: MARKETING
+            components:
+              - {{type: BODY, text: "Hello {{{{1}}}}, sale now on.",
+                 example: {{body_text: [["Ana"]]}}}}
+"""
+    before = (await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="summer_sale",
+                              fields="id")).json()["data"][0]["id"]
+    response = await graph.http.post("/_wamm/seed", content=yaml_seed,
+                                     headers={"Content-Type": "application/yaml"})
+    assert response.status_code == 200, response.text
+    assert response.json()["applied"] == {"business": 1, "waba": 1, "template": 1}
+    after = (await graph.get(before, fields="components")).json()
+    assert after["components"][0]["text"] == "Hello {{1}}, sale now on."
+    assert (await graph.get(sd.SIGNED_WABA)).json()["name"] == "Acme WA 2"
+
+
+async def test_invalid_yaml_is_a_clear_400(graph: Graph) -> None:
+    response = await graph.http.post("/_wamm/seed", content=b"businesses: [\n  - {id: 1",
+                                     headers={"Content-Type": "application/yaml"})
+    assert response.status_code == 400
+    assert "not valid YAML or JSON" in error_of(response)["error_data"]["details"]
+
+
+async def test_reset_empties_everything_and_can_reseed(graph: Graph) -> None:
+    await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())
+    response = await graph.http.post("/_wamm/reset")
+    assert response.json() == {"success": True, "applied": {}}
+    assert (await graph.get(sd.SIGNED_WABA)).status_code == 401  # tokens are gone too
+    assert (await graph.http.get("/_wamm/messages")).json() == {"data": []}
+    reseeded = await graph.http.post("/_wamm/reset", json=sd.seed())
+    assert reseeded.json()["applied"]["template"] == 21
+    assert (await graph.get(sd.SIGNED_WABA)).status_code == 200
+
+
+async def test_same_seed_and_requests_give_the_same_ids(graph: Graph) -> None:
+    runs = []
+    for _ in range(2):
+        await graph.http.post("/_wamm/reset", json=sd.seed())
+        first = (await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())).json()
+        created = (await graph.post(f"{sd.SIGNED_WABA}/message_templates",
+                                    {**sd.SUMMER_SALE, "name": "again"})).json()
+        runs.append((first["messages"][0]["id"], created["id"]))
+    assert runs[0] == runs[1]
+
+
+async def test_messages_listing_filters_and_pages(graph: Graph) -> None:
+    for phone in (sd.BR_PHONE, sd.US_PHONE, sd.BR_PHONE):
+        await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", template_send(to=phone))
+    await graph.post(f"{sd.NOT_STARTED_PHONE}/marketing_messages", template_send())
+    everything = (await graph.http.get("/_wamm/messages")).json()["data"]
+    assert len(everything) == 4
+    assert everything[0]["phone_number_id"] == sd.NOT_STARTED_PHONE  # newest first
+    mm = (await graph.http.get("/_wamm/messages", params={"route": "marketing_messages"})).json()
+    assert len(mm["data"]) == 3
+    to_br = (await graph.http.get("/_wamm/messages", params={"recipient": sd.BR_PHONE})).json()
+    assert len(to_br["data"]) == 3
+    page = (await graph.http.get("/_wamm/messages", params={"limit": 3})).json()
+    assert len(page["data"]) == 3
+    rest = (await graph.http.get("/_wamm/messages",
+                                 params={"after": page["paging"]["cursors"]["after"]})).json()
+    assert [m["wamid"] for m in rest["data"]] == [everything[3]["wamid"]]
+    assert "paging" not in rest
+
+
+async def test_message_view_shape(graph: Graph) -> None:
+    sent = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", template_send())
+    wamid = sent.json()["messages"][0]["id"]
+    message = (await graph.http.get(f"/_wamm/messages/{wamid}")).json()
+    template_id = message["template"].pop("id")
+    assert template_id.isdigit()
+    assert message == {
+        "wamid": wamid, "phone_number_id": sd.SIGNED_PHONE, "waba_id": sd.SIGNED_WABA,
+        "endpoint": "marketing_messages", "type": "template",
+        "recipient": {"input": sd.BR_PHONE, "wa_id": sd.BR_PHONE},
+        "template": {"name": "summer_sale", "language": "en_US", "category": "MARKETING"},
+        "route": "marketing_messages", "pricing_category": "marketing_lite",
+        "status": "accepted", "timestamp": int(sd.CLOCK_START),
+        "product_policy": "CLOUD_API_FALLBACK", "message_activity_sharing": True,
+        "biz_opaque_callback_data": None, "payload": template_send()["template"],
+    }
+    missing = await graph.http.get("/_wamm/messages/wamid.nope")
+    assert missing.status_code == 404
+
+
+async def test_clock(graph: Graph) -> None:
+    assert (await graph.http.get("/_wamm/clock")).json() == {"mode": "manual",
+                                                             "now": sd.CLOCK_START}
+    moved = await graph.http.post("/_wamm/clock/advance", json={"seconds": 90})
+    assert moved.json() == {"mode": "manual", "now": sd.CLOCK_START + 90}
+    bad = await graph.http.post("/_wamm/clock/advance", json={"seconds": -1})
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (f"/_wamm/businesses/{sd.SIGNED_BUSINESS}/mm_terms", {"state": "sometime"}),
+        (f"/_wamm/businesses/{sd.SIGNED_BUSINESS}/mm_terms", {}),
+        ("/_wamm/inbound", {"phone_number_id": "1", "from": sd.BR_PHONE}),
+        ("/_wamm/inbound", {"phone_number_id": sd.SIGNED_PHONE, "from": "abc"}),
+        ("/_wamm/templates/1/review", {"decision": "APPROVED"}),
+    ],
+)
+async def test_control_input_errors_are_4xx(graph: Graph, path: str, body: Any) -> None:
+    response = await graph.http.post(path, json=body)
+    assert 400 <= response.status_code < 500
+    assert "error" in response.json()
+
+
+async def test_state_lists_ids_to_use(graph: Graph) -> None:
+    state = (await graph.http.get("/_wamm/state")).json()
+    assert {w["id"] for w in state["wabas"]} == {sd.SIGNED_WABA, sd.NOT_STARTED_WABA,
+                                                 sd.REQUESTED_WABA}
+    assert state["settings"]["clock"] == "manual"
+
+
+async def test_admin_token_guards_the_control_api(runtime: Runtime) -> None:
+    app = build_app(runtime, admin_token="s3cret")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://wamm.test") as http:
+        assert (await http.get("/_wamm/state")).status_code == 401
+        assert (await http.get("/_wamm/state",
+                               headers={"Authorization": "Bearer s3cret"})).status_code == 200
+        assert (await http.get("/_wamm/state",
+                               headers={"X-Wamm-Admin-Token": "s3cret"})).status_code == 200
+        assert (await http.get("/_wamm/health")).status_code == 200

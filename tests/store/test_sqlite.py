@@ -1,0 +1,112 @@
+"""The SQLite store: migrations, durability across reopen, group commit under concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests import seed_data as sd
+from tests.server.test_sending import template_send
+from wamm.server.app import build_app
+from wamm.service.runtime import Runtime
+from wamm.service.seeding import apply_seed
+from wamm.store.migrations import migrations_for
+from wamm.store.sqlite import SqliteStore
+from wamm.store.url import DatabaseUrlError, parse_database_url
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "target"),
+    [
+        ("sqlite://", "sqlite", ":memory:"),
+        ("sqlite:///wamm.db", "sqlite", "wamm.db"),
+        ("sqlite:////var/tmp/wamm.db", "sqlite", "/var/tmp/wamm.db"),
+        ("postgresql://u@localhost/db", "postgresql", "postgresql://u@localhost/db"),
+        ("postgres://u@localhost/db", "postgresql", "postgresql://u@localhost/db"),
+        ("postgresql+psycopg://u@h:5433/db", "postgresql", "postgresql://u@h:5433/db"),
+    ],
+)
+def test_database_urls(url: str, backend: str, target: str) -> None:
+    parsed = parse_database_url(url)
+    assert (parsed.backend, parsed.target) == (backend, target)
+
+
+@pytest.mark.parametrize("url", ["wamm.db", "mysql://x/y", "sqlite:relative.db"])
+def test_bad_database_urls_explain_themselves(url: str) -> None:
+    with pytest.raises(DatabaseUrlError):
+        parse_database_url(url)
+
+
+def test_password_is_hidden_in_display() -> None:
+    assert parse_database_url("postgresql://u:pw@h/db").display == "postgresql://u:***@h/db"
+
+
+def test_migrations_are_recorded_once(tmp_path: Path) -> None:
+    path = str(tmp_path / "m.db")
+    for _ in range(2):
+        store = SqliteStore(path)
+        latest = migrations_for("sqlite")[-1].version
+        assert store.schema_version() == latest
+        rows = store.execute("SELECT count(*) FROM schema_migrations")
+        assert rows == [(len(migrations_for("sqlite")),)]
+        asyncio.run(store.close())
+
+
+async def _send(rt: Runtime, count: int) -> list[httpx.Response]:
+    transport = httpx.ASGITransport(app=build_app(rt))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        headers = {"Authorization": f"Bearer {sd.TOKEN}"}
+        return await asyncio.gather(*(
+            http.post(f"/v23.0/{sd.SIGNED_PHONE}/marketing_messages",
+                      json=template_send(to=f"55119{i:08d}"), headers=headers)
+            for i in range(count)
+        ))
+
+
+async def test_everything_accepted_survives_a_reopen(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wamm.db'}"
+    rt = await Runtime.open(url)
+    await apply_seed(rt, sd.seed())
+    responses = await _send(rt, 50)
+    wamids = {r.json()["messages"][0]["id"] for r in responses}
+    assert len(wamids) == 50
+    await rt.advance_clock(120)
+    await rt.close()
+
+    reopened = await Runtime.open(url)
+    try:
+        assert reopened.now() == sd.CLOCK_START + 120
+        assert sd.SIGNED_WABA in reopened.catalog.wabas
+        stored = await reopened.store.list_messages(_query(100))
+        assert {m.wamid for m in stored} == wamids
+        more = await _send(reopened, 5)
+        assert not {r.json()["messages"][0]["id"] for r in more} & wamids
+    finally:
+        await reopened.close()
+
+
+def _query(limit: int):  # type: ignore[no-untyped-def]
+    from wamm.store.base import MessageQuery
+
+    return MessageQuery(limit=limit)
+
+
+async def test_concurrent_sends_share_transactions(runtime: Runtime) -> None:
+    store = runtime.store
+    assert isinstance(store, SqliteStore)
+    commits = 0
+    flush = store._flush_messages
+
+    async def counting(batch):  # type: ignore[no-untyped-def]
+        nonlocal commits
+        commits += 1
+        await flush(batch)
+
+    store._messages._flush = counting
+    responses = await _send(runtime, 200)
+    assert all(r.status_code == 200 for r in responses)
+    assert store.execute("SELECT count(*) FROM messages") == [(200,)]
+    assert commits < 200
