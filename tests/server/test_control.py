@@ -18,22 +18,42 @@ from wamm.service.runtime import Runtime
     ("document", "path", "problem"),
     [
         ({"bogus": 1}, "$", "Object contains unknown field `bogus`"),
-        ({"businesses": [{"id": "1", "name": "x", "colour": "red"}]}, "$.businesses[0]",
-         "Object contains unknown field `colour`"),
-        ({"businesses": [{"id": "1", "name": "x", "mm_terms": "maybe"}]},
-         "$.businesses[0].mm_terms",
-         "Invalid enum value 'maybe'; expected one of not_started, request_sent, signed"),
-        ({"settings": {"clock": "sundial"}}, "$.settings.clock",
-         "Invalid enum value 'sundial'; expected one of accelerated, manual, realtime"),
-        ({"tokens": [{"value": "t", "wabas": ["404"]}]}, "$.tokens[0].wabas[0]",
-         "unknown WABA 404"),
-        ({"tokens": [{"value": "t", "scopes": ["root"]}]}, "$.tokens[0].scopes[0]",
-         "unknown permission 'root'"),
+        (
+            {"businesses": [{"id": "1", "name": "x", "colour": "red"}]},
+            "$.businesses[0]",
+            "Object contains unknown field `colour`",
+        ),
+        (
+            {"businesses": [{"id": "1", "name": "x", "mm_terms": "maybe"}]},
+            "$.businesses[0].mm_terms",
+            "Invalid enum value 'maybe'; expected one of not_started, request_sent, signed",
+        ),
+        (
+            {"settings": {"clock": "sundial"}},
+            "$.settings.clock",
+            "Invalid enum value 'sundial'; expected one of accelerated, manual, realtime",
+        ),
+        (
+            {"tokens": [{"value": "t", "wabas": ["404"]}]},
+            "$.tokens[0].wabas[0]",
+            "unknown WABA 404",
+        ),
+        (
+            {"tokens": [{"value": "t", "scopes": ["root"]}]},
+            "$.tokens[0].scopes[0]",
+            "unknown permission 'root'",
+        ),
         ({"users": [{"phone": "12"}]}, "$.users[0].phone", "not a phone number"),
-        ({"users": [{"phone": "5511999990000", "bsuid": "nope"}]}, "$.users[0].bsuid",
-         "not a BSUID"),
-        ({"apps": [{"id": "1", "secret": "s"}, {"id": "1", "secret": "t"}]}, "$.apps[1].id",
-         "duplicate app id 1"),
+        (
+            {"users": [{"phone": "5511999990000", "bsuid": "nope"}]},
+            "$.users[0].bsuid",
+            "not a BSUID",
+        ),
+        (
+            {"apps": [{"id": "1", "secret": "s"}, {"id": "1", "secret": "t"}]},
+            "$.apps[1].id",
+            "duplicate app id 1",
+        ),
     ],
 )
 async def test_bad_seeds_name_the_path_of_the_bad_key(
@@ -86,10 +106,12 @@ businesses:
               - {{type: BODY, text: "Hello {{{{1}}}}, sale now on.",
                  example: {{body_text: [["Ana"]]}}}}
 """
-    before = (await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="summer_sale",
-                              fields="id")).json()["data"][0]["id"]
-    response = await graph.http.post("/_wamm/seed", content=yaml_seed,
-                                     headers={"Content-Type": "application/yaml"})
+    before = (
+        await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="summer_sale", fields="id")
+    ).json()["data"][0]["id"]
+    response = await graph.http.post(
+        "/_wamm/seed", content=yaml_seed, headers={"Content-Type": "application/yaml"}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["applied"] == {"business": 1, "waba": 1, "template": 1}
     after = (await graph.get(before, fields="components")).json()
@@ -98,8 +120,11 @@ businesses:
 
 
 async def test_invalid_yaml_is_a_clear_400(graph: Graph) -> None:
-    response = await graph.http.post("/_wamm/seed", content=b"businesses: [\n  - {id: 1",
-                                     headers={"Content-Type": "application/yaml"})
+    response = await graph.http.post(
+        "/_wamm/seed",
+        content=b"businesses: [\n  - {id: 1",
+        headers={"Content-Type": "application/yaml"},
+    )
     assert response.status_code == 400
     assert "not valid YAML or JSON" in error_of(response)["error_data"]["details"]
 
@@ -120,8 +145,11 @@ async def test_same_seed_and_requests_give_the_same_ids(graph: Graph) -> None:
     for _ in range(2):
         await graph.http.post("/_wamm/reset", json=sd.seed())
         first = (await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())).json()
-        created = (await graph.post(f"{sd.SIGNED_WABA}/message_templates",
-                                    {**sd.SUMMER_SALE, "name": "again"})).json()
+        created = (
+            await graph.post(
+                f"{sd.SIGNED_WABA}/message_templates", {**sd.SUMMER_SALE, "name": "again"}
+            )
+        ).json()
         runs.append((first["messages"][0]["id"], created["id"]))
     assert runs[0] == runs[1]
 
@@ -139,8 +167,11 @@ async def test_messages_listing_filters_and_pages(graph: Graph) -> None:
     assert len(to_br["data"]) == 3
     page = (await graph.http.get("/_wamm/messages", params={"limit": 3})).json()
     assert len(page["data"]) == 3
-    rest = (await graph.http.get("/_wamm/messages",
-                                 params={"after": page["paging"]["cursors"]["after"]})).json()
+    rest = (
+        await graph.http.get(
+            "/_wamm/messages", params={"after": page["paging"]["cursors"]["after"]}
+        )
+    ).json()
     assert [m["wamid"] for m in rest["data"]] == [everything[3]["wamid"]]
     assert "paging" not in rest
 
@@ -152,22 +183,31 @@ async def test_message_view_shape(graph: Graph) -> None:
     template_id = message["template"].pop("id")
     assert template_id.isdigit()
     assert message == {
-        "wamid": wamid, "phone_number_id": sd.SIGNED_PHONE, "waba_id": sd.SIGNED_WABA,
-        "endpoint": "marketing_messages", "type": "template",
+        "wamid": wamid,
+        "phone_number_id": sd.SIGNED_PHONE,
+        "waba_id": sd.SIGNED_WABA,
+        "endpoint": "marketing_messages",
+        "type": "template",
         "recipient": {"input": sd.BR_PHONE, "wa_id": sd.BR_PHONE},
         "template": {"name": "summer_sale", "language": "en_US", "category": "MARKETING"},
-        "route": "marketing_messages", "pricing_category": "marketing_lite",
-        "status": "accepted", "timestamp": int(sd.CLOCK_START),
-        "product_policy": "CLOUD_API_FALLBACK", "message_activity_sharing": True,
-        "biz_opaque_callback_data": None, "payload": template_send()["template"],
+        "route": "marketing_messages",
+        "pricing_category": "marketing_lite",
+        "status": "accepted",
+        "timestamp": int(sd.CLOCK_START),
+        "product_policy": "CLOUD_API_FALLBACK",
+        "message_activity_sharing": True,
+        "biz_opaque_callback_data": None,
+        "payload": template_send()["template"],
     }
     missing = await graph.http.get("/_wamm/messages/wamid.nope")
     assert missing.status_code == 404
 
 
 async def test_clock(graph: Graph) -> None:
-    assert (await graph.http.get("/_wamm/clock")).json() == {"mode": "manual",
-                                                             "now": sd.CLOCK_START}
+    assert (await graph.http.get("/_wamm/clock")).json() == {
+        "mode": "manual",
+        "now": sd.CLOCK_START,
+    }
     moved = await graph.http.post("/_wamm/clock/advance", json={"seconds": 90})
     assert moved.json() == {"mode": "manual", "now": sd.CLOCK_START + 90}
     bad = await graph.http.post("/_wamm/clock/advance", json={"seconds": -1})
@@ -192,18 +232,24 @@ async def test_control_input_errors_are_4xx(graph: Graph, path: str, body: Any) 
 
 async def test_state_lists_ids_to_use(graph: Graph) -> None:
     state = (await graph.http.get("/_wamm/state")).json()
-    assert {w["id"] for w in state["wabas"]} == {sd.SIGNED_WABA, sd.NOT_STARTED_WABA,
-                                                 sd.REQUESTED_WABA}
+    assert {w["id"] for w in state["wabas"]} == {
+        sd.SIGNED_WABA,
+        sd.NOT_STARTED_WABA,
+        sd.REQUESTED_WABA,
+    }
     assert state["settings"]["clock"] == "manual"
 
 
 async def test_admin_token_guards_the_control_api(runtime: Runtime) -> None:
     app = build_app(runtime, admin_token="s3cret")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://wamm.test") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://wamm.test"
+    ) as http:
         assert (await http.get("/_wamm/state")).status_code == 401
-        assert (await http.get("/_wamm/state",
-                               headers={"Authorization": "Bearer s3cret"})).status_code == 200
-        assert (await http.get("/_wamm/state",
-                               headers={"X-Wamm-Admin-Token": "s3cret"})).status_code == 200
+        assert (
+            await http.get("/_wamm/state", headers={"Authorization": "Bearer s3cret"})
+        ).status_code == 200
+        assert (
+            await http.get("/_wamm/state", headers={"X-Wamm-Admin-Token": "s3cret"})
+        ).status_code == 200
         assert (await http.get("/_wamm/health")).status_code == 200

@@ -18,8 +18,11 @@ PROMO = {
     "category": "MARKETING",
     "components": [
         {"type": "HEADER", "format": "TEXT", "text": "Autumn deals"},
-        {"type": "BODY", "text": "Hi {{1}}, {{2}} off ends soon!",
-         "example": {"body_text": [["Ana", "15%"]]}},
+        {
+            "type": "BODY",
+            "text": "Hi {{1}}, {{2}} off ends soon!",
+            "example": {"body_text": [["Ana", "15%"]]},
+        },
         {"type": "FOOTER", "text": "Tap below"},
         {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Stop promos"}]},
     ],
@@ -57,15 +60,24 @@ async def test_manual_review_keeps_templates_pending_until_decided(graph: Graph)
     await graph.http.post("/_wamm/seed", json={"settings": {"template_review": "manual"}})
     created = await create(graph)
     assert created["status"] == "PENDING"
-    decided = await graph.http.post(f"/_wamm/templates/{created['id']}/review",
-                                    json={"decision": "REJECTED", "reason": "PROMOTIONAL"})
-    assert decided.json() == {"id": created["id"], "status": "REJECTED",
-                              "rejected_reason": "PROMOTIONAL"}
+    decided = await graph.http.post(
+        f"/_wamm/templates/{created['id']}/review",
+        json={"decision": "REJECTED", "reason": "PROMOTIONAL"},
+    )
+    assert decided.json() == {
+        "id": created["id"],
+        "status": "REJECTED",
+        "rejected_reason": "PROMOTIONAL",
+    }
     read = await graph.get(created["id"], fields="status,rejected_reason")
-    assert read.json() == {"status": "REJECTED", "rejected_reason": "PROMOTIONAL",
-                           "id": created["id"]}
-    again = await graph.http.post(f"/_wamm/templates/{created['id']}/review",
-                                  json={"decision": "APPROVED"})
+    assert read.json() == {
+        "status": "REJECTED",
+        "rejected_reason": "PROMOTIONAL",
+        "id": created["id"],
+    }
+    again = await graph.http.post(
+        f"/_wamm/templates/{created['id']}/review", json={"decision": "APPROVED"}
+    )
     assert again.status_code == 400
 
 
@@ -86,8 +98,15 @@ async def test_duplicate_name_and_language_is_subcode_2388024(graph: Graph) -> N
         ({"name": "Bad Name"}, None, "name"),
         ({"language": "xx_XX"}, None, "language"),
         ({"category": "PROMOTIONAL"}, None, "category"),
-        ({"components": [{"type": "BODY", "text": "{{1}} hello",
-                          "example": {"body_text": [["x"]]}}]}, 2388299, "components[0]"),
+        (
+            {
+                "components": [
+                    {"type": "BODY", "text": "{{1}} hello", "example": {"body_text": [["x"]]}}
+                ]
+            },
+            2388299,
+            "components[0]",
+        ),
         ({"components": [{"type": "BODY", "text": "x" * 1025}]}, 2388040, "components[0]"),
         ({"message_send_ttl_seconds": 60}, None, "message_send_ttl_seconds"),
     ],
@@ -105,8 +124,9 @@ async def test_invalid_templates_name_what_is_wrong(
 
 
 async def test_missing_components_is_100(graph: Graph) -> None:
-    response = await graph.post(TEMPLATES, {"name": "x", "language": "en_US",
-                                            "category": "MARKETING"})
+    response = await graph.post(
+        TEMPLATES, {"name": "x", "language": "en_US", "category": "MARKETING"}
+    )
     assert response.status_code == 400
     assert error_of(response)["code"] == 100
 
@@ -124,8 +144,15 @@ async def test_list_default_fields_paging_and_cursors(graph: Graph) -> None:
     assert first.status_code == 200
     body = first.json()
     assert len(body["data"]) == 3
-    assert set(body["data"][0]) == {"id", "name", "parameter_format", "components", "language",
-                                    "status", "category"}
+    assert set(body["data"][0]) == {
+        "id",
+        "name",
+        "parameter_format",
+        "components",
+        "language",
+        "status",
+        "category",
+    }
     assert body["paging"]["next"].startswith(f"http://wamm.test/v23.0/{TEMPLATES}?")
     seen = [t["id"] for t in body["data"]]
     cursor = body["paging"]["cursors"]["after"]
@@ -134,14 +161,15 @@ async def test_list_default_fields_paging_and_cursors(graph: Graph) -> None:
         seen += [t["id"] for t in page["data"]]
         cursor = page["paging"]["cursors"]["after"] if "next" in page.get("paging", {}) else None
     assert len(seen) == len(set(seen)) == 7
-    back = (await graph.get(TEMPLATES, limit=3, before=body["paging"]["cursors"]["before"]))
+    back = await graph.get(TEMPLATES, limit=3, before=body["paging"]["cursors"]["before"])
     assert back.json() == {"data": []}
 
 
 async def test_next_link_is_followable(graph: Graph) -> None:
     first = (await graph.get(TEMPLATES, limit=5)).json()
-    follow = await graph.http.get(first["paging"]["next"],
-                                  headers={"Authorization": f"Bearer {sd.TOKEN}"})
+    follow = await graph.http.get(
+        first["paging"]["next"], headers={"Authorization": f"Bearer {sd.TOKEN}"}
+    )
     assert follow.status_code == 200
     assert len(follow.json()["data"]) == 2
     assert "previous" in follow.json()["paging"]
@@ -161,8 +189,7 @@ async def test_invalid_cursor_and_limit_are_100(graph: Graph) -> None:
         ({"status": "paused,disabled"}, {"paused_promo", "disabled_promo"}),
         ({"status": '["PENDING"]'}, {"pending_promo"}),
         ({"category": "UTILITY"}, {"order_update"}),
-        ({"name": "PROMO"}, {"max_price_promo", "paused_promo", "disabled_promo",
-                             "pending_promo"}),
+        ({"name": "PROMO"}, {"max_price_promo", "paused_promo", "disabled_promo", "pending_promo"}),
         ({"content": "has shipped"}, {"order_update"}),
         ({"name_or_content": "login"}, {"login_code"}),
         ({"language": "pt_BR"}, set()),
@@ -181,18 +208,27 @@ async def test_unknown_status_filter_is_100(graph: Graph) -> None:
 
 async def test_summary_as_pywa_requests_it(graph: Graph) -> None:
     response = await graph.get(
-        TEMPLATES, status="APPROVED", limit=1,
+        TEMPLATES,
+        status="APPROVED",
+        limit=1,
         summary="total_count,message_template_count,message_template_limit,"
-                "are_translations_complete",
+        "are_translations_complete",
     )
-    assert response.json()["summary"] == {"total_count": 4, "message_template_count": 7,
-                                          "message_template_limit": 250,
-                                          "are_translations_complete": True}
+    assert response.json()["summary"] == {
+        "total_count": 4,
+        "message_template_count": 7,
+        "message_template_limit": 250,
+        "are_translations_complete": True,
+    }
 
 
 async def test_get_template_fields(graph: Graph) -> None:
-    created = await create(graph, degrees_of_freedom_spec={
-        "creative_features_spec": {"image_touchups": {"enroll_status": "OPT_OUT"}}})
+    created = await create(
+        graph,
+        degrees_of_freedom_spec={
+            "creative_features_spec": {"image_touchups": {"enroll_status": "OPT_OUT"}}
+        },
+    )
     response = await graph.get(created["id"], fields="status,quality_score,degrees_of_freedom_spec")
     body = response.json()
     assert body["status"] == "APPROVED"
@@ -204,10 +240,12 @@ async def test_get_template_fields(graph: Graph) -> None:
 
 
 async def test_bid_spec_and_ad_objects_read_back(graph: Graph) -> None:
-    created = await create(graph, bid_spec={"bid_amount": 87000,
-                                            "bid_strategy": "LOWEST_COST_WITH_BID_CAP"})
-    body = (await graph.get(created["id"],
-                            fields="bid_spec,optimization_spec,ad_id,ad_account_id")).json()
+    created = await create(
+        graph, bid_spec={"bid_amount": 87000, "bid_strategy": "LOWEST_COST_WITH_BID_CAP"}
+    )
+    body = (
+        await graph.get(created["id"], fields="bid_spec,optimization_spec,ad_id,ad_account_id")
+    ).json()
     assert body["bid_spec"] == {"bid_amount": 87000, "bid_strategy": "LOWEST_COST_WITH_BID_CAP"}
     assert body["optimization_spec"] == body["bid_spec"]
     assert body["ad_id"].isdigit() and body["ad_account_id"].isdigit()
@@ -215,12 +253,22 @@ async def test_bid_spec_and_ad_objects_read_back(graph: Graph) -> None:
 
 async def test_edit_replaces_components_and_answers_success(graph: Graph) -> None:
     created = await create(graph)
-    new_body = [{"type": "BODY", "text": "Hello {{1}}, new prices inside.",
-                 "example": {"body_text": [["Ana"]]}}]
-    response = await graph.post(created["id"], {"components": new_body,
-                                                "message_send_ttl_seconds": 86400})
-    assert response.json() == {"success": True, "id": created["id"], "name": "autumn_promo",
-                               "category": "MARKETING"}
+    new_body = [
+        {
+            "type": "BODY",
+            "text": "Hello {{1}}, new prices inside.",
+            "example": {"body_text": [["Ana"]]},
+        }
+    ]
+    response = await graph.post(
+        created["id"], {"components": new_body, "message_send_ttl_seconds": 86400}
+    )
+    assert response.json() == {
+        "success": True,
+        "id": created["id"],
+        "name": "autumn_promo",
+        "category": "MARKETING",
+    }
     read = (await graph.get(created["id"], fields="components,message_send_ttl_seconds")).json()
     assert read["components"] == new_body
     assert read["message_send_ttl_seconds"] == 86400
@@ -320,6 +368,7 @@ async def test_deleted_templates_are_listed_only_when_asked(graph: Graph) -> Non
 
 async def test_form_encoded_create_with_json_components(graph: Graph) -> None:
     form = {**PROMO, "components": json.dumps(PROMO["components"])}
-    response = await graph.http.post(f"/v23.0/{TEMPLATES}", data=form,
-                                     headers={"Authorization": f"Bearer {sd.TOKEN}"})
+    response = await graph.http.post(
+        f"/v23.0/{TEMPLATES}", data=form, headers={"Authorization": f"Bearer {sd.TOKEN}"}
+    )
     assert response.status_code == 200, response.text

@@ -13,6 +13,7 @@ from tests.server.test_sending import template_send
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
+from wamm.store.base import MessageQuery
 from wamm.store.migrations import migrations_for
 from wamm.store.sqlite import SqliteStore
 from wamm.store.url import DatabaseUrlError, parse_database_url
@@ -59,11 +60,16 @@ async def _send(rt: Runtime, count: int) -> list[httpx.Response]:
     transport = httpx.ASGITransport(app=build_app(rt))
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
         headers = {"Authorization": f"Bearer {sd.TOKEN}"}
-        return await asyncio.gather(*(
-            http.post(f"/v23.0/{sd.SIGNED_PHONE}/marketing_messages",
-                      json=template_send(to=f"55119{i:08d}"), headers=headers)
-            for i in range(count)
-        ))
+        return await asyncio.gather(
+            *(
+                http.post(
+                    f"/v23.0/{sd.SIGNED_PHONE}/marketing_messages",
+                    json=template_send(to=f"55119{i:08d}"),
+                    headers=headers,
+                )
+                for i in range(count)
+            )
+        )
 
 
 async def test_everything_accepted_survives_a_reopen(tmp_path: Path) -> None:
@@ -80,18 +86,12 @@ async def test_everything_accepted_survives_a_reopen(tmp_path: Path) -> None:
     try:
         assert reopened.now() == sd.CLOCK_START + 120
         assert sd.SIGNED_WABA in reopened.catalog.wabas
-        stored = await reopened.store.list_messages(_query(100))
+        stored = await reopened.store.list_messages(MessageQuery(limit=100))
         assert {m.wamid for m in stored} == wamids
         more = await _send(reopened, 5)
         assert not {r.json()["messages"][0]["id"] for r in more} & wamids
     finally:
         await reopened.close()
-
-
-def _query(limit: int):  # type: ignore[no-untyped-def]
-    from wamm.store.base import MessageQuery
-
-    return MessageQuery(limit=limit)
 
 
 async def test_concurrent_sends_share_transactions(runtime: Runtime) -> None:

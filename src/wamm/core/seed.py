@@ -12,7 +12,7 @@ import re
 from typing import Any, Literal
 
 import msgspec
-import msgspec.inspect as inspect
+from msgspec import inspect
 import yaml
 
 Id = str | int

@@ -70,6 +70,7 @@ class Runtime:
 
     def clock_for(self, settings: Settings) -> Clock:
         """The clock `settings` imply: the current one unless its clock settings differ."""
+
         def key(s: Settings) -> tuple[str, float | None, float]:
             return s.clock, s.clock_start, s.clock_factor
 

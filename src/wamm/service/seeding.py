@@ -320,7 +320,7 @@ async def _template_entities(
                 cta_url_link_tracking_opted_out=spec.cta_url_link_tracking_opted_out,
                 library_template_name=spec.library_template_name,
                 created_at=created,
-                updated_at=rt.now(),
+                updated_at=now,
             )
         )
     return out
