@@ -653,8 +653,8 @@ LIST_REJECTIONS = [
                 f"{SECTIONS}[1].rows[1]",
             ),
             (
-                {"action.sections.0.rows": [*NINE_ROWS[:3], row("9", too_long(24))]},
-                f"{SECTIONS}[0].rows[3].title",
+                {"action.sections.0.rows": [*NINE_ROWS[:2], row("9", too_long(24))]},
+                f"{SECTIONS}[0].rows[2].title",
             ),
             ({"action.sections.0.rows.0.id": too_long(200)}, f"{SECTIONS}[0].rows[0].id"),
             (
@@ -869,6 +869,14 @@ def keys_of(value: Any) -> Iterator[str]:
             yield from keys_of(item)
 
 
+def strings_of(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from strings_of(item)
+
+
 def paths_of(value: Any, prefix: str = "") -> Iterator[str]:
     """Every dotted path inside `value`, in the form `edit` takes."""
     children = value.items() if isinstance(value, dict) else enumerate(value)
@@ -880,29 +888,7 @@ def paths_of(value: Any, prefix: str = "") -> Iterator[str]:
 
 
 KNOWN_KEYS = sorted({key for _, content in VALID for key in keys_of(content)})
-KNOWN_WORDS = sorted(
-    {
-        *INTERACTIVE,
-        "reply",
-        "text",
-        "image",
-        "video",
-        "document",
-        "cta_url",
-        "flow",
-        "send_location",
-        "catalog_message",
-        "address_message",
-        "3",
-        "IN",
-        "navigate",
-        WAMID,
-        "https://example.com/a.png",
-        "1479537139650973",
-        "\U0001f600",
-        "",
-    }
-)
+KNOWN_WORDS = sorted({"", *(text for _, content in VALID for text in strings_of(content))})
 json_leaves = (
     st.none()
     | st.booleans()

@@ -64,7 +64,7 @@ def serve_command(port: int, database_path: Path, *extra: str) -> list[str]:
     ]
 
 
-def _subprocess_env() -> dict[str, str]:
+def subprocess_env() -> dict[str, str]:
     # A wide console keeps rich from wrapping banner lines in the log.
     return {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
 
@@ -110,7 +110,7 @@ def running_wamm(
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=_subprocess_env(),
+            env=subprocess_env(),
         )
         server = LiveServer(f"http://127.0.0.1:{port}", process, log_path, database_path)
         try:
@@ -143,7 +143,7 @@ def pytest_runtest_makereport(
     report: pytest.TestReport = yield
     if report.failed:
         funcargs = getattr(item, "funcargs", {})
-        for value in funcargs.values():
-            if isinstance(value, LiveServer):
-                report.sections.append(("wamm server log", value.log()))
+        servers = {id(v): v for v in funcargs.values() if isinstance(v, LiveServer)}
+        for server in servers.values():
+            report.sections.append((f"wamm server log ({server.base_url})", server.log()))
     return report

@@ -12,8 +12,8 @@ import re
 from typing import Any, Literal
 
 import msgspec
-from msgspec import inspect
 import yaml
+from msgspec import inspect
 
 Id = str | int
 ClockMode = Literal["realtime", "accelerated", "manual"]

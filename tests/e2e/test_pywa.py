@@ -1,0 +1,290 @@
+"""pywa, unmodified, against a live wamm over loopback: typed results and typed errors."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from pywa import WhatsApp
+from pywa import errors as pywa_errors
+from pywa.types import templates as t
+
+from tests import seed_data as sd
+from tests.e2e.conftest import LiveServer
+
+SUMMER_SALE_PARAMS = [t.BodyText.params("Ana", "20%")]
+DISABLED_DETAILS = (
+    "Your template is categorized as Marketing, but marketing templates are currently disabled "
+    "for your Cloud API configuration. To send this template, use the Marketing Messages API "
+    "for WhatsApp or enable marketing templates on Cloud API by turning off "
+    "disable_marketing_messages_on_cloud_api."
+)
+
+
+def _loopback_only(request: httpx.Request) -> None:
+    """Guard: pywa must never reach graph.facebook.com from these tests."""
+    if request.url.host != "127.0.0.1":
+        raise AssertionError(f"pywa tried to leave loopback: {request.url}")
+
+
+@pytest.fixture
+def wa(live_server: LiveServer) -> Iterator[WhatsApp]:
+    # No callback_url / server / verify_token: the constructor then makes no network calls.
+    session = httpx.Client(event_hooks={"request": [_loopback_only]})
+    client = WhatsApp(
+        phone_id=sd.SIGNED_PHONE,
+        token=sd.TOKEN,
+        waba_id=sd.SIGNED_WABA,
+        app_id=sd.APP_ID,
+        app_secret=sd.APP_SECRET,
+        session=session,
+        api_version="23.0",
+    )
+    # pywa has no base-URL option; its GraphAPI sets graph.facebook.com on the session.
+    client.api._session.base_url = f"{live_server.base_url}/v23.0"
+    with session:
+        yield client
+
+
+def seasonal_template(name: str = "seasonal_promo") -> t.Template:
+    """A named-parameter marketing template with a header, footer and two buttons."""
+    return t.Template(
+        name=name,
+        category=t.TemplateCategory.MARKETING,
+        language=t.TemplateLanguage.ENGLISH_US,
+        parameter_format=t.ParamFormat.NAMED,
+        components=[
+            t.HeaderText(text="Our {{sale_name}} is on!", sale_name="Summer Sale"),
+            t.BodyText(
+                text="Shop through {{end_date}} with code {{code}}.",
+                end_date="August",
+                code="25OFF",
+            ),
+            t.FooterText(text="Reply STOP to opt out"),
+            t.Buttons(
+                buttons=[
+                    t.QuickReplyButton(text="Unsubscribe"),
+                    t.URLButton(
+                        text="Shop", url="https://shop.example.com/{{1}}", example="summer"
+                    ),
+                ]
+            ),
+        ],
+    )
+
+
+def components_json(components: list[Any]) -> list[dict[str, Any]]:
+    """Components in their wire form, via a Template (TemplateDetails.to_json() deep-copies
+    its client, which fails on the httpx session's lock)."""
+    wrapper = t.Template(
+        name="x",
+        language=t.TemplateLanguage.ENGLISH_US,
+        category=t.TemplateCategory.MARKETING,
+        components=components,
+    )
+    result: list[dict[str, Any]] = json.loads(wrapper.to_json())["components"]
+    return result
+
+
+def stored_message(live_server: LiveServer, wamid: str) -> dict[str, Any]:
+    response = httpx.get(f"{live_server.base_url}/_wamm/messages/{wamid}", timeout=10)
+    assert response.status_code == 200, response.text
+    message: dict[str, Any] = response.json()
+    return message
+
+
+def send_summer_sale(wa: WhatsApp, to: str, *, mm: bool, name: str = "summer_sale") -> Any:
+    return wa.send_template(
+        to=to,
+        name=name,
+        language=t.TemplateLanguage.ENGLISH_US,
+        params=SUMMER_SALE_PARAMS,
+        use_mm_lite_api=mm,
+    )
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+def test_create_template_returns_an_approved_created_template(wa: WhatsApp) -> None:
+    created = wa.create_template(seasonal_template())
+    assert isinstance(created, t.CreatedTemplate)
+    assert created.id.isdigit()
+    assert created.status == t.TemplateStatus.APPROVED
+    assert created.category == t.TemplateCategory.MARKETING
+
+
+def test_get_templates_filters_by_status_and_carries_the_summary(wa: WhatsApp) -> None:
+    created = wa.create_template(seasonal_template())
+    approved = wa.get_templates(statuses=[t.TemplateStatus.APPROVED])
+    items = list(approved)
+    assert {item.status for item in items} == {t.TemplateStatus.APPROVED}
+    names = {item.name for item in items}
+    assert names == {
+        "seasonal_promo",
+        "summer_sale",
+        "max_price_promo",
+        "order_update",
+        "login_code",
+    }
+    assert next(i for i in items if i.name == "seasonal_promo").id == created.id
+    assert approved.total_count == len(items)
+    assert approved.message_template_count == 8  # seven seeded plus the new one
+    assert approved.message_template_limit >= approved.message_template_count
+    paused = wa.get_templates(statuses=[t.TemplateStatus.PAUSED])
+    assert [item.name for item in paused] == ["paused_promo"]
+
+
+def test_get_template_round_trips_the_created_template(wa: WhatsApp) -> None:
+    template = seasonal_template()
+    created = wa.create_template(template)
+    details = wa.get_template(created.id)
+    assert isinstance(details, t.TemplateDetails)
+    assert details.id == created.id
+    assert details.name == "seasonal_promo"
+    assert details.language == t.TemplateLanguage.ENGLISH_US
+    assert details.category == t.TemplateCategory.MARKETING
+    assert details.status == t.TemplateStatus.APPROVED
+    assert details.parameter_format == t.ParamFormat.NAMED
+    # pywa's components have no __eq__: compare their wire (JSON) form.
+    assert components_json(details.components) == components_json(template.components)
+    assert details.quality_score is not None
+    assert details.quality_score.date == datetime.datetime.fromtimestamp(
+        sd.CLOCK_START, datetime.UTC
+    )
+
+
+# --- WABA settings -----------------------------------------------------------------------------
+
+
+def test_business_account_reports_marketing_messages_onboarding(wa: WhatsApp) -> None:
+    account = wa.get_business_account()
+    assert account.id == sd.SIGNED_WABA
+    assert account.name == "Acme WA"
+    assert account.currency == "USD"
+    assert account.marketing_messages_onboarding_status == "ONBOARDED"
+    assert account.marketing_messages_lite_api_status == "ONBOARDED"
+    assert account.disable_marketing_messages_on_cloud_api is False
+    assert account.subscribed_apps is not None
+    assert [app.id for app in account.subscribed_apps] == [sd.APP_ID]
+    not_started = wa.get_business_account(waba_id=sd.NOT_STARTED_WABA)
+    assert not_started.marketing_messages_onboarding_status == "ELIGIBLE"
+
+
+def waba_creative_features(live_server: LiveServer) -> dict[str, str]:
+    """The WABA-level creative features, read with plain httpx (pywa has no reader for them)."""
+    response = httpx.get(
+        f"{live_server.base_url}/v23.0/{sd.SIGNED_WABA}",
+        params={"fields": "degrees_of_freedom_spec"},
+        headers={"Authorization": f"Bearer {sd.TOKEN}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    [entry] = response.json()["degrees_of_freedom_spec"]["data"]
+    [features] = entry["creative_features_spec"]
+    return dict(features)
+
+
+def test_update_business_account_settings_are_read_back(
+    wa: WhatsApp, live_server: LiveServer
+) -> None:
+    wa.update_business_account_settings(
+        disable_marketing_messages_on_cloud_api=True,
+        degrees_of_freedom_spec=t.DegreesOfFreedomSpec(
+            creative_features_spec=t.CreativeFeaturesSpec(
+                image_touchups=True, add_text_overlay=False
+            )
+        ),
+    )
+    assert wa.get_business_account().disable_marketing_messages_on_cloud_api is True
+    features = waba_creative_features(live_server)
+    assert features["image_touchups"] == "OPT_IN"
+    assert features["add_text_overlay"] == "OPT_OUT"
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mm", "to", "route", "pricing"),
+    [
+        (True, sd.BR_PHONE, "marketing_messages", "marketing_lite"),
+        (True, sd.BR_BSUID, "marketing_messages", "marketing_lite"),
+        (False, sd.BR_PHONE, "cloud_api", "marketing"),
+        (False, sd.BR_BSUID, "cloud_api", "marketing"),
+    ],
+    ids=["mm-phone", "mm-bsuid", "cloud-phone", "cloud-bsuid"],
+)
+def test_send_template_is_stored_with_route_and_pricing(
+    wa: WhatsApp, live_server: LiveServer, mm: bool, to: str, route: str, pricing: str
+) -> None:
+    sent = send_summer_sale(wa, to, mm=mm)
+    assert sent.id.startswith("wamid.")
+    assert sent.input == to
+    assert sent.status == "accepted"
+    assert sent.from_phone_id == sd.SIGNED_PHONE
+    message = stored_message(live_server, sent.id)
+    assert message["route"] == route
+    assert message["pricing_category"] == pricing
+    assert message["endpoint"] == ("marketing_messages" if mm else "messages")
+    assert message["recipient"]["input"] == to
+    assert message["recipient"]["wa_id"] == sd.BR_PHONE
+
+
+def test_send_of_a_created_named_template_with_button_params(
+    wa: WhatsApp, live_server: LiveServer
+) -> None:
+    template = seasonal_template("named_promo")
+    wa.create_template(template)
+    header, body, _, buttons = template.components
+    assert isinstance(header, t.HeaderText)
+    assert isinstance(body, t.BodyText)
+    assert isinstance(buttons, t.Buttons)
+    unsubscribe, shop = buttons.buttons
+    sent = wa.send_template(
+        to=sd.US_PHONE,
+        template=template,  # pywa validates the params against it
+        params=[
+            header.params(sale_name="Winter Sale"),
+            body.params(end_date="March", code="WINTER"),
+            unsubscribe.params(callback_data="unsubscribe", index=0),
+            shop.params(url_variable="winter", index=1),
+        ],
+        use_mm_lite_api=True,
+    )
+    message = stored_message(live_server, sent.id)
+    assert message["template"]["name"] == "named_promo"
+    assert message["route"] == "marketing_messages"
+
+
+# --- typed errors ------------------------------------------------------------------------------
+
+
+def test_marketing_on_cloud_api_when_disabled_raises_131063(wa: WhatsApp) -> None:
+    wa.update_business_account_settings(disable_marketing_messages_on_cloud_api=True)
+    with pytest.raises(pywa_errors.MarketingTemplatesDisabledForCloudAPI) as caught:
+        send_summer_sale(wa, sd.BR_PHONE, mm=False)
+    assert caught.value.code == 131063
+    assert caught.value.status_code == 400
+    assert caught.value.details == DISABLED_DETAILS
+    # The Marketing Messages API is still open.
+    assert send_summer_sale(wa, sd.BR_PHONE, mm=True).status == "accepted"
+
+
+def test_unknown_template_raises_template_not_exists(wa: WhatsApp) -> None:
+    with pytest.raises(pywa_errors.TemplateNotExists) as caught:
+        send_summer_sale(wa, sd.BR_PHONE, mm=False, name="no_such_template")
+    assert caught.value.code == 132001
+    assert caught.value.details == "template name (no_such_template) does not exist in en_US"
+
+
+def test_bid_spec_template_to_a_bsuid_raises_bsuid_not_supported(wa: WhatsApp) -> None:
+    with pytest.raises(pywa_errors.BSUIDRecipientNotSupported) as caught:
+        send_summer_sale(wa, sd.BR_BSUID, mm=True, name="max_price_promo")
+    assert caught.value.code == 131062
+    assert caught.value.details is not None
+    assert "bid_spec" in caught.value.details
