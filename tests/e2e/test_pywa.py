@@ -245,6 +245,8 @@ def test_send_of_a_created_named_template_with_button_params(
     assert isinstance(body, t.BodyText)
     assert isinstance(buttons, t.Buttons)
     unsubscribe, shop = buttons.buttons
+    assert isinstance(unsubscribe, t.QuickReplyButton)
+    assert isinstance(shop, t.URLButton)
     sent = wa.send_template(
         to=sd.US_PHONE,
         template=template,  # pywa validates the params against it
@@ -259,6 +261,11 @@ def test_send_of_a_created_named_template_with_button_params(
     message = stored_message(live_server, sent.id)
     assert message["template"]["name"] == "named_promo"
     assert message["route"] == "marketing_messages"
+    body_params = message["payload"]["components"][1]["parameters"]
+    assert [(p["parameter_name"], p["text"]) for p in body_params] == [
+        ("end_date", "March"),
+        ("code", "WINTER"),
+    ]
 
 
 # --- typed errors ------------------------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""Ids, phones, clock, error rendering."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from wamm.core import ids
+from wamm.core.clock import Clock
+from wamm.core.errors import CATALOGUE, GraphError, async_error_object
+from wamm.core.phones import country_of, is_bsuid, normalize_phone
+
+
+def test_wamid_layout_matches_meta() -> None:
+    wamid = ids.wamid(1, 5, "16467043595")
+    frame = base64.b64decode(wamid.removeprefix("wamid."))
+    assert frame.startswith(b"\x1c\x18\x0b16467043595\x15\x02\x00\x11\x18\x12")
+    assert len(frame) == 3 + 11 + 6 + 18 + 1
+    assert ids.wamid(1, 5, "16467043595") == wamid
+    assert ids.wamid(2, 5, "16467043595") != wamid
+
+
+def test_object_ids_look_like_meta_ids() -> None:
+    values = {ids.object_id(1, "template", n) for n in range(1000)}
+    assert len(values) == 1000
+    assert all(v.isdigit() and len(v) == 16 for v in values)
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [
+        ("+1 (650) 555-1234", "16505551234"),
+        ("0044 7700 900123", "447700900123"),
+        ("5511987654321", "5511987654321"),
+        ("12345", None),
+        ("+1 650 CALL NOW", None),
+        ("1" * 16, None),
+    ],
+)
+def test_normalize_phone(raw: str, digits: str | None) -> None:
+    assert normalize_phone(raw) == digits
+
+
+@pytest.mark.parametrize(
+    ("phone", "country"),
+    [("16505551234", "US"), ("5511987654321", "BR"), ("447700900123", "GB"), ("14165551234", "CA")],
+)
+def test_country_of(phone: str, country: str) -> None:
+    assert country_of(phone) == country
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("US.13491208655302741918", True),
+        ("US.ENT.11815799212886844830", True),
+        ("us.123", False),
+        ("US.", False),
+        ("US." + "a" * 129, False),
+        ("5511987654321", False),
+    ],
+)
+def test_bsuid_format(value: str, ok: bool) -> None:
+    assert is_bsuid(value) is ok
+
+
+def test_generated_bsuid_is_stable_and_well_formed() -> None:
+    bsuid = ids.generated_bsuid("BR", "5511987654321")
+    assert bsuid == ids.generated_bsuid("BR", "5511987654321")
+    assert is_bsuid(bsuid) and bsuid.startswith("BR.")
+
+
+def test_manual_clock_moves_only_when_advanced() -> None:
+    clock = Clock.create("manual", start=100.0)
+    assert clock.now() == 100.0
+    assert clock.advance(50) == 150.0
+    assert clock.now() == 150.0
+
+
+def test_accelerated_clock_runs_faster_than_real_time() -> None:
+    clock = Clock.create("accelerated", start=0.0, factor=1000.0)
+    clock.anchor -= 0.01  # pretend 10 ms of real time passed
+    assert clock.now() >= 10.0
+
+
+def test_error_body_shape_and_status() -> None:
+    error = GraphError(131047)
+    assert error.http_status == 400
+    assert error.body("T") == {
+        "error": {
+            "message": "(#131047) Re-engagement message",
+            "type": "OAuthException",
+            "code": 131047,
+            "error_data": {"messaging_product": "whatsapp", "details": CATALOGUE[131047].details},
+            "fbtrace_id": "T",
+        }
+    }
+    assert GraphError(132001).http_status == 404
+    assert GraphError(190).http_status == 401
+
+
+def test_async_error_object_for_webhooks() -> None:
+    assert async_error_object(131049) == {
+        "code": 131049,
+        "title": "This message was not delivered to maintain healthy ecosystem engagement.",
+        "message": "This message was not delivered to maintain healthy ecosystem engagement.",
+        "error_data": {
+            "details": "In order to maintain a healthy ecosystem engagement, the "
+            "message failed to be delivered."
+        },
+        "href": "https://developers.facebook.com/documentation/business-messaging/whatsapp/"
+        "support/error-codes/",
+    }
