@@ -182,6 +182,11 @@ async def test_message_view_shape(graph: Graph) -> None:
     message = (await graph.http.get(f"/_wamm/messages/{wamid}")).json()
     template_id = message["template"].pop("id")
     assert template_id.isdigit()
+    events = message.pop("events")
+    assert [e["status"] for e in events] == ["sent", "delivered", "read"]
+    times = [e["timestamp"] for e in events]
+    assert times == sorted(times)
+    assert times[0] >= int(sd.CLOCK_START)
     assert message == {
         "wamid": wamid,
         "phone_number_id": sd.SIGNED_PHONE,

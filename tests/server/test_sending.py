@@ -508,3 +508,54 @@ async def test_form_encoded_send_is_accepted(graph: Graph) -> None:
     )
     assert response.status_code == 200, response.text
     assert response.json()["messages"][0]["message_status"] == "accepted"
+
+
+async def test_number_throughput_is_130429(graph: Graph, seed_document: dict[str, Any]) -> None:
+    seed_document["businesses"][0]["wabas"][0]["phone_numbers"][0]["throughput_mps"] = 5
+    await graph.http.post("/_wamm/seed", json=seed_document)
+    statuses = []
+    for index in range(6):
+        response = await graph.post(
+            f"{sd.SIGNED_PHONE}/messages", template_send(to=f"5511900000{index:03d}")
+        )
+        statuses.append(response.status_code)
+    assert statuses == [200] * 5 + [400]
+    error = error_of(response)
+    assert (error["code"], error["error_subcode"]) == (130429, 2494055)
+    assert error["error_data"]["details"] == "Cloud API message throughput has been reached."
+    await graph.http.post("/_wamm/clock/advance", json={"seconds": 1})
+    again = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send(to="5511900000999"))
+    assert again.status_code == 200
+
+
+async def test_pair_rate_limit_is_131056(graph: Graph) -> None:
+    await graph.http.post(
+        "/_wamm/seed", json={"settings": {"pair_limit": {"burst": 3, "interval_seconds": 6}}}
+    )
+    codes = [
+        (await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())).status_code
+        for _ in range(4)
+    ]
+    assert codes == [200, 200, 200, 400]
+    other_user = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send(to=sd.US_PHONE))
+    assert other_user.status_code == 200
+    blocked = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())
+    assert error_of(blocked)["code"] == 131056
+    await graph.http.post("/_wamm/clock/advance", json={"seconds": 6})
+    assert (await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())).status_code == 200
+
+
+async def test_rejected_requests_do_not_consume_throughput(
+    graph: Graph, seed_document: dict[str, Any]
+) -> None:
+    seed_document["businesses"][0]["wabas"][0]["phone_numbers"][0]["throughput_mps"] = 2
+    await graph.http.post("/_wamm/seed", json=seed_document)
+    for _ in range(5):
+        await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send("nope"))
+    ok = [
+        (
+            await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send(to=f"55119000000{i}"))
+        ).status_code
+        for i in range(2)
+    ]
+    assert ok == [200, 200]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +18,14 @@ from wamm.store.base import MessageQuery
 from wamm.store.migrations import migrations_for
 from wamm.store.sqlite import SqliteStore
 from wamm.store.url import DatabaseUrlError, parse_database_url
+
+
+@pytest.fixture
+def seed_document() -> dict[str, Any]:
+    """The test seed with a number fast enough for bursts of hundreds of sends."""
+    document = sd.seed()
+    document["businesses"][0]["wabas"][0]["phone_numbers"][0]["throughput_mps"] = 1000
+    return document
 
 
 @pytest.mark.parametrize(

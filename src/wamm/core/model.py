@@ -6,6 +6,8 @@ from typing import Any
 
 import msgspec
 
+from wamm.core.recipients import Behaviour, PlannedEvent
+
 # Business-portfolio MM terms state (ARCHITECTURE seed contract) and its Graph spelling.
 MM_TERMS = ("not_started", "request_sent", "signed")
 MM_TERMS_GRAPH = {
@@ -123,7 +125,7 @@ class User(msgspec.Struct, kw_only=True):
     business_id: str | None = None
     name: str = ""
     username: str | None = None
-    behaviour: dict[str, Any] = msgspec.field(default_factory=dict)
+    behaviour: Behaviour = msgspec.field(default_factory=Behaviour)
     created_at: float = 0.0
 
 
@@ -150,6 +152,7 @@ class Message(msgspec.Struct, kw_only=True):
     message_activity_sharing: bool | None = None
     biz_opaque_callback_data: str | None = None
     payload: dict[str, Any] = msgspec.field(default_factory=dict)
+    events: list[PlannedEvent] = msgspec.field(default_factory=list)
 
 
 def onboarding_status(business: Business, waba: Waba) -> str:

@@ -15,6 +15,10 @@ import msgspec
 import yaml
 from msgspec import inspect
 
+from wamm.core.ratelimit import PairLimit
+from wamm.core.recipients import Behaviour, MarketingLimit, RecipientDefaults
+from wamm.core.settings import WebhookSettings
+
 Id = str | int
 ClockMode = Literal["realtime", "accelerated", "manual"]
 ReviewMode = Literal["auto", "manual"]
@@ -46,6 +50,10 @@ class SettingsSeed(_Strict):
     ad_sync_delay_seconds: float | None = None
     strict_fallback_error_code: int | None = None
     customer_service_window_hours: float | None = None
+    recipients: RecipientDefaults | None = None
+    marketing_limit: MarketingLimit | None = None
+    pair_limit: PairLimit | None = None
+    webhooks: WebhookSettings | None = None
 
 
 class WebhookSeed(_Strict):
@@ -127,7 +135,7 @@ class UserSeed(_Strict):
     business_id: Id | None = None
     name: str = ""
     username: str | None = None
-    behaviour: dict[str, Any] = msgspec.field(default_factory=dict)
+    behaviour: Behaviour = msgspec.field(default_factory=Behaviour)
 
 
 class Seed(_Strict):

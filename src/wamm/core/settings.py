@@ -6,6 +6,20 @@ from typing import Any
 
 import msgspec
 
+from wamm.core.ratelimit import PairLimit
+from wamm.core.recipients import MarketingLimit, RecipientDefaults
+
+
+class WebhookSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Delivery of webhooks: batching, timeouts and the retry schedule."""
+
+    batch_size: int = 1  # updates per POST; Meta sends up to 1000
+    timeout_seconds: float = 10.0
+    concurrency: int = 32  # POSTs in flight at once
+    retry_initial_seconds: float = 5.0  # then doubling ...
+    retry_max_seconds: float = 3600.0  # ... up to this interval ...
+    retry_window_seconds: float = 7 * 86400.0  # ... for this long (Meta: up to 7 days)
+
 
 class Settings(msgspec.Struct, kw_only=True):
     clock: str = "realtime"
@@ -20,6 +34,10 @@ class Settings(msgspec.Struct, kw_only=True):
     # Meta documents no code for STRICT sends from a WABA that is not onboarded (see decisions).
     strict_fallback_error_code: int = 134102
     customer_service_window_hours: float = 24.0
+    recipients: RecipientDefaults = msgspec.field(default_factory=RecipientDefaults)
+    marketing_limit: MarketingLimit | None = None
+    pair_limit: PairLimit = msgspec.field(default_factory=PairLimit)
+    webhooks: WebhookSettings = msgspec.field(default_factory=WebhookSettings)
 
     def merged(self, changes: dict[str, Any]) -> Settings:
         """A copy with the non-None values of `changes` applied."""

@@ -80,6 +80,16 @@ class Catalog:
     def business_of(self, waba: Waba) -> Business:
         return self.businesses[waba.business_id]
 
+    def webhook_targets(self, waba_id: str) -> list[tuple[App, str]]:
+        """Apps subscribed to a WABA that have a callback, with the URL to POST to."""
+        targets = []
+        for app_id, subscription in self.subscriptions.get(waba_id, {}).items():
+            app = self.apps.get(app_id)
+            url = subscription.override_callback_uri or (app.webhook_url if app else None)
+            if app is not None and url:
+                targets.append((app, url))
+        return targets
+
     def live_templates(self, waba_id: str) -> list[Template]:
         """Templates of a WABA, newest first, without deleted ones."""
         items = [t for t in self.waba_templates[waba_id].values() if t.status != "DELETED"]

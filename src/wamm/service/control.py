@@ -11,11 +11,14 @@ from wamm.core.errors import invalid_parameter
 from wamm.core.fields import decode_cursor, encode_cursor
 from wamm.core.model import MM_TERMS, Business, Message, User
 from wamm.core.phones import normalize_phone
+from wamm.core.recipients import current_status
 from wamm.service import nodes
 from wamm.service.runtime import Runtime
 from wamm.store.base import MessageQuery
 
 MAX_PAGE = 1000
+SCAN_CHUNK = 1000
+MAX_SCAN = 100_000  # messages a status-filtered listing looks through at most
 
 
 def _limit(query: dict[str, str]) -> int:
@@ -25,7 +28,7 @@ def _limit(query: dict[str, str]) -> int:
     return limit
 
 
-def message_view(message: Message) -> dict[str, Any]:
+def message_view(message: Message, now: float) -> dict[str, Any]:
     recipient: dict[str, Any] = {"input": message.recipient_input}
     if message.recipient_phone:
         recipient["wa_id"] = message.recipient_phone
@@ -49,31 +52,48 @@ def message_view(message: Message) -> dict[str, Any]:
         "template": template,
         "route": message.route,
         "pricing_category": message.pricing_category,
-        "status": message.status,
+        "status": current_status(message.events, now),
         "timestamp": int(message.created_at),
         "product_policy": message.product_policy,
         "message_activity_sharing": message.message_activity_sharing,
         "biz_opaque_callback_data": message.biz_opaque_callback_data,
         "payload": message.payload,
+        "events": [
+            {"status": e.status, "timestamp": int(e.at), "error_code": e.error_code}
+            if e.error_code is not None
+            else {"status": e.status, "timestamp": int(e.at)}
+            for e in message.events
+        ],
     }
 
 
 async def list_messages(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
+    """Messages newest first; `status` filters on the status at the current virtual time."""
     limit = _limit(query)
     after = query.get("after")
-    messages = await rt.store.list_messages(
-        MessageQuery(
-            limit=limit + 1,
-            after_seq=decode_cursor(after, "after") if after else None,
-            phone_number_id=query.get("phone_number_id"),
-            recipient=query.get("recipient"),
-            route=query.get("route"),
-            status=query.get("status"),
-            wamid=query.get("wamid"),
-        )
+    store_query = MessageQuery(
+        limit=SCAN_CHUNK,
+        after_seq=decode_cursor(after, "after") if after else None,
+        phone_number_id=query.get("phone_number_id"),
+        recipient=query.get("recipient"),
+        route=query.get("route"),
+        wamid=query.get("wamid"),
     )
-    page, more = messages[:limit], len(messages) > limit
-    body: dict[str, Any] = {"data": [message_view(m) for m in page]}
+    now, wanted = rt.now(), query.get("status")
+    page: list[Message] = []
+    more = False
+    for _ in range(MAX_SCAN // SCAN_CHUNK):
+        chunk = await rt.store.list_messages(store_query)
+        for message in chunk:
+            if wanted is None or current_status(message.events, now) == wanted:
+                if len(page) == limit:
+                    more = True
+                    break
+                page.append(message)
+        if more or len(chunk) < SCAN_CHUNK:
+            break
+        store_query.after_seq = chunk[-1].seq
+    body: dict[str, Any] = {"data": [message_view(m, now) for m in page]}
     if more:
         body["paging"] = {"cursors": {"after": encode_cursor(page[-1].seq)}}
     return body

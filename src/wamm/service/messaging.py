@@ -1,11 +1,13 @@
 """The send path: POST /{phone_number_id}/messages and /marketing_messages.
 
-This is what load tests hammer. Everything it reads comes from the in-process catalog and user
-cache; the only I/O is the group-committed insert of the message (and of a first-seen user).
+This is what load tests hammer. Everything it reads comes from the in-process catalog and
+caches; the only I/O is the group-committed insert of the message with its webhook deliveries
+(and of a first-seen user).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from wamm.core import ids, routing, sending
@@ -13,11 +15,32 @@ from wamm.core.content import validate_content, validate_context
 from wamm.core.errors import GraphError
 from wamm.core.model import ROUTE_CLOUD, Business, Message, PhoneNumber, Template, User, Waba
 from wamm.core.templates import check_send_components
+from wamm.service import lifecycle
 from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
 
 UNSENDABLE = {"PAUSED": 132015, "DISABLED": 132016}
+SERVICE = routing.Decision(ROUTE_CLOUD, "service")  # non-template messages
+
+
+@dataclass
+class _Send:
+    """One send request on its way through the rules."""
+
+    rt: Runtime
+    endpoint: str
+    phone: PhoneNumber
+    waba: Waba
+    business: Business
+    envelope: sending.Envelope
+    now: float
+    template: Template | None = None
+    decision: routing.Decision = SERVICE
+    payload: dict[str, Any] | None = None
+    user: User | None = None
+    new_user: User | None = None
+    in_window: bool = False
 
 
 def find_template(catalog: Catalog, waba: Waba, ref: sending.TemplateRef) -> Template:
@@ -29,111 +52,99 @@ def find_template(catalog: Catalog, waba: Waba, ref: sending.TemplateRef) -> Tem
     return template
 
 
-async def _resolve_user(
-    rt: Runtime, recipient: sending.Recipient, business: Business, now: float
-) -> tuple[User | None, User | None]:
-    """(the recipient's user, the same user if wamm just created it)."""
-    if recipient.phone is not None:
-        user = await rt.users.by_phone(recipient.phone)
-        if user is not None:
-            return user, None
-        user = rt.users.new(recipient.phone, now)
-        return user, user
-    user = await rt.users.by_bsuid(recipient.input)
-    if user is not None and user.business_id not in (None, business.id):
-        return None, None  # a BSUID of another portfolio does not resolve (fails later)
-    return user, None
-
-
-async def _require_open_window(
-    rt: Runtime, phone: PhoneNumber, user: User | None, now: float
-) -> None:
-    """Free-form messages need a customer-service window opened by the user (131047)."""
-    window = rt.settings.customer_service_window_hours * 3600
-    opened = None if user is None else await rt.store.window_opened_at(phone.id, user.phone)
-    if opened is None or now - opened > window:
-        raise GraphError(131047)
-
-
-def _template_part(
-    call: GraphCall,
-    endpoint: str,
-    waba: Waba,
-    business: Business,
-    envelope: sending.Envelope,
-    now: float,
-) -> tuple[Template, routing.Decision, dict[str, Any]]:
-    rt = call.rt
+def _check_template(send: _Send, call: GraphCall) -> None:
+    rt = send.rt
     ref = sending.parse_template_ref(call.params.get("template"))
-    template = find_template(rt.catalog, waba, ref)
+    template = find_template(rt.catalog, send.waba, ref)
     facts = routing.SendFacts(
-        endpoint=endpoint,
-        product_policy=envelope.product_policy,
-        to_bsuid=envelope.recipient.phone is None,
+        endpoint=send.endpoint,
+        product_policy=send.envelope.product_policy,
+        to_bsuid=send.envelope.recipient.phone is None,
         api_version=call.api_version,
-        now=now,
+        now=send.now,
         ad_sync_delay=rt.settings.ad_sync_delay_seconds,
         strict_error_code=rt.settings.strict_fallback_error_code,
     )
-    decision = routing.decide(template, business, waba, facts)
+    send.decision = routing.decide(template, send.business, send.waba, facts)
     check_send_components(rt.catalog.shape(template), ref.components)
-    return template, decision, dict(call.params["template"])
+    send.template = template
+    send.payload = dict(call.params["template"])
+
+
+async def _resolve_user(send: _Send) -> None:
+    """The recipient's user; a phone number wamm has never seen creates one."""
+    users, recipient = send.rt.users, send.envelope.recipient
+    if recipient.phone is not None:
+        send.user = await users.by_phone(recipient.phone)
+        if send.user is None:
+            send.user = send.new_user = users.new(recipient.phone, send.now)
+        return
+    user = await users.by_bsuid(recipient.input)
+    # A BSUID of another portfolio does not resolve: the message is accepted, then fails.
+    if user is not None and user.business_id in (None, send.business.id):
+        send.user = user
+
+
+async def _check_window(send: _Send) -> None:
+    if send.user is not None:
+        opened = await send.rt.window_opened_at(send.phone.id, send.user.phone)
+        send.in_window = send.rt.in_window(opened, send.now)
+    if send.template is None and not send.in_window:
+        raise GraphError(131047)
+
+
+def _take_rate_limits(send: _Send) -> None:
+    """Per-number throughput (130429), then the per-pair limit (131056)."""
+    rt, phone = send.rt, send.phone
+    mps = phone.throughput_mps
+    if not rt.number_limits.take(phone.id, send.now, mps, mps):
+        raise GraphError(130429, subcode=2494055)
+    pair = rt.settings.pair_limit
+    key = (phone.id, send.user.phone if send.user else send.envelope.recipient.input)
+    if not rt.pair_limits.take(key, send.now, 1 / pair.interval_seconds, pair.burst):
+        raise GraphError(131056)
 
 
 async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, Any]:
     rt = call.rt
     waba = rt.catalog.wabas[phone.waba_id]
-    business = rt.catalog.business_of(waba)
     envelope = sending.parse_envelope(call.params, endpoint)
-    recipient = envelope.recipient
-    if recipient.phone == phone.display_phone_number:
+    if envelope.recipient.phone == phone.display_phone_number:
         raise GraphError(131021)
     if "context" in call.params:
         validate_context(call.params["context"])
-    now = rt.now()
-    template: Template | None = None
+    request = _Send(rt, endpoint, phone, waba, rt.catalog.business_of(waba), envelope, rt.now())
     if envelope.type == "template":
-        template, decision, payload = _template_part(call, endpoint, waba, business, envelope, now)
+        _check_template(request, call)
     else:
-        payload = validate_content(envelope.type, call.params.get(envelope.type))
-        decision = routing.Decision(ROUTE_CLOUD, "service")
-    user, new_user = await _resolve_user(rt, recipient, business, now)
-    if template is None:
-        await _require_open_window(rt, phone, user, now)
-    message = await _store(
-        call, phone, waba, envelope, user, new_user, template, decision, payload, endpoint, now
-    )
+        request.payload = validate_content(envelope.type, call.params.get(envelope.type))
+    await _resolve_user(request)
+    await _check_window(request)
+    _take_rate_limits(request)
+    message = await _store(request)
     sent: dict[str, Any] = {"id": message.wamid}
-    if template is not None:
+    if request.template is not None:
         sent["message_status"] = "accepted"
-    return {"messaging_product": "whatsapp", "contacts": [recipient.contact()], "messages": [sent]}
+    return {
+        "messaging_product": "whatsapp",
+        "contacts": [envelope.recipient.contact()],
+        "messages": [sent],
+    }
 
 
-async def _store(
-    call: GraphCall,
-    phone: PhoneNumber,
-    waba: Waba,
-    envelope: sending.Envelope,
-    user: User | None,
-    new_user: User | None,
-    template: Template | None,
-    decision: routing.Decision,
-    payload: dict[str, Any],
-    endpoint: str,
-    now: float,
-) -> Message:
-    rt = call.rt
+def _message(send: _Send, seq: int) -> Message:
+    envelope, template, user = send.envelope, send.template, send.user
     recipient = envelope.recipient
-    seq = await rt.ids.next("message")
+    marketing_endpoint = send.endpoint == sending.ENDPOINT_MARKETING
     sharing = envelope.message_activity_sharing
-    if endpoint == sending.ENDPOINT_MARKETING and sharing is None:
-        sharing = waba.message_activity_sharing
-    message = Message(
-        wamid=ids.wamid(rt.rng_seed, seq, recipient.phone or recipient.input),
+    if marketing_endpoint and sharing is None:
+        sharing = send.waba.message_activity_sharing
+    return Message(
+        wamid=ids.wamid(send.rt.rng_seed, seq, recipient.phone or recipient.input),
         seq=seq,
-        phone_number_id=phone.id,
-        waba_id=waba.id,
-        endpoint=endpoint,
+        phone_number_id=send.phone.id,
+        waba_id=send.waba.id,
+        endpoint=send.endpoint,
         type=envelope.type,
         recipient_input=recipient.input,
         recipient_phone=user.phone if user else recipient.phone,
@@ -145,20 +156,30 @@ async def _store(
         template_name=template.name if template else None,
         template_language=template.language if template else None,
         template_category=template.category if template else None,
-        route=decision.route,
-        pricing_category=decision.pricing_category,
-        created_at=now,
-        product_policy=envelope.product_policy if endpoint == sending.ENDPOINT_MARKETING else None,
+        route=send.decision.route,
+        pricing_category=send.decision.pricing_category,
+        created_at=send.now,
+        product_policy=envelope.product_policy if marketing_endpoint else None,
         message_activity_sharing=sharing,
         biz_opaque_callback_data=envelope.biz_opaque_callback_data,
-        payload=payload,
+        payload=send.payload or {},
     )
+
+
+async def _store(send: _Send) -> Message:
+    rt = send.rt
+    message = _message(send, await rt.ids.next("message"))
+    message.events = lifecycle.plan(rt, message, send.user, send.template, send.in_window)
+    deliveries = lifecycle.status_deliveries(rt, send.phone, message, send.user, send.in_window)
+    new_user = send.new_user
     if new_user is not None:
         rt.users.remember(new_user)
     try:
-        await rt.store.add_message(message, new_user)
+        await rt.store.add_message(message, new_user, deliveries)
     except BaseException:
         if new_user is not None:
             rt.users.forget(new_user)
         raise
+    if deliveries:
+        rt.notify_outbox()
     return message

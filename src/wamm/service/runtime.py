@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from wamm.core import ids
 from wamm.core.clock import Clock
+from wamm.core.ratelimit import RollingCounter, TokenBuckets
 from wamm.core.settings import Settings
 from wamm.service.catalog import Catalog
 from wamm.service.users import Users
@@ -47,6 +49,12 @@ class Runtime:
         self.clock = clock
         self.ids = IdAllocator(store)
         self.users = Users(store)
+        self.number_limits = TokenBuckets()
+        self.pair_limits = TokenBuckets()
+        self.marketing_counts = RollingCounter()
+        # (phone_number_id, user phone) -> when the user last wrote; None = never
+        self.windows: dict[tuple[str, str], float | None] = {}
+        self.outbox_ready = asyncio.Event()
 
     @classmethod
     async def open(cls, database_url: str) -> Runtime:
@@ -58,6 +66,24 @@ class Runtime:
 
     def now(self) -> float:
         return self.clock.now()
+
+    def notify_outbox(self) -> None:
+        """Wake the webhook dispatcher: deliveries may be due."""
+        self.outbox_ready.set()
+
+    async def window_opened_at(self, phone_number_id: str, user_phone: str) -> float | None:
+        key = (phone_number_id, user_phone)
+        if key not in self.windows:
+            self.windows[key] = await self.store.window_opened_at(phone_number_id, user_phone)
+        return self.windows[key]
+
+    async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
+        await self.store.open_window(phone_number_id, user_phone, at)
+        self.windows[(phone_number_id, user_phone)] = at
+
+    def in_window(self, opened_at: float | None, now: float) -> bool:
+        hours = self.settings.customer_service_window_hours
+        return opened_at is not None and now - opened_at <= hours * 3600
 
     @property
     def rng_seed(self) -> int:
@@ -84,6 +110,7 @@ class Runtime:
     async def advance_clock(self, seconds: float) -> float:
         now = self.clock.advance(seconds)
         await self.store.write([], clock_time=now)
+        self.notify_outbox()
         return now
 
     async def reset(self) -> None:
@@ -93,6 +120,8 @@ class Runtime:
         self.clock = make_clock(self.settings, None)
         self.ids.reset()
         self.users.clear()
+        for cache in (self.number_limits, self.pair_limits, self.marketing_counts, self.windows):
+            cache.clear()
 
     async def close(self) -> None:
         if self.clock.mode != "realtime":

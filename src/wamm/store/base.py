@@ -40,8 +40,55 @@ class MessageQuery(msgspec.Struct, kw_only=True):
     phone_number_id: str | None = None
     recipient: str | None = None
     route: str | None = None
-    status: str | None = None
     wamid: str | None = None
+
+
+class Delivery(msgspec.Struct, kw_only=True):
+    """One webhook update for one app: pending until a POST carrying it gets a 2xx."""
+
+    id: int = 0
+    app_id: str
+    waba_id: str
+    field: str
+    value: bytes  # the JSON of `changes[].value`
+    wamid: str | None = None
+    event_at: float
+    due_at: float
+    next_attempt_at: float
+    state: str = "pending"  # pending | inflight | delivered | failed
+    attempts: int = 0
+    delivered_at: float | None = None
+    last_error: str | None = None
+
+
+class Attempt(msgspec.Struct, kw_only=True):
+    delivery_id: int
+    at: float  # virtual time
+    real_at: float
+    url: str
+    status_code: int | None
+    latency_ms: float
+    error: str | None
+    batch_size: int
+
+
+class DeliveryQuery(msgspec.Struct, kw_only=True):
+    limit: int = 100
+    after_id: int | None = None
+    state: str | None = None
+    wamid: str | None = None
+    app_id: str | None = None
+    field: str | None = None
+
+
+class Interaction(msgspec.Struct, kw_only=True):
+    """A user action on a delivered message (reply, link click), counted in analytics."""
+
+    waba_id: str
+    wamid: str | None
+    kind: str
+    at: float
+    data: dict[str, object] = msgspec.field(default_factory=dict)
 
 
 class Store(ABC):
@@ -69,8 +116,54 @@ class Store(ABC):
         """Durably reserve `count` numbers of a named sequence; returns the first."""
 
     @abstractmethod
-    async def add_message(self, message: Message, new_user: User | None) -> None:
-        """Persist an accepted message (group-committed with concurrent sends)."""
+    async def add_message(
+        self, message: Message, new_user: User | None, deliveries: Sequence[Delivery]
+    ) -> None:
+        """Persist an accepted message and its webhook updates (group-committed)."""
+
+    @abstractmethod
+    async def add_deliveries(self, deliveries: Sequence[Delivery]) -> None: ...
+
+    @abstractmethod
+    async def claim_deliveries(
+        self, now: float, real_now: float, lease_seconds: float, limit: int
+    ) -> list[Delivery]:
+        """Lease due deliveries (pending and due, or inflight with an expired lease)."""
+
+    @abstractmethod
+    async def finish_deliveries(
+        self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
+    ) -> None:
+        """Store the new state of attempted deliveries and their attempt records."""
+
+    @abstractmethod
+    async def next_delivery_at(self) -> float | None:
+        """The earliest `next_attempt_at` of a pending delivery."""
+
+    @abstractmethod
+    async def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:
+        """Deliveries newest first."""
+
+    @abstractmethod
+    async def attempts_of(self, delivery_ids: Sequence[int]) -> list[Attempt]: ...
+
+    @abstractmethod
+    async def delivery_counts(self) -> dict[str, int]: ...
+
+    @abstractmethod
+    async def add_interaction(self, interaction: Interaction) -> None: ...
+
+    @abstractmethod
+    async def interactions_between(
+        self, waba_id: str, start: float, end: float
+    ) -> list[Interaction]: ...
+
+    @abstractmethod
+    async def messages_between(self, waba_id: str, start: float, end: float) -> list[Message]:
+        """Messages of a WABA created in [start, end)."""
+
+    @abstractmethod
+    async def get_message(self, wamid: str) -> Message | None: ...
 
     @abstractmethod
     async def get_user(self, phone: str) -> User | None: ...

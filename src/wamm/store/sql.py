@@ -6,7 +6,7 @@ exist only for lookups. Statements use `?` placeholders (the PostgreSQL store re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +80,9 @@ ALL_TABLES = (
     "subscriptions",
     "messages",
     "windows",
+    "outbox",
+    "attempts",
+    "interactions",
 )
 
 INSERT_MESSAGE = (
@@ -105,24 +108,69 @@ def entity_row(entity: Entity, data: bytes) -> tuple[Table, tuple[Any, ...]]:
     return table, (*table.values(entity), data)
 
 
+def where_clause(
+    equal: Iterable[tuple[str, Any]], *extra: tuple[str, list[Any]]
+) -> tuple[str, list[Any]]:
+    """` WHERE a = ? AND ...` for the pairs whose value is not None, plus extra conditions."""
+    clauses = [f"{column} = ?" for column, value in equal if value is not None]
+    params = [value for _, value in equal if value is not None]
+    for clause, values in extra:
+        clauses.append(clause)
+        params += values
+    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
 def message_filters(query: Any) -> tuple[str, list[Any]]:
     """WHERE clause (possibly empty) and parameters for a MessageQuery."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (
+    extra = []
+    if query.recipient is not None:
+        extra.append(
+            ("(recipient_phone = ? OR recipient_bsuid = ?)", [query.recipient, query.recipient])
+        )
+    if query.after_seq is not None:
+        extra.append(("seq < ?", [query.after_seq]))
+    equal = [
         ("phone_number_id", query.phone_number_id),
         ("route", query.route),
-        ("status", query.status),
         ("wamid", query.wamid),
-    ):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if query.recipient is not None:
-        clauses.append("(recipient_phone = ? OR recipient_bsuid = ?)")
-        params += [query.recipient, query.recipient]
-    if query.after_seq is not None:
-        clauses.append("seq < ?")
-        params.append(query.after_seq)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return where, params
+    ]
+    return where_clause(equal, *extra)
+
+
+DELIVERY_COLUMNS = (
+    "id, app_id, waba_id, field, value, wamid, event_at, due_at, next_attempt_at, state, "
+    "attempts, delivered_at, last_error"
+)
+INSERT_DELIVERY = (
+    "INSERT INTO outbox (app_id, waba_id, field, value, wamid, event_at, due_at, "
+    "next_attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')"
+)
+CLAIM_DELIVERIES = (
+    "UPDATE outbox SET state = 'inflight', lease_until = ? WHERE id IN ("
+    "SELECT id FROM outbox WHERE (state = 'pending' AND next_attempt_at <= ?) "
+    "OR (state = 'inflight' AND lease_until < ?) ORDER BY next_attempt_at, id LIMIT ?) "
+    f"RETURNING {DELIVERY_COLUMNS}"
+)
+FINISH_DELIVERY = (
+    "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, delivered_at = ?, "
+    "last_error = ?, lease_until = NULL WHERE id = ?"
+)
+INSERT_ATTEMPT = (
+    "INSERT INTO attempts (delivery_id, at, real_at, url, status_code, latency_ms, error, "
+    "batch_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def delivery_row(d: Any) -> tuple[Any, ...]:
+    return (d.app_id, d.waba_id, d.field, d.value, d.wamid, d.event_at, d.due_at, d.next_attempt_at)
+
+
+def delivery_filters(query: Any) -> tuple[str, list[Any]]:
+    extra = [("id < ?", [query.after_id])] if query.after_id is not None else []
+    equal = [
+        ("state", query.state),
+        ("wamid", query.wamid),
+        ("app_id", query.app_id),
+        ("field", query.field),
+    ]
+    return where_clause(equal, *extra)

@@ -22,11 +22,23 @@ import msgspec
 from wamm.core.model import Message, User
 from wamm.core.settings import Settings
 from wamm.store import sql
-from wamm.store.base import CatalogData, Entity, MessageQuery, Store
+from wamm.store.base import (
+    Attempt,
+    CatalogData,
+    Delivery,
+    DeliveryQuery,
+    Entity,
+    Interaction,
+    MessageQuery,
+    Store,
+)
 from wamm.store.batch import GroupCommitter
 from wamm.store.migrations import migrations_for
 
 _encode = msgspec.json.Encoder().encode
+_NewMessage = tuple[Message, User | None, Sequence[Delivery]]
+_Finished = tuple[Sequence[Delivery], Sequence[Attempt]]
+_INTERACTION = msgspec.json.Decoder(dict[str, object])
 _MESSAGE = msgspec.json.Decoder(Message)
 _USER = msgspec.json.Decoder(User)
 
@@ -41,9 +53,9 @@ class SqliteStore(Store):
         for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "busy_timeout=10000"):
             self._db.execute(f"PRAGMA {pragma}")
         self._migrate()
-        self._messages: GroupCommitter[tuple[Message, User | None]] = GroupCommitter(
-            self._flush_messages
-        )
+        self._messages: GroupCommitter[_NewMessage] = GroupCommitter(self._flush_messages)
+        self._finished: GroupCommitter[_Finished] = GroupCommitter(self._flush_finished)
+        self._release_leases()
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -128,11 +140,13 @@ class SqliteStore(Store):
 
     # --- messages and users -------------------------------------------------------------
 
-    async def add_message(self, message: Message, new_user: User | None) -> None:
-        await self._messages.submit((message, new_user))
+    async def add_message(
+        self, message: Message, new_user: User | None, deliveries: Sequence[Delivery]
+    ) -> None:
+        await self._messages.submit((message, new_user, deliveries))
 
-    async def _flush_messages(self, batch: list[tuple[Message, User | None]]) -> None:
-        users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u in batch if u]
+    async def _flush_messages(self, batch: list[_NewMessage]) -> None:
+        users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _ in batch if u]
         rows = [
             (
                 m.seq,
@@ -146,12 +160,149 @@ class SqliteStore(Store):
                 m.created_at,
                 _encode(m),
             )
-            for m, _ in batch
+            for m, _, _ in batch
         ]
+        deliveries = [sql.delivery_row(d) for _, _, ds in batch for d in ds]
         with self._transaction() as db:
             if users:
                 db.executemany(sql.INSERT_USER_IF_NEW, users)
             db.executemany(sql.INSERT_MESSAGE, rows)
+            if deliveries:
+                db.executemany(sql.INSERT_DELIVERY, deliveries)
+
+    # --- webhook outbox -----------------------------------------------------------------
+
+    def _release_leases(self) -> None:
+        """A restarted single-process store owns every lease: in-flight rows are due again."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE outbox SET state = 'pending', lease_until = NULL WHERE state = 'inflight'"
+            )
+
+    async def add_deliveries(self, deliveries: Sequence[Delivery]) -> None:
+        with self._transaction() as db:
+            db.executemany(sql.INSERT_DELIVERY, [sql.delivery_row(d) for d in deliveries])
+
+    async def claim_deliveries(
+        self, now: float, real_now: float, lease_seconds: float, limit: int
+    ) -> list[Delivery]:
+        with self._transaction() as db:
+            rows = db.execute(
+                sql.CLAIM_DELIVERIES, (real_now + lease_seconds, now, real_now, limit)
+            ).fetchall()
+        return sorted((_delivery(row) for row in rows), key=lambda d: (d.next_attempt_at, d.id))
+
+    async def finish_deliveries(
+        self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
+    ) -> None:
+        await self._finished.submit((outcomes, attempts))
+
+    async def _flush_finished(self, batch: list[_Finished]) -> None:
+        updates = [
+            (d.state, d.attempts, d.next_attempt_at, d.delivered_at, d.last_error, d.id)
+            for outcomes, _ in batch
+            for d in outcomes
+        ]
+        attempts = [
+            (
+                a.delivery_id,
+                a.at,
+                a.real_at,
+                a.url,
+                a.status_code,
+                a.latency_ms,
+                a.error,
+                a.batch_size,
+            )
+            for _, records in batch
+            for a in records
+        ]
+        with self._transaction() as db:
+            db.executemany(sql.FINISH_DELIVERY, updates)
+            db.executemany(sql.INSERT_ATTEMPT, attempts)
+
+    async def next_delivery_at(self) -> float | None:
+        row = self._db.execute(
+            "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"
+        ).fetchone()
+        return None if row[0] is None else float(row[0])
+
+    async def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:
+        where, params = sql.delivery_filters(query)
+        rows = self._db.execute(
+            f"SELECT {sql.DELIVERY_COLUMNS} FROM outbox{where} ORDER BY id DESC LIMIT ?",
+            (*params, query.limit),
+        )
+        return [_delivery(row) for row in rows]
+
+    async def attempts_of(self, delivery_ids: Sequence[int]) -> list[Attempt]:
+        if not delivery_ids:
+            return []
+        marks = ", ".join("?" * len(delivery_ids))
+        rows = self._db.execute(
+            "SELECT delivery_id, at, real_at, url, status_code, latency_ms, error, batch_size "
+            f"FROM attempts WHERE delivery_id IN ({marks}) ORDER BY real_at",
+            tuple(delivery_ids),
+        )
+        return [
+            Attempt(
+                delivery_id=r[0],
+                at=r[1],
+                real_at=r[2],
+                url=r[3],
+                status_code=r[4],
+                latency_ms=r[5],
+                error=r[6],
+                batch_size=r[7],
+            )
+            for r in rows
+        ]
+
+    async def delivery_counts(self) -> dict[str, int]:
+        rows = self._db.execute("SELECT state, count(*) FROM outbox GROUP BY state")
+        return {state: int(count) for state, count in rows}
+
+    # --- analytics inputs ---------------------------------------------------------------
+
+    async def add_interaction(self, interaction: Interaction) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO interactions (waba_id, wamid, kind, at, data) VALUES (?, ?, ?, ?, ?)",
+                (
+                    interaction.waba_id,
+                    interaction.wamid,
+                    interaction.kind,
+                    interaction.at,
+                    _encode(interaction.data),
+                ),
+            )
+
+    async def interactions_between(
+        self, waba_id: str, start: float, end: float
+    ) -> list[Interaction]:
+        rows = self._db.execute(
+            "SELECT wamid, kind, at, data FROM interactions WHERE waba_id = ? AND at >= ? "
+            "AND at < ? ORDER BY at",
+            (waba_id, start, end),
+        )
+        return [
+            Interaction(
+                waba_id=waba_id, wamid=r[0], kind=r[1], at=r[2], data=_INTERACTION.decode(r[3])
+            )
+            for r in rows
+        ]
+
+    async def messages_between(self, waba_id: str, start: float, end: float) -> list[Message]:
+        rows = self._db.execute(
+            "SELECT data FROM messages WHERE waba_id = ? AND created_at >= ? AND created_at < ? "
+            "ORDER BY seq",
+            (waba_id, start, end),
+        )
+        return [_MESSAGE.decode(row[0]) for row in rows]
+
+    async def get_message(self, wamid: str) -> Message | None:
+        row = self._db.execute("SELECT data FROM messages WHERE wamid = ?", (wamid,)).fetchone()
+        return _MESSAGE.decode(row[0]) if row else None
 
     async def get_user(self, phone: str) -> User | None:
         row = self._db.execute("SELECT data FROM users WHERE phone = ?", (phone,)).fetchone()
@@ -190,8 +341,27 @@ class SqliteStore(Store):
 
     async def close(self) -> None:
         await self._messages.drain()
+        await self._finished.drain()
         self._db.close()
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Raw read access for diagnostics and tests."""
         return list(self._db.execute(statement, params))
+
+
+def _delivery(row: Sequence[Any]) -> Delivery:
+    return Delivery(
+        id=row[0],
+        app_id=row[1],
+        waba_id=row[2],
+        field=row[3],
+        value=bytes(row[4]),
+        wamid=row[5],
+        event_at=row[6],
+        due_at=row[7],
+        next_attempt_at=row[8],
+        state=row[9],
+        attempts=row[10],
+        delivered_at=row[11],
+        last_error=row[12],
+    )

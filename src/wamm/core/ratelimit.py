@@ -1,0 +1,93 @@
+"""Send-time rate limits over virtual time.
+
+- Per business number: `throughput_mps` messages per second (Meta: 80 by default, up to 1,000),
+  bursts up to one second's worth -> 130429.
+- Per (business number, user) pair: one message per 6 seconds with bursts of up to 45 that
+  borrow from future quota (Meta's pair rate limit) -> 131056.
+- Per user, marketing templates: at most `count` per rolling window (settings
+  `marketing_limit`), enforced asynchronously by the delivery plan (131049).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import msgspec
+
+SWEEP_EVERY = 50_000
+
+
+class PairLimit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    burst: int = 45
+    interval_seconds: float = 6.0
+
+
+@dataclass(slots=True)
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+class TokenBuckets:
+    """Token buckets keyed by anything hashable; full buckets are forgotten to bound memory."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[object, _Bucket] = {}
+        self._since_sweep = 0
+
+    def take(self, key: object, now: float, rate: float, capacity: float) -> bool:
+        """Take one token if available (refilling `rate` per second up to `capacity`)."""
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = _Bucket(capacity, now)
+            self._maybe_sweep(now, rate, capacity)
+        else:
+            elapsed = max(0.0, now - bucket.updated)
+            bucket.tokens = min(capacity, bucket.tokens + elapsed * rate)
+            bucket.updated = now
+        if bucket.tokens < 1.0:
+            return False
+        bucket.tokens -= 1.0
+        return True
+
+    def _maybe_sweep(self, now: float, rate: float, capacity: float) -> None:
+        self._since_sweep += 1
+        if self._since_sweep < SWEEP_EVERY:
+            return
+        self._since_sweep = 0
+        self._buckets = {
+            key: b
+            for key, b in self._buckets.items()
+            if b.tokens + (now - b.updated) * rate < capacity
+        }
+
+    def clear(self) -> None:
+        self._buckets.clear()
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+class RollingCounter:
+    """Events per key in a rolling window (the per-user marketing cap)."""
+
+    def __init__(self) -> None:
+        self._times: dict[str, deque[float]] = {}
+
+    def count(self, key: str, now: float, window: float) -> int:
+        times = self._times.get(key)
+        if times is None:
+            return 0
+        while times and times[0] <= now - window:
+            times.popleft()
+        if not times:
+            del self._times[key]
+            return 0
+        return len(times)
+
+    def add(self, key: str, at: float) -> None:
+        self._times.setdefault(key, deque()).append(at)
+
+    def clear(self) -> None:
+        self._times.clear()

@@ -1,0 +1,148 @@
+"""Simulated recipients: what happens to a message after its 200, decided at send time.
+
+Each user has a behaviour (seed `users[].behaviour`, defaults in settings `recipients`). From it,
+the message and a per-message RNG, `plan_delivery` returns the timed status events: `sent`,
+`delivered`, `read`, or `failed` with an error code. The RNG is seeded from the run's seed and the
+message's sequence number, so the same seed and requests give the same events whatever the
+concurrency.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Literal
+
+import msgspec
+
+
+class Delay(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A delay distribution in seconds: constant `value`, uniform `min`..`max`,
+    exponential with `mean`, or normal `mean` ± `stddev` (clamped at 0)."""
+
+    distribution: Literal["constant", "uniform", "exponential", "normal"] = "constant"
+    value: float = 0.0
+    min: float = 0.0
+    max: float = 0.0
+    mean: float = 0.0
+    stddev: float = 0.0
+
+    def sample(self, rng: random.Random) -> float:
+        match self.distribution:
+            case "constant":
+                return self.value
+            case "uniform":
+                return rng.uniform(self.min, self.max)
+            case "exponential":
+                return rng.expovariate(1 / self.mean) if self.mean > 0 else 0.0
+            case "normal":
+                return max(0.0, rng.gauss(self.mean, self.stddev))
+
+
+class Behaviour(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """How one simulated user reacts. Every key is optional in a seed."""
+
+    reachable: bool = True  # false: not on WhatsApp -> failed 131026
+    blocked: bool = False  # the business blocked this user -> failed 130403
+    marketing_opt_out: bool = False  # stopped marketing messages -> failed 131050
+    holdout: bool = False  # in a marketing experiment holdout -> failed 130472
+    offline_seconds: float = 0.0  # phone offline this long after each send
+    reads: bool | None = None  # None: read with the settings' read_probability
+    delivery_delay: Delay | None = None
+    read_delay: Delay | None = None
+
+
+class RecipientDefaults(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Settings `recipients`: the behaviour of users that do not say otherwise."""
+
+    sent_delay: Delay = msgspec.field(
+        default_factory=lambda: Delay(distribution="uniform", min=0.05, max=0.5)
+    )
+    delivery_delay: Delay = msgspec.field(
+        default_factory=lambda: Delay(distribution="uniform", min=0.5, max=3.0)
+    )
+    read_delay: Delay = msgspec.field(
+        default_factory=lambda: Delay(distribution="exponential", mean=60.0)
+    )
+    read_probability: float = 1.0
+    # Meta: since April 2025 marketing templates to US numbers fail with 131049.
+    block_us_marketing: bool = True
+
+
+class MarketingLimit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Per-user marketing cap: at most `count` marketing messages per rolling window."""
+
+    count: int
+    window_seconds: float = 86400.0
+
+
+class PlannedEvent(msgspec.Struct, array_like=True):
+    at: float
+    status: str
+    error_code: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendContext:
+    """What the plan depends on besides the behaviour."""
+
+    now: float
+    mm_route: bool  # delivered by the Marketing Messages API (TTL applies)
+    category: str | None  # the template category, None for non-template messages
+    country: str | None  # None when the recipient could not be resolved
+    ttl_seconds: int | None  # the template's message_send_ttl_seconds
+    over_marketing_limit: bool
+
+
+def message_rng(seed: int, seq: int) -> random.Random:
+    return random.Random(f"{seed}:{seq}")
+
+
+def _failure(behaviour: Behaviour, ctx: SendContext, defaults: RecipientDefaults) -> int | None:
+    if ctx.country is None or not behaviour.reachable:
+        return 131026
+    if behaviour.blocked:
+        return 130403
+    if ctx.category != "MARKETING":
+        return None
+    if behaviour.holdout:
+        return 130472
+    if behaviour.marketing_opt_out:
+        return 131050
+    if (defaults.block_us_marketing and ctx.country == "US") or ctx.over_marketing_limit:
+        return 131049
+    return None
+
+
+def plan_delivery(
+    behaviour: Behaviour, ctx: SendContext, defaults: RecipientDefaults, rng: random.Random
+) -> list[PlannedEvent]:
+    """The status events of one accepted message, in time order."""
+    sent_at = ctx.now + defaults.sent_delay.sample(rng)
+    code = _failure(behaviour, ctx, defaults)
+    if code is not None:
+        return [PlannedEvent(sent_at, "failed", code)]
+    events = [PlannedEvent(sent_at, "sent")]
+    delay = (behaviour.delivery_delay or defaults.delivery_delay).sample(rng)
+    delivered_at = max(sent_at + delay, ctx.now + behaviour.offline_seconds)
+    # The template TTL is honoured only on the MM route: undelivered by then, the message is
+    # dropped without a further webhook (Meta documents none).
+    if ctx.mm_route and ctx.ttl_seconds and delivered_at > ctx.now + ctx.ttl_seconds:
+        return events
+    events.append(PlannedEvent(delivered_at, "delivered"))
+    reads = behaviour.reads
+    if reads is None:
+        reads = rng.random() < defaults.read_probability
+    if reads:
+        read_delay = (behaviour.read_delay or defaults.read_delay).sample(rng)
+        events.append(PlannedEvent(delivered_at + read_delay, "read"))
+    return events
+
+
+def current_status(events: list[PlannedEvent], now: float, initial: str = "accepted") -> str:
+    status = initial
+    for event in events:
+        if event.at > now:
+            break
+        status = event.status
+    return status

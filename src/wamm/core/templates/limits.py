@@ -1,0 +1,84 @@
+"""Template tables: languages, creative features, Meta's subcodes, character limits, TTL ranges,
+the edit budget and which categories may use what."""
+
+from __future__ import annotations
+
+from wamm.core.model import CATEGORIES
+
+# Creative optimisation ("degrees of freedom") features, in the seed document's order.
+DOF_FEATURES: tuple[str, ...] = (
+    "image_brightness_and_contrast",
+    "image_touchups",
+    "add_text_overlay",
+    "image_animation",
+    "image_background_gen",
+    "auto_promotion_tag",
+    "text_extraction_for_headline",
+    "text_extraction_for_tap_target",
+    "product_extensions",
+    "text_formatting_optimization",
+)
+ENROLL_STATUSES = ("OPT_IN", "OPT_OUT")
+
+# Supported template languages (facts §4.6).
+LANGUAGES: frozenset[str] = frozenset(
+    """
+    af sq ar ar_EG ar_AE ar_LB ar_MA ar_QA az be_BY bn bn_IN bg ca zh_CN zh_HK zh_TW hr cs da
+    prs_AF nl nl_BE en en_GB en_US en_AE en_AU en_CA en_GH en_IE en_IN en_JM en_MY en_NZ en_QA
+    en_SG en_UG en_ZA et fil fi fr fr_BE fr_CA fr_CH fr_CI fr_MA ka de de_AT de_CH el gu ha he hi
+    hu id ga it ja kn kk rw_RW ko ky_KG lo lv lt mk ms ml mr nb ps_AF fa pl pt_BR pt_PT pa ro ru
+    sr si_LK sk sl es es_AR es_CL es_CO es_CR es_DO es_EC es_HN es_MX es_PA es_PE es_ES es_UY sw
+    sv ta te th tr uk ur uz vi zu
+    """.split()  # noqa: SIM905 - one locale table reads better than 107 quoted strings
+)
+
+PARAMETER_FORMATS = ("POSITIONAL", "NAMED")
+EDITABLE_STATUSES = ("APPROVED", "REJECTED", "PAUSED")
+BID_STRATEGY = "LOWEST_COST_WITH_BID_CAP"
+
+# Meta's template-management subcodes (facts §2.1, §2.4). 2388043 ("component is missing
+# expected field(s) (example)") is not in Meta's table but was observed in a real rejection.
+SUBCODE_LIMIT = 2388019
+SUBCODE_BEING_DELETED = 2388023
+SUBCODE_DUPLICATE = 2388024
+SUBCODE_NOT_EDITABLE = 2388039
+SUBCODE_CHAR_LIMIT = 2388040
+SUBCODE_MISSING_EXAMPLE = 2388043
+SUBCODE_HEADER_FORMAT = 2388047
+SUBCODE_BODY_FORMAT = 2388072
+SUBCODE_FOOTER_FORMAT = 2388073
+SUBCODE_TOO_MANY_VARIABLES = 2388293
+SUBCODE_VARIABLE_POSITION = 2388299
+
+# Character limits (facts §4.2; limited-time offer text from Meta's LTO guide).
+NAME_LIMIT = 512
+BODY_LIMIT = 1024
+CARD_BODY_LIMIT = 160
+HEADER_TEXT_LIMIT = 60
+FOOTER_LIMIT = 60
+BUTTON_TEXT_LIMIT = 25
+URL_LIMIT = 2000
+PHONE_LIMIT = 20
+COPY_CODE_EXAMPLE_LIMIT = 15
+OFFER_TEXT_LIMIT = 16
+MAX_BUTTONS = 10
+MAX_CARD_BUTTONS = 2
+MAX_CARDS = 10
+
+# message_send_ttl_seconds range per category (facts §3.4); -1 means "30 days" where allowed.
+TTL_RANGES: dict[str, tuple[int, int]] = {
+    "MARKETING": (43_200, 2_592_000),
+    "UTILITY": (30, 43_200),
+    "AUTHENTICATION": (30, 900),
+}
+TTL_DEFAULT_CATEGORIES = frozenset({"UTILITY", "AUTHENTICATION"})
+
+# Edit budget of an APPROVED template: (window seconds, edits allowed, label) (facts §2.4).
+DAY = 86_400.0
+EDIT_WINDOWS: tuple[tuple[float, int, str], ...] = ((DAY, 1, "24 hours"), (30 * DAY, 10, "30 days"))
+
+# The categories allowed to use a component type, header format or button type.
+ANY_CATEGORY = frozenset(CATEGORIES)
+MARKETING_ONLY = frozenset({"MARKETING"})
+MARKETING_OR_UTILITY = frozenset({"MARKETING", "UTILITY"})
+AUTHENTICATION_ONLY = frozenset({"AUTHENTICATION"})

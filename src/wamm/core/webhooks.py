@@ -1,0 +1,184 @@
+"""Webhook payloads in Meta's shapes, and their signature.
+
+Every delivery is `{"object": "whatsapp_business_account", "entry": [{"id": <WABA id>,
+"changes": [{"value": ..., "field": ...}]}]}`; the builders here make the `value` of each field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from typing import Any
+
+from wamm.core.errors import async_error_object
+from wamm.core.model import Message, PhoneNumber, Template, User
+from wamm.core.recipients import PlannedEvent
+
+OBJECT = "whatsapp_business_account"
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+CONVERSATION_SECONDS = 24 * 3600
+
+
+def sign(secret: str, body: bytes) -> str:
+    """`X-Hub-Signature-256` value: sha256= + hex HMAC-SHA256 of the raw body with the secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def envelope(changes: Iterable[tuple[str, str, dict[str, Any], float | None]]) -> dict[str, Any]:
+    """Group (waba_id, field, value, time) changes into entries, one per WABA, in order."""
+    entries: dict[str, dict[str, Any]] = {}
+    for waba_id, field, value, at in changes:
+        entry = entries.get(waba_id)
+        if entry is None:
+            entry = entries[waba_id] = {"id": waba_id, "changes": []}
+            if at is not None:
+                entry["time"] = int(at)
+        entry["changes"].append({"value": value, "field": field})
+    return {"object": OBJECT, "entry": list(entries.values())}
+
+
+def _metadata(phone: PhoneNumber) -> dict[str, str]:
+    return {"display_phone_number": phone.display_phone_number, "phone_number_id": phone.id}
+
+
+def messages_value(phone: PhoneNumber, **parts: Any) -> dict[str, Any]:
+    """The `messages` field value: product, metadata, then contacts/messages/statuses/..."""
+    value: dict[str, Any] = {"messaging_product": "whatsapp", "metadata": _metadata(phone)}
+    value.update({key: part for key, part in parts.items() if part is not None})
+    return value
+
+
+def contact(user: User, *, with_username: bool = True) -> dict[str, Any]:
+    """A `contacts[]` entry (BSUID era): profile, wa_id, user_id, parent_user_id."""
+    profile: dict[str, Any] = {"name": user.name}
+    if with_username and user.username:
+        profile["username"] = user.username
+    entry: dict[str, Any] = {"profile": profile, "wa_id": user.phone, "user_id": user.bsuid}
+    if user.parent_bsuid:
+        entry["parent_user_id"] = user.parent_bsuid
+    return entry
+
+
+def pricing(category: str, in_service_window: bool) -> dict[str, Any]:
+    """Per-message pricing (PMP). Service messages, and utility templates inside an open
+    customer-service window, are free (`free_customer_service`)."""
+    free = category == "service" or (category == "utility" and in_service_window)
+    return {
+        "billable": not free,
+        "pricing_model": "PMP",
+        "type": "free_customer_service" if free else "regular",
+        "category": category,
+    }
+
+
+def conversation_id(seed: int, message: Message) -> str:
+    return hashlib.blake2b(f"{seed}:conv:{message.wamid}".encode(), digest_size=16).hexdigest()
+
+
+def _recipient_fields(message: Message) -> dict[str, Any]:
+    """How the message was addressed decides the recipient keys (BSUID docs)."""
+    if message.recipient_bsuid is None:
+        return {"recipient_id": message.recipient_phone}
+    if message.recipient_parent_bsuid is not None:
+        return {"parent_recipient_user_id": message.recipient_parent_bsuid}
+    return {"recipient_user_id": message.recipient_bsuid}
+
+
+def status_object(
+    message: Message, event: PlannedEvent, seed: int, in_service_window: bool
+) -> dict[str, Any]:
+    status: dict[str, Any] = {
+        "id": message.wamid,
+        "status": event.status,
+        "timestamp": str(int(event.at)),
+        **_recipient_fields(message),
+    }
+    if message.biz_opaque_callback_data is not None:
+        status["biz_opaque_callback_data"] = message.biz_opaque_callback_data
+    if event.status == "failed":
+        status["errors"] = [async_error_object(event.error_code or 131000)]
+        return status
+    conversation: dict[str, Any] = {"id": conversation_id(seed, message)}
+    if event.status == "sent":
+        conversation["expiration_timestamp"] = str(int(event.at) + CONVERSATION_SECONDS)
+    conversation["origin"] = {"type": message.pricing_category}
+    status["conversation"] = conversation
+    status["pricing"] = pricing(message.pricing_category, in_service_window)
+    return status
+
+
+def status_value(
+    phone: PhoneNumber,
+    message: Message,
+    user: User | None,
+    event: PlannedEvent,
+    seed: int,
+    in_service_window: bool = False,
+) -> dict[str, Any]:
+    contacts = None
+    if user is not None and event.status != "failed":
+        contacts = [contact(user, with_username=event.status != "sent")]
+    return messages_value(
+        phone, contacts=contacts, statuses=[status_object(message, event, seed, in_service_window)]
+    )
+
+
+def template_status_value(
+    template: Template, event: str, reason: str = "NONE", other_info: dict[str, str] | None = None
+) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "event": event,
+        "message_template_id": int(template.id),
+        "message_template_name": template.name,
+        "message_template_language": template.language,
+        "reason": reason,
+        "message_template_category": template.category,
+    }
+    if other_info is not None:
+        value["other_info"] = other_info
+    return value
+
+
+def template_quality_value(template: Template, previous: str, new: str) -> dict[str, Any]:
+    return {
+        "previous_quality_score": previous,
+        "new_quality_score": new,
+        "message_template_id": int(template.id),
+        "message_template_name": template.name,
+        "message_template_language": template.language,
+    }
+
+
+def template_category_value(template: Template, previous: str, new: str) -> dict[str, Any]:
+    return {
+        "message_template_id": int(template.id),
+        "message_template_name": template.name,
+        "message_template_language": template.language,
+        "previous_category": previous,
+        "new_category": new,
+    }
+
+
+def terms_signed_value(business_id: str, waba_id: str) -> dict[str, Any]:
+    return {
+        "event": "MM_LITE_TERMS_SIGNED",
+        "waba_info": {"owner_business_id": business_id, "waba_id": waba_id},
+    }
+
+
+def user_preference_value(user: User, stop: bool, at: float) -> dict[str, Any]:
+    verb = "stop" if stop else "resume"
+    return {
+        "messaging_product": "whatsapp",
+        "user_preferences": [
+            {
+                "wa_id": user.phone,
+                "user_id": user.bsuid,
+                "detail": f"User requested to {verb} marketing messages",
+                "category": "marketing_messages",
+                "value": verb,
+                "timestamp": str(int(at)),
+            }
+        ],
+    }

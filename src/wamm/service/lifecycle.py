@@ -1,0 +1,108 @@
+"""What an accepted message will go through: its planned status events and, for every app
+subscribed to the WABA, the webhook deliveries that announce them.
+
+Both are decided at send time and committed with the message, so a restart loses nothing and
+the same seed and requests give the same webhooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import msgspec
+
+from wamm.core import webhooks
+from wamm.core.model import ROUTE_MM, Message, PhoneNumber, Template, User
+from wamm.core.recipients import (
+    Behaviour,
+    PlannedEvent,
+    SendContext,
+    message_rng,
+    plan_delivery,
+)
+from wamm.service.runtime import Runtime
+from wamm.store.base import Delivery
+
+_encode = msgspec.json.Encoder().encode
+DEFAULT_BEHAVIOUR = Behaviour()
+# Meta's default validity period of a marketing template on the MM route (30 days).
+DEFAULT_TTL = {"MARKETING": 30 * 86400}
+
+
+def _over_marketing_limit(rt: Runtime, user: User, now: float, in_window: bool) -> bool:
+    """Meta's per-user marketing cap; messages inside an open service window do not count."""
+    limit = rt.settings.marketing_limit
+    if limit is None or in_window:
+        return False
+    counter = rt.marketing_counts
+    over = counter.count(user.phone, now, limit.window_seconds) >= limit.count
+    if not over:
+        counter.add(user.phone, now)
+    return over
+
+
+def plan(
+    rt: Runtime, message: Message, user: User | None, template: Template | None, in_window: bool
+) -> list[PlannedEvent]:
+    category = template.category if template else None
+    ttl = None
+    if template is not None:
+        ttl = template.message_send_ttl_seconds or DEFAULT_TTL.get(template.category)
+    over = (
+        category == "MARKETING"
+        and user is not None
+        and _over_marketing_limit(rt, user, message.created_at, in_window)
+    )
+    context = SendContext(
+        now=message.created_at,
+        mm_route=message.route == ROUTE_MM,
+        category=category,
+        country=user.country if user else None,
+        ttl_seconds=ttl,
+        over_marketing_limit=over,
+    )
+    behaviour = user.behaviour if user else DEFAULT_BEHAVIOUR
+    return plan_delivery(
+        behaviour, context, rt.settings.recipients, message_rng(rt.rng_seed, message.seq)
+    )
+
+
+def deliveries_for(
+    rt: Runtime,
+    waba_id: str,
+    field: str,
+    values: Iterable[tuple[float, dict[str, Any]]],
+    wamid: str | None = None,
+) -> list[Delivery]:
+    """One delivery per (update, subscribed app with a callback)."""
+    targets = rt.catalog.webhook_targets(waba_id)
+    if not targets:
+        return []
+    out: list[Delivery] = []
+    for at, value in values:
+        raw = _encode(value)
+        out.extend(
+            Delivery(
+                app_id=app.id,
+                waba_id=waba_id,
+                field=field,
+                value=raw,
+                wamid=wamid,
+                event_at=at,
+                due_at=at,
+                next_attempt_at=at,
+            )
+            for app, _ in targets
+        )
+    return out
+
+
+def status_deliveries(
+    rt: Runtime, phone: PhoneNumber, message: Message, user: User | None, in_window: bool
+) -> list[Delivery]:
+    values = (
+        (event.at, webhooks.status_value(phone, message, user, event, rt.rng_seed, in_window))
+        for event in message.events
+    )
+    return deliveries_for(rt, message.waba_id, "messages", values, message.wamid)
