@@ -11,6 +11,7 @@ import httpx
 import pytest
 from pywa import WhatsApp
 from pywa import errors as pywa_errors
+from pywa.types import SentTemplate
 from pywa.types import templates as t
 
 from tests import seed_data as sd
@@ -97,7 +98,7 @@ def stored_message(live_server: LiveServer, wamid: str) -> dict[str, Any]:
     return message
 
 
-def send_summer_sale(wa: WhatsApp, to: str, *, mm: bool, name: str = "summer_sale") -> Any:
+def send_summer_sale(wa: WhatsApp, to: str, *, mm: bool, name: str = "summer_sale") -> SentTemplate:
     return wa.send_template(
         to=to,
         name=name,

@@ -12,7 +12,7 @@ from wamm.service.runtime import Runtime
 
 
 def print_banner(runtime: Runtime, base_url: str, database: str) -> None:
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     catalog = runtime.catalog
     graph = f"{base_url}/v{LATEST_API_VERSION}.0"
     console.print(

@@ -114,6 +114,7 @@ class Template(msgspec.Struct, kw_only=True):
     updated_at: float = 0.0
     edit_times: list[float] = msgspec.field(default_factory=list)
     deleted_at: float | None = None
+    pause_count: int = 0
 
 
 class User(msgspec.Struct, kw_only=True):
@@ -126,6 +127,8 @@ class User(msgspec.Struct, kw_only=True):
     name: str = ""
     username: str | None = None
     behaviour: Behaviour = msgspec.field(default_factory=Behaviour)
+    # WABAs the user stopped marketing messages from (`user_preferences` "stop").
+    marketing_stopped: list[str] = msgspec.field(default_factory=list)
     created_at: float = 0.0
 
 

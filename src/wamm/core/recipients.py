@@ -92,6 +92,7 @@ class SendContext:
     country: str | None  # None when the recipient could not be resolved
     ttl_seconds: int | None  # the template's message_send_ttl_seconds
     over_marketing_limit: bool
+    marketing_stopped: bool = False  # the user stopped marketing from this business
 
 
 def message_rng(seed: int, seq: int) -> random.Random:
@@ -107,7 +108,7 @@ def _failure(behaviour: Behaviour, ctx: SendContext, defaults: RecipientDefaults
         return None
     if behaviour.holdout:
         return 130472
-    if behaviour.marketing_opt_out:
+    if behaviour.marketing_opt_out or ctx.marketing_stopped:
         return 131050
     if (defaults.block_us_marketing and ctx.country == "US") or ctx.over_marketing_limit:
         return 131049

@@ -167,18 +167,14 @@ def terms_signed_value(business_id: str, waba_id: str) -> dict[str, Any]:
     }
 
 
-def user_preference_value(user: User, stop: bool, at: float) -> dict[str, Any]:
+def user_preference(user: User, stop: bool, at: float) -> dict[str, Any]:
+    """One `user_preferences[]` entry: the user stopped or resumed marketing messages."""
     verb = "stop" if stop else "resume"
     return {
-        "messaging_product": "whatsapp",
-        "user_preferences": [
-            {
-                "wa_id": user.phone,
-                "user_id": user.bsuid,
-                "detail": f"User requested to {verb} marketing messages",
-                "category": "marketing_messages",
-                "value": verb,
-                "timestamp": str(int(at)),
-            }
-        ],
+        "wa_id": user.phone,
+        "user_id": user.bsuid,
+        "detail": f"User requested to {verb} marketing messages",
+        "category": "marketing_messages",
+        "value": verb,
+        "timestamp": str(int(at)),
     }

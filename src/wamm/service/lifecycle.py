@@ -61,6 +61,7 @@ def plan(
         country=user.country if user else None,
         ttl_seconds=ttl,
         over_marketing_limit=over,
+        marketing_stopped=user is not None and message.waba_id in user.marketing_stopped,
     )
     behaviour = user.behaviour if user else DEFAULT_BEHAVIOUR
     return plan_delivery(

@@ -11,7 +11,7 @@ import msgspec
 from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import page_request, paged_body, paginate
-from wamm.core.model import TEMPLATE_STATUSES, Template, Waba, onboarding_status
+from wamm.core.model import CATEGORIES, TEMPLATE_STATUSES, Template, Waba, onboarding_status
 from wamm.core.templates import (
     duplicate_error,
     limit_error,
@@ -19,7 +19,7 @@ from wamm.core.templates import (
     parse_create,
     parse_edit,
 )
-from wamm.service import nodes
+from wamm.service import events, nodes
 from wamm.service.call import GraphCall
 from wamm.service.runtime import Runtime
 
@@ -34,6 +34,13 @@ SUMMARY_FIELDS = (
 )
 LIST_FILTERS = ("category", "language", "quality_score", "status")
 REVIEW_DECISIONS = ("APPROVED", "REJECTED")
+QUALITY_SCORES = ("GREEN", "YELLOW", "RED", "UNKNOWN")
+UNPAUSED = {"title": "UNPAUSE", "description": "The template was unpaused and can be sent again."}
+# Meta pauses a template whose quality turns RED: 3 hours, then 6 hours, then disables it.
+PAUSES = (
+    ("FIRST_PAUSE", "paused for 3 hours because its quality dropped to low"),
+    ("SECOND_PAUSE", "paused for 6 hours because its quality dropped to low again"),
+)
 
 
 def _review_status(rt: Runtime) -> str:
@@ -48,10 +55,23 @@ def _view(call: GraphCall, template: Template) -> dict[str, Any]:
     )
 
 
-async def _save(rt: Runtime, templates: list[Template]) -> None:
+async def _save(
+    rt: Runtime, templates: list[Template], other_info: dict[str, str] | None = None
+) -> None:
+    """Persist templates; each status change is announced with
+    `message_template_status_update`."""
+    changed = [
+        t
+        for t in templates
+        if (previous := rt.catalog.templates.get(t.id)) is None or previous.status != t.status
+    ]
     await rt.store.write(templates)
     for template in templates:
         rt.catalog.put(template)
+    for template in changed:
+        await events.template_status(
+            rt, template, template.status, template.rejected_reason, other_info
+        )
 
 
 # --- create -----------------------------------------------------------------------------
@@ -218,7 +238,7 @@ async def unpause(call: GraphCall, template: Template) -> dict[str, Any]:
             f"Only a PAUSED template can be unpaused; this one is {template.status}."
         )
     updated = msgspec.structs.replace(template, status="APPROVED", updated_at=call.rt.now())
-    await _save(call.rt, [updated])
+    await _save(call.rt, [updated], UNPAUSED)
     return {"success": True}
 
 
@@ -289,4 +309,42 @@ async def review(rt: Runtime, template: Template, decision: str, reason: str | N
         rejected_reason=(reason or "INVALID_FORMAT") if decision == "REJECTED" else "NONE",
     )
     await _save(rt, [updated])
+    return updated
+
+
+async def set_quality(rt: Runtime, template: Template, score: str) -> Template:
+    """A new quality rating (`message_template_quality_update`); RED pauses an approved
+    template (first and second time) and then disables it."""
+    score = score.upper()
+    if score not in QUALITY_SCORES:
+        raise invalid_parameter(f"score must be one of {', '.join(QUALITY_SCORES)}.")
+    previous = template.quality_score
+    updated = msgspec.structs.replace(template, quality_score=score, updated_at=rt.now())
+    other_info = None
+    if score == "RED" and template.status == "APPROVED":
+        if template.pause_count < len(PAUSES):
+            title, text = PAUSES[template.pause_count]
+            other_info = {"title": title, "description": f"The template was {text}."}
+            updated = msgspec.structs.replace(
+                updated, status="PAUSED", pause_count=template.pause_count + 1
+            )
+        else:
+            updated = msgspec.structs.replace(updated, status="DISABLED")
+    await _save(rt, [updated], other_info)
+    await events.template_quality(rt, updated, previous)
+    return updated
+
+
+async def set_category(rt: Runtime, template: Template, category: str) -> Template:
+    """Meta re-categorises a template (`template_category_update`)."""
+    category = category.upper()
+    if category not in CATEGORIES:
+        raise invalid_parameter(f"category must be one of {', '.join(CATEGORIES)}.")
+    if category == template.category:
+        raise invalid_parameter(f"The template is already {category}.")
+    updated = msgspec.structs.replace(
+        template, category=category, previous_category=template.category, updated_at=rt.now()
+    )
+    await _save(rt, [updated])
+    await events.template_category(rt, updated, template.category)
     return updated

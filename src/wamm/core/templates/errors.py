@@ -1,6 +1,6 @@
 """Template error constructors.
 
-- `reject`: content Meta would reject, code 100 with Meta's subcode and title;
+- `reject`: content Meta would reject, code 100 with Meta's subcode and its title;
 - `invalid_value`: a send-time parameter value Meta would refuse, code 131009;
 - `duplicate_error`, `limit_error`, `name_being_deleted_error`: what the service layer raises
   when a create collides with existing templates.
@@ -11,34 +11,15 @@ from __future__ import annotations
 from wamm.core.errors import GraphError, template_rejected
 from wamm.core.templates.limits import (
     SUBCODE_BEING_DELETED,
-    SUBCODE_BODY_FORMAT,
-    SUBCODE_CHAR_LIMIT,
     SUBCODE_DUPLICATE,
-    SUBCODE_FOOTER_FORMAT,
-    SUBCODE_HEADER_FORMAT,
     SUBCODE_LIMIT,
-    SUBCODE_MISSING_EXAMPLE,
-    SUBCODE_NOT_EDITABLE,
-    SUBCODE_TOO_MANY_VARIABLES,
-    SUBCODE_VARIABLE_POSITION,
+    SUBCODE_TITLES,
 )
-
-_TITLES: dict[int | None, str] = {
-    SUBCODE_CHAR_LIMIT: "Character limit exceeded",
-    SUBCODE_MISSING_EXAMPLE: "Sample values are missing",
-    SUBCODE_HEADER_FORMAT: "Header format is incorrect",
-    SUBCODE_BODY_FORMAT: "Body format is incorrect",
-    SUBCODE_FOOTER_FORMAT: "Footer format is incorrect",
-    SUBCODE_TOO_MANY_VARIABLES: "Too many variables for the text length",
-    SUBCODE_VARIABLE_POSITION: "Variables are in the wrong place",
-    SUBCODE_NOT_EDITABLE: "Template can't be edited in its current status",
-    None: "Template content is not valid",
-}
 
 
 def reject(subcode: int | None, message: str, title: str | None = None) -> GraphError:
     """Template content Meta would reject; the title defaults to the subcode's."""
-    return template_rejected(subcode, title or _TITLES[subcode], message)
+    return template_rejected(subcode, title or SUBCODE_TITLES[subcode], message)
 
 
 def invalid_value(field: str, problem: str) -> GraphError:
@@ -51,7 +32,6 @@ def duplicate_error(name: str, language: str) -> GraphError:
         SUBCODE_DUPLICATE,
         f"The template {name} already has {language} content. Edit that template or create "
         "one with another name.",
-        title="Content in This Language Already Exists",
     )
 
 
@@ -60,7 +40,6 @@ def limit_error(limit: int) -> GraphError:
         SUBCODE_LIMIT,
         f"This WhatsApp Business Account already has {limit} message templates, its maximum. "
         "Delete templates you no longer use before creating new ones.",
-        title="Message Template Limit Exceeded",
     )
 
 
@@ -69,5 +48,4 @@ def name_being_deleted_error(language: str) -> GraphError:
         SUBCODE_BEING_DELETED,
         f"{language} content under this name was deleted recently and the name can't be reused "
         "for it for 30 days. Use another name or try again later.",
-        title="Message Template Language Is Being Deleted",
     )

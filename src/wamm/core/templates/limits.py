@@ -50,6 +50,22 @@ SUBCODE_FOOTER_FORMAT = 2388073
 SUBCODE_TOO_MANY_VARIABLES = 2388293
 SUBCODE_VARIABLE_POSITION = 2388299
 
+# The error title of each subcode; None: content Meta rejects without a specific subcode.
+SUBCODE_TITLES: dict[int | None, str] = {
+    SUBCODE_LIMIT: "Message Template Limit Exceeded",
+    SUBCODE_BEING_DELETED: "Message Template Language Is Being Deleted",
+    SUBCODE_DUPLICATE: "Content in This Language Already Exists",
+    SUBCODE_NOT_EDITABLE: "Template can't be edited in its current status",
+    SUBCODE_CHAR_LIMIT: "Character limit exceeded",
+    SUBCODE_MISSING_EXAMPLE: "Sample values are missing",
+    SUBCODE_HEADER_FORMAT: "Header format is incorrect",
+    SUBCODE_BODY_FORMAT: "Body format is incorrect",
+    SUBCODE_FOOTER_FORMAT: "Footer format is incorrect",
+    SUBCODE_TOO_MANY_VARIABLES: "Too many variables for the text length",
+    SUBCODE_VARIABLE_POSITION: "Variables are in the wrong place",
+    None: "Template content is not valid",
+}
+
 # Character limits (facts §4.2; limited-time offer text from Meta's LTO guide).
 NAME_LIMIT = 512
 BODY_LIMIT = 1024

@@ -1,0 +1,273 @@
+"""Webhook delivery from the durable outbox.
+
+The dispatcher leases due deliveries, POSTs them (alone or batched per app) with
+`X-Hub-Signature-256`, and records every attempt. A 2xx acknowledges; anything else, a timeout
+or a refused connection schedules a retry with exponential backoff in virtual time, until the
+retry window closes. A new callback URL is verified with Meta's `hub.challenge` handshake before
+its first POST. Leases (real time) make a crashed worker's rows due again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aiohttp
+import msgspec
+
+from wamm.core.settings import WebhookSettings
+from wamm.core.webhooks import OBJECT, SIGNATURE_HEADER, sign
+from wamm.service.runtime import Runtime
+from wamm.store.base import Attempt, Delivery
+
+log = logging.getLogger("wamm.delivery")
+CLAIM_LIMIT = 1000
+IDLE_POLL_SECONDS = 0.25  # also picks up rows written by other processes
+USER_AGENT = "facebookexternalua"
+ERROR_TEXT_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class PostResult:
+    status_code: int | None
+    latency_ms: float
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def retry_at(delivery: Delivery, now: float, policy: WebhookSettings) -> float | None:
+    """When to try again after a failed attempt, or None once the retry window is over."""
+    backoff = min(
+        policy.retry_initial_seconds * 2 ** (delivery.attempts - 1), policy.retry_max_seconds
+    )
+    next_at = now + backoff
+    return next_at if next_at - delivery.due_at <= policy.retry_window_seconds else None
+
+
+def envelope_bytes(deliveries: Sequence[Delivery]) -> bytes:
+    """The POST body: one entry per WABA, one change per delivery, values spliced in as-is.
+    Entries of non-`messages` fields carry Meta's `time` (the event time)."""
+    entries: dict[str, dict[str, object]] = {}
+    for delivery in deliveries:
+        entry = entries.setdefault(delivery.waba_id, {"id": delivery.waba_id, "changes": []})
+        if delivery.field != "messages" and "time" not in entry:
+            entry["time"] = int(delivery.event_at)
+        changes = entry["changes"]
+        assert isinstance(changes, list)
+        changes.append({"value": msgspec.Raw(delivery.value), "field": delivery.field})
+    return msgspec.json.encode({"object": OBJECT, "entry": list(entries.values())})
+
+
+def _short(error: BaseException) -> str:
+    text = f"{type(error).__name__}: {error}".strip().rstrip(":")
+    return text[:ERROR_TEXT_LIMIT]
+
+
+class Dispatcher:
+    """Runs inside `wamm serve` (or `wamm worker`) as one asyncio task."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self._session: aiohttp.ClientSession | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._inflight: set[asyncio.Task[None]] = set()
+        self._verified: set[tuple[str, str, str]] = set()
+        self._idle = asyncio.Event()
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(
+            headers={"User-Agent": USER_AGENT},
+            connector=aiohttp.TCPConnector(limit=0, force_close=False),
+        )
+        self._task = asyncio.create_task(self._run(), name="wamm-dispatcher")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for task in list(self._inflight):
+            task.cancel()
+        await asyncio.gather(*self._inflight, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+
+    async def drain(self, timeout: float) -> dict[str, int]:
+        """Wait until nothing is due or in flight (or `timeout` real seconds pass)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.rt.notify_outbox()
+            self._idle.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), deadline - time.monotonic())
+            due = await self.rt.store.next_delivery_at()
+            if not self._inflight and (due is None or due > self.rt.now()):
+                break
+        return await self.rt.store.delivery_counts()
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                claimed = await self._claim()
+            except Exception:
+                log.exception("claiming deliveries failed")
+                claimed = []
+            if claimed:
+                self._launch(claimed)
+                continue
+            if not self._inflight:
+                self._idle.set()
+            await self._sleep()
+
+    async def _claim(self) -> list[Delivery]:
+        policy = self.rt.settings.webhooks
+        free = policy.concurrency - len(self._inflight)
+        if free <= 0:
+            return []
+        limit = min(CLAIM_LIMIT, free * policy.batch_size)
+        lease = policy.timeout_seconds * 2 + 30
+        return await self.rt.store.claim_deliveries(self.rt.now(), time.time(), lease, limit)
+
+    def _launch(self, claimed: list[Delivery]) -> None:
+        batch_size = self.rt.settings.webhooks.batch_size
+        by_app: dict[str, list[Delivery]] = defaultdict(list)
+        for delivery in claimed:
+            by_app[delivery.app_id].append(delivery)
+        for rows in by_app.values():
+            for start in range(0, len(rows), batch_size):
+                task = asyncio.create_task(self._deliver(rows[start : start + batch_size]))
+                self._inflight.add(task)
+                task.add_done_callback(self._inflight.discard)
+
+    async def _sleep(self) -> None:
+        """Until woken, the next delivery is due, or the idle poll interval passes."""
+        rt = self.rt
+        timeout = IDLE_POLL_SECONDS
+        next_at = await rt.store.next_delivery_at()
+        if next_at is not None and rt.clock.rate > 0:
+            timeout = min(timeout, max(0.0, (next_at - rt.now()) / rt.clock.rate))
+        if self._inflight and len(self._inflight) >= rt.settings.webhooks.concurrency:
+            await asyncio.wait(self._inflight, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            return
+        rt.outbox_ready.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(rt.outbox_ready.wait(), timeout)
+
+    # --- one POST ---------------------------------------------------------------------------
+
+    async def _deliver(self, rows: list[Delivery]) -> None:
+        app = self.rt.catalog.apps.get(rows[0].app_id)
+        targets = {a.id: url for a, url in self.rt.catalog.webhook_targets(rows[0].waba_id)}
+        url = targets.get(rows[0].app_id) if app else None
+        if app is None or url is None:
+            result = PostResult(None, 0.0, "the app has no callback URL for this WABA")
+        else:
+            result = await self._verify(app.id, url, app.verify_token or "")
+            if result.ok:
+                body = envelope_bytes(rows)
+                result = await self._post(url, body, sign(app.secret, body))
+        await self._record(rows, url or "", result)
+
+    async def _post(self, url: str, body: bytes, signature: str) -> PostResult:
+        timeout = aiohttp.ClientTimeout(total=self.rt.settings.webhooks.timeout_seconds)
+        headers = {"Content-Type": "application/json", SIGNATURE_HEADER: signature}
+        started = time.perf_counter()
+        try:
+            async with self.session.post(
+                url, data=body, headers=headers, timeout=timeout
+            ) as response:
+                await response.read()
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError, OSError) as failure:
+            return PostResult(None, (time.perf_counter() - started) * 1000, _short(failure))
+        latency = (time.perf_counter() - started) * 1000
+        return PostResult(status, latency, None if 200 <= status < 300 else f"HTTP {status}")
+
+    async def _verify(self, app_id: str, url: str, verify_token: str) -> PostResult:
+        """Meta's handshake before the first use of a callback: echo `hub.challenge`."""
+        key = (app_id, url, verify_token)
+        if key in self._verified:
+            return PostResult(200, 0.0, None)
+        result = await verify_callback(
+            self.session, url, verify_token, self.rt.settings.webhooks.timeout_seconds
+        )
+        if result.ok:
+            self._verified.add(key)
+        return result
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            raise RuntimeError("the dispatcher is not started")
+        return self._session
+
+    async def _record(self, rows: list[Delivery], url: str, result: PostResult) -> None:
+        rt = self.rt
+        now, real_now = rt.now(), time.time()
+        outcomes, attempts = [], []
+        for row in rows:
+            row.attempts += 1
+            if result.ok:
+                row.state, row.delivered_at, row.last_error = "delivered", now, None
+            else:
+                next_at = retry_at(row, now, rt.settings.webhooks)
+                row.state = "pending" if next_at is not None else "failed"
+                row.next_attempt_at = next_at if next_at is not None else row.next_attempt_at
+                row.last_error = result.error
+            outcomes.append(row)
+            attempts.append(
+                Attempt(
+                    delivery_id=row.id,
+                    at=now,
+                    real_at=real_now,
+                    url=url,
+                    status_code=result.status_code,
+                    latency_ms=round(result.latency_ms, 3),
+                    error=result.error,
+                    batch_size=len(rows),
+                )
+            )
+        await rt.store.finish_deliveries(outcomes, attempts)
+        if not result.ok:
+            log.info(
+                "webhook to %s failed (%s); %d update(s) rescheduled", url, result.error, len(rows)
+            )
+
+
+async def verify_callback(
+    session: aiohttp.ClientSession, url: str, verify_token: str, timeout: float
+) -> PostResult:
+    """GET url?hub.mode=subscribe&hub.challenge=C&hub.verify_token=T; the body must be C."""
+    challenge = str(secrets.randbelow(10**9))
+    params = {"hub.mode": "subscribe", "hub.challenge": challenge, "hub.verify_token": verify_token}
+    started = time.perf_counter()
+    try:
+        async with session.get(
+            url, params=params, timeout=aiohttp.ClientTimeout(total=timeout)
+        ) as response:
+            text = (await response.text()).strip()
+            status = response.status
+    except (aiohttp.ClientError, TimeoutError, OSError) as error:
+        latency = (time.perf_counter() - started) * 1000
+        return PostResult(None, latency, f"callback verification failed: {_short(error)}")
+    latency = (time.perf_counter() - started) * 1000
+    if status != 200 or text != challenge:
+        return PostResult(
+            status,
+            latency,
+            f"callback verification failed: HTTP {status}, the response did not echo hub.challenge",
+        )
+    return PostResult(status, latency, None)

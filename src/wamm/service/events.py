@@ -1,0 +1,177 @@
+"""Webhooks that are not message statuses: template events, onboarding, and what simulated
+users do (write to the business, tap a quick reply, click a link, stop marketing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from wamm.core import ids, webhooks
+from wamm.core.errors import invalid_parameter
+from wamm.core.model import Message, PhoneNumber, Template, User
+from wamm.service.lifecycle import deliveries_for
+from wamm.service.runtime import Runtime
+from wamm.store.base import Interaction
+
+TEMPLATE_STATUS = "message_template_status_update"
+TEMPLATE_QUALITY = "message_template_quality_update"
+TEMPLATE_CATEGORY = "template_category_update"
+ACCOUNT_UPDATE = "account_update"
+USER_PREFERENCES = "user_preferences"
+MESSAGES = "messages"
+
+
+async def emit(
+    rt: Runtime,
+    waba_id: str,
+    field: str,
+    value: dict[str, Any],
+    wamid: str | None = None,
+    at: float | None = None,
+) -> int:
+    """Queue one update for every subscribed app; returns how many deliveries were queued."""
+    deliveries = deliveries_for(
+        rt, waba_id, field, [(rt.now() if at is None else at, value)], wamid
+    )
+    if deliveries:
+        await rt.store.add_deliveries(deliveries)
+        rt.notify_outbox()
+    return len(deliveries)
+
+
+# --- templates and onboarding -------------------------------------------------------------
+
+
+async def template_status(
+    rt: Runtime,
+    template: Template,
+    event: str,
+    reason: str = "NONE",
+    other_info: dict[str, str] | None = None,
+) -> None:
+    value = webhooks.template_status_value(template, event, reason, other_info)
+    await emit(rt, template.waba_id, TEMPLATE_STATUS, value)
+
+
+async def template_quality(rt: Runtime, template: Template, previous: str) -> None:
+    value = webhooks.template_quality_value(template, previous, template.quality_score)
+    await emit(rt, template.waba_id, TEMPLATE_QUALITY, value)
+
+
+async def template_category(rt: Runtime, template: Template, previous: str) -> None:
+    value = webhooks.template_category_value(template, previous, template.category)
+    await emit(rt, template.waba_id, TEMPLATE_CATEGORY, value)
+
+
+async def terms_signed(rt: Runtime, business_id: str) -> None:
+    """Meta sends one `account_update` per WABA of the portfolio when it signs the MM terms."""
+    for waba in [w for w in rt.catalog.wabas.values() if w.business_id == business_id]:
+        await emit(rt, waba.id, ACCOUNT_UPDATE, webhooks.terms_signed_value(business_id, waba.id))
+
+
+# --- simulated users ------------------------------------------------------------------------
+
+
+async def _inbound_wamid(rt: Runtime, user: User) -> str:
+    return ids.wamid(rt.rng_seed, await rt.ids.next("inbound"), user.phone)
+
+
+async def user_writes(
+    rt: Runtime, phone: PhoneNumber, user: User, message: dict[str, Any]
+) -> dict[str, Any]:
+    """An inbound message from the user: opens the service window, then the webhook."""
+    now = rt.now()
+    await rt.open_window(phone.id, user.phone, now)
+    inbound = {
+        "from": user.phone,
+        "from_user_id": user.bsuid,
+        "id": await _inbound_wamid(rt, user),
+        "timestamp": str(int(now)),
+        **message,
+    }
+    value = webhooks.messages_value(phone, contacts=[webhooks.contact(user)], messages=[inbound])
+    await emit(rt, phone.waba_id, MESSAGES, value, wamid=inbound["id"])
+    return inbound
+
+
+def _delivered(message: Message, now: float) -> None:
+    if not any(e.status in ("delivered", "read") and e.at <= now for e in message.events):
+        raise invalid_parameter(f"Message {message.wamid} has not been delivered (yet).")
+
+
+async def quick_reply(
+    rt: Runtime, phone: PhoneNumber, user: User, message: Message, text: str, payload: str
+) -> dict[str, Any]:
+    """The user taps a quick-reply button of a delivered template message."""
+    _delivered(message, rt.now())
+    button = {
+        "context": {"from": phone.display_phone_number, "id": message.wamid},
+        "type": "button",
+        "button": {"payload": payload, "text": text},
+    }
+    inbound = await user_writes(rt, phone, user, button)
+    await rt.store.add_interaction(
+        Interaction(
+            waba_id=message.waba_id,
+            wamid=message.wamid,
+            kind="quick_reply",
+            at=rt.now(),
+            data={"template_id": message.template_id, "text": text},
+        )
+    )
+    return inbound
+
+
+async def link_click(
+    rt: Runtime, phone: PhoneNumber, user: User, message: Message, component: str
+) -> dict[str, Any]:
+    """A click on a marketing message link (MM click tracking, `user_actions`)."""
+    now = rt.now()
+    _delivered(message, now)
+    if component not in ("cta", "body"):
+        raise invalid_parameter(f"component must be cta or body, got '{component}'.")
+    click: dict[str, Any] = {
+        "click_component": component,
+        "click_id": ids.object_id(
+            rt.rng_seed, f"click:{message.wamid}", await rt.ids.next("click")
+        ),
+    }
+    if message.biz_opaque_callback_data is not None:
+        click["tracking_token"] = message.biz_opaque_callback_data
+    action = {
+        "action_type": "marketing_messages_link_click",
+        "timestamp": str(int(now)),
+        "marketing_messages_link_click_data": click,
+    }
+    value = webhooks.messages_value(phone, contacts=[webhooks.contact(user)], user_actions=[action])
+    await emit(rt, message.waba_id, MESSAGES, value, wamid=message.wamid)
+    await rt.store.add_interaction(
+        Interaction(
+            waba_id=message.waba_id,
+            wamid=message.wamid,
+            kind="url_button",
+            at=now,
+            data={"template_id": message.template_id, "component": component},
+        )
+    )
+    return action
+
+
+async def marketing_preference(rt: Runtime, phone: PhoneNumber, user: User, stop: bool) -> User:
+    """The user stops or resumes marketing messages from one business: while stopped, its
+    marketing sends fail with 131050; the business gets a `user_preferences` update."""
+    stopped = set(user.marketing_stopped)
+    if stop:
+        stopped.add(phone.waba_id)
+    else:
+        stopped.discard(phone.waba_id)
+    updated = msgspec.structs.replace(user, marketing_stopped=sorted(stopped))
+    await rt.store.write([updated])
+    rt.users.remember(updated)
+    preference = webhooks.user_preference(updated, stop, rt.now())
+    value = webhooks.messages_value(
+        phone, contacts=[webhooks.contact(updated)], user_preferences=[preference]
+    )
+    await emit(rt, phone.waba_id, USER_PREFERENCES, value)
+    return updated
