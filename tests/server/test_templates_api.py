@@ -67,6 +67,8 @@ async def test_manual_review_keeps_templates_pending_until_decided(graph: Graph)
     assert decided.json() == {
         "id": created["id"],
         "status": "REJECTED",
+        "category": "MARKETING",
+        "quality_score": "UNKNOWN",
         "rejected_reason": "PROMOTIONAL",
     }
     read = await graph.get(created["id"], fields="status,rejected_reason")

@@ -96,6 +96,7 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
     ErrorKind(2, 503, "Service temporarily unavailable", transient=True),
     ErrorKind(33, 400, "Parameter value is not valid"),
     ErrorKind(100, 400, "Invalid parameter", family="parameter"),
+    ErrorKind(2200, 400, "Callback verification failed", family="parameter"),
     # Sending
     ErrorKind(
         130472,

@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 
 from wamm.core import seed as schema
 from wamm.server.routes import control, graph
+from wamm.service.delivery import Dispatcher
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
 
@@ -29,10 +30,15 @@ class ServerConfig:
     demo_if_empty: bool = True
     admin_token: str | None = None
     on_ready: Callable[[Runtime], None] | None = None
+    dispatch: bool = True  # run the webhook dispatcher in this process
 
 
 def build_app(
-    runtime: Runtime | None = None, *, admin_token: str | None = None, lifespan: Any = None
+    runtime: Runtime | None = None,
+    *,
+    admin_token: str | None = None,
+    dispatcher: Dispatcher | None = None,
+    lifespan: Any = None,
 ) -> Starlette:
     """The app around an already opened runtime (tests), or one a lifespan opens."""
     app = Starlette(
@@ -43,6 +49,7 @@ def build_app(
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.dispatcher = dispatcher
     app.state.admin_token = admin_token
     return app
 
@@ -66,12 +73,17 @@ async def open_runtime(config: ServerConfig) -> Runtime:
 def create_app(config: ServerConfig) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.runtime = await open_runtime(config)
+        runtime = app.state.runtime = await open_runtime(config)
+        dispatcher = app.state.dispatcher = Dispatcher(runtime) if config.dispatch else None
+        if dispatcher is not None:
+            await dispatcher.start()
         if config.on_ready is not None:
-            config.on_ready(app.state.runtime)
+            config.on_ready(runtime)
         try:
             yield
         finally:
-            await app.state.runtime.close()
+            if dispatcher is not None:
+                await dispatcher.stop()
+            await runtime.close()
 
     return build_app(admin_token=config.admin_token, lifespan=lifespan)

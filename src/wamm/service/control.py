@@ -7,12 +7,12 @@ from typing import Any
 import msgspec
 
 from wamm.core.coerce import as_int, as_str
-from wamm.core.errors import invalid_parameter
+from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import decode_cursor, encode_cursor
-from wamm.core.model import MM_TERMS, Business, Message, User
+from wamm.core.model import MM_TERMS, Business, Message, PhoneNumber, User
 from wamm.core.phones import normalize_phone
 from wamm.core.recipients import current_status
-from wamm.service import nodes
+from wamm.service import events, nodes
 from wamm.service.runtime import Runtime
 from wamm.store.base import MessageQuery
 
@@ -122,6 +122,8 @@ async def set_mm_terms(rt: Runtime, business: Business, body: dict[str, Any]) ->
     )
     await rt.store.write([updated])
     rt.catalog.put(updated)
+    if state == "signed" and business.mm_terms != "signed":
+        await events.terms_signed(rt, business.id)
     wabas = [w.id for w in rt.catalog.wabas.values() if w.business_id == business.id]
     return {
         "id": business.id,
@@ -131,26 +133,76 @@ async def set_mm_terms(rt: Runtime, business: Business, body: dict[str, Any]) ->
     }
 
 
-async def open_window(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
-    """Simulate the user writing to the business number: opens the 24-hour service window."""
+# --- simulated users ------------------------------------------------------------------------
+
+
+def _phone_number(rt: Runtime, body: dict[str, Any]) -> PhoneNumber:
     phone_number_id = as_str(body.get("phone_number_id"), "phone_number_id")
-    if phone_number_id not in rt.catalog.phone_numbers:
-        raise invalid_parameter(f"Unknown phone_number_id {phone_number_id}.")
-    raw = as_str(body.get("from"), "from")
-    phone = normalize_phone(raw)
+    phone = rt.catalog.phone_numbers.get(phone_number_id)
     if phone is None:
-        raise invalid_parameter(f"from must be a phone number, got '{raw}'.")
-    now = rt.now()
+        raise invalid_parameter(f"Unknown phone_number_id {phone_number_id}.")
+    return phone
+
+
+async def user_by_phone(rt: Runtime, raw: Any, name: str = "from") -> User:
+    """The user of a phone number, created if wamm has not met it yet."""
+    text = as_str(raw, name)
+    phone = normalize_phone(text)
+    if phone is None:
+        raise invalid_parameter(f"{name} must be a phone number, got '{text}'.")
     user = await rt.users.by_phone(phone)
     if user is None:
-        user = rt.users.new(phone, now)
+        user = rt.users.new(phone, rt.now())
         await rt.store.write([user])
         rt.users.remember(user)
-    await rt.store.open_window(phone_number_id, phone, now)
+    return user
+
+
+async def inbound(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
+    """The user writes to the business number: opens the 24-hour service window and is
+    delivered as an inbound `messages` webhook."""
+    phone = _phone_number(rt, body)
+    user = await user_by_phone(rt, body.get("from"))
+    text = as_str(body.get("text", "Hello"), "text")
+    message = await events.user_writes(rt, phone, user, {"type": "text", "text": {"body": text}})
     hours = rt.settings.customer_service_window_hours
     return {
-        "phone_number_id": phone_number_id,
-        "from": phone,
+        "phone_number_id": phone.id,
+        "from": user.phone,
         "user_id": user.bsuid,
-        "window_expires_at": int(now + hours * 3600),
+        "message": message,
+        "window_expires_at": int(rt.now() + hours * 3600),
     }
+
+
+async def sent_message(rt: Runtime, wamid: str) -> tuple[Message, PhoneNumber, User]:
+    message = await rt.store.get_message(wamid)
+    if message is None:
+        raise GraphError(100, f"No message with id {wamid}.", http_status=404)
+    user = await rt.users.by_phone(message.recipient_phone or "")
+    if user is None:
+        raise invalid_parameter(f"Message {wamid} was not addressed to a known user.")
+    return message, rt.catalog.phone_numbers[message.phone_number_id], user
+
+
+async def reply(rt: Runtime, wamid: str, body: dict[str, Any]) -> dict[str, Any]:
+    message, phone, user = await sent_message(rt, wamid)
+    text = as_str(body.get("text", "Yes"), "text")
+    payload = as_str(body.get("payload", text), "payload")
+    return await events.quick_reply(rt, phone, user, message, text, payload)
+
+
+async def click(rt: Runtime, wamid: str, body: dict[str, Any]) -> dict[str, Any]:
+    message, phone, user = await sent_message(rt, wamid)
+    component = as_str(body.get("component", "cta"), "component")
+    return await events.link_click(rt, phone, user, message, component)
+
+
+async def marketing_preference(rt: Runtime, raw_phone: str, body: dict[str, Any]) -> dict[str, Any]:
+    phone = _phone_number(rt, body)
+    user = await user_by_phone(rt, raw_phone, "phone")
+    action = as_str(body.get("action"), "action").lower()
+    if action not in ("stop", "resume"):
+        raise invalid_parameter(f"action must be stop or resume, got '{action}'.")
+    updated = await events.marketing_preference(rt, phone, user, action == "stop")
+    return {"phone": updated.phone, "marketing_stopped": updated.marketing_stopped}

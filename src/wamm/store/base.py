@@ -108,6 +108,9 @@ class Store(ABC):
         """Upsert `entities` (and optionally settings / virtual time) in one transaction."""
 
     @abstractmethod
+    async def delete_subscription(self, waba_id: str, app_id: str) -> None: ...
+
+    @abstractmethod
     async def reset(self) -> None:
         """Delete every row of every table (schema stays)."""
 

@@ -121,6 +121,12 @@ class SqliteStore(Store):
             if clock_time is not None:
                 db.execute(sql.UPSERT_SETTING, ("clock_time", repr(clock_time)))
 
+    async def delete_subscription(self, waba_id: str, app_id: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM subscriptions WHERE waba_id = ? AND app_id = ?", (waba_id, app_id)
+            )
+
     async def reset(self) -> None:
         await self._messages.drain()
         with self._transaction() as db:

@@ -20,10 +20,12 @@ from wamm.core import seed as schema
 from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
+from wamm.core.model import Template
 from wamm.server.request import decode_json_object, read_body
 from wamm.server.responses import JSONResponse, error_response, internal_error
 from wamm.service import control as use_cases
-from wamm.service import templates
+from wamm.service import templates, webhook_admin
+from wamm.service.delivery import Dispatcher
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
 
@@ -137,11 +139,26 @@ async def mm_terms(request: Request, rt: Runtime) -> dict[str, Any]:
     return await use_cases.set_mm_terms(rt, business, await _json_body(request))
 
 
-async def review(request: Request, rt: Runtime) -> dict[str, Any]:
+def _template(request: Request, rt: Runtime) -> Template:
     template_id = request.path_params["template_id"]
     template = rt.catalog.templates.get(template_id)
     if template is None:
         raise GraphError(100, f"Unknown template {template_id}.", http_status=404)
+    return template
+
+
+def _template_answer(template: Template) -> dict[str, Any]:
+    return {
+        "id": template.id,
+        "status": template.status,
+        "category": template.category,
+        "quality_score": template.quality_score,
+        "rejected_reason": template.rejected_reason,
+    }
+
+
+async def review(request: Request, rt: Runtime) -> dict[str, Any]:
+    template = _template(request, rt)
     body = await _json_body(request)
     reason = body.get("reason")
     updated = await templates.review(
@@ -150,7 +167,19 @@ async def review(request: Request, rt: Runtime) -> dict[str, Any]:
         as_str(body.get("decision"), "decision"),
         None if reason is None else as_str(reason, "reason"),
     )
-    return {"id": updated.id, "status": updated.status, "rejected_reason": updated.rejected_reason}
+    return _template_answer(updated)
+
+
+async def quality(request: Request, rt: Runtime) -> dict[str, Any]:
+    body = await _json_body(request)
+    score = as_str(body.get("score"), "score")
+    return _template_answer(await templates.set_quality(rt, _template(request, rt), score))
+
+
+async def category(request: Request, rt: Runtime) -> dict[str, Any]:
+    body = await _json_body(request)
+    new = as_str(body.get("category"), "category")
+    return _template_answer(await templates.set_category(rt, _template(request, rt), new))
 
 
 async def clock(_request: Request, rt: Runtime) -> dict[str, Any]:
@@ -166,7 +195,47 @@ async def advance_clock(request: Request, rt: Runtime) -> dict[str, Any]:
 
 
 async def inbound(request: Request, rt: Runtime) -> dict[str, Any]:
-    return await use_cases.open_window(rt, await _json_body(request))
+    return await use_cases.inbound(rt, await _json_body(request))
+
+
+async def reply(request: Request, rt: Runtime) -> dict[str, Any]:
+    wamid = request.path_params["wamid"]
+    return await use_cases.reply(rt, wamid, await _json_body(request))
+
+
+async def click(request: Request, rt: Runtime) -> dict[str, Any]:
+    wamid = request.path_params["wamid"]
+    return await use_cases.click(rt, wamid, await _json_body(request))
+
+
+async def marketing(request: Request, rt: Runtime) -> dict[str, Any]:
+    phone = request.path_params["phone"]
+    return await use_cases.marketing_preference(rt, phone, await _json_body(request))
+
+
+async def app_webhook(request: Request, rt: Runtime) -> dict[str, Any]:
+    app_id = request.path_params["app_id"]
+    app = rt.catalog.apps.get(app_id)
+    if app is None:
+        raise GraphError(100, f"Unknown app {app_id}.", http_status=404)
+    return await webhook_admin.set_app_webhook(rt, app, await _json_body(request))
+
+
+async def webhooks(request: Request, rt: Runtime) -> dict[str, Any]:
+    return await webhook_admin.list_deliveries(rt, dict(request.query_params))
+
+
+async def drain(request: Request, _rt: Runtime) -> dict[str, Any]:
+    """Wait until every due webhook is delivered or rescheduled (tests use this after
+    advancing the clock instead of sleeping)."""
+    dispatcher: Dispatcher | None = request.app.state.dispatcher
+    if dispatcher is None:
+        raise GraphError(100, "This process runs no webhook dispatcher.", http_status=409)
+    body = await _json_body(request)
+    timeout = body.get("timeout", 10)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 300:
+        raise invalid_parameter("timeout must be a number of seconds between 0 and 300.")
+    return {"summary": await dispatcher.drain(float(timeout))}
 
 
 async def state(_request: Request, rt: Runtime) -> dict[str, Any]:
@@ -211,4 +280,12 @@ ROUTES = [
     Route("/clock", endpoint_for(clock), methods=["GET"]),
     Route("/clock/advance", endpoint_for(advance_clock), methods=["POST"]),
     Route("/inbound", endpoint_for(inbound), methods=["POST"]),
+    Route("/messages/{wamid}/reply", endpoint_for(reply), methods=["POST"]),
+    Route("/messages/{wamid}/click", endpoint_for(click), methods=["POST"]),
+    Route("/users/{phone}/marketing", endpoint_for(marketing), methods=["POST"]),
+    Route("/templates/{template_id}/quality", endpoint_for(quality), methods=["POST"]),
+    Route("/templates/{template_id}/category", endpoint_for(category), methods=["POST"]),
+    Route("/apps/{app_id}/webhook", endpoint_for(app_webhook), methods=["POST"]),
+    Route("/webhooks", endpoint_for(webhooks), methods=["GET"]),
+    Route("/webhooks/drain", endpoint_for(drain), methods=["POST"]),
 ]

@@ -1,0 +1,155 @@
+"""Webhook configuration and inspection: callbacks, subscriptions, the delivery log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+import msgspec
+
+from wamm.core.coerce import as_str
+from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.fields import decode_cursor, encode_cursor
+from wamm.core.model import App, Waba
+from wamm.core.webhooks import sign
+from wamm.service import nodes
+from wamm.service.call import GraphCall
+from wamm.service.delivery import envelope_bytes, verify_callback
+from wamm.service.runtime import Runtime
+from wamm.store.base import Attempt, Delivery, DeliveryQuery, Subscription
+
+_decode = msgspec.json.Decoder()
+
+
+async def verify_or_fail(rt: Runtime, url: str, verify_token: str) -> None:
+    """Meta checks a new callback with the hub.challenge handshake before saving it (2200)."""
+    if not url.startswith(("http://", "https://")):
+        raise invalid_parameter(f"The callback URL must be http(s), got '{url}'.")
+    async with aiohttp.ClientSession() as session:
+        result = await verify_callback(
+            session, url, verify_token, rt.settings.webhooks.timeout_seconds
+        )
+    if not result.ok:
+        raise GraphError(
+            2200,
+            message="(#2200) Callback verification failed with the "
+            f"following errors: {result.error}",
+            details=result.error,
+        )
+
+
+async def set_app_webhook(rt: Runtime, app: App, body: dict[str, Any]) -> dict[str, Any]:
+    url = as_str(body.get("url"), "url")
+    verify_token = as_str(body.get("verify_token", ""), "verify_token")
+    await verify_or_fail(rt, url, verify_token)
+    updated = msgspec.structs.replace(app, webhook_url=url, verify_token=verify_token)
+    await rt.store.write([updated])
+    rt.catalog.put(updated)
+    return {"id": app.id, "webhook": {"url": url, "verify_token": verify_token}, "verified": True}
+
+
+# --- Graph: /{waba_id}/subscribed_apps ---------------------------------------------------
+
+
+def _token_app(call: GraphCall) -> App:
+    app = call.rt.catalog.apps.get(call.token.app_id or "")
+    if app is None:
+        raise invalid_parameter(
+            "The access token does not belong to an app, so no app can be subscribed."
+        )
+    return app
+
+
+async def list_subscriptions(call: GraphCall, waba: Waba) -> dict[str, Any]:
+    data = nodes.subscribed_apps(call.rt.catalog, waba.id)["data"]
+    subscriptions = call.rt.catalog.subscriptions.get(waba.id, {})
+    for item in data:
+        app_id = item["whatsapp_business_api_data"]["id"]
+        override = subscriptions[app_id].override_callback_uri
+        if override:
+            item["override_callback_uri"] = override
+    return {"data": data}
+
+
+async def subscribe(call: GraphCall, waba: Waba) -> dict[str, Any]:
+    app = _token_app(call)
+    override = call.params.get("override_callback_uri")
+    if override is not None:
+        verify_token = as_str(call.params.get("verify_token", ""), "verify_token")
+        await verify_or_fail(call.rt, as_str(override, "override_callback_uri"), verify_token)
+    subscription = Subscription(waba_id=waba.id, app_id=app.id, override_callback_uri=override)
+    await call.rt.store.write([subscription])
+    call.rt.catalog.put(subscription)
+    return {"success": True}
+
+
+async def unsubscribe(call: GraphCall, waba: Waba) -> dict[str, Any]:
+    app = _token_app(call)
+    await call.rt.store.delete_subscription(waba.id, app.id)
+    call.rt.catalog.subscriptions.get(waba.id, {}).pop(app.id, None)
+    return {"success": True}
+
+
+# --- the delivery log ----------------------------------------------------------------------
+
+
+def delivery_view(rt: Runtime, delivery: Delivery, attempts: list[Attempt]) -> dict[str, Any]:
+    body = envelope_bytes([delivery])
+    app = rt.catalog.apps.get(delivery.app_id)
+    return {
+        "id": delivery.id,
+        "app_id": delivery.app_id,
+        "waba_id": delivery.waba_id,
+        "field": delivery.field,
+        "wamid": delivery.wamid,
+        "state": delivery.state,
+        "event_at": delivery.event_at,
+        "due_at": delivery.due_at,
+        "next_attempt_at": delivery.next_attempt_at,
+        "delivered_at": delivery.delivered_at,
+        "attempt_count": delivery.attempts,
+        "last_error": delivery.last_error,
+        "payload": _decode.decode(body),
+        "signature": sign(app.secret, body) if app else None,
+        "attempts": [
+            {
+                "at": a.at,
+                "real_at": a.real_at,
+                "url": a.url,
+                "status_code": a.status_code,
+                "latency_ms": a.latency_ms,
+                "error": a.error,
+                "batch_size": a.batch_size,
+            }
+            for a in attempts
+        ],
+    }
+
+
+async def list_deliveries(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
+    limit = int(query.get("limit", "100")) if query.get("limit", "100").isdigit() else 0
+    if not 1 <= limit <= 1000:
+        raise invalid_parameter("limit must be between 1 and 1000.")
+    after = query.get("after")
+    rows = await rt.store.list_deliveries(
+        DeliveryQuery(
+            limit=limit + 1,
+            after_id=decode_cursor(after, "after") if after else None,
+            state=query.get("state"),
+            wamid=query.get("wamid"),
+            app_id=query.get("app_id"),
+            field=query.get("field"),
+        )
+    )
+    page = rows[:limit]
+    attempts = await rt.store.attempts_of([d.id for d in page])
+    by_delivery: dict[int, list[Attempt]] = {}
+    for attempt in attempts:
+        by_delivery.setdefault(attempt.delivery_id, []).append(attempt)
+    body: dict[str, Any] = {
+        "data": [delivery_view(rt, d, by_delivery.get(d.id, [])) for d in page],
+        "summary": await rt.store.delivery_counts(),
+    }
+    if len(rows) > limit:
+        body["paging"] = {"cursors": {"after": encode_cursor(page[-1].id)}}
+    return body
