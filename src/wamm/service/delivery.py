@@ -80,7 +80,8 @@ class Dispatcher:
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[None]] = set()
-        self._verified: set[tuple[str, str, str]] = set()
+        # (app, url, verify token) -> the handshake; concurrent deliveries share one.
+        self._verifications: dict[tuple[str, str, str], asyncio.Task[PostResult]] = {}
         self._idle = asyncio.Event()
 
     # --- life cycle -------------------------------------------------------------------------
@@ -169,6 +170,13 @@ class Dispatcher:
     # --- one POST ---------------------------------------------------------------------------
 
     async def _deliver(self, rows: list[Delivery]) -> None:
+        try:
+            await self._attempt(rows)
+        except Exception as error:  # a bug must not strand the rows: they are retried
+            log.exception("delivering %d update(s) failed", len(rows))
+            await self._record(rows, "", PostResult(None, 0.0, f"internal error: {error!r}"))
+
+    async def _attempt(self, rows: list[Delivery]) -> None:
         app = self.rt.catalog.apps.get(rows[0].app_id)
         targets = {a.id: url for a, url in self.rt.catalog.webhook_targets(rows[0].waba_id)}
         url = targets.get(rows[0].app_id) if app else None
@@ -199,13 +207,14 @@ class Dispatcher:
     async def _verify(self, app_id: str, url: str, verify_token: str) -> PostResult:
         """Meta's handshake before the first use of a callback: echo `hub.challenge`."""
         key = (app_id, url, verify_token)
-        if key in self._verified:
-            return PostResult(200, 0.0, None)
-        result = await verify_callback(
-            self.session, url, verify_token, self.rt.settings.webhooks.timeout_seconds
-        )
-        if result.ok:
-            self._verified.add(key)
+        task = self._verifications.get(key)
+        if task is None:
+            timeout = self.rt.settings.webhooks.timeout_seconds
+            task = asyncio.create_task(verify_callback(self.session, url, verify_token, timeout))
+            self._verifications[key] = task
+        result = await asyncio.shield(task)
+        if not result.ok:  # try the handshake again next time
+            self._verifications.pop(key, None)
         return result
 
     @property

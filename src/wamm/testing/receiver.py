@@ -1,0 +1,130 @@
+"""A webhook receiver for tests: answers Meta's verification handshake, checks every
+`X-Hub-Signature-256`, records what arrived, and can be told to fail or go down.
+
+    async with WebhookReceiver(app_secret="s", verify_token="vt") as receiver:
+        ...  # point an app's callback at receiver.url
+        update = await receiver.wait_for(lambda u: u.statuses())
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Delivery:
+    """One POST the receiver accepted (signature already verified)."""
+
+    body: bytes
+    signature: str
+    payload: dict[str, Any]
+    received_at: float
+
+    def changes(self) -> list[dict[str, Any]]:
+        return [change for entry in self.payload["entry"] for change in entry["changes"]]
+
+    def statuses(self) -> list[dict[str, Any]]:
+        return [s for c in self.changes() for s in c["value"].get("statuses", [])]
+
+
+@dataclass
+class WebhookReceiver:
+    app_secret: str
+    verify_token: str = ""
+    host: str = "127.0.0.1"
+    port: int = 0
+    path: str = "/webhook"
+    deliveries: list[Delivery] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # why requests were refused
+    verifications: int = 0
+    # Status codes to answer the next POSTs with (then 200 again), to simulate failures.
+    fail_next: list[int] = field(default_factory=list)
+    _runner: web.AppRunner | None = None
+    _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}{self.path}"
+
+    async def start(self) -> WebhookReceiver:
+        app = web.Application()
+        app.router.add_get(self.path, self._verify)
+        app.router.add_post(self.path, self._receive)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        listener = socket.create_server((self.host, self.port))
+        self.port = listener.getsockname()[1]
+        await web.SockSite(self._runner, listener).start()
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> WebhookReceiver:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def _verify(self, request: web.Request) -> web.Response:
+        query = request.query
+        if query.get("hub.mode") == "subscribe" and hmac.compare_digest(
+            query.get("hub.verify_token", ""), self.verify_token
+        ):
+            self.verifications += 1
+            return web.Response(text=query.get("hub.challenge", ""))
+        return web.Response(status=403, text="verification token mismatch")
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        signature = request.headers.get("X-Hub-Signature-256", "")
+        expected = "sha256=" + hmac.new(self.app_secret.encode(), body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(signature, expected):
+            self.rejected.append(f"bad signature {signature!r}")
+            return web.Response(status=401, text="bad signature")
+        if self.fail_next:
+            return web.Response(status=self.fail_next.pop(0), text="failing on purpose")
+        async with self._arrived:
+            self.deliveries.append(Delivery(body, signature, json.loads(body), time.time()))
+            self._arrived.notify_all()
+        return web.Response(text="ok")
+
+    def statuses(self) -> list[dict[str, Any]]:
+        return [s for d in self.deliveries for s in d.statuses()]
+
+    def changes(self, field_name: str | None = None) -> list[dict[str, Any]]:
+        return [
+            c
+            for d in self.deliveries
+            for c in d.changes()
+            if field_name is None or c["field"] == field_name
+        ]
+
+    async def wait_for(
+        self, condition: Callable[[WebhookReceiver], Any], timeout: float = 10.0
+    ) -> Any:
+        """Wait until `condition(receiver)` is truthy; returns its value."""
+
+        async def satisfied() -> Any:
+            async with self._arrived:
+                return await self._arrived.wait_for(lambda: condition(self))
+
+        return await asyncio.wait_for(satisfied(), timeout)

@@ -1,0 +1,703 @@
+"""Webhooks end to end in-process: a real HTTP receiver on loopback checks every signature;
+the manual clock makes every event due on demand, nothing sleeps on real time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests import seed_data as sd
+from tests.conftest import Graph, error_of
+from tests.server.test_sending import template_send, text_send
+from wamm.server.app import build_app
+from wamm.service.delivery import Dispatcher
+from wamm.service.runtime import Runtime
+from wamm.testing.receiver import WebhookReceiver
+
+VERIFY_TOKEN = "verify-me"
+HOUR = 3600
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[WebhookReceiver]:
+    async with WebhookReceiver(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as r:
+        yield r
+
+
+@pytest.fixture
+def seed_document(receiver: WebhookReceiver) -> dict[str, Any]:
+    document = sd.seed()
+    document["apps"][0]["webhook"] = {"url": receiver.url, "verify_token": VERIFY_TOKEN}
+    document["users"] += [
+        {"phone": "5511900000001", "behaviour": {"marketing_opt_out": True}},
+        {"phone": "5511900000002", "behaviour": {"holdout": True}},
+        {"phone": "5511900000003", "behaviour": {"reachable": False}},
+        {"phone": "5511900000004", "behaviour": {"blocked": True}},
+        {"phone": "5511900000005", "behaviour": {"offline_seconds": 2 * HOUR}},
+        {"phone": "5511900000006", "behaviour": {"reads": False}},
+    ]
+    return document
+
+
+@pytest.fixture
+async def dispatcher(runtime: Runtime) -> AsyncIterator[Dispatcher]:
+    dispatcher = Dispatcher(runtime)
+    await dispatcher.start()
+    yield dispatcher
+    await dispatcher.stop()
+
+
+@pytest.fixture
+async def http(runtime: Runtime, dispatcher: Dispatcher) -> AsyncIterator[httpx.AsyncClient]:
+    app = build_app(runtime, dispatcher=dispatcher)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://wamm.test"
+    ) as client:
+        yield client
+
+
+async def settle(graph: Graph, seconds: float = 2 * HOUR) -> dict[str, int]:
+    """Move virtual time and wait until every due webhook is delivered or rescheduled."""
+    await graph.http.post("/_wamm/clock/advance", json={"seconds": seconds})
+    response = await graph.http.post("/_wamm/webhooks/drain", json={"timeout": 10})
+    assert response.status_code == 200, response.text
+    summary: dict[str, int] = response.json()["summary"]
+    return summary
+
+
+async def send(graph: Graph, path: str, body: dict[str, Any]) -> str:
+    response = await graph.post(path, body)
+    assert response.status_code == 200, response.text
+    wamid: str = response.json()["messages"][0]["id"]
+    return wamid
+
+
+def statuses_of(receiver: WebhookReceiver, wamid: str) -> list[dict[str, Any]]:
+    return [s for s in receiver.statuses() if s["id"] == wamid]
+
+
+# --- status webhooks ---------------------------------------------------------------------------
+
+
+async def test_mm_send_produces_signed_sent_delivered_read(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    wamid = await send(
+        graph,
+        f"{sd.SIGNED_PHONE}/marketing_messages",
+        template_send(biz_opaque_callback_data="campaign-7"),
+    )
+    assert await settle(graph) == {"delivered": 3}
+    assert receiver.rejected == []
+    assert receiver.verifications == 1
+    statuses = statuses_of(receiver, wamid)
+    assert [s["status"] for s in statuses] == ["sent", "delivered", "read"]
+    first = receiver.deliveries[0]
+    assert first.signature.startswith("sha256=")
+    sent = statuses[0]
+    conversation_id = sent["conversation"]["id"]
+    assert len(conversation_id) == 32
+    assert first.payload == {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": sd.SIGNED_WABA,
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {
+                                "display_phone_number": sd.SIGNED_DISPLAY,
+                                "phone_number_id": sd.SIGNED_PHONE,
+                            },
+                            "contacts": [
+                                {
+                                    "profile": {"name": "Ana"},
+                                    "wa_id": sd.BR_PHONE,
+                                    "user_id": sd.BR_BSUID,
+                                    "parent_user_id": sd.BR_PARENT_BSUID,
+                                }
+                            ],
+                            "statuses": [
+                                {
+                                    "id": wamid,
+                                    "status": "sent",
+                                    "timestamp": sent["timestamp"],
+                                    "recipient_id": sd.BR_PHONE,
+                                    "biz_opaque_callback_data": "campaign-7",
+                                    "conversation": {
+                                        "id": conversation_id,
+                                        "expiration_timestamp": str(int(sent["timestamp"]) + 86400),
+                                        "origin": {"type": "marketing_lite"},
+                                    },
+                                    "pricing": {
+                                        "billable": True,
+                                        "pricing_model": "PMP",
+                                        "type": "regular",
+                                        "category": "marketing_lite",
+                                    },
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    delivered, read = statuses[1], statuses[2]
+    assert "expiration_timestamp" not in delivered["conversation"]
+    assert int(sent["timestamp"]) <= int(delivered["timestamp"]) <= int(read["timestamp"])
+    assert read["pricing"]["category"] == "marketing_lite"
+
+
+@pytest.mark.parametrize(
+    ("phone", "endpoint", "name", "category", "billable", "pricing_type"),
+    [
+        (sd.NOT_STARTED_PHONE, "marketing_messages", "summer_sale", "marketing", True, "regular"),
+        (sd.SIGNED_PHONE, "messages", "summer_sale", "marketing", True, "regular"),
+        (sd.SIGNED_PHONE, "messages", "order_update", "utility", True, "regular"),
+    ],
+)
+async def test_pricing_follows_the_route_and_category(
+    graph: Graph,
+    receiver: WebhookReceiver,
+    phone: str,
+    endpoint: str,
+    name: str,
+    category: str,
+    billable: bool,
+    pricing_type: str,
+) -> None:
+    components = (
+        None
+        if name == "summer_sale"
+        else [{"type": "body", "parameters": [{"type": "text", "text": "#1"}]}]
+    )
+    wamid = await send(graph, f"{phone}/{endpoint}", template_send(name, components))
+    await settle(graph)
+    sent = statuses_of(receiver, wamid)[0]
+    assert sent["pricing"] == {
+        "billable": billable,
+        "pricing_model": "PMP",
+        "type": pricing_type,
+        "category": category,
+    }
+    assert sent["conversation"]["origin"] == {"type": category}
+
+
+async def test_utility_and_service_messages_inside_the_window_are_free(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    await graph.http.post(
+        "/_wamm/inbound", json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE}
+    )
+    utility = await send(
+        graph,
+        f"{sd.SIGNED_PHONE}/messages",
+        template_send(
+            "order_update", [{"type": "body", "parameters": [{"type": "text", "text": "#1"}]}]
+        ),
+    )
+    text = await send(graph, f"{sd.SIGNED_PHONE}/messages", text_send())
+    await settle(graph, 60)
+    for wamid, category in ((utility, "utility"), (text, "service")):
+        assert statuses_of(receiver, wamid)[0]["pricing"] == {
+            "billable": False,
+            "pricing_model": "PMP",
+            "type": "free_customer_service",
+            "category": category,
+        }
+
+
+@pytest.mark.parametrize(
+    ("to", "code", "title"),
+    [
+        (
+            sd.US_PHONE,
+            131049,
+            "This message was not delivered to maintain healthy ecosystem engagement.",
+        ),
+        ("5511900000001", 131050, "Unable to deliver the message"),
+        ("5511900000002", 130472, "User's number is part of an experiment"),
+        ("5511900000003", 131026, "Message undeliverable"),
+        ("5511900000004", 130403, "Recipient has blocked the business"),
+    ],
+)
+async def test_asynchronous_failures(
+    graph: Graph, receiver: WebhookReceiver, to: str, code: int, title: str
+) -> None:
+    wamid = await send(graph, f"{sd.SIGNED_PHONE}/marketing_messages", template_send(to=to))
+    await settle(graph)
+    (failed,) = statuses_of(receiver, wamid)
+    assert failed["status"] == "failed"
+    assert failed["recipient_id"] == to
+    assert "pricing" not in failed and "conversation" not in failed
+    (error,) = failed["errors"]
+    assert error["code"] == code
+    assert error["title"] == error["message"] == title
+    assert set(error) == {"code", "title", "message", "error_data", "href"}
+    message = (await graph.http.get(f"/_wamm/messages/{wamid}")).json()
+    assert message["status"] == "failed"
+
+
+async def test_131049_failure_object_is_meta_s(graph: Graph, receiver: WebhookReceiver) -> None:
+    wamid = await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to=sd.US_PHONE))
+    await settle(graph)
+    assert statuses_of(receiver, wamid)[0]["errors"] == [
+        {
+            "code": 131049,
+            "title": "This message was not delivered to maintain healthy ecosystem engagement.",
+            "message": "This message was not delivered to maintain healthy ecosystem engagement.",
+            "error_data": {
+                "details": "In order to maintain a healthy ecosystem engagement, the "
+                "message failed to be delivered."
+            },
+            "href": "https://developers.facebook.com/documentation/business-messaging/whatsapp/"
+            "support/error-codes/",
+        }
+    ]
+
+
+async def test_non_marketing_templates_reach_opted_out_users(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    wamid = await send(
+        graph,
+        f"{sd.SIGNED_PHONE}/messages",
+        template_send(
+            "order_update",
+            [{"type": "body", "parameters": [{"type": "text", "text": "#1"}]}],
+            to="5511900000001",
+        ),
+    )
+    await settle(graph)
+    assert [s["status"] for s in statuses_of(receiver, wamid)] == ["sent", "delivered", "read"]
+
+
+async def test_per_user_marketing_limit(graph: Graph, receiver: WebhookReceiver) -> None:
+    await graph.http.post(
+        "/_wamm/seed", json={"settings": {"marketing_limit": {"count": 2, "window_seconds": 86400}}}
+    )
+    wamids = [
+        await send(graph, f"{sd.SIGNED_PHONE}/marketing_messages", template_send())
+        for _ in range(3)
+    ]
+    await settle(graph, 60)
+    assert [statuses_of(receiver, w)[0]["status"] for w in wamids] == ["sent", "sent", "failed"]
+    assert statuses_of(receiver, wamids[2])[0]["errors"][0]["code"] == 131049
+    await settle(graph, 86400)
+    again = await send(graph, f"{sd.SIGNED_PHONE}/marketing_messages", template_send())
+    await settle(graph, 60)
+    assert statuses_of(receiver, again)[0]["status"] == "sent"
+
+
+async def test_offline_user_gets_it_later_and_ttl_drops_it_on_mm(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    offline = "5511900000005"
+    later = await send(graph, f"{sd.SIGNED_PHONE}/marketing_messages", template_send(to=offline))
+    await settle(graph, HOUR)
+    assert [s["status"] for s in statuses_of(receiver, later)] == ["sent"]
+    await settle(graph, 2 * HOUR)
+    delivered = statuses_of(receiver, later)[1]
+    assert delivered["status"] == "delivered"
+    created = (await graph.http.get(f"/_wamm/messages/{later}")).json()["timestamp"]
+    assert int(delivered["timestamp"]) >= created + 2 * HOUR
+    short_ttl = {**sd.SUMMER_SALE, "name": "short_lived", "message_send_ttl_seconds": 43200}
+    await graph.post(f"{sd.SIGNED_WABA}/message_templates", short_ttl)
+    await graph.http.post(
+        "/_wamm/seed",
+        json={"users": [{"phone": offline, "behaviour": {"offline_seconds": 24 * HOUR}}]},
+    )
+    dropped = await send(
+        graph, f"{sd.SIGNED_PHONE}/marketing_messages", template_send("short_lived", to=offline)
+    )
+    fallback = await send(
+        graph, f"{sd.SIGNED_PHONE}/messages", template_send("short_lived", to=offline)
+    )
+    await settle(graph, 30 * HOUR)
+    assert [s["status"] for s in statuses_of(receiver, dropped)] == ["sent"]
+    assert [s["status"] for s in statuses_of(receiver, fallback)][:2] == ["sent", "delivered"]
+
+
+async def test_user_who_never_reads(graph: Graph, receiver: WebhookReceiver) -> None:
+    wamid = await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to="5511900000006"))
+    await settle(graph, 10 * HOUR)
+    assert [s["status"] for s in statuses_of(receiver, wamid)] == ["sent", "delivered"]
+
+
+@pytest.mark.parametrize(
+    ("recipient", "key"),
+    [(sd.BR_BSUID, "recipient_user_id"), (sd.BR_PARENT_BSUID, "parent_recipient_user_id")],
+)
+async def test_bsuid_addressed_statuses(
+    graph: Graph, receiver: WebhookReceiver, recipient: str, key: str
+) -> None:
+    wamid = await send(
+        graph, f"{sd.SIGNED_PHONE}/marketing_messages", template_send(to=None, recipient=recipient)
+    )
+    await settle(graph)
+    for status in statuses_of(receiver, wamid):
+        assert status[key] == recipient
+        assert "recipient_id" not in status
+
+
+async def test_unknown_bsuid_fails_with_131026(graph: Graph, receiver: WebhookReceiver) -> None:
+    wamid = await send(
+        graph,
+        f"{sd.SIGNED_PHONE}/marketing_messages",
+        template_send(to=None, recipient="BR.999999"),
+    )
+    await settle(graph)
+    (failed,) = statuses_of(receiver, wamid)
+    assert failed["errors"][0]["code"] == 131026
+    assert failed["recipient_user_id"] == "BR.999999"
+
+
+# --- delivery mechanics ------------------------------------------------------------------------
+
+
+async def test_failed_posts_are_retried_with_backoff_and_recorded(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    await graph.http.post(
+        "/_wamm/seed",
+        json={
+            "settings": {
+                "recipients": {
+                    "sent_delay": {"value": 1},
+                    "delivery_delay": {"value": 60},
+                    "read_delay": {"value": 600},
+                }
+            }
+        },
+    )
+    receiver.fail_next = [500, 503]
+    wamid = await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send())
+    await settle(graph, 1)  # only `sent` is due: its POST fails
+    log = (await graph.http.get("/_wamm/webhooks", params={"wamid": wamid})).json()
+    pending = [d for d in log["data"] if d["state"] == "pending"]
+    assert pending and pending[-1]["attempt_count"] == 1
+    await settle(graph, 5)
+    await settle(graph, 10)
+    await settle(graph, 2 * HOUR)
+    log = (await graph.http.get("/_wamm/webhooks", params={"wamid": wamid})).json()
+    assert {d["state"] for d in log["data"]} == {"delivered"}
+    sent = next(
+        d
+        for d in log["data"]
+        if d["payload"]["entry"][0]["changes"][0]["value"]["statuses"][0]["status"] == "sent"
+    )
+    assert [a["status_code"] for a in sent["attempts"]] == [500, 503, 200]
+    assert sent["attempts"][0]["error"] == "HTTP 500"
+    assert sent["signature"].startswith("sha256=")
+    assert [s["status"] for s in statuses_of(receiver, wamid)] == ["sent", "delivered", "read"]
+
+
+async def test_receiver_outage_loses_nothing(graph: Graph, receiver: WebhookReceiver) -> None:
+    await receiver.stop()
+    wamids = [
+        await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to=f"55119000001{i}"))
+        for i in range(5)
+    ]
+    summary = await settle(graph)
+    assert summary.get("pending") == 15 and "delivered" not in summary
+    log = (await graph.http.get("/_wamm/webhooks", params={"limit": 1})).json()
+    assert "ClientConnectorError" in log["data"][0]["attempts"][0]["error"]
+    await receiver.start()
+    for _ in range(12):  # backoff doubles from 5 s; a few hours of virtual time cover it
+        summary = await settle(graph, HOUR)
+    assert summary == {"delivered": 15}
+    for wamid in wamids:
+        assert [s["status"] for s in statuses_of(receiver, wamid)] == ["sent", "delivered", "read"]
+
+
+async def test_deliveries_give_up_after_the_retry_window(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    await graph.http.post(
+        "/_wamm/seed",
+        json={"settings": {"webhooks": {"retry_initial_seconds": 10, "retry_window_seconds": 60}}},
+    )
+    receiver.fail_next = [500] * 10
+    await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to=sd.US_PHONE))
+    for _ in range(6):
+        summary = await settle(graph, 30)
+    assert summary == {"failed": 1}
+
+
+async def test_batching_puts_several_updates_in_one_post(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    await graph.http.post("/_wamm/seed", json={"settings": {"webhooks": {"batch_size": 50}}})
+    for index in range(10):
+        await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to=f"55119000002{index}"))
+    assert await settle(graph) == {"delivered": 30}
+    assert len(receiver.statuses()) == 30
+    assert len(receiver.deliveries) < 10
+    assert max(len(d.changes()) for d in receiver.deliveries) > 1
+
+
+async def test_callback_that_fails_verification_is_not_used(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    receiver.verify_token = "something-else"
+    await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send())
+    await settle(graph, 1)
+    log = (await graph.http.get("/_wamm/webhooks")).json()
+    attempt = log["data"][-1]["attempts"][0]
+    assert attempt["status_code"] == 403
+    assert attempt["error"].startswith("callback verification failed")
+    assert receiver.deliveries == []
+
+
+async def test_same_seed_and_requests_give_the_same_webhooks(
+    graph: Graph, receiver: WebhookReceiver, seed_document: dict[str, Any]
+) -> None:
+    runs = []
+    for _ in range(2):
+        await graph.http.post("/_wamm/reset", json=seed_document)
+        receiver.deliveries.clear()
+        await send(graph, f"{sd.SIGNED_PHONE}/marketing_messages", template_send())
+        await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to=sd.US_PHONE))
+        await settle(graph)
+        runs.append(sorted(d.body for d in receiver.deliveries))
+    assert runs[0] == runs[1]
+    assert len(runs[0]) == 4
+
+
+# --- other webhook fields ---------------------------------------------------------------------
+
+
+async def test_review_decision_sends_template_status_update(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    await graph.http.post("/_wamm/seed", json={"settings": {"template_review": "manual"}})
+    created = (
+        await graph.post(
+            f"{sd.SIGNED_WABA}/message_templates", {**sd.SUMMER_SALE, "name": "under_review"}
+        )
+    ).json()
+    await graph.http.post(
+        f"/_wamm/templates/{created['id']}/review",
+        json={"decision": "REJECTED", "reason": "PROMOTIONAL"},
+    )
+    await settle(graph, 1)
+    changes = receiver.changes("message_template_status_update")
+    assert [c["value"]["event"] for c in changes] == ["PENDING", "REJECTED"]
+    assert changes[1]["value"] == {
+        "event": "REJECTED",
+        "message_template_id": int(created["id"]),
+        "message_template_name": "under_review",
+        "message_template_language": "en_US",
+        "reason": "PROMOTIONAL",
+        "message_template_category": "MARKETING",
+    }
+    entry = receiver.deliveries[-1].payload["entry"][0]
+    assert entry["id"] == sd.SIGNED_WABA and isinstance(entry["time"], int)
+
+
+async def test_low_quality_pauses_then_disables(graph: Graph, receiver: WebhookReceiver) -> None:
+    listing = (
+        await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="summer_sale", fields="id")
+    ).json()
+    template_id = listing["data"][0]["id"]
+    for _ in range(3):
+        response = await graph.http.post(
+            f"/_wamm/templates/{template_id}/quality", json={"score": "RED"}
+        )
+        await graph.post(f"{template_id}/unpause")
+    assert response.json()["status"] == "DISABLED"
+    await settle(graph, 1)
+    events = [
+        (c["value"]["event"], c["value"].get("other_info", {}).get("title"))
+        for c in receiver.changes("message_template_status_update")
+    ]
+    assert events == [
+        ("PAUSED", "FIRST_PAUSE"),
+        ("APPROVED", "UNPAUSE"),
+        ("PAUSED", "SECOND_PAUSE"),
+        ("APPROVED", "UNPAUSE"),
+        ("DISABLED", None),
+    ]
+    quality = receiver.changes("message_template_quality_update")[0]["value"]
+    assert quality == {
+        "previous_quality_score": "UNKNOWN",
+        "new_quality_score": "RED",
+        "message_template_id": int(template_id),
+        "message_template_name": "summer_sale",
+        "message_template_language": "en_US",
+    }
+    blocked = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())
+    assert error_of(blocked)["code"] == 132016
+
+
+async def test_recategorisation_sends_template_category_update(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    listing = (
+        await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="order_update", fields="id")
+    ).json()
+    template_id = listing["data"][0]["id"]
+    await graph.http.post(
+        f"/_wamm/templates/{template_id}/category", json={"category": "MARKETING"}
+    )
+    await settle(graph, 1)
+    (change,) = receiver.changes("template_category_update")
+    assert change["value"]["previous_category"] == "UTILITY"
+    assert change["value"]["new_category"] == "MARKETING"
+    read = (await graph.get(template_id, fields="category,previous_category")).json()
+    assert (read["category"], read["previous_category"]) == ("MARKETING", "UTILITY")
+
+
+async def test_deleting_a_template_is_announced(graph: Graph, receiver: WebhookReceiver) -> None:
+    await graph.delete(f"{sd.SIGNED_WABA}/message_templates", name="order_update")
+    await settle(graph, 1)
+    (change,) = receiver.changes("message_template_status_update")
+    assert change["value"]["event"] == "DELETED"
+
+
+async def test_signing_terms_sends_account_update(graph: Graph, receiver: WebhookReceiver) -> None:
+    await graph.http.post(
+        f"/_wamm/businesses/{sd.REQUESTED_BUSINESS}/mm_terms", json={"state": "signed"}
+    )
+    await settle(graph, 1)
+    (change,) = receiver.changes("account_update")
+    assert change["value"] == {
+        "event": "MM_LITE_TERMS_SIGNED",
+        "waba_info": {"owner_business_id": sd.REQUESTED_BUSINESS, "waba_id": sd.REQUESTED_WABA},
+    }
+
+
+async def test_inbound_message_webhook_and_reply_window(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    response = await graph.http.post(
+        "/_wamm/inbound",
+        json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE, "text": "Hi there"},
+    )
+    inbound = response.json()["message"]
+    await settle(graph, 1)
+    (change,) = receiver.changes("messages")
+    assert change["value"] == {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": sd.SIGNED_DISPLAY, "phone_number_id": sd.SIGNED_PHONE},
+        "contacts": [
+            {
+                "profile": {"name": "Ana"},
+                "wa_id": sd.BR_PHONE,
+                "user_id": sd.BR_BSUID,
+                "parent_user_id": sd.BR_PARENT_BSUID,
+            }
+        ],
+        "messages": [
+            {
+                "from": sd.BR_PHONE,
+                "from_user_id": sd.BR_BSUID,
+                "id": inbound["id"],
+                "timestamp": inbound["timestamp"],
+                "type": "text",
+                "text": {"body": "Hi there"},
+            }
+        ],
+    }
+    assert (await graph.post(f"{sd.SIGNED_PHONE}/messages", text_send())).status_code == 200
+
+
+async def test_quick_reply_and_link_click(graph: Graph, receiver: WebhookReceiver) -> None:
+    wamid = await send(
+        graph,
+        f"{sd.SIGNED_PHONE}/marketing_messages",
+        template_send(biz_opaque_callback_data="trk-1"),
+    )
+    early = await graph.http.post(f"/_wamm/messages/{wamid}/click", json={"component": "cta"})
+    assert early.status_code == 400  # not delivered yet
+    await settle(graph)
+    await graph.http.post(
+        f"/_wamm/messages/{wamid}/reply", json={"text": "Not interested", "payload": "STOP_PROMOS"}
+    )
+    await graph.http.post(f"/_wamm/messages/{wamid}/click", json={"component": "cta"})
+    await settle(graph, 1)
+    button = next(
+        c["value"]["messages"][0] for c in receiver.changes("messages") if "messages" in c["value"]
+    )
+    assert button["type"] == "button"
+    assert button["button"] == {"payload": "STOP_PROMOS", "text": "Not interested"}
+    assert button["context"] == {"from": sd.SIGNED_DISPLAY, "id": wamid}
+    action = next(
+        c["value"]["user_actions"][0]
+        for c in receiver.changes("messages")
+        if "user_actions" in c["value"]
+    )
+    assert action["action_type"] == "marketing_messages_link_click"
+    data = action["marketing_messages_link_click_data"]
+    assert data["click_component"] == "cta" and data["tracking_token"] == "trk-1"
+
+
+async def test_stop_and_resume_marketing(graph: Graph, receiver: WebhookReceiver) -> None:
+    stop = await graph.http.post(
+        f"/_wamm/users/{sd.BR_PHONE}/marketing",
+        json={"action": "stop", "phone_number_id": sd.SIGNED_PHONE},
+    )
+    assert stop.json() == {"phone": sd.BR_PHONE, "marketing_stopped": [sd.SIGNED_WABA]}
+    stopped = await send(graph, f"{sd.SIGNED_PHONE}/marketing_messages", template_send())
+    other_business = await send(
+        graph, f"{sd.NOT_STARTED_PHONE}/marketing_messages", template_send()
+    )
+    await graph.http.post(
+        f"/_wamm/users/{sd.BR_PHONE}/marketing",
+        json={"action": "resume", "phone_number_id": sd.SIGNED_PHONE},
+    )
+    resumed = await send(graph, f"{sd.SIGNED_PHONE}/marketing_messages", template_send())
+    await settle(graph)
+    preferences = [c["value"]["user_preferences"][0] for c in receiver.changes("user_preferences")]
+    assert [(p["value"], p["category"], p["wa_id"]) for p in preferences] == [
+        ("stop", "marketing_messages", sd.BR_PHONE),
+        ("resume", "marketing_messages", sd.BR_PHONE),
+    ]
+    assert preferences[0]["detail"] == "User requested to stop marketing messages"
+    assert statuses_of(receiver, stopped)[0]["errors"][0]["code"] == 131050
+    assert statuses_of(receiver, other_business)[0]["status"] == "sent"
+    assert statuses_of(receiver, resumed)[0]["status"] == "sent"
+
+
+# --- subscriptions and callbacks -----------------------------------------------------------------
+
+
+async def test_subscribed_apps_edge(graph: Graph, receiver: WebhookReceiver) -> None:
+    listed = (await graph.get(f"{sd.SIGNED_WABA}/subscribed_apps")).json()
+    assert listed["data"][0]["whatsapp_business_api_data"]["id"] == sd.APP_ID
+    bad = await graph.post(
+        f"{sd.SIGNED_WABA}/subscribed_apps",
+        {"override_callback_uri": receiver.url, "verify_token": "wrong"},
+    )
+    assert bad.status_code == 400
+    assert error_of(bad)["code"] == 2200
+    good = await graph.post(
+        f"{sd.SIGNED_WABA}/subscribed_apps",
+        {"override_callback_uri": receiver.url + "?override=1", "verify_token": VERIFY_TOKEN},
+    )
+    assert good.json() == {"success": True}
+    listed = (await graph.get(f"{sd.SIGNED_WABA}/subscribed_apps")).json()
+    assert listed["data"][0]["override_callback_uri"] == receiver.url + "?override=1"
+    assert (await graph.delete(f"{sd.SIGNED_WABA}/subscribed_apps")).json() == {"success": True}
+    await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send())
+    await settle(graph)
+    assert receiver.deliveries == []
+    assert (await graph.get(f"{sd.SIGNED_WABA}/subscribed_apps")).json() == {"data": []}
+
+
+async def test_setting_an_app_callback_verifies_it(graph: Graph, receiver: WebhookReceiver) -> None:
+    ok = await graph.http.post(
+        f"/_wamm/apps/{sd.APP_ID}/webhook", json={"url": receiver.url, "verify_token": VERIFY_TOKEN}
+    )
+    assert ok.json()["verified"] is True
+    refused = await graph.http.post(
+        f"/_wamm/apps/{sd.APP_ID}/webhook", json={"url": receiver.url, "verify_token": "nope"}
+    )
+    assert refused.status_code == 400
+    assert error_of(refused)["code"] == 2200
