@@ -1,27 +1,34 @@
-"""End-to-end fixtures: a real `python -m wamm serve` process on a loopback port."""
+"""End-to-end fixtures: a real `python -m wamm serve` process on a loopback port, and a
+webhook receiver served from its own thread so blocking test code never stalls it."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Coroutine, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
 from tests import seed_data
+from wamm.testing.receiver import Delivery, WebhookReceiver
 
 STARTUP_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
 POLL_INTERVAL = 0.05
+CONTROL_TIMEOUT = 30.0
+VERIFY_TOKEN = "e2e-verify-token"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,38 @@ class LiveServer:
         """Wipe the server's state and apply `document` (POST /_wamm/reset)."""
         response = httpx.post(f"{self.base_url}/_wamm/reset", json=document, timeout=10)
         assert response.status_code == 200, f"{response.text}\n--- server log ---\n{self.log()}"
+
+    def control(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Call the control API (`/_wamm{path}`); fail with the server log unless it answers 200."""
+        response = httpx.request(
+            method, f"{self.base_url}/_wamm{path}", timeout=CONTROL_TIMEOUT, **kwargs
+        )
+        assert response.status_code == 200, f"{response.text}\n--- server log ---\n{self.log()}"
+        return response.json()
+
+    def graph(self, path: str, body: Mapping[str, Any], token: str = seed_data.TOKEN) -> Any:
+        """POST a Graph call (v23.0); fail with the server log unless it answers 200."""
+        response = httpx.post(
+            f"{self.base_url}/v23.0/{path}",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=CONTROL_TIMEOUT,
+        )
+        assert response.status_code == 200, f"{response.text}\n--- server log ---\n{self.log()}"
+        return response.json()
+
+    def settle(self, seconds: float) -> dict[str, int]:
+        """Advance the virtual clock, then wait until every due webhook is delivered or
+        rescheduled; returns the outbox summary by state."""
+        self.control("POST", "/clock/advance", json={"seconds": seconds})
+        summary: dict[str, int] = self.control("POST", "/webhooks/drain", json={"timeout": 20})[
+            "summary"
+        ]
+        return summary
+
+    def kill(self) -> None:
+        """Crash the server: SIGKILL exactly this process (no shutdown code runs) and reap it."""
+        kill_process(self.process)
 
 
 def free_port() -> int:
@@ -85,6 +124,13 @@ def wait_until_healthy(server: LiveServer, timeout: float = STARTUP_TIMEOUT) -> 
     pytest.fail(f"wamm did not answer /_wamm/health within {timeout:.0f}s\n{server.log()}")
 
 
+def kill_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL exactly this process (by its PID) and wait for it to be gone."""
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=STOP_TIMEOUT)
+
+
 def stop_process(process: subprocess.Popen[bytes]) -> None:
     """Stop exactly this process: terminate, then kill if it does not exit in time."""
     if process.poll() is None:
@@ -118,6 +164,97 @@ def running_wamm(
             yield server
         finally:
             stop_process(process)
+
+
+def webhook_seed(url: str, **overrides: Any) -> dict[str, Any]:
+    """`tests.seed_data.seed(**overrides)` with the app's callback pointed at `url`."""
+    document = seed_data.seed(**overrides)
+    document["apps"][0]["webhook"] = {"url": url, "verify_token": VERIFY_TOKEN}
+    return document
+
+
+# --- a webhook receiver in its own thread --------------------------------------------------------
+
+
+class ThreadedReceiver:
+    """A `WebhookReceiver` served by an event loop in a background thread.
+
+    The tests drive wamm with blocking calls (httpx, process start and stop); a receiver on the
+    test's own loop would stall meanwhile. Here it answers whenever wamm posts. The recorded
+    deliveries are read from the test thread through snapshots.
+    """
+
+    def __init__(self, app_secret: str, verify_token: str = VERIFY_TOKEN) -> None:
+        self.receiver = WebhookReceiver(app_secret=app_secret, verify_token=verify_token)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="webhook-receiver", daemon=True
+        )
+        self._thread.start()
+
+    def _call(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(STOP_TIMEOUT)
+
+    @property
+    def url(self) -> str:
+        return self.receiver.url
+
+    def start(self) -> None:
+        """Listen (again, on the same port once it has been started before)."""
+        self._call(self.receiver.start())
+
+    def stop(self) -> None:
+        """Stop listening: connections to the port are refused until `start`."""
+        self._call(self.receiver.stop())
+
+    def deliveries(self) -> list[Delivery]:
+        async def snapshot() -> list[Delivery]:
+            return list(self.receiver.deliveries)
+
+        return self._call(snapshot())
+
+    def statuses(self) -> list[dict[str, Any]]:
+        return [s for d in self.deliveries() for s in d.statuses()]
+
+    def rejected(self) -> list[str]:
+        async def snapshot() -> list[str]:
+            return list(self.receiver.rejected)
+
+        return self._call(snapshot())
+
+    @property
+    def verifications(self) -> int:
+        return self.receiver.verifications
+
+    def close(self) -> None:
+        try:
+            self.stop()
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(STOP_TIMEOUT)
+            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+            self._loop.run_until_complete(self._loop.shutdown_default_executor())
+            self._loop.close()
+
+
+@contextlib.contextmanager
+def threaded_receiver(app_secret: str = seed_data.APP_SECRET) -> Iterator[ThreadedReceiver]:
+    receiver = ThreadedReceiver(app_secret)
+    try:
+        receiver.start()
+        yield receiver
+    finally:
+        receiver.close()
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[ThreadedReceiver]:
+    """A started receiver for the seed app's secret and `VERIFY_TOKEN`, closed after the test."""
+    with threaded_receiver() as receiver:
+        yield receiver
+
+
+# --- the shared server -------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,11 @@ class GraphCall:
     params: dict[str, Any]  # query string and body merged, body winning
     query: Mapping[str, str]
     api_version: int  # major version from the /vNN.N/ prefix; unversioned = latest
-    url: str  # absolute URL of this node or edge, without query, for paging links
+    url_of: Callable[[], str]  # absolute URL of this node or edge, for paging links
+
+    @property
+    def url(self) -> str:
+        return self.url_of()
 
     def fields(self) -> tuple[FieldRequest, ...] | None:
         value = self.params.get("fields")

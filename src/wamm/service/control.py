@@ -150,11 +150,9 @@ async def user_by_phone(rt: Runtime, raw: Any, name: str = "from") -> User:
     phone = normalize_phone(text)
     if phone is None:
         raise invalid_parameter(f"{name} must be a phone number, got '{text}'.")
-    user = await rt.users.by_phone(phone)
-    if user is None:
-        user = rt.users.new(phone, rt.now())
+    user, needs_insert = rt.users.by_phone(phone, rt.now())
+    if needs_insert:
         await rt.store.write([user])
-        rt.users.remember(user)
     return user
 
 
@@ -179,9 +177,9 @@ async def sent_message(rt: Runtime, wamid: str) -> tuple[Message, PhoneNumber, U
     message = await rt.store.get_message(wamid)
     if message is None:
         raise GraphError(100, f"No message with id {wamid}.", http_status=404)
-    user = await rt.users.by_phone(message.recipient_phone or "")
-    if user is None:
+    if message.recipient_phone is None:
         raise invalid_parameter(f"Message {wamid} was not addressed to a known user.")
+    user, _ = rt.users.by_phone(message.recipient_phone, rt.now())
     return message, rt.catalog.phone_numbers[message.phone_number_id], user
 
 

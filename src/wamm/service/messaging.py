@@ -75,9 +75,8 @@ async def _resolve_user(send: _Send) -> None:
     """The recipient's user; a phone number wamm has never seen creates one."""
     users, recipient = send.rt.users, send.envelope.recipient
     if recipient.phone is not None:
-        send.user = await users.by_phone(recipient.phone)
-        if send.user is None:
-            send.user = send.new_user = users.new(recipient.phone, send.now)
+        send.user, needs_insert = users.by_phone(recipient.phone, send.now)
+        send.new_user = send.user if needs_insert else None
         return
     user = await users.by_bsuid(recipient.input)
     # A BSUID of another portfolio does not resolve: the message is accepted, then fails.
@@ -85,9 +84,9 @@ async def _resolve_user(send: _Send) -> None:
         send.user = user
 
 
-async def _check_window(send: _Send) -> None:
+def _check_window(send: _Send) -> None:
     if send.user is not None:
-        opened = await send.rt.window_opened_at(send.phone.id, send.user.phone)
+        opened = send.rt.window_opened_at(send.phone.id, send.user.phone)
         send.in_window = send.rt.in_window(opened, send.now)
     if send.template is None and not send.in_window:
         raise GraphError(131047)
@@ -119,7 +118,7 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
     else:
         request.payload = validate_content(envelope.type, call.params.get(envelope.type))
     await _resolve_user(request)
-    await _check_window(request)
+    _check_window(request)
     _take_rate_limits(request)
     message = await _store(request)
     sent: dict[str, Any] = {"id": message.wamid}
@@ -171,14 +170,11 @@ async def _store(send: _Send) -> Message:
     message = _message(send, await rt.ids.next("message"))
     message.events = lifecycle.plan(rt, message, send.user, send.template, send.in_window)
     deliveries = lifecycle.status_deliveries(rt, send.phone, message, send.user, send.in_window)
-    new_user = send.new_user
-    if new_user is not None:
-        rt.users.remember(new_user)
     try:
-        await rt.store.add_message(message, new_user, deliveries)
+        await rt.store.add_message(message, send.new_user, deliveries)
     except BaseException:
-        if new_user is not None:
-            rt.users.forget(new_user)
+        if send.new_user is not None:
+            rt.users.forget_write(send.new_user.phone)
         raise
     if deliveries:
         rt.notify_outbox()

@@ -12,7 +12,7 @@ from wamm.core.settings import Settings
 from wamm.service.catalog import Catalog
 from wamm.service.users import Users
 from wamm.store import open_store
-from wamm.store.base import Store
+from wamm.store.base import CatalogData, Store
 
 log = logging.getLogger("wamm")
 
@@ -42,18 +42,28 @@ class IdAllocator:
 
 
 class Runtime:
-    def __init__(self, store: Store, catalog: Catalog, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        settings: Settings,
+        clock: Clock,
+        data: CatalogData | None = None,
+    ) -> None:
         self.store = store
         self.catalog = catalog
         self.settings = settings
         self.clock = clock
         self.ids = IdAllocator(store)
-        self.users = Users(store)
+        self.users = Users(store, data.custom_users if data else None)
         self.number_limits = TokenBuckets()
         self.pair_limits = TokenBuckets()
         self.marketing_counts = RollingCounter()
         # (phone_number_id, user phone) -> when the user last wrote; None = never
-        self.windows: dict[tuple[str, str], float | None] = {}
+        self.windows: dict[tuple[str, str], float] = {
+            (phone_id, user_phone): at
+            for phone_id, user_phone, at in (data.windows if data else [])
+        }
         self.outbox_ready = asyncio.Event()
 
     @classmethod
@@ -62,7 +72,7 @@ class Runtime:
         data = await store.load_catalog()
         settings = data.settings or Settings()
         clock = make_clock(settings, data.clock_time)
-        return cls(store, Catalog.from_data(data), settings, clock)
+        return cls(store, Catalog.from_data(data), settings, clock, data)
 
     def now(self) -> float:
         return self.clock.now()
@@ -71,11 +81,8 @@ class Runtime:
         """Wake the webhook dispatcher: deliveries may be due."""
         self.outbox_ready.set()
 
-    async def window_opened_at(self, phone_number_id: str, user_phone: str) -> float | None:
-        key = (phone_number_id, user_phone)
-        if key not in self.windows:
-            self.windows[key] = await self.store.window_opened_at(phone_number_id, user_phone)
-        return self.windows[key]
+    def window_opened_at(self, phone_number_id: str, user_phone: str) -> float | None:
+        return self.windows.get((phone_number_id, user_phone))
 
     async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
         await self.store.open_window(phone_number_id, user_phone, at)

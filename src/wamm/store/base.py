@@ -32,6 +32,10 @@ class CatalogData(msgspec.Struct, kw_only=True):
     tokens: list[Token] = msgspec.field(default_factory=list)
     templates: list[Template] = msgspec.field(default_factory=list)
     subscriptions: list[Subscription] = msgspec.field(default_factory=list)
+    # Users seeded or changed through the control API (the others derive from their phone).
+    custom_users: list[User] = msgspec.field(default_factory=list)
+    # (phone_number_id, user phone, opened_at) of every customer-service window.
+    windows: list[tuple[str, str, float]] = msgspec.field(default_factory=list)
 
 
 class MessageQuery(msgspec.Struct, kw_only=True):
@@ -169,9 +173,6 @@ class Store(ABC):
     async def get_message(self, wamid: str) -> Message | None: ...
 
     @abstractmethod
-    async def get_user(self, phone: str) -> User | None: ...
-
-    @abstractmethod
     async def find_user_by_bsuid(self, bsuid: str) -> User | None:
         """The user whose BSUID or parent BSUID is `bsuid`."""
 
@@ -181,10 +182,6 @@ class Store(ABC):
     @abstractmethod
     async def list_messages(self, query: MessageQuery) -> list[Message]:
         """Messages newest first."""
-
-    @abstractmethod
-    async def window_opened_at(self, phone_number_id: str, user_phone: str) -> float | None:
-        """When the user last messaged this business number (customer-service window)."""
 
     @abstractmethod
     async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None: ...

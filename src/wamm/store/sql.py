@@ -46,8 +46,8 @@ TABLES: dict[type, Table] = {
     User: Table(
         "users",
         ("phone",),
-        ("phone", "bsuid", "parent_bsuid"),
-        lambda e: (e.phone, e.bsuid, e.parent_bsuid),
+        ("phone", "bsuid", "parent_bsuid", "custom"),
+        lambda e: (e.phone, e.bsuid, e.parent_bsuid, 1),
     ),
     Subscription: Table(
         "subscriptions",

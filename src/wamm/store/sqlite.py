@@ -103,6 +103,10 @@ class SqliteStore(Store):
             data.settings = msgspec.json.decode(settings["settings"], type=Settings)
         if "clock_time" in settings:
             data.clock_time = float(settings["clock_time"])
+        rows = self._db.execute("SELECT data FROM users WHERE custom = 1")
+        data.custom_users = [_USER.decode(row[0]) for row in rows]
+        rows = self._db.execute("SELECT phone_number_id, user_phone, opened_at FROM windows")
+        data.windows = [(str(a), str(b), float(c)) for a, b, c in rows]
         return data
 
     async def write(
@@ -310,10 +314,6 @@ class SqliteStore(Store):
         row = self._db.execute("SELECT data FROM messages WHERE wamid = ?", (wamid,)).fetchone()
         return _MESSAGE.decode(row[0]) if row else None
 
-    async def get_user(self, phone: str) -> User | None:
-        row = self._db.execute("SELECT data FROM users WHERE phone = ?", (phone,)).fetchone()
-        return _USER.decode(row[0]) if row else None
-
     async def find_user_by_bsuid(self, bsuid: str) -> User | None:
         row = self._db.execute(
             "SELECT data FROM users WHERE bsuid = ? OR parent_bsuid = ? LIMIT 1", (bsuid, bsuid)
@@ -333,13 +333,6 @@ class SqliteStore(Store):
             f"SELECT data FROM messages{where} ORDER BY seq DESC LIMIT ?", (*params, query.limit)
         )
         return [_MESSAGE.decode(row[0]) for row in rows]
-
-    async def window_opened_at(self, phone_number_id: str, user_phone: str) -> float | None:
-        row = self._db.execute(
-            "SELECT opened_at FROM windows WHERE phone_number_id = ? AND user_phone = ?",
-            (phone_number_id, user_phone),
-        ).fetchone()
-        return float(row[0]) if row else None
 
     async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
         with self._transaction() as db:

@@ -134,8 +134,14 @@ async def graph_endpoint(request: Request) -> Response:
         operation, node = _operation(rt, token, request.method, segments)
         require_scope(token, operation.scope)
         params = await read_params(request)
-        url = str(request.url.replace(query=""))
-        call = GraphCall(rt, token, params, request.query_params, version, url)
+        call = GraphCall(
+            rt,
+            token,
+            params,
+            request.query_params,
+            version,
+            lambda: str(request.url.replace(query="")),
+        )
         return JSONResponse(await operation.handler(call, node))
     except GraphError as error:
         return error_response(error)

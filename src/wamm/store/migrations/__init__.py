@@ -13,11 +13,11 @@ class Migration:
     sql: str
 
     def statements(self) -> list[str]:
-        return [s.strip() for s in self.sql.split(";") if s.strip() and not _only_comments(s)]
-
-
-def _only_comments(statement: str) -> bool:
-    return all(not line.strip() or line.strip().startswith("--") for line in statement.splitlines())
+        """The SQL statements, comment lines removed (they may contain semicolons)."""
+        code = "\n".join(
+            line for line in self.sql.splitlines() if not line.strip().startswith("--")
+        )
+        return [statement.strip() for statement in code.split(";") if statement.strip()]
 
 
 def migrations_for(backend: str) -> list[Migration]:
