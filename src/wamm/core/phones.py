@@ -8,6 +8,7 @@ portfolios is reported both as `CC.ENT.<digits>` and without `ENT`, so both form
 from __future__ import annotations
 
 import re
+
 import phonenumbers
 
 _PHONE_PUNCTUATION = str.maketrans("", "", "+-() .")
