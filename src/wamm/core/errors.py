@@ -39,6 +39,7 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
     ErrorKind(10, 403, "Application does not have permission for this action", family="auth"),
     ErrorKind(190, 401, "Invalid OAuth access token", family="auth"),
     ErrorKind(200, 403, "Permissions error", family="auth"),
+    ErrorKind(200007, 403, "Template analytics is not enabled", family="auth"),
     ErrorKind(368, 403, "Temporarily blocked for policies violations", family="integrity"),
     ErrorKind(
         130497,

@@ -80,6 +80,8 @@ class Dispatcher:
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[None]] = set()
+        # order key -> (its lock, how many tasks hold or wait for it)
+        self._order_locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
         # (app, url, verify token) -> the handshake; concurrent deliveries share one.
         self._verifications: dict[tuple[str, str, str], asyncio.Task[PostResult]] = {}
         self._idle = asyncio.Event()
@@ -143,15 +145,34 @@ class Dispatcher:
         return await self.rt.store.claim_deliveries(self.rt.now(), time.time(), lease, limit)
 
     def _launch(self, claimed: list[Delivery]) -> None:
+        """Updates about one message (or of one non-message field) go out in event order, one
+        POST after the other; different groups are delivered concurrently. With batching,
+        a POST carries up to `batch_size` updates of one app."""
         batch_size = self.rt.settings.webhooks.batch_size
-        by_app: dict[str, list[Delivery]] = defaultdict(list)
+        groups: dict[tuple[str, str], list[Delivery]] = defaultdict(list)
         for delivery in claimed:
-            by_app[delivery.app_id].append(delivery)
-        for rows in by_app.values():
-            for start in range(0, len(rows), batch_size):
-                task = asyncio.create_task(self._deliver(rows[start : start + batch_size]))
-                self._inflight.add(task)
-                task.add_done_callback(self._inflight.discard)
+            order_key = delivery.wamid or delivery.field if batch_size == 1 else ""
+            groups[(delivery.app_id, order_key)].append(delivery)
+        for key, rows in groups.items():
+            chunks = [rows[start : start + batch_size] for start in range(0, len(rows), batch_size)]
+            task = asyncio.create_task(self._deliver_in_order(key, chunks))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+    async def _deliver_in_order(self, key: tuple[str, str], chunks: list[list[Delivery]]) -> None:
+        """Groups claimed in earlier rounds go first: the per-key lock is taken in FIFO order."""
+        lock, users = self._order_locks.get(key, (asyncio.Lock(), 0))
+        self._order_locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                for chunk in chunks:
+                    await self._deliver(chunk)
+        finally:
+            lock, users = self._order_locks[key]
+            if users == 1:
+                del self._order_locks[key]
+            else:
+                self._order_locks[key] = (lock, users - 1)
 
     async def _sleep(self) -> None:
         """Until woken, the next delivery is due, or the idle poll interval passes."""

@@ -87,7 +87,10 @@ def subscribed_apps(catalog: Catalog, waba_id: str) -> dict[str, Any]:
 
 
 def waba_node(
-    catalog: Catalog, waba: Waba, requested: Sequence[FieldRequest] | None
+    catalog: Catalog,
+    waba: Waba,
+    requested: Sequence[FieldRequest] | None,
+    pricing_analytics: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     business = catalog.business_of(waba)
     owner = {
@@ -123,6 +126,7 @@ def waba_node(
         ),
         "degrees_of_freedom_spec": lambda _: waba_creative_features(waba),
         "owner_business": lambda _: {"id": business.id, "name": business.name},
+        "pricing_analytics": lambda _: pricing_analytics,  # computed by the caller (async)
     }
     return select("WhatsAppBusinessAccount", waba.id, getters, requested, WABA_DEFAULT_FIELDS)
 

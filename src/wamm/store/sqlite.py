@@ -1,21 +1,25 @@
 """SQLite store: the zero-set-up default (a file, or memory with `sqlite://`).
 
-All calls run on the event loop thread: SQLite answers key lookups in microseconds, and with
-WAL + synchronous=NORMAL a commit does not wait for the disk, so a transaction never blocks the
-loop for long. Sends are group-committed: one transaction per batch of concurrent requests.
+Every database call runs on one dedicated thread with one connection: the event loop never
+waits for a commit or a WAL checkpoint, SQLite's C code runs beside the Python code, and the
+single connection serialises transactions (so `sqlite://` memory databases work too). Sends are
+group-committed: while one batch commits, the next one accumulates.
 A committed message survives a crash of the process; `synchronous=FULL` (env
 WAMM_SQLITE_SYNCHRONOUS=FULL) extends that to power loss at a cost in throughput.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import msgspec
 
@@ -41,6 +45,21 @@ _Finished = tuple[Sequence[Delivery], Sequence[Attempt]]
 _INTERACTION = msgspec.json.Decoder(dict[str, object])
 _MESSAGE = msgspec.json.Decoder(Message)
 _USER = msgspec.json.Decoder(User)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def on_store_thread(
+    method: Callable[Concatenate[SqliteStore, P], R],
+) -> Callable[Concatenate[SqliteStore, P], Coroutine[Any, Any, R]]:
+    """Run a synchronous store method on the store's database thread."""
+
+    async def run(self: SqliteStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        call = functools.partial(method, self, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._thread, call)
+
+    run.__name__, run.__doc__ = method.__name__, method.__doc__
+    return run
 
 
 class SqliteStore(Store):
@@ -48,6 +67,7 @@ class SqliteStore(Store):
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wamm-sqlite")
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         synchronous = os.environ.get("WAMM_SQLITE_SYNCHRONOUS", "NORMAL").upper()
         for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "busy_timeout=10000"):
@@ -92,7 +112,8 @@ class SqliteStore(Store):
 
     # --- catalog ------------------------------------------------------------------------
 
-    async def load_catalog(self) -> CatalogData:
+    @on_store_thread
+    def load_catalog(self) -> CatalogData:
         data = CatalogData()
         for table, kind in sql.CATALOG_TABLES.items():
             decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(kind)
@@ -109,7 +130,8 @@ class SqliteStore(Store):
         data.windows = [(str(a), str(b), float(c)) for a, b, c in rows]
         return data
 
-    async def write(
+    @on_store_thread
+    def write(
         self,
         entities: Sequence[Entity],
         *,
@@ -125,7 +147,8 @@ class SqliteStore(Store):
             if clock_time is not None:
                 db.execute(sql.UPSERT_SETTING, ("clock_time", repr(clock_time)))
 
-    async def delete_subscription(self, waba_id: str, app_id: str) -> None:
+    @on_store_thread
+    def delete_subscription(self, waba_id: str, app_id: str) -> None:
         with self._transaction() as db:
             db.execute(
                 "DELETE FROM subscriptions WHERE waba_id = ? AND app_id = ?", (waba_id, app_id)
@@ -133,11 +156,17 @@ class SqliteStore(Store):
 
     async def reset(self) -> None:
         await self._messages.drain()
+        await self._finished.drain()
+        await self._delete_all()
+
+    @on_store_thread
+    def _delete_all(self) -> None:
         with self._transaction() as db:
             for table in sql.ALL_TABLES:
                 db.execute(f"DELETE FROM {table}")
 
-    async def reserve(self, counter: str, count: int) -> int:
+    @on_store_thread
+    def reserve(self, counter: str, count: int) -> int:
         with self._transaction() as db:
             row = db.execute("SELECT value FROM counters WHERE name = ?", (counter,)).fetchone()
             start = int(row[0]) if row else 1
@@ -155,7 +184,8 @@ class SqliteStore(Store):
     ) -> None:
         await self._messages.submit((message, new_user, deliveries))
 
-    async def _flush_messages(self, batch: list[_NewMessage]) -> None:
+    @on_store_thread
+    def _flush_messages(self, batch: list[_NewMessage]) -> None:
         users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _ in batch if u]
         rows = [
             (
@@ -189,11 +219,13 @@ class SqliteStore(Store):
                 "UPDATE outbox SET state = 'pending', lease_until = NULL WHERE state = 'inflight'"
             )
 
-    async def add_deliveries(self, deliveries: Sequence[Delivery]) -> None:
+    @on_store_thread
+    def add_deliveries(self, deliveries: Sequence[Delivery]) -> None:
         with self._transaction() as db:
             db.executemany(sql.INSERT_DELIVERY, [sql.delivery_row(d) for d in deliveries])
 
-    async def claim_deliveries(
+    @on_store_thread
+    def claim_deliveries(
         self, now: float, real_now: float, lease_seconds: float, limit: int
     ) -> list[Delivery]:
         with self._transaction() as db:
@@ -207,7 +239,8 @@ class SqliteStore(Store):
     ) -> None:
         await self._finished.submit((outcomes, attempts))
 
-    async def _flush_finished(self, batch: list[_Finished]) -> None:
+    @on_store_thread
+    def _flush_finished(self, batch: list[_Finished]) -> None:
         updates = [
             (d.state, d.attempts, d.next_attempt_at, d.delivered_at, d.last_error, d.id)
             for outcomes, _ in batch
@@ -231,13 +264,15 @@ class SqliteStore(Store):
             db.executemany(sql.FINISH_DELIVERY, updates)
             db.executemany(sql.INSERT_ATTEMPT, attempts)
 
-    async def next_delivery_at(self) -> float | None:
+    @on_store_thread
+    def next_delivery_at(self) -> float | None:
         row = self._db.execute(
             "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"
         ).fetchone()
         return None if row[0] is None else float(row[0])
 
-    async def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:
+    @on_store_thread
+    def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:
         where, params = sql.delivery_filters(query)
         rows = self._db.execute(
             f"SELECT {sql.DELIVERY_COLUMNS} FROM outbox{where} ORDER BY id DESC LIMIT ?",
@@ -245,7 +280,8 @@ class SqliteStore(Store):
         )
         return [_delivery(row) for row in rows]
 
-    async def attempts_of(self, delivery_ids: Sequence[int]) -> list[Attempt]:
+    @on_store_thread
+    def attempts_of(self, delivery_ids: Sequence[int]) -> list[Attempt]:
         if not delivery_ids:
             return []
         marks = ", ".join("?" * len(delivery_ids))
@@ -268,13 +304,15 @@ class SqliteStore(Store):
             for r in rows
         ]
 
-    async def delivery_counts(self) -> dict[str, int]:
+    @on_store_thread
+    def delivery_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT state, count(*) FROM outbox GROUP BY state")
         return {state: int(count) for state, count in rows}
 
     # --- analytics inputs ---------------------------------------------------------------
 
-    async def add_interaction(self, interaction: Interaction) -> None:
+    @on_store_thread
+    def add_interaction(self, interaction: Interaction) -> None:
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO interactions (waba_id, wamid, kind, at, data) VALUES (?, ?, ?, ?, ?)",
@@ -287,9 +325,8 @@ class SqliteStore(Store):
                 ),
             )
 
-    async def interactions_between(
-        self, waba_id: str, start: float, end: float
-    ) -> list[Interaction]:
+    @on_store_thread
+    def interactions_between(self, waba_id: str, start: float, end: float) -> list[Interaction]:
         rows = self._db.execute(
             "SELECT wamid, kind, at, data FROM interactions WHERE waba_id = ? AND at >= ? "
             "AND at < ? ORDER BY at",
@@ -302,7 +339,8 @@ class SqliteStore(Store):
             for r in rows
         ]
 
-    async def messages_between(self, waba_id: str, start: float, end: float) -> list[Message]:
+    @on_store_thread
+    def messages_between(self, waba_id: str, start: float, end: float) -> list[Message]:
         rows = self._db.execute(
             "SELECT data FROM messages WHERE waba_id = ? AND created_at >= ? AND created_at < ? "
             "ORDER BY seq",
@@ -310,37 +348,47 @@ class SqliteStore(Store):
         )
         return [_MESSAGE.decode(row[0]) for row in rows]
 
-    async def get_message(self, wamid: str) -> Message | None:
+    @on_store_thread
+    def get_message(self, wamid: str) -> Message | None:
         row = self._db.execute("SELECT data FROM messages WHERE wamid = ?", (wamid,)).fetchone()
         return _MESSAGE.decode(row[0]) if row else None
 
-    async def find_user_by_bsuid(self, bsuid: str) -> User | None:
+    @on_store_thread
+    def find_user_by_bsuid(self, bsuid: str) -> User | None:
         row = self._db.execute(
             "SELECT data FROM users WHERE bsuid = ? OR parent_bsuid = ? LIMIT 1", (bsuid, bsuid)
         ).fetchone()
         return _USER.decode(row[0]) if row else None
 
-    async def list_users(self, limit: int, after_phone: str | None) -> list[User]:
+    @on_store_thread
+    def list_users(self, limit: int, after_phone: str | None) -> list[User]:
         rows = self._db.execute(
             "SELECT data FROM users WHERE phone > ? ORDER BY phone LIMIT ?",
             (after_phone or "", limit),
         )
         return [_USER.decode(row[0]) for row in rows]
 
-    async def list_messages(self, query: MessageQuery) -> list[Message]:
+    @on_store_thread
+    def list_messages(self, query: MessageQuery) -> list[Message]:
         where, params = sql.message_filters(query)
         rows = self._db.execute(
             f"SELECT data FROM messages{where} ORDER BY seq DESC LIMIT ?", (*params, query.limit)
         )
         return [_MESSAGE.decode(row[0]) for row in rows]
 
-    async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
+    @on_store_thread
+    def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
         with self._transaction() as db:
             db.execute(sql.UPSERT_WINDOW, (phone_number_id, user_phone, at))
 
     async def close(self) -> None:
         await self._messages.drain()
         await self._finished.drain()
+        await self._close_connection()
+        self._thread.shutdown(wait=True)
+
+    @on_store_thread
+    def _close_connection(self) -> None:
         self._db.close()
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

@@ -30,7 +30,7 @@ from wamm.core.model import (
 from wamm.core.sending import ENDPOINT_MARKETING, ENDPOINT_MESSAGES
 from wamm.server.request import bearer_token, read_params
 from wamm.server.responses import JSONResponse, error_response, internal_error
-from wamm.service import accounts, messaging, templates, webhook_admin
+from wamm.service import accounts, analytics, messaging, templates, webhook_admin
 from wamm.service.call import LATEST_API_VERSION, GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
@@ -62,6 +62,7 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (Waba, "message_templates", "POST"): Operation(templates.create, SCOPE_MANAGEMENT),
     (Waba, "message_templates", "DELETE"): Operation(templates.delete, SCOPE_MANAGEMENT),
     (Waba, "phone_numbers", "GET"): Operation(accounts.list_phone_numbers, SCOPE_MANAGEMENT),
+    (Waba, "template_analytics", "GET"): Operation(analytics.template_analytics, SCOPE_MANAGEMENT),
     (Waba, "subscribed_apps", "GET"): Operation(webhook_admin.list_subscriptions, SCOPE_MANAGEMENT),
     (Waba, "subscribed_apps", "POST"): Operation(webhook_admin.subscribe, SCOPE_MANAGEMENT),
     (Waba, "subscribed_apps", "DELETE"): Operation(webhook_admin.unsubscribe, SCOPE_MANAGEMENT),
