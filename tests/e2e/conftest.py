@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -126,9 +127,11 @@ def wait_until_healthy(server: LiveServer, timeout: float = STARTUP_TIMEOUT) -> 
 
 def kill_process(process: subprocess.Popen[bytes]) -> None:
     """SIGKILL exactly this process (by its PID) and wait for it to be gone."""
-    if process.poll() is None:
-        process.kill()
+    assert process.poll() is None, f"the process had already exited ({process.returncode})"
+    process.kill()
     process.wait(timeout=STOP_TIMEOUT)
+    if os.name == "posix":  # elsewhere kill() is TerminateProcess, with no signal to show
+        assert process.returncode == -signal.SIGKILL, process.returncode
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:

@@ -156,6 +156,8 @@ class Message(msgspec.Struct, kw_only=True):
     biz_opaque_callback_data: str | None = None
     payload: dict[str, Any] = msgspec.field(default_factory=dict)
     events: list[PlannedEvent] = msgspec.field(default_factory=list)
+    in_window: bool = False  # sent inside the user's customer-service window
+    counts_marketing: bool = False  # counts toward the per-user marketing limit
 
 
 def onboarding_status(business: Business, waba: Waba) -> str:

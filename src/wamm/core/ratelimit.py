@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import msgspec
@@ -67,27 +66,3 @@ class TokenBuckets:
 
     def __len__(self) -> int:
         return len(self._buckets)
-
-
-class RollingCounter:
-    """Events per key in a rolling window (the per-user marketing cap)."""
-
-    def __init__(self) -> None:
-        self._times: dict[str, deque[float]] = {}
-
-    def count(self, key: str, now: float, window: float) -> int:
-        times = self._times.get(key)
-        if times is None:
-            return 0
-        while times and times[0] <= now - window:
-            times.popleft()
-        if not times:
-            del self._times[key]
-            return 0
-        return len(times)
-
-    def add(self, key: str, at: float) -> None:
-        self._times.setdefault(key, deque()).append(at)
-
-    def clear(self) -> None:
-        self._times.clear()

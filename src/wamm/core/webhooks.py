@@ -116,9 +116,14 @@ def status_value(
     seed: int,
     in_service_window: bool = False,
 ) -> dict[str, Any]:
-    contacts = None
-    if user is not None and event.status != "failed":
-        contacts = [contact(user, with_username=event.status != "sent")]
+    # Every status carries the recipient in `contacts` (what wamm knows of it when the
+    # recipient did not resolve); see decisions.md.
+    if user is not None:
+        contacts = [contact(user, with_username=event.status not in ("sent", "failed"))]
+    elif message.recipient_bsuid is not None:
+        contacts = [{"user_id": message.recipient_bsuid}]
+    else:
+        contacts = [{"wa_id": message.recipient_phone}]
     return messages_value(
         phone, contacts=contacts, statuses=[status_object(message, event, seed, in_service_window)]
     )

@@ -64,20 +64,6 @@ async def _records(rt: Runtime, waba: Waba, start: int, end: int) -> list[analyt
 def _record(rt: Runtime, waba: Waba, message: Message) -> analytics.Record:
     template = rt.catalog.templates.get(message.template_id or "")
     cap = analytics.bid_cap(template.bid_spec if template else None, waba.currency)
-    charged = analytics.charge(message, _in_window(rt, message), cap)
+    charged = analytics.charge(message, message.in_window, cap)
     phone = rt.catalog.phone_numbers.get(message.phone_number_id)
     return analytics.record(message, charged, phone.display_phone_number if phone else "")
-
-
-def _in_window(rt: Runtime, message: Message) -> bool:
-    """Was the user's customer-service window open when this utility template was sent?
-
-    The store keeps only the latest window opening per (number, user): a window the user
-    renewed after the send hides the one the send fell in, and the message then counts as billed.
-    """
-    if message.pricing_category != "utility" or message.recipient_phone is None:
-        return False
-    opened = rt.window_opened_at(message.phone_number_id, message.recipient_phone)
-    if opened is None or opened > message.created_at:
-        return False
-    return rt.in_window(opened, message.created_at)

@@ -16,7 +16,6 @@ from wamm.core import webhooks
 from wamm.core.model import ROUTE_MM, Message, PhoneNumber, Template, User
 from wamm.core.recipients import (
     Behaviour,
-    PlannedEvent,
     SendContext,
     message_rng,
     plan_delivery,
@@ -30,29 +29,26 @@ DEFAULT_BEHAVIOUR = Behaviour()
 DEFAULT_TTL = {"MARKETING": 30 * 86400}
 
 
-def _over_marketing_limit(rt: Runtime, user: User, now: float, in_window: bool) -> bool:
-    """Meta's per-user marketing cap; messages inside an open service window do not count."""
+async def _over_marketing_limit(rt: Runtime, phone: str, now: float) -> bool:
+    """Meta's per-user marketing cap, counted in the store so every process shares it."""
     limit = rt.settings.marketing_limit
-    if limit is None or in_window:
+    if limit is None:
         return False
-    counter = rt.marketing_counts
-    over = counter.count(user.phone, now, limit.window_seconds) >= limit.count
-    if not over:
-        counter.add(user.phone, now)
-    return over
+    return await rt.store.count_marketing(phone, now - limit.window_seconds) >= limit.count
 
 
-def plan(
-    rt: Runtime, message: Message, user: User | None, template: Template | None, in_window: bool
-) -> list[PlannedEvent]:
+async def plan(rt: Runtime, message: Message, user: User | None, template: Template | None) -> None:
+    """Decide the message's status events; flag whether it counts toward the marketing limit
+    (a delivered marketing template sent outside a service window)."""
     category = template.category if template else None
     ttl = None
     if template is not None:
         ttl = template.message_send_ttl_seconds or DEFAULT_TTL.get(template.category)
+    limited = category == "MARKETING" and user is not None and not message.in_window
     over = (
-        category == "MARKETING"
+        limited
         and user is not None
-        and _over_marketing_limit(rt, user, message.created_at, in_window)
+        and await _over_marketing_limit(rt, user.phone, message.created_at)
     )
     context = SendContext(
         now=message.created_at,
@@ -64,9 +60,10 @@ def plan(
         marketing_stopped=user is not None and message.waba_id in user.marketing_stopped,
     )
     behaviour = user.behaviour if user else DEFAULT_BEHAVIOUR
-    return plan_delivery(
+    message.events = plan_delivery(
         behaviour, context, rt.settings.recipients, message_rng(rt.rng_seed, message.seq)
     )
+    message.counts_marketing = limited and any(e.status == "delivered" for e in message.events)
 
 
 def deliveries_for(
@@ -100,10 +97,13 @@ def deliveries_for(
 
 
 def status_deliveries(
-    rt: Runtime, phone: PhoneNumber, message: Message, user: User | None, in_window: bool
+    rt: Runtime, phone: PhoneNumber, message: Message, user: User | None
 ) -> list[Delivery]:
     values = (
-        (event.at, webhooks.status_value(phone, message, user, event, rt.rng_seed, in_window))
+        (
+            event.at,
+            webhooks.status_value(phone, message, user, event, rt.rng_seed, message.in_window),
+        )
         for event in message.events
     )
     return deliveries_for(rt, message.waba_id, "messages", values, message.wamid)

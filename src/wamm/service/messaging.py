@@ -162,14 +162,15 @@ def _message(send: _Send, seq: int) -> Message:
         message_activity_sharing=sharing,
         biz_opaque_callback_data=envelope.biz_opaque_callback_data,
         payload=send.payload or {},
+        in_window=send.in_window,
     )
 
 
 async def _store(send: _Send) -> Message:
     rt = send.rt
     message = _message(send, await rt.ids.next("message"))
-    message.events = lifecycle.plan(rt, message, send.user, send.template, send.in_window)
-    deliveries = lifecycle.status_deliveries(rt, send.phone, message, send.user, send.in_window)
+    await lifecycle.plan(rt, message, send.user, send.template)
+    deliveries = lifecycle.status_deliveries(rt, send.phone, message, send.user)
     try:
         await rt.store.add_message(message, send.new_user, deliveries)
     except BaseException:

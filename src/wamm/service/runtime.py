@@ -7,7 +7,7 @@ import logging
 
 from wamm.core import ids
 from wamm.core.clock import Clock
-from wamm.core.ratelimit import RollingCounter, TokenBuckets
+from wamm.core.ratelimit import TokenBuckets
 from wamm.core.settings import Settings
 from wamm.service.catalog import Catalog
 from wamm.service.users import Users
@@ -58,7 +58,6 @@ class Runtime:
         self.users = Users(store, data.custom_users if data else None)
         self.number_limits = TokenBuckets()
         self.pair_limits = TokenBuckets()
-        self.marketing_counts = RollingCounter()
         # (phone_number_id, user phone) -> when the user last wrote; None = never
         self.windows: dict[tuple[str, str], float] = {
             (phone_id, user_phone): at
@@ -127,7 +126,7 @@ class Runtime:
         self.clock = make_clock(self.settings, None)
         self.ids.reset()
         self.users.clear()
-        for cache in (self.number_limits, self.pair_limits, self.marketing_counts, self.windows):
+        for cache in (self.number_limits, self.pair_limits, self.windows):
             cache.clear()
 
     async def close(self) -> None:

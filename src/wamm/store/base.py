@@ -173,6 +173,10 @@ class Store(ABC):
     async def get_message(self, wamid: str) -> Message | None: ...
 
     @abstractmethod
+    async def count_marketing(self, phone: str, since: float) -> int:
+        """Marketing messages to `phone` since `since` that count toward the user limit."""
+
+    @abstractmethod
     async def find_user_by_bsuid(self, bsuid: str) -> User | None:
         """The user whose BSUID or parent BSUID is `bsuid`."""
 

@@ -87,8 +87,31 @@ ALL_TABLES = (
 
 INSERT_MESSAGE = (
     "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, "
-    "recipient_bsuid, route, status, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "recipient_bsuid, route, status, created_at, counts_marketing, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+COUNT_MARKETING = (
+    "SELECT count(*) FROM messages WHERE recipient_phone = ? AND counts_marketing = 1 "
+    "AND created_at > ?"
+)
+
+
+def message_row(m: Any, data: bytes) -> tuple[Any, ...]:
+    return (
+        m.seq,
+        m.wamid,
+        m.phone_number_id,
+        m.waba_id,
+        m.recipient_phone,
+        m.recipient_bsuid,
+        m.route,
+        m.status,
+        m.created_at,
+        int(m.counts_marketing),
+        data,
+    )
+
+
 INSERT_USER_IF_NEW = (
     "INSERT INTO users (phone, bsuid, parent_bsuid, data) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (phone) DO NOTHING"

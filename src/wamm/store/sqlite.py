@@ -187,21 +187,7 @@ class SqliteStore(Store):
     @on_store_thread
     def _flush_messages(self, batch: list[_NewMessage]) -> None:
         users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _ in batch if u]
-        rows = [
-            (
-                m.seq,
-                m.wamid,
-                m.phone_number_id,
-                m.waba_id,
-                m.recipient_phone,
-                m.recipient_bsuid,
-                m.route,
-                m.status,
-                m.created_at,
-                _encode(m),
-            )
-            for m, _, _ in batch
-        ]
+        rows = [sql.message_row(m, _encode(m)) for m, _, _ in batch]
         deliveries = [sql.delivery_row(d) for _, _, ds in batch for d in ds]
         with self._transaction() as db:
             if users:
@@ -352,6 +338,11 @@ class SqliteStore(Store):
     def get_message(self, wamid: str) -> Message | None:
         row = self._db.execute("SELECT data FROM messages WHERE wamid = ?", (wamid,)).fetchone()
         return _MESSAGE.decode(row[0]) if row else None
+
+    @on_store_thread
+    def count_marketing(self, phone: str, since: float) -> int:
+        row = self._db.execute(sql.COUNT_MARKETING, (phone, since)).fetchone()
+        return int(row[0])
 
     @on_store_thread
     def find_user_by_bsuid(self, bsuid: str) -> User | None:
