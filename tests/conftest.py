@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 import httpx
+import psycopg
 import pytest
 
 from tests import seed_data
@@ -45,14 +51,63 @@ class Graph:
         return await self.http.delete(self._url(path), params=params, headers=self._headers(token))
 
 
+POSTGRES_URL = os.environ.get("WAMM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1/test")
+BACKENDS = os.environ.get("WAMM_TEST_BACKENDS", "sqlite,postgres").split(",")
+
+
+@cache
+def postgres_problem() -> str | None:
+    """Why PostgreSQL tests cannot run here, or None when a server answers."""
+    try:
+        with psycopg.connect(POSTGRES_URL, connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        return f"no PostgreSQL server at {POSTGRES_URL} ({error.__class__.__name__}: {error})"
+
+
+def require_postgres() -> None:
+    """Skip with the reason, or fail when CI says PostgreSQL is mandatory."""
+    problem = postgres_problem()
+    if problem is None:
+        return
+    if os.environ.get("WAMM_REQUIRE_POSTGRES"):
+        pytest.fail(f"PostgreSQL is required (WAMM_REQUIRE_POSTGRES is set) but {problem}")
+    pytest.skip(problem)
+
+
+@contextlib.contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A database URL whose tables live in a fresh schema, dropped afterwards."""
+    require_postgres()
+    schema = f"wamm_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test that opens a runtime runs on each backend (SQLite and PostgreSQL)."""
+    if request.param == "sqlite":
+        yield "sqlite://"
+        return
+    with postgres_schema() as url:
+        yield url
+
+
 @pytest.fixture
 def seed_document() -> dict[str, Any]:
     return seed_data.seed()
 
 
 @pytest.fixture
-async def runtime(seed_document: dict[str, Any]) -> AsyncIterator[Runtime]:
-    rt = await Runtime.open("sqlite://")
+async def runtime(database_url: str, seed_document: dict[str, Any]) -> AsyncIterator[Runtime]:
+    rt = await Runtime.open(database_url)
     await apply_seed(rt, seed_document)
     yield rt
     await rt.close()

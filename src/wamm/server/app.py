@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,10 @@ from starlette.routing import Mount, Route
 from wamm.core import seed as schema
 from wamm.server.routes import control, graph
 from wamm.service.delivery import Dispatcher
+from wamm.service.follow import following
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
+from wamm.store.url import DEFAULT_URL
 
 log = logging.getLogger("wamm")
 DEMO_SEED = Path(__file__).resolve().parent.parent / "data" / "demo_seed.yaml"
@@ -70,6 +73,16 @@ async def open_runtime(config: ServerConfig) -> Runtime:
     return runtime
 
 
+async def prepare_database(config: ServerConfig) -> None:
+    """Migrate and seed once, then report (the parent of several server processes)."""
+    runtime = await open_runtime(config)
+    try:
+        if config.on_ready is not None:
+            config.on_ready(runtime)
+    finally:
+        await runtime.close()
+
+
 def create_app(config: ServerConfig) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -80,10 +93,28 @@ def create_app(config: ServerConfig) -> Starlette:
         if config.on_ready is not None:
             config.on_ready(runtime)
         try:
-            yield
+            async with following(runtime):
+                yield
         finally:
             if dispatcher is not None:
                 await dispatcher.stop()
             await runtime.close()
 
     return build_app(admin_token=config.admin_token, lifespan=lifespan)
+
+
+def config_from_environment() -> ServerConfig:
+    """The configuration `wamm serve --workers N` hands to its worker processes."""
+    seed = os.environ.get("WAMM_SEED")
+    return ServerConfig(
+        database_url=os.environ.get("WAMM_DATABASE_URL", DEFAULT_URL),
+        seed_path=Path(seed) if seed else None,
+        demo_if_empty=os.environ.get("WAMM_DEMO", "1") == "1",
+        admin_token=os.environ.get("WAMM_ADMIN_TOKEN") or None,
+        dispatch=os.environ.get("WAMM_DISPATCH", "1") == "1",
+    )
+
+
+def app_from_environment() -> Starlette:
+    """ASGI factory for worker processes (`uvicorn --factory`)."""
+    return create_app(config_from_environment())

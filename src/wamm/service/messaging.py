@@ -92,15 +92,15 @@ def _check_window(send: _Send) -> None:
         raise GraphError(131047)
 
 
-def _take_rate_limits(send: _Send) -> None:
+async def _take_rate_limits(send: _Send) -> None:
     """Per-number throughput (130429), then the per-pair limit (131056)."""
-    rt, phone = send.rt, send.phone
+    rt, phone, now = send.rt, send.phone, send.now
     mps = phone.throughput_mps
-    if not rt.number_limits.take(phone.id, send.now, mps, mps):
+    if not await rt.limits.take("number", phone.id, now, mps, mps):
         raise GraphError(130429, subcode=2494055)
     pair = rt.settings.pair_limit
-    key = (phone.id, send.user.phone if send.user else send.envelope.recipient.input)
-    if not rt.pair_limits.take(key, send.now, 1 / pair.interval_seconds, pair.burst):
+    key = f"{phone.id}:{send.user.phone if send.user else send.envelope.recipient.input}"
+    if not await rt.limits.take("pair", key, now, 1 / pair.interval_seconds, pair.burst):
         raise GraphError(131056)
 
 
@@ -119,7 +119,7 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
         request.payload = validate_content(envelope.type, call.params.get(envelope.type))
     await _resolve_user(request)
     _check_window(request)
-    _take_rate_limits(request)
+    await _take_rate_limits(request)
     message = await _store(request)
     sent: dict[str, Any] = {"id": message.wamid}
     if request.template is not None:

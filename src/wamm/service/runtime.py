@@ -7,9 +7,9 @@ import logging
 
 from wamm.core import ids
 from wamm.core.clock import Clock
-from wamm.core.ratelimit import TokenBuckets
 from wamm.core.settings import Settings
 from wamm.service.catalog import Catalog
+from wamm.service.limits import SendLimits
 from wamm.service.users import Users
 from wamm.store import open_store
 from wamm.store.base import CatalogData, Store
@@ -55,19 +55,37 @@ class Runtime:
         self.settings = settings
         self.clock = clock
         self.ids = IdAllocator(store)
-        self.users = Users(store, data.custom_users if data else None)
-        self.number_limits = TokenBuckets()
-        self.pair_limits = TokenBuckets()
-        # (phone_number_id, user phone) -> when the user last wrote; None = never
-        self.windows: dict[tuple[str, str], float] = {
-            (phone_id, user_phone): at
-            for phone_id, user_phone, at in (data.windows if data else [])
-        }
+        self.limits = SendLimits(store)
         self.outbox_ready = asyncio.Event()
+        self.users = Users(store)
+        # (phone_number_id, user phone) -> when the user last wrote
+        self.windows: dict[tuple[str, str], float] = {}
+        self.version = 0
+        if data is not None:
+            self._take_state(data)
+
+    def _take_state(self, data: CatalogData) -> None:
+        """Adopt users, windows and the catalog version of a snapshot."""
+        self.users = Users(self.store, data.custom_users)
+        self.windows = {(phone_id, user): at for phone_id, user, at in data.windows}
+        self.version = data.version
+
+    async def refresh_if_changed(self) -> bool:
+        """Reload read-mostly state if another process changed it (shared stores)."""
+        if await self.store.catalog_version() == self.version:
+            return False
+        data = await self.store.load_catalog()
+        self.catalog = Catalog.from_data(data)
+        self.settings = data.settings or Settings()
+        if self.settings.clock != "realtime" or self.clock.mode != self.settings.clock:
+            self.clock = make_clock(self.settings, data.clock_time)
+        self._take_state(data)
+        self.notify_outbox()
+        return True
 
     @classmethod
     async def open(cls, database_url: str) -> Runtime:
-        store = open_store(database_url)
+        store = await open_store(database_url)
         data = await store.load_catalog()
         settings = data.settings or Settings()
         clock = make_clock(settings, data.clock_time)
@@ -126,8 +144,8 @@ class Runtime:
         self.clock = make_clock(self.settings, None)
         self.ids.reset()
         self.users.clear()
-        for cache in (self.number_limits, self.pair_limits, self.windows):
-            cache.clear()
+        self.limits.clear()
+        self.windows.clear()
 
     async def close(self) -> None:
         if self.clock.mode != "realtime":

@@ -36,6 +36,7 @@ class CatalogData(msgspec.Struct, kw_only=True):
     custom_users: list[User] = msgspec.field(default_factory=list)
     # (phone_number_id, user phone, opened_at) of every customer-service window.
     windows: list[tuple[str, str, float]] = msgspec.field(default_factory=list)
+    version: int = 0  # the catalog version this snapshot was read at (shared stores)
 
 
 class MessageQuery(msgspec.Struct, kw_only=True):
@@ -96,7 +97,25 @@ class Interaction(msgspec.Struct, kw_only=True):
 
 
 class Store(ABC):
-    """Persistence. Every method is a complete unit: it commits before it returns."""
+    """Persistence. Every method is a complete unit: it commits before it returns.
+
+    A `shared` store serves several processes: they notice each other's changes through
+    `catalog_version` and share rate limits through `take_token`.
+    """
+
+    shared: bool = False
+
+    async def catalog_version(self) -> int:
+        """A number that changes whenever read-mostly state changes (shared stores)."""
+        return 0
+
+    async def take_token(self, key: str, now: float, rate: float, capacity: float) -> bool:
+        """Take one token from a shared rate-limit bucket (shared stores only)."""
+        raise NotImplementedError("only shared stores keep rate limits")
+
+    @abstractmethod
+    async def ping(self) -> None:
+        """Raise if the database does not answer."""
 
     @abstractmethod
     async def load_catalog(self) -> CatalogData: ...

@@ -6,12 +6,12 @@ exist only for lookups. Statements use `?` placeholders (the PostgreSQL store re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from wamm.core.model import App, Business, PhoneNumber, Template, Token, User, Waba
-from wamm.store.base import Entity, Subscription
+from wamm.store.base import Attempt, Delivery, Entity, Interaction, Subscription
 
 
 @dataclass(frozen=True)
@@ -197,3 +197,73 @@ def delivery_filters(query: Any) -> tuple[str, list[Any]]:
         ("field", query.field),
     ]
     return where_clause(equal, *extra)
+
+
+ATTEMPT_COLUMNS = "delivery_id, at, real_at, url, status_code, latency_ms, error, batch_size"
+INSERT_INTERACTION = (
+    "INSERT INTO interactions (waba_id, wamid, kind, at, data) VALUES (?, ?, ?, ?, ?)"
+)
+SELECT_INTERACTIONS = (
+    "SELECT wamid, kind, at, data FROM interactions WHERE waba_id = ? AND at >= ? AND at < ? "
+    "ORDER BY at"
+)
+
+
+def delivery_from_row(row: Sequence[Any]) -> Delivery:
+    return Delivery(
+        id=row[0],
+        app_id=row[1],
+        waba_id=row[2],
+        field=row[3],
+        value=bytes(row[4]),
+        wamid=row[5],
+        event_at=row[6],
+        due_at=row[7],
+        next_attempt_at=row[8],
+        state=row[9],
+        attempts=row[10],
+        delivered_at=row[11],
+        last_error=row[12],
+    )
+
+
+def finish_row(d: Delivery) -> tuple[Any, ...]:
+    return (d.state, d.attempts, d.next_attempt_at, d.delivered_at, d.last_error, d.id)
+
+
+def attempt_row(a: Attempt) -> tuple[Any, ...]:
+    return (
+        a.delivery_id,
+        a.at,
+        a.real_at,
+        a.url,
+        a.status_code,
+        a.latency_ms,
+        a.error,
+        a.batch_size,
+    )
+
+
+def attempt_from_row(row: Sequence[Any]) -> Attempt:
+    return Attempt(
+        delivery_id=row[0],
+        at=row[1],
+        real_at=row[2],
+        url=row[3],
+        status_code=row[4],
+        latency_ms=row[5],
+        error=row[6],
+        batch_size=row[7],
+    )
+
+
+def interaction_row(i: Interaction, encode: Callable[[Any], bytes]) -> tuple[Any, ...]:
+    return (i.waba_id, i.wamid, i.kind, i.at, encode(i.data))
+
+
+def interaction_from_row(
+    waba_id: str, row: Sequence[Any], decode: Callable[[bytes], dict[str, object]]
+) -> Interaction:
+    return Interaction(
+        waba_id=waba_id, wamid=row[0], kind=row[1], at=row[2], data=decode(bytes(row[3]))
+    )

@@ -63,6 +63,8 @@ def on_store_thread(
 
 
 class SqliteStore(Store):
+    shared = False  # one process: limits and caches live in memory
+
     def __init__(self, path: str) -> None:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +113,10 @@ class SqliteStore(Store):
         return int(row[0] or 0)
 
     # --- catalog ------------------------------------------------------------------------
+
+    @on_store_thread
+    def ping(self) -> None:
+        self._db.execute("SELECT 1").fetchone()
 
     @on_store_thread
     def load_catalog(self) -> CatalogData:
@@ -218,7 +224,9 @@ class SqliteStore(Store):
             rows = db.execute(
                 sql.CLAIM_DELIVERIES, (real_now + lease_seconds, now, real_now, limit)
             ).fetchall()
-        return sorted((_delivery(row) for row in rows), key=lambda d: (d.next_attempt_at, d.id))
+        return sorted(
+            (sql.delivery_from_row(r) for r in rows), key=lambda d: (d.next_attempt_at, d.id)
+        )
 
     async def finish_deliveries(
         self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
@@ -227,25 +235,8 @@ class SqliteStore(Store):
 
     @on_store_thread
     def _flush_finished(self, batch: list[_Finished]) -> None:
-        updates = [
-            (d.state, d.attempts, d.next_attempt_at, d.delivered_at, d.last_error, d.id)
-            for outcomes, _ in batch
-            for d in outcomes
-        ]
-        attempts = [
-            (
-                a.delivery_id,
-                a.at,
-                a.real_at,
-                a.url,
-                a.status_code,
-                a.latency_ms,
-                a.error,
-                a.batch_size,
-            )
-            for _, records in batch
-            for a in records
-        ]
+        updates = [sql.finish_row(d) for outcomes, _ in batch for d in outcomes]
+        attempts = [sql.attempt_row(a) for _, records in batch for a in records]
         with self._transaction() as db:
             db.executemany(sql.FINISH_DELIVERY, updates)
             db.executemany(sql.INSERT_ATTEMPT, attempts)
@@ -264,7 +255,7 @@ class SqliteStore(Store):
             f"SELECT {sql.DELIVERY_COLUMNS} FROM outbox{where} ORDER BY id DESC LIMIT ?",
             (*params, query.limit),
         )
-        return [_delivery(row) for row in rows]
+        return [sql.delivery_from_row(row) for row in rows]
 
     @on_store_thread
     def attempts_of(self, delivery_ids: Sequence[int]) -> list[Attempt]:
@@ -272,23 +263,11 @@ class SqliteStore(Store):
             return []
         marks = ", ".join("?" * len(delivery_ids))
         rows = self._db.execute(
-            "SELECT delivery_id, at, real_at, url, status_code, latency_ms, error, batch_size "
-            f"FROM attempts WHERE delivery_id IN ({marks}) ORDER BY real_at",
+            f"SELECT {sql.ATTEMPT_COLUMNS} FROM attempts WHERE delivery_id IN ({marks}) "
+            "ORDER BY real_at",
             tuple(delivery_ids),
         )
-        return [
-            Attempt(
-                delivery_id=r[0],
-                at=r[1],
-                real_at=r[2],
-                url=r[3],
-                status_code=r[4],
-                latency_ms=r[5],
-                error=r[6],
-                batch_size=r[7],
-            )
-            for r in rows
-        ]
+        return [sql.attempt_from_row(row) for row in rows]
 
     @on_store_thread
     def delivery_counts(self) -> dict[str, int]:
@@ -300,30 +279,12 @@ class SqliteStore(Store):
     @on_store_thread
     def add_interaction(self, interaction: Interaction) -> None:
         with self._transaction() as db:
-            db.execute(
-                "INSERT INTO interactions (waba_id, wamid, kind, at, data) VALUES (?, ?, ?, ?, ?)",
-                (
-                    interaction.waba_id,
-                    interaction.wamid,
-                    interaction.kind,
-                    interaction.at,
-                    _encode(interaction.data),
-                ),
-            )
+            db.execute(sql.INSERT_INTERACTION, sql.interaction_row(interaction, _encode))
 
     @on_store_thread
     def interactions_between(self, waba_id: str, start: float, end: float) -> list[Interaction]:
-        rows = self._db.execute(
-            "SELECT wamid, kind, at, data FROM interactions WHERE waba_id = ? AND at >= ? "
-            "AND at < ? ORDER BY at",
-            (waba_id, start, end),
-        )
-        return [
-            Interaction(
-                waba_id=waba_id, wamid=r[0], kind=r[1], at=r[2], data=_INTERACTION.decode(r[3])
-            )
-            for r in rows
-        ]
+        rows = self._db.execute(sql.SELECT_INTERACTIONS, (waba_id, start, end))
+        return [sql.interaction_from_row(waba_id, row, _INTERACTION.decode) for row in rows]
 
     @on_store_thread
     def messages_between(self, waba_id: str, start: float, end: float) -> list[Message]:
@@ -385,21 +346,3 @@ class SqliteStore(Store):
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Raw read access for diagnostics and tests."""
         return list(self._db.execute(statement, params))
-
-
-def _delivery(row: Sequence[Any]) -> Delivery:
-    return Delivery(
-        id=row[0],
-        app_id=row[1],
-        waba_id=row[2],
-        field=row[3],
-        value=bytes(row[4]),
-        wamid=row[5],
-        event_at=row[6],
-        due_at=row[7],
-        next_attempt_at=row[8],
-        state=row[9],
-        attempts=row[10],
-        delivered_at=row[11],
-        last_error=row[12],
-    )

@@ -264,11 +264,31 @@ async def state(_request: Request, rt: Runtime) -> dict[str, Any]:
 
 
 async def health(_request: Request, _rt: Runtime) -> dict[str, Any]:
+    """Liveness: the process answers."""
     return {"status": "ok"}
+
+
+async def ready(request: Request, rt: Runtime) -> Response:
+    """Readiness: the database answers and the catalog is loaded."""
+    try:
+        await rt.store.ping()
+    except Exception as error:
+        return JSONResponse(
+            {"status": "unavailable", "error": f"database: {error}"}, status_code=503
+        )
+    return JSONResponse(
+        {
+            "status": "ready",
+            "shared_store": rt.store.shared,
+            "catalog_version": rt.version,
+            "dispatcher": request.app.state.dispatcher is not None,
+        }
+    )
 
 
 ROUTES = [
     Route("/health", endpoint_for(health, guarded=False), methods=["GET"]),
+    Route("/ready", endpoint_for(ready, guarded=False), methods=["GET"]),
     Route("/state", endpoint_for(state), methods=["GET"]),
     Route("/reset", endpoint_for(reset), methods=["POST"]),
     Route("/seed", endpoint_for(seed), methods=["POST"]),

@@ -1,0 +1,343 @@
+"""PostgreSQL store: the same interface and SQL as SQLite, for several server processes and
+webhook workers on one host or many.
+
+- Migrations run under an advisory lock, so processes starting together apply them once.
+- Sends are group-committed per process through a connection pool (psycopg 3, async).
+- Deliveries are leased with `FOR UPDATE SKIP LOCKED`: each due row goes to exactly one worker;
+  a worker that dies leaves its rows to the others when the lease expires.
+- A catalog version counter, bumped by every change of read-mostly state, lets each process
+  notice changes made elsewhere and reload its in-memory catalog.
+- Rate-limit buckets live in a table, so limits hold across processes.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import msgspec
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+
+from wamm.core.model import Message, User
+from wamm.core.settings import Settings
+from wamm.store import sql
+from wamm.store.base import (
+    Attempt,
+    CatalogData,
+    Delivery,
+    DeliveryQuery,
+    Entity,
+    Interaction,
+    MessageQuery,
+    Store,
+)
+from wamm.store.batch import GroupCommitter
+from wamm.store.migrations import migrations_for
+
+MIGRATION_LOCK = 7_220_001  # pg_advisory_lock key for schema migrations
+_encode = msgspec.json.Encoder().encode
+_NewMessage = tuple[Message, User | None, Sequence[Delivery]]
+_Finished = tuple[Sequence[Delivery], Sequence[Attempt]]
+_TokenRequest = tuple[str, float, float, float]  # key, now, rate, capacity
+_MESSAGE = msgspec.json.Decoder(Message)
+_USER = msgspec.json.Decoder(User)
+_INTERACTION = msgspec.json.Decoder(dict[str, object])
+
+
+def pg(statement: str) -> str:
+    """The shared SQL with psycopg's placeholders."""
+    return re.sub(r"\?", "%s", statement)
+
+
+CLAIM = pg(
+    "UPDATE outbox SET state = 'inflight', lease_until = ? WHERE id IN ("
+    "SELECT id FROM outbox WHERE (state = 'pending' AND next_attempt_at <= ?) "
+    "OR (state = 'inflight' AND lease_until < ?) ORDER BY next_attempt_at, id LIMIT ? "
+    f"FOR UPDATE SKIP LOCKED) RETURNING {sql.DELIVERY_COLUMNS}"
+)
+# One token from a bucket, refilled by elapsed virtual time; no row back = no token.
+TAKE_TOKEN = pg(
+    "INSERT INTO rate_buckets AS b (key, tokens, updated_at) VALUES (?, ? - 1, ?) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "tokens = LEAST(?, b.tokens + GREATEST(0, EXCLUDED.updated_at - b.updated_at) * ?) - 1, "
+    "updated_at = GREATEST(b.updated_at, EXCLUDED.updated_at) "
+    "WHERE LEAST(?, b.tokens + GREATEST(0, EXCLUDED.updated_at - b.updated_at) * ?) >= 1 "
+    "RETURNING tokens"
+)
+BUMP_VERSION = "UPDATE catalog_version SET version = version + 1 WHERE id = 1"
+
+
+class PostgresStore(Store):
+    shared = True
+
+    def __init__(self, conninfo: str, pool: AsyncConnectionPool) -> None:
+        self.conninfo = conninfo
+        self._pool = pool
+        self._messages: GroupCommitter[_NewMessage] = GroupCommitter(self._flush_messages)
+        self._finished: GroupCommitter[_Finished] = GroupCommitter(self._flush_finished)
+
+    @classmethod
+    async def connect(cls, conninfo: str, max_connections: int = 10) -> PostgresStore:
+        pool = AsyncConnectionPool(
+            conninfo, min_size=1, max_size=max_connections, open=False, kwargs={"autocommit": False}
+        )
+        await pool.open(wait=True, timeout=30)
+        store = cls(conninfo, pool)
+        try:
+            await store._migrate()
+        except BaseException:
+            await pool.close()
+            raise
+        return store
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[psycopg.AsyncCursor[Any]]:
+        async with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            yield cur
+
+    async def _fetchall(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        async with self._tx() as cur:
+            await cur.execute(pg(statement), params)
+            return await cur.fetchall()
+
+    async def _migrate(self) -> None:
+        async with self._tx() as cur:
+            await cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            await cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                "name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)"
+            )
+            await cur.execute("SELECT version FROM schema_migrations")
+            done = {row[0] for row in await cur.fetchall()}
+            for migration in migrations_for("postgres"):
+                if migration.version in done:
+                    continue
+                for statement in migration.statements():
+                    await cur.execute(statement)
+                await cur.execute(
+                    "INSERT INTO schema_migrations VALUES (%s, %s, %s)",
+                    (migration.version, migration.name, time.time()),
+                )
+
+    async def schema_version(self) -> int:
+        rows = await self._fetchall("SELECT max(version) FROM schema_migrations")
+        return int(rows[0][0] or 0)
+
+    # --- catalog ------------------------------------------------------------------------
+
+    async def ping(self) -> None:
+        await self._fetchall("SELECT 1")
+
+    async def load_catalog(self) -> CatalogData:
+        data = CatalogData()
+        async with self._tx() as cur:
+            for table, kind in sql.CATALOG_TABLES.items():
+                decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(kind)
+                await cur.execute(f"SELECT data FROM {table}")
+                getattr(data, table).extend(decoder.decode(row[0]) for row in await cur.fetchall())
+            await cur.execute("SELECT key, value FROM settings")
+            settings = dict(await cur.fetchall())
+            await cur.execute("SELECT data FROM users WHERE custom = 1")
+            data.custom_users = [_USER.decode(row[0]) for row in await cur.fetchall()]
+            await cur.execute("SELECT phone_number_id, user_phone, opened_at FROM windows")
+            data.windows = [(a, b, float(c)) for a, b, c in await cur.fetchall()]
+            await cur.execute("SELECT version FROM catalog_version WHERE id = 1")
+            row = await cur.fetchone()
+            data.version = int(row[0]) if row else 0
+        if "settings" in settings:
+            data.settings = msgspec.json.decode(settings["settings"], type=Settings)
+        if "clock_time" in settings:
+            data.clock_time = float(settings["clock_time"])
+        return data
+
+    async def catalog_version(self) -> int:
+        rows = await self._fetchall("SELECT version FROM catalog_version WHERE id = 1")
+        return int(rows[0][0]) if rows else 0
+
+    async def write(
+        self,
+        entities: Sequence[Entity],
+        *,
+        settings: Settings | None = None,
+        clock_time: float | None = None,
+    ) -> None:
+        async with self._tx() as cur:
+            for entity in entities:
+                table, row = sql.entity_row(entity, _encode(entity))
+                await cur.execute(pg(table.upsert), row)
+            if settings is not None:
+                await cur.execute(pg(sql.UPSERT_SETTING), ("settings", _encode(settings).decode()))
+            if clock_time is not None:
+                await cur.execute(pg(sql.UPSERT_SETTING), ("clock_time", repr(clock_time)))
+            await cur.execute(BUMP_VERSION)
+
+    async def delete_subscription(self, waba_id: str, app_id: str) -> None:
+        async with self._tx() as cur:
+            await cur.execute(
+                "DELETE FROM subscriptions WHERE waba_id = %s AND app_id = %s", (waba_id, app_id)
+            )
+            await cur.execute(BUMP_VERSION)
+
+    async def reset(self) -> None:
+        await self._messages.drain()
+        await self._finished.drain()
+        async with self._tx() as cur:
+            tables = ", ".join((*sql.ALL_TABLES, "rate_buckets"))
+            await cur.execute(f"TRUNCATE {tables} RESTART IDENTITY")
+            await cur.execute(BUMP_VERSION)
+
+    async def reserve(self, counter: str, count: int) -> int:
+        rows = await self._fetchall(
+            "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE "
+            "SET value = counters.value + EXCLUDED.value - 1 RETURNING value",
+            (counter, count + 1),
+        )
+        return int(rows[0][0]) - count
+
+    # --- messages and users -------------------------------------------------------------
+
+    async def add_message(
+        self, message: Message, new_user: User | None, deliveries: Sequence[Delivery]
+    ) -> None:
+        await self._messages.submit((message, new_user, deliveries))
+
+    async def _flush_messages(self, batch: list[_NewMessage]) -> None:
+        users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _ in batch if u]
+        rows = [sql.message_row(m, _encode(m)) for m, _, _ in batch]
+        deliveries = [sql.delivery_row(d) for _, _, ds in batch for d in ds]
+        async with self._tx() as cur:
+            if users:
+                await cur.executemany(pg(sql.INSERT_USER_IF_NEW), users)
+            await cur.executemany(pg(sql.INSERT_MESSAGE), rows)
+            if deliveries:
+                await cur.executemany(pg(sql.INSERT_DELIVERY), deliveries)
+
+    async def count_marketing(self, phone: str, since: float) -> int:
+        rows = await self._fetchall(sql.COUNT_MARKETING, (phone, since))
+        return int(rows[0][0])
+
+    async def find_user_by_bsuid(self, bsuid: str) -> User | None:
+        rows = await self._fetchall(
+            "SELECT data FROM users WHERE bsuid = ? OR parent_bsuid = ? LIMIT 1", (bsuid, bsuid)
+        )
+        return _USER.decode(rows[0][0]) if rows else None
+
+    async def list_users(self, limit: int, after_phone: str | None) -> list[User]:
+        rows = await self._fetchall(
+            "SELECT data FROM users WHERE phone > ? ORDER BY phone LIMIT ?",
+            (after_phone or "", limit),
+        )
+        return [_USER.decode(row[0]) for row in rows]
+
+    async def list_messages(self, query: MessageQuery) -> list[Message]:
+        where, params = sql.message_filters(query)
+        rows = await self._fetchall(
+            f"SELECT data FROM messages{where} ORDER BY seq DESC LIMIT ?", (*params, query.limit)
+        )
+        return [_MESSAGE.decode(row[0]) for row in rows]
+
+    async def get_message(self, wamid: str) -> Message | None:
+        rows = await self._fetchall("SELECT data FROM messages WHERE wamid = ?", (wamid,))
+        return _MESSAGE.decode(rows[0][0]) if rows else None
+
+    async def messages_between(self, waba_id: str, start: float, end: float) -> list[Message]:
+        rows = await self._fetchall(
+            "SELECT data FROM messages WHERE waba_id = ? AND created_at >= ? AND created_at < ? "
+            "ORDER BY seq",
+            (waba_id, start, end),
+        )
+        return [_MESSAGE.decode(row[0]) for row in rows]
+
+    async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
+        async with self._tx() as cur:
+            await cur.execute(pg(sql.UPSERT_WINDOW), (phone_number_id, user_phone, at))
+            await cur.execute(BUMP_VERSION)
+
+    # --- shared rate limits ---------------------------------------------------------------
+
+    async def take_token(self, key: str, now: float, rate: float, capacity: float) -> bool:
+        rows = await self._fetchall(
+            TAKE_TOKEN, (key, capacity, now, capacity, rate, capacity, rate)
+        )
+        return bool(rows)
+
+    # --- webhook outbox -----------------------------------------------------------------
+
+    async def add_deliveries(self, deliveries: Sequence[Delivery]) -> None:
+        async with self._tx() as cur:
+            await cur.executemany(
+                pg(sql.INSERT_DELIVERY), [sql.delivery_row(d) for d in deliveries]
+            )
+
+    async def claim_deliveries(
+        self, now: float, real_now: float, lease_seconds: float, limit: int
+    ) -> list[Delivery]:
+        async with self._tx() as cur:
+            await cur.execute(CLAIM, (real_now + lease_seconds, now, real_now, limit))
+            rows = await cur.fetchall()
+        return sorted(
+            (sql.delivery_from_row(r) for r in rows), key=lambda d: (d.next_attempt_at, d.id)
+        )
+
+    async def finish_deliveries(
+        self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
+    ) -> None:
+        await self._finished.submit((outcomes, attempts))
+
+    async def _flush_finished(self, batch: list[_Finished]) -> None:
+        updates = [sql.finish_row(d) for outcomes, _ in batch for d in outcomes]
+        attempts = [sql.attempt_row(a) for _, records in batch for a in records]
+        async with self._tx() as cur:
+            await cur.executemany(pg(sql.FINISH_DELIVERY), updates)
+            await cur.executemany(pg(sql.INSERT_ATTEMPT), attempts)
+
+    async def next_delivery_at(self) -> float | None:
+        rows = await self._fetchall(
+            "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"
+        )
+        return None if rows[0][0] is None else float(rows[0][0])
+
+    async def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:
+        where, params = sql.delivery_filters(query)
+        rows = await self._fetchall(
+            f"SELECT {sql.DELIVERY_COLUMNS} FROM outbox{where} ORDER BY id DESC LIMIT ?",
+            (*params, query.limit),
+        )
+        return [sql.delivery_from_row(row) for row in rows]
+
+    async def attempts_of(self, delivery_ids: Sequence[int]) -> list[Attempt]:
+        if not delivery_ids:
+            return []
+        rows = await self._fetchall(
+            f"SELECT {sql.ATTEMPT_COLUMNS} FROM attempts WHERE delivery_id = ANY(?) "
+            "ORDER BY real_at",
+            (list(delivery_ids),),
+        )
+        return [sql.attempt_from_row(row) for row in rows]
+
+    async def delivery_counts(self) -> dict[str, int]:
+        rows = await self._fetchall("SELECT state, count(*) FROM outbox GROUP BY state")
+        return {state: int(count) for state, count in rows}
+
+    # --- analytics inputs ---------------------------------------------------------------
+
+    async def add_interaction(self, interaction: Interaction) -> None:
+        async with self._tx() as cur:
+            await cur.execute(pg(sql.INSERT_INTERACTION), sql.interaction_row(interaction, _encode))
+
+    async def interactions_between(
+        self, waba_id: str, start: float, end: float
+    ) -> list[Interaction]:
+        rows = await self._fetchall(sql.SELECT_INTERACTIONS, (waba_id, start, end))
+        return [sql.interaction_from_row(waba_id, row, _INTERACTION.decode) for row in rows]
+
+    async def close(self) -> None:
+        await self._messages.drain()
+        await self._finished.drain()
+        await self._pool.close()

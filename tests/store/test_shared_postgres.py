@@ -1,0 +1,162 @@
+"""Several processes on one PostgreSQL database. Each `PostgresStore` / `Runtime` here has its
+own connection pool, so they behave like separate processes towards the database."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from tests import seed_data as sd
+from tests.conftest import postgres_schema
+from tests.server.test_sending import template_send
+from wamm.server.app import build_app
+from wamm.service.runtime import Runtime
+from wamm.service.seeding import apply_seed
+from wamm.store.base import Delivery
+from wamm.store.migrations import migrations_for
+from wamm.store.postgres import PostgresStore
+
+
+@pytest.fixture
+def url() -> Iterator[str]:
+    with postgres_schema() as schema_url:
+        yield schema_url
+
+
+@pytest.fixture
+async def stores(url: str) -> AsyncIterator[list[PostgresStore]]:
+    opened = [await PostgresStore.connect(url) for _ in range(2)]
+    yield opened
+    for store in opened:
+        await store.close()
+
+
+def deliveries(count: int, due: float = 100.0) -> list[Delivery]:
+    return [
+        Delivery(
+            app_id="a",
+            waba_id="w",
+            field="messages",
+            value=b'{"n":%d}' % i,
+            event_at=due,
+            due_at=due,
+            next_attempt_at=due,
+        )
+        for i in range(count)
+    ]
+
+
+async def test_each_due_delivery_is_leased_by_exactly_one_worker(
+    stores: list[PostgresStore],
+) -> None:
+    await stores[0].add_deliveries(deliveries(400))
+
+    async def worker(store: PostgresStore) -> list[int]:
+        claimed: list[int] = []
+        while batch := await store.claim_deliveries(200.0, time.time(), 60, 25):
+            claimed += [d.id for d in batch]
+            await asyncio.sleep(0)
+        return claimed
+
+    first, second = await asyncio.gather(worker(stores[0]), worker(stores[1]))
+    assert not set(first) & set(second)
+    assert len(first) + len(second) == 400
+    assert first and second  # both workers got a share
+
+
+async def test_rows_of_a_dead_worker_go_to_the_others(stores: list[PostgresStore]) -> None:
+    await stores[0].add_deliveries(deliveries(10))
+    dying = await stores[0].claim_deliveries(200.0, time.time(), 0.2, 100)
+    assert len(dying) == 10
+    assert await stores[1].claim_deliveries(200.0, time.time(), 60, 100) == []
+    await asyncio.sleep(0.3)  # the lease is real time: the worker holding it stopped
+    taken = await stores[1].claim_deliveries(200.0, time.time(), 60, 100)
+    assert sorted(d.id for d in taken) == sorted(d.id for d in dying)
+
+
+async def test_not_due_rows_stay(stores: list[PostgresStore]) -> None:
+    await stores[0].add_deliveries(deliveries(3, due=500.0))
+    assert await stores[1].claim_deliveries(200.0, time.time(), 60, 100) == []
+    assert await stores[1].next_delivery_at() == 500.0
+
+
+async def test_counters_never_hand_out_a_number_twice(stores: list[PostgresStore]) -> None:
+    starts = await asyncio.gather(*(stores[i % 2].reserve("message", 10) for i in range(40)))
+    numbers = [n for start in starts for n in range(start, start + 10)]
+    assert len(numbers) == len(set(numbers)) == 400
+
+
+async def test_migrations_run_once_when_processes_start_together(url: str) -> None:
+    opened = await asyncio.gather(*(PostgresStore.connect(url) for _ in range(4)))
+    try:
+        assert {await s.schema_version() for s in opened} == {
+            migrations_for("postgres")[-1].version
+        }
+    finally:
+        for store in opened:
+            await store.close()
+
+
+@pytest.fixture
+async def runtimes(url: str) -> AsyncIterator[list[Runtime]]:
+    document = sd.seed()
+    document["businesses"][0]["wabas"][0]["phone_numbers"][0]["throughput_mps"] = 5
+    first = await Runtime.open(url)
+    await apply_seed(first, document)
+    second = await Runtime.open(url)
+    yield [first, second]
+    for runtime in (first, second):
+        await runtime.close()
+
+
+async def _send_from(runtime: Runtime, to: str) -> httpx.Response:
+    transport = httpx.ASGITransport(app=build_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        return await http.post(
+            f"/v23.0/{sd.SIGNED_PHONE}/messages",
+            json=template_send(to=to),
+            headers={"Authorization": f"Bearer {sd.TOKEN}"},
+        )
+
+
+async def test_number_throughput_holds_across_processes(runtimes: list[Runtime]) -> None:
+    responses = [await _send_from(runtimes[i % 2], f"551190000{i:04d}") for i in range(8)]
+    codes = [r.status_code for r in responses]
+    assert codes.count(200) == 5
+    assert {r.json()["error"]["code"] for r in responses if r.status_code != 200} == {130429}
+
+
+async def test_pair_limit_holds_across_processes(runtimes: list[Runtime]) -> None:
+    await apply_seed(runtimes[0], {"settings": {"pair_limit": {"burst": 2}}})
+    await runtimes[1].refresh_if_changed()
+    codes = [(await _send_from(runtimes[i % 2], sd.BR_PHONE)).status_code for i in range(3)]
+    assert codes == [200, 200, 400]
+
+
+async def test_a_change_in_one_process_reaches_the_other(runtimes: list[Runtime]) -> None:
+    first, second = runtimes
+    transport = httpx.ASGITransport(app=build_app(first))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        created = await http.post(
+            f"/v23.0/{sd.SIGNED_WABA}/message_templates",
+            json={**sd.SUMMER_SALE, "name": "made_elsewhere"},
+            headers={"Authorization": f"Bearer {sd.TOKEN}"},
+        )
+    assert created.status_code == 200
+    assert await second.refresh_if_changed() is True
+    assert await second.refresh_if_changed() is False
+    template = second.catalog.templates[created.json()["id"]]
+    assert template.name == "made_elsewhere"
+    response = await _send_from(second, sd.BR_PHONE)
+    assert response.status_code == 200
+
+
+async def test_manual_clock_is_shared(runtimes: list[Runtime]) -> None:
+    first, second = runtimes
+    await first.advance_clock(3600)
+    await second.refresh_if_changed()
+    assert second.now() == first.now() == sd.CLOCK_START + 3600
