@@ -160,3 +160,15 @@ async def test_manual_clock_is_shared(runtimes: list[Runtime]) -> None:
     await first.advance_clock(3600)
     await second.refresh_if_changed()
     assert second.now() == first.now() == sd.CLOCK_START + 3600
+
+
+async def test_processes_seeding_together_do_not_duplicate(url: str) -> None:
+    opened = [await Runtime.open(url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(apply_seed(rt, sd.seed()) for rt in opened))
+        data = await opened[0].store.load_catalog()
+        keys = [(t.waba_id, t.name, t.language) for t in data.templates]
+        assert len(keys) == len(set(keys)) == 21
+    finally:
+        for runtime in opened:
+            await runtime.close()

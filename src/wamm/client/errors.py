@@ -300,7 +300,9 @@ def decode_error(
     except msgspec.DecodeError:
         return UnexpectedResponseError(http_status, body, retry_after)
     kind = CATALOGUE.get(error.code)
-    transient = error.is_transient if error.is_transient is not None else bool(kind and kind.transient)
+    transient = (
+        error.is_transient if error.is_transient is not None else bool(kind and kind.transient)
+    )
     return error_class(error.code)(
         error.message,
         code=error.code,

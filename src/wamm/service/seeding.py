@@ -333,8 +333,15 @@ def _settings_changes(seed: schema.SettingsSeed) -> dict[str, Any]:
 
 
 async def apply_seed(rt: Runtime, document: Any) -> dict[str, int]:
-    """Validate and apply a seed; returns how many entities of each kind were written."""
+    """Validate and apply a seed; returns how many entities of each kind were written.
+    Processes sharing a store seed one at a time, each on top of the others' result."""
     seed = schema.decode(document)
+    async with rt.store.exclusive("wamm-seed"):
+        await rt.refresh_if_changed()
+        return await _apply(rt, seed)
+
+
+async def _apply(rt: Runtime, seed: schema.Seed) -> dict[str, int]:
     settings: Settings = rt.settings.merged(_settings_changes(seed.settings))
     clock = rt.clock_for(settings)
     plan = _Planner(rt.catalog, seed, clock.now(), settings.rng_seed).build()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 import msgspec
 
@@ -112,6 +113,11 @@ class Store(ABC):
     async def take_token(self, key: str, now: float, rate: float, capacity: float) -> bool:
         """Take one token from a shared rate-limit bucket (shared stores only)."""
         raise NotImplementedError("only shared stores keep rate limits")
+
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[None]:
+        """Run the block alone among the processes sharing the store (a no-op for one)."""
+        yield
 
     @abstractmethod
     async def ping(self) -> None:

@@ -131,6 +131,13 @@ class PostgresStore(Store):
 
     # --- catalog ------------------------------------------------------------------------
 
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[None]:
+        """A transaction-scoped advisory lock held while the block runs."""
+        async with self._pool.connection() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
+            yield
+
     async def ping(self) -> None:
         await self._fetchall("SELECT 1")
 
