@@ -204,12 +204,11 @@ class NetworkError(WhatsAppError):
     always safe. Otherwise the server may have processed it.
     """
 
-    is_transient = True
-
-    def __init__(self, message: str, *, request_sent: bool) -> None:
+    def __init__(self, message: str, *, request_sent: bool, is_transient: bool = True) -> None:
         super().__init__(message)
         self.request_sent = request_sent
         self.may_have_been_processed = request_sent
+        self.is_transient = is_transient
 
 
 class AmbiguousSendError(NetworkError):
@@ -219,12 +218,10 @@ class AmbiguousSendError(NetworkError):
     ledger; `body` is the request, so the caller can decide (see docs/sdk.md).
     """
 
-    is_transient = False
-
     def __init__(
         self, message: str, *, idempotency_key: str, phone_number_id: str, body: Mapping[str, Any]
     ) -> None:
-        super().__init__(message, request_sent=True)
+        super().__init__(message, request_sent=True, is_transient=False)
         self.idempotency_key = idempotency_key
         self.phone_number_id = phone_number_id
         self.body = dict(body)
@@ -240,9 +237,10 @@ class DuplicateSendError(WhatsAppError):
 
 
 class UnexpectedResponseError(WhatsAppError):
-    """A non-2xx answer without a Graph error envelope (a proxy's 502, an HTML page ...).
+    """An answer the SDK cannot read: a non-2xx without a Graph error envelope (a proxy's 502,
+    an HTML page ...), or a 2xx body that does not decode.
 
-    5xx and 429 are transient. A 5xx may hide a request the API did process.
+    5xx and 429 are transient. A 5xx may hide a request the API did process; a 2xx was.
     """
 
     def __init__(self, http_status: int, body: bytes, retry_after_seconds: float | None) -> None:
@@ -250,7 +248,7 @@ class UnexpectedResponseError(WhatsAppError):
         self.http_status = http_status
         self.body = body
         self.is_transient = http_status >= 500 or http_status == 429
-        self.may_have_been_processed = http_status >= 500
+        self.may_have_been_processed = http_status >= 500 or 200 <= http_status < 300
         self.retry_after_seconds = retry_after_seconds
 
     def retry_after(self, attempt: int) -> float | None:
