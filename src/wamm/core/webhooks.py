@@ -13,7 +13,6 @@ from typing import Any
 
 from wamm.core.errors import async_error_object
 from wamm.core.model import Message, PhoneNumber, Template, User
-from wamm.core.recipients import PlannedEvent
 
 OBJECT = "whatsapp_business_account"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -85,48 +84,60 @@ def _recipient_fields(message: Message) -> dict[str, Any]:
     return {"recipient_user_id": message.recipient_bsuid}
 
 
-def status_object(
-    message: Message, event: PlannedEvent, seed: int, in_service_window: bool
-) -> dict[str, Any]:
-    status: dict[str, Any] = {
-        "id": message.wamid,
-        "status": event.status,
-        "timestamp": str(int(event.at)),
-        **_recipient_fields(message),
-    }
-    if message.biz_opaque_callback_data is not None:
-        status["biz_opaque_callback_data"] = message.biz_opaque_callback_data
-    if event.status == "failed":
-        status["errors"] = [async_error_object(event.error_code or 131000)]
-        return status
-    conversation: dict[str, Any] = {"id": conversation_id(seed, message)}
-    if event.status == "sent":
-        conversation["expiration_timestamp"] = str(int(event.at) + CONVERSATION_SECONDS)
-    conversation["origin"] = {"type": message.pricing_category}
-    status["conversation"] = conversation
-    status["pricing"] = pricing(message.pricing_category, in_service_window)
-    return status
-
-
-def status_value(
-    phone: PhoneNumber,
-    message: Message,
-    user: User | None,
-    event: PlannedEvent,
-    seed: int,
-    in_service_window: bool = False,
-) -> dict[str, Any]:
-    # Every status carries the recipient in `contacts` (what wamm knows of it when the
-    # recipient did not resolve); see decisions.md.
+def _contacts(message: Message, user: User | None, with_username: bool) -> list[dict[str, Any]]:
+    """Every status carries the recipient in `contacts` (only what wamm knows of it when the
+    recipient did not resolve); see decisions.md."""
     if user is not None:
-        contacts = [contact(user, with_username=event.status not in ("sent", "failed"))]
-    elif message.recipient_bsuid is not None:
-        contacts = [{"user_id": message.recipient_bsuid}]
-    else:
-        contacts = [{"wa_id": message.recipient_phone}]
-    return messages_value(
-        phone, contacts=contacts, statuses=[status_object(message, event, seed, in_service_window)]
-    )
+        return [contact(user, with_username=with_username)]
+    if message.recipient_bsuid is not None:
+        return [{"user_id": message.recipient_bsuid}]
+    return [{"wa_id": message.recipient_phone}]
+
+
+def status_values(
+    phone: PhoneNumber, message: Message, user: User | None, seed: int
+) -> list[tuple[float, dict[str, Any]]]:
+    """The `messages` value announcing each planned event of `message`, with its time.
+
+    What the statuses share (recipient, conversation, pricing, contacts) is built once: this
+    runs on the send path.
+    """
+    base: dict[str, Any] = {"id": message.wamid, **_recipient_fields(message)}
+    if message.biz_opaque_callback_data is not None:
+        base["biz_opaque_callback_data"] = message.biz_opaque_callback_data
+    origin = {"type": message.pricing_category}
+    conversation = conversation_id(seed, message)
+    billing = pricing(message.pricing_category, message.in_window)
+    metadata = _metadata(phone)
+    contacts = {flag: _contacts(message, user, flag) for flag in (True, False)}
+    values = []
+    for event in message.events:
+        status = {**base, "status": event.status, "timestamp": str(int(event.at))}
+        if event.status == "failed":
+            status["errors"] = [async_error_object(event.error_code or 131000)]
+        else:
+            status["conversation"] = (
+                {
+                    "id": conversation,
+                    "expiration_timestamp": str(int(event.at) + CONVERSATION_SECONDS),
+                    "origin": origin,
+                }
+                if event.status == "sent"
+                else {"id": conversation, "origin": origin}
+            )
+            status["pricing"] = billing
+        values.append(
+            (
+                event.at,
+                {
+                    "messaging_product": "whatsapp",
+                    "metadata": metadata,
+                    "contacts": contacts[event.status not in ("sent", "failed")],
+                    "statuses": [status],
+                },
+            )
+        )
+    return values
 
 
 def template_status_value(

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.routing import Mount, Route
+from starlette.routing import Mount
 
 from wamm.core import seed as schema
-from wamm.server.routes import control, graph
+from wamm.server.request import Receive, Scope
+from wamm.server.routes import control
+from wamm.server.routes.graph import GraphApp
 from wamm.service.delivery import Dispatcher
 from wamm.service.follow import following
 from wamm.service.runtime import Runtime
@@ -23,7 +25,7 @@ from wamm.store.url import DEFAULT_URL
 
 log = logging.getLogger("wamm")
 DEMO_SEED = Path(__file__).resolve().parent.parent / "data" / "demo_seed.yaml"
-GRAPH_METHODS = ["GET", "POST", "DELETE"]
+CONTROL_PREFIX = "/_wamm"
 
 
 @dataclass(frozen=True)
@@ -36,25 +38,37 @@ class ServerConfig:
     dispatch: bool = True  # run the webhook dispatcher in this process
 
 
+class WammApp:
+    """The ASGI app: the Graph API (raw ASGI, the hot path) beside the control API and the
+    life cycle (Starlette)."""
+
+    def __init__(self, control_app: Starlette) -> None:
+        self.control_app = control_app
+        self.state = control_app.state
+        self.graph = GraphApp(lambda: self.state.runtime)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Any) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(CONTROL_PREFIX):
+            await self.graph(scope, receive, send)
+        else:
+            await self.control_app(scope, receive, send)
+
+
 def build_app(
     runtime: Runtime | None = None,
     *,
     admin_token: str | None = None,
     dispatcher: Dispatcher | None = None,
     lifespan: Any = None,
-) -> Starlette:
+) -> WammApp:
     """The app around an already opened runtime (tests), or one a lifespan opens."""
-    app = Starlette(
-        routes=[
-            Mount("/_wamm", routes=control.ROUTES),
-            Route("/{path:path}", graph.graph_endpoint, methods=GRAPH_METHODS),
-        ],
-        lifespan=lifespan,
+    control_app = Starlette(
+        routes=[Mount(CONTROL_PREFIX, routes=control.ROUTES)], lifespan=lifespan
     )
-    app.state.runtime = runtime
-    app.state.dispatcher = dispatcher
-    app.state.admin_token = admin_token
-    return app
+    control_app.state.runtime = runtime
+    control_app.state.dispatcher = dispatcher
+    control_app.state.admin_token = admin_token
+    return WammApp(control_app)
 
 
 async def open_runtime(config: ServerConfig) -> Runtime:
@@ -83,7 +97,7 @@ async def prepare_database(config: ServerConfig) -> None:
         await runtime.close()
 
 
-def create_app(config: ServerConfig) -> Starlette:
+def create_app(config: ServerConfig) -> WammApp:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runtime = app.state.runtime = await open_runtime(config)
@@ -115,6 +129,6 @@ def config_from_environment() -> ServerConfig:
     )
 
 
-def app_from_environment() -> Starlette:
+def app_from_environment() -> WammApp:
     """ASGI factory for worker processes (`uvicorn --factory`)."""
     return create_app(config_from_environment())

@@ -99,11 +99,7 @@ def deliveries_for(
 def status_deliveries(
     rt: Runtime, phone: PhoneNumber, message: Message, user: User | None
 ) -> list[Delivery]:
-    values = (
-        (
-            event.at,
-            webhooks.status_value(phone, message, user, event, rt.rng_seed, message.in_window),
-        )
-        for event in message.events
-    )
+    if not rt.catalog.webhook_targets(message.waba_id):
+        return []
+    values = webhooks.status_values(phone, message, user, rt.rng_seed)
     return deliveries_for(rt, message.waba_id, "messages", values, message.wamid)

@@ -115,7 +115,7 @@ class Store(ABC):
         raise NotImplementedError("only shared stores keep rate limits")
 
     @asynccontextmanager
-    async def exclusive(self, name: str) -> AsyncIterator[None]:
+    async def exclusive(self, name: str) -> AsyncIterator[None]:  # noqa: ARG002 - named locks matter for shared stores only
         """Run the block alone among the processes sharing the store (a no-op for one)."""
         yield
 

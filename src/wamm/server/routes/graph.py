@@ -12,11 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import Response
-
 from wamm.core.auth import check_token, require_scope
-from wamm.core.errors import GraphError, invalid_parameter, unknown_object
+from wamm.core.errors import GraphError, invalid_parameter, unknown_object, unknown_path
 from wamm.core.model import (
     SCOPE_BUSINESS,
     SCOPE_MANAGEMENT,
@@ -28,8 +25,8 @@ from wamm.core.model import (
     Waba,
 )
 from wamm.core.sending import ENDPOINT_MARKETING, ENDPOINT_MESSAGES
-from wamm.server.request import bearer_token, read_params
-from wamm.server.responses import JSONResponse, error_response, internal_error
+from wamm.server.request import RawRequest, Receive, Scope, bearer_token, read_params
+from wamm.server.responses import INTERNAL_ERROR, encode, error_parts, send_json
 from wamm.service import accounts, analytics, messaging, templates, webhook_admin
 from wamm.service.call import LATEST_API_VERSION, GraphCall
 from wamm.service.catalog import Catalog
@@ -37,6 +34,7 @@ from wamm.service.runtime import Runtime
 
 log = logging.getLogger("wamm.graph")
 VERSION_RE = re.compile(r"^v(\d{1,2})\.(\d{1,2})$")
+ALLOWED_METHODS = frozenset({"GET", "POST", "DELETE"})
 
 Node = Waba | PhoneNumber | Template | Business
 Handler = Callable[[GraphCall, Any], Awaitable[dict[str, Any]]]
@@ -124,28 +122,36 @@ def _operation(
     return operation, node
 
 
-async def graph_endpoint(request: Request) -> Response:
-    rt: Runtime = request.app.state.runtime
+async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str, str]]:
+    """Status, JSON body and headers for one Graph request."""
     try:
-        version, segments = split_path(request.url.path)
+        version, segments = split_path(request.path)
         if not segments:
             raise invalid_parameter("Unsupported request: give an object id in the path.")
-        raw_token = bearer_token(request)
+        raw_token = bearer_token(request.headers, request.query)
         token = check_token(raw_token, rt.catalog.tokens.get(raw_token or ""), rt.now())
         operation, node = _operation(rt, token, request.method, segments)
         require_scope(token, operation.scope)
         params = await read_params(request)
-        call = GraphCall(
-            rt,
-            token,
-            params,
-            request.query_params,
-            version,
-            lambda: str(request.url.replace(query="")),
-        )
-        return JSONResponse(await operation.handler(call, node))
+        call = GraphCall(rt, token, params, request.query, version, request.url)
+        return 200, encode(await operation.handler(call, node)), {}
     except GraphError as error:
-        return error_response(error)
+        return error_parts(error)
     except Exception:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return internal_error()
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_parts(INTERNAL_ERROR)
+
+
+class GraphApp:
+    """The Graph API as a plain ASGI app (see server/request.py for why no Starlette)."""
+
+    def __init__(self, runtime_of: Callable[[], Runtime]) -> None:
+        self._runtime_of = runtime_of
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Any) -> None:
+        if scope["method"] not in ALLOWED_METHODS:
+            status, body, headers = error_parts(unknown_path(scope["method"], scope["path"]))
+        else:
+            request = RawRequest.from_scope(scope, receive)
+            status, body, headers = await answer(self._runtime_of(), request)
+        await send_json(send, status, body, headers)
