@@ -112,3 +112,20 @@ def test_async_error_object_for_webhooks() -> None:
         "href": "https://developers.facebook.com/documentation/business-messaging/whatsapp/"
         "support/error-codes/",
     }
+
+
+def test_message_draws_are_deterministic_and_well_spread() -> None:
+    from wamm.core.recipients import Draws
+
+    first = [Draws(7, 42).random() for _ in range(3)]
+    assert first == [Draws(7, 42).random() for _ in range(3)]
+    assert Draws(7, 42).random() != Draws(7, 43).random()
+    draws = Draws(1, 1)
+    samples = [draws.random() for _ in range(20_000)]
+    assert all(0.0 <= s < 1.0 for s in samples)
+    assert abs(sum(samples) / len(samples) - 0.5) < 0.01
+    exponential = [draws.expovariate(1 / 60) for _ in range(20_000)]
+    assert abs(sum(exponential) / len(exponential) - 60) < 3
+    assert all(2.0 <= draws.uniform(2, 5) <= 5.0 for _ in range(100))
+    normal = [draws.gauss(10, 2) for _ in range(20_000)]
+    assert abs(sum(normal) / len(normal) - 10) < 0.1

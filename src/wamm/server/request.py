@@ -62,6 +62,22 @@ class RawRequest:
             f"{self.path}"
         )
 
+    async def body(self, limit: int = MAX_BODY_BYTES) -> bytes:
+        declared = self.headers.get("content-length")
+        first = await self.receive()
+        if first["type"] == "http.request" and not first.get("more_body", False):
+            body: bytes = first.get("body", b"")  # the usual case: one message
+            if len(body) > limit:
+                raise _too_large(limit)
+            return body
+        return await collect(self._rest(first), declared, limit)
+
+    async def _rest(self, first: Message) -> AsyncIterator[bytes]:
+        yield first.get("body", b"")
+        if first.get("more_body", False):
+            async for chunk in self.chunks():
+                yield chunk
+
     async def chunks(self) -> AsyncIterator[bytes]:
         while True:
             message = await self.receive()
@@ -131,7 +147,7 @@ async def read_params(request: RawRequest) -> dict[str, Any]:
     params.pop("access_token", None)
     if request.method == "GET":
         return params
-    raw = await collect(request.chunks(), request.headers.get("content-length"), MAX_BODY_BYTES)
+    raw = await request.body()
     if not raw.strip():
         return params
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
