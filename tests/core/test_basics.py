@@ -10,6 +10,7 @@ from wamm.core import ids
 from wamm.core.clock import Clock
 from wamm.core.errors import CATALOGUE, GraphError, async_error_object
 from wamm.core.phones import country_of, is_bsuid, normalize_phone
+from wamm.core.recipients import Draws
 
 
 def test_wamid_layout_matches_meta() -> None:
@@ -115,8 +116,6 @@ def test_async_error_object_for_webhooks() -> None:
 
 
 def test_message_draws_are_deterministic_and_well_spread() -> None:
-    from wamm.core.recipients import Draws
-
     first = [Draws(7, 42).random() for _ in range(3)]
     assert first == [Draws(7, 42).random() for _ in range(3)]
     assert Draws(7, 42).random() != Draws(7, 43).random()
