@@ -5,7 +5,9 @@ A load generator in a separate process drives it with the same pre-built templat
 keep-alive connections: a warm-up (excluded from the figures), then the measured requests.
 Afterwards wamm's SQLite file must hold one new message row per 200 answered (durability check).
 
-    python3 dev bench [--requests 20000] [--concurrency 64] [--duration-limit 60]
+    python3 bench/send_path.py [--requests 20000] [--concurrency 64] [--duration-limit 60]
+
+(`python3 dev bench` runs bench/run.py, which reuses this load generator.)
 """
 
 from __future__ import annotations

@@ -14,12 +14,13 @@ import sys
 import threading
 import time
 from collections.abc import Coroutine, Generator, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import pytest
+from aiohttp import web
 
 from tests import seed_data
 from wamm.testing.receiver import Delivery, WebhookReceiver
@@ -287,3 +288,93 @@ def pytest_runtest_makereport(
         for server in servers.values():
             report.sections.append((f"wamm server log ({server.base_url})", server.log()))
     return report
+
+
+# --- several processes: any command, and a receiver that can hold POSTs ---------------------------
+
+
+def wamm_command(*args: str) -> list[str]:
+    """`python -m wamm ARGS` with this interpreter."""
+    return [sys.executable, "-m", "wamm", *args]
+
+
+@contextlib.contextmanager
+def running_process(command: list[str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Start `command` (output to `log_path`) and stop exactly it, by its PID, on exit; a
+    process left suspended (SIGSTOP) is continued first so it can terminate."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=subprocess_env(),
+        )
+        try:
+            yield process
+        finally:
+            if process.poll() is None and os.name == "posix":
+                process.send_signal(signal.SIGCONT)
+            stop_process(process)
+
+
+@dataclass
+class HoldingReceiver(WebhookReceiver):
+    """A `WebhookReceiver` that can hold POSTs: while holding, each POST waits unanswered (its
+    sender keeps the rows leased) and is kept apart in `held`, never recorded as a delivery;
+    `release` answers the held ones 503 (not acknowledged). Verification GETs are not held."""
+
+    holding: bool = False
+    held: list[bytes] = field(default_factory=list)
+    _released: asyncio.Event | None = None
+
+    async def hold(self) -> None:
+        self._released = asyncio.Event()
+        self.holding = True
+
+    async def release(self) -> None:
+        self.holding = False
+        if self._released is not None:
+            self._released.set()
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        if not self.holding or self._released is None:
+            return await super()._receive(request)
+        released = self._released
+        self.held.append(await request.read())
+        await released.wait()
+        return web.Response(status=503, text="held, not acknowledged")
+
+
+class ThreadedHoldingReceiver(ThreadedReceiver):
+    """`ThreadedReceiver` around a `HoldingReceiver`."""
+
+    def __init__(self, app_secret: str, verify_token: str = VERIFY_TOKEN) -> None:
+        super().__init__(app_secret, verify_token)
+        self.receiver: HoldingReceiver = HoldingReceiver(
+            app_secret=app_secret, verify_token=verify_token
+        )
+
+    def hold(self) -> None:
+        self._call(self.receiver.hold())
+
+    def release(self) -> None:
+        self._call(self.receiver.release())
+
+    def held(self) -> list[bytes]:
+        async def snapshot() -> list[bytes]:
+            return list(self.receiver.held)
+
+        return self._call(snapshot())
+
+
+@contextlib.contextmanager
+def threaded_holding_receiver(
+    app_secret: str = seed_data.APP_SECRET,
+) -> Iterator[ThreadedHoldingReceiver]:
+    receiver = ThreadedHoldingReceiver(app_secret)
+    try:
+        receiver.start()
+        yield receiver
+    finally:
+        receiver.close()

@@ -559,3 +559,11 @@ async def test_rejected_requests_do_not_consume_throughput(
         for i in range(2)
     ]
     assert ok == [200, 200]
+
+
+async def test_new_pair_limit_applies_to_the_next_send(graph: Graph) -> None:
+    assert (await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())).status_code == 200
+    await graph.http.post("/_wamm/seed", json={"settings": {"pair_limit": {"burst": 1}}})
+    assert (await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())).status_code == 200
+    blocked = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())
+    assert error_of(blocked)["code"] == 131056

@@ -374,3 +374,9 @@ async def test_form_encoded_create_with_json_components(graph: Graph) -> None:
         f"/v23.0/{TEMPLATES}", data=form, headers={"Authorization": f"Bearer {sd.TOKEN}"}
     )
     assert response.status_code == 200, response.text
+
+
+async def test_delete_by_hsm_ids_written_as_numbers(graph: Graph) -> None:
+    first = await create(graph)
+    response = await graph.delete(TEMPLATES, hsm_ids=f"[{first['id']}]")
+    assert response.json() == {"success": True}

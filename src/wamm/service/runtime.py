@@ -128,6 +128,11 @@ class Runtime:
 
     async def change_settings(self, settings: Settings, clock: Clock | None = None) -> None:
         self.clock = clock or self.clock_for(settings)
+        if (settings.pair_limit, settings.marketing_limit) != (
+            self.settings.pair_limit,
+            self.settings.marketing_limit,
+        ):
+            self.limits.clear()  # new limits start from full buckets
         self.settings = settings
         await self.store.write([], settings=settings, clock_time=self.clock.now())
 

@@ -127,8 +127,11 @@ def _name_held(rt: Runtime, waba_id: str, name: str, language: str, now: float) 
 
 def _list_values(value: Any, name: str) -> list[str]:
     """A filter given as `a,b`, as a JSON array, or repeated."""
-    if isinstance(value, list):
-        return [as_str(v, name) for v in value]
+    if isinstance(value, list):  # ids may be written as JSON numbers: [1412202725948627]
+        return [
+            str(v) if isinstance(v, int) and not isinstance(v, bool) else as_str(v, name)
+            for v in value
+        ]
     text = as_str(value, name).strip()
     if text.startswith("["):
         try:

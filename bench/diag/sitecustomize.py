@@ -1,0 +1,90 @@
+"""Diagnostics for a `wamm serve` process started by the benchmarks, without touching src/.
+
+Put this directory on PYTHONPATH; Python imports this module at start-up in every process, and
+it acts only in `wamm serve` processes, only for the variables that are set:
+
+    WAMM_GC_LOG=/tmp/gc.txt        record every garbage collection's pause; a summary per
+                                   generation goes to the file, each full (gen 2) collection to
+                                   <file>.gen2 with its wall-clock time and pause
+    WAMM_GC_FREEZE_AFTER=5         gc.collect() then gc.freeze() this many seconds after start
+                                   (what a freeze after seeding would give)
+    WAMM_SQLITE_CACHE_KB=262144    PRAGMA cache_size=-N on every SQLite connection wamm opens
+
+    PYTHONPATH=bench/diag WAMM_GC_LOG=/tmp/gc.txt python3 dev bench quick
+"""
+
+from __future__ import annotations
+
+import collections
+import gc
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _is_wamm_server() -> bool:
+    try:
+        return b"wamm\x00serve" in Path("/proc/self/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _log_collections(path: str) -> None:
+    started: dict[str, float] = {}
+    pauses: dict[int, list[float]] = collections.defaultdict(list)
+
+    def dump() -> None:
+        with open(path, "w") as out:
+            for generation, values in sorted(pauses.items()):
+                ordered = sorted(values)
+                out.write(
+                    f"gen{generation}: {len(ordered)} collections, total {sum(ordered):.0f} ms, "
+                    f"median {ordered[len(ordered) // 2]:.2f} ms, max {ordered[-1]:.1f} ms\n"
+                )
+
+    def callback(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started["at"] = time.perf_counter()
+            return
+        pause = (time.perf_counter() - started.get("at", time.perf_counter())) * 1000
+        pauses[info["generation"]].append(pause)
+        if info["generation"] == 2:
+            with open(f"{path}.gen2", "a") as out:
+                out.write(f"{time.time():.3f} {pause:.1f} ms collected {info['collected']}\n")
+        if info["generation"] == 2 or sum(map(len, pauses.values())) % 200 == 0:
+            dump()  # uvicorn ends on a re-raised SIGTERM: atexit would not run
+
+    gc.callbacks.append(callback)
+
+
+def _freeze_later(seconds: float) -> None:
+    def freeze() -> None:
+        gc.collect()
+        gc.freeze()
+
+    timer = threading.Timer(seconds, freeze)
+    timer.daemon = True
+    timer.start()
+
+
+def _sqlite_cache(kib: int) -> None:
+    connect = sqlite3.connect
+
+    def connect_with_cache(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = connect(*args, **kwargs)
+        connection.execute(f"PRAGMA cache_size=-{kib}")
+        return connection
+
+    sqlite3.connect = connect_with_cache  # type: ignore[assignment]
+
+
+if _is_wamm_server():
+    if log := os.environ.get("WAMM_GC_LOG"):
+        _log_collections(log)
+    if after := os.environ.get("WAMM_GC_FREEZE_AFTER"):
+        _freeze_later(float(after))
+    if cache := os.environ.get("WAMM_SQLITE_CACHE_KB"):
+        _sqlite_cache(int(cache))

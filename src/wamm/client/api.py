@@ -1,0 +1,187 @@
+"""The client surface, declared once for `Client` and `AsyncClient`.
+
+Each method is an `Endpoint` (or a `Pager`) wrapping an operation from `operations` or
+`campaign`. Read from a `Client`, an endpoint is a plain method returning the result; read from
+an `AsyncClient`, the same endpoint returns an awaitable. Both clients only differ in how they
+perform the engine's effects.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, ClassVar, Generic, Literal, ParamSpec, Protocol, Self, TypeVar, overload
+
+import httpx
+
+from wamm.client import campaign, operations
+from wamm.client.idempotency import SendLedger
+from wamm.client.models import Page
+from wamm.client.ratelimit import RateLimit
+from wamm.client.retry import RetryPolicy
+from wamm.client.transport import Call, Engine, Job, Settings
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Item = TypeVar("Item")
+TransportT = TypeVar("TransportT")
+SleepT = TypeVar("SleepT")
+
+DEFAULT_BASE_URL = "https://graph.facebook.com"
+BASE_URL_ENV = "WAMM_BASE_URL"
+DEFAULT_API_VERSION = "v23.0"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RATE_LIMIT = RateLimit()
+
+
+class SyncRunner(Protocol):
+    """What `Client` offers the descriptors: blocking runs."""
+
+    is_async: ClassVar[Literal[False]]
+
+    def _run(self, job: Job[T]) -> T: ...
+
+    def _pages(self, call: Call[Page[Item]]) -> Iterator[Item]: ...
+
+
+class AsyncRunner(Protocol):
+    """What `AsyncClient` offers the descriptors: awaitable runs."""
+
+    is_async: ClassVar[Literal[True]]
+
+    async def _run(self, job: Job[T]) -> T: ...
+
+    def _pages(self, call: Call[Page[Item]]) -> AsyncIterator[Item]: ...
+
+
+def _bound(runner: Callable[[Any], Any], build: Callable[..., Any], doc: str | None) -> Any:
+    """A method that builds the operation's call and hands it to the client's runner."""
+
+    def method(*args: Any, **kwargs: Any) -> Any:
+        return runner(build(*args, **kwargs))
+
+    method.__doc__, method.__name__ = doc, build.__name__
+    return method
+
+
+class Endpoint(Generic[P, T]):
+    """A client method made from an operation: `Client.x(...)` returns the operation's
+    result, `AsyncClient.x(...)` an awaitable of it."""
+
+    def __init__(self, build: Callable[P, Job[T]]) -> None:
+        self._build = build
+        self.__doc__ = build.__doc__
+
+    @overload
+    def __get__(self, client: None, owner: type[Any]) -> Self: ...
+
+    @overload
+    def __get__(self, client: SyncRunner, owner: type[Any]) -> Callable[P, T]: ...
+
+    @overload
+    def __get__(self, client: AsyncRunner, owner: type[Any]) -> Callable[P, Awaitable[T]]: ...
+
+    def __get__(self, client: Any, owner: type[Any]) -> Any:
+        """The bound method."""
+        return self if client is None else _bound(client._run, self._build, self.__doc__)
+
+
+class Pager(Generic[P, Item]):
+    """A client method iterating over every item of a paged list, following `paging.next`
+    (or the `after` cursor): an iterator on `Client`, an async iterator on `AsyncClient`."""
+
+    def __init__(self, build: Callable[P, Call[Page[Item]]]) -> None:
+        self._build = build
+        self.__doc__ = f"Every item, page after page, of: {build.__doc__}"
+
+    @overload
+    def __get__(self, client: None, owner: type[Any]) -> Self: ...
+
+    @overload
+    def __get__(self, client: SyncRunner, owner: type[Any]) -> Callable[P, Iterator[Item]]: ...
+
+    @overload
+    def __get__(
+        self, client: AsyncRunner, owner: type[Any]
+    ) -> Callable[P, AsyncIterator[Item]]: ...
+
+    def __get__(self, client: Any, owner: type[Any]) -> Any:
+        """The bound method."""
+        return self if client is None else _bound(client._pages, self._build, self.__doc__)
+
+
+class GraphApi(Generic[TransportT, SleepT]):
+    """What both clients share: configuration, the engine, and every API method.
+
+    `base_url` defaults to `$WAMM_BASE_URL`, else Meta's `https://graph.facebook.com`.
+    `transport` is an httpx transport (e.g. `httpx.ASGITransport(app)` to run against an
+    in-process wamm). `retry` (default `RetryPolicy()`) retries transient errors;
+    `rate_limit` (default 80 messages/s per phone number, None to disable) paces sends;
+    `key_in_callback_data` puts each send's idempotency key in `biz_opaque_callback_data` when
+    the send has none, so webhooks can settle ambiguous sends (`ledger.observe`). `clock` and
+    `sleep` are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str | None = None,
+        api_version: str | None = DEFAULT_API_VERSION,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: TransportT | None = None,
+        retry: RetryPolicy | None = None,
+        rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
+        key_in_callback_data: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: SleepT | None = None,
+    ) -> None:
+        timeouts = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.base_url = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        self._engine = Engine(
+            Settings(
+                token=token,
+                base_url=self.base_url,
+                api_version=api_version,
+                timeout=timeouts,
+                retry=retry or RetryPolicy(),
+                rate_limit=rate_limit,
+                key_in_callback_data=key_in_callback_data,
+                clock=clock,
+            )
+        )
+        self._open(transport, timeouts, sleep)
+
+    def _open(
+        self, transport: TransportT | None, timeout: httpx.Timeout, sleep: SleepT | None
+    ) -> None:
+        raise NotImplementedError
+
+    @property
+    def ledger(self) -> SendLedger:
+        """The idempotency ledger of this client's sends."""
+        return self._engine.ledger
+
+    create_template = Endpoint(operations.create_template)
+    list_templates = Endpoint(operations.list_templates)
+    iter_templates = Pager(operations.list_templates)
+    get_template = Endpoint(operations.get_template)
+    edit_template = Endpoint(operations.edit_template)
+    delete_template = Endpoint(operations.delete_template)
+    unpause_template = Endpoint(operations.unpause_template)
+    get_waba = Endpoint(operations.get_waba)
+    update_waba = Endpoint(operations.update_waba)
+    get_business = Endpoint(operations.get_business)
+    list_phone_numbers = Endpoint(operations.list_phone_numbers)
+    iter_phone_numbers = Pager(operations.list_phone_numbers)
+    get_phone_number = Endpoint(operations.get_phone_number)
+    subscribe_app = Endpoint(operations.subscribe_app)
+    list_subscribed_apps = Endpoint(operations.list_subscribed_apps)
+    unsubscribe_app = Endpoint(operations.unsubscribe_app)
+    send_template = Endpoint(operations.send_template)
+    send_marketing = Endpoint(operations.send_marketing)
+    send_message = Endpoint(operations.send_message)
+    send_campaign = Endpoint(campaign.send_campaign)
+    template_analytics = Endpoint(operations.template_analytics)
+    pricing_analytics = Endpoint(operations.pricing_analytics)

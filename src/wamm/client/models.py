@@ -1,0 +1,364 @@
+"""Typed Graph API responses (msgspec Structs).
+
+Fields a response may leave out (because `fields=` did not ask for them, or the node has no
+value) default to None; unknown fields are ignored so newer API versions still decode.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+import msgspec
+
+T = TypeVar("T")
+
+
+class Model(msgspec.Struct, kw_only=True):
+    """Base of every response model."""
+
+
+# --- paging ------------------------------------------------------------------------------------
+
+
+class Cursors(Model):
+    """Opaque paging cursors."""
+
+    before: str | None = None
+    after: str | None = None
+
+
+class Paging(Model):
+    """`paging` of a list: cursors and, when there is one, the `next` / `previous` page URL."""
+
+    cursors: Cursors | None = None
+    next: str | None = None
+    previous: str | None = None
+
+
+class Page(Model, Generic[T]):
+    """One page of a Graph list."""
+
+    data: list[T]
+    paging: Paging | None = None
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+
+class Contact(Model):
+    """Who a message went to: `input` as sent, `wa_id` when sent by phone, `user_id` by BSUID."""
+
+    input: str
+    wa_id: str | None = None
+    user_id: str | None = None
+
+
+class SentMessage(Model):
+    """An accepted message: its wamid and, for templates, `message_status`."""
+
+    id: str
+    message_status: str | None = None
+
+
+class SendResult(Model):
+    """The answer to a send: a 200 means the message is accepted."""
+
+    messaging_product: str = "whatsapp"
+    contacts: list[Contact] = msgspec.field(default_factory=list)
+    messages: list[SentMessage] = msgspec.field(default_factory=list)
+
+    @property
+    def wamid(self) -> str:
+        """The accepted message's id."""
+        return self.messages[0].id
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+class QualityScore(Model):
+    """A template's quality rating (GREEN, YELLOW, RED, UNKNOWN) and when it was set."""
+
+    score: str
+    date: int | None = None
+
+
+class Enrollment(Model):
+    """`{"enroll_status": "OPT_IN" | "OPT_OUT"}`."""
+
+    enroll_status: str
+
+
+class CreativeFeature(Model):
+    """One creative optimisation of a template, as Meta reads it back."""
+
+    key: str
+    value: Enrollment
+
+
+class TemplateCreativeFeatures(Model):
+    """A template's `degrees_of_freedom_spec`: a list of `{key, value: {enroll_status}}`."""
+
+    creative_features_spec: list[CreativeFeature] = msgspec.field(default_factory=list)
+
+    def as_dict(self) -> dict[str, str]:
+        """`{feature (lower case): OPT_IN | OPT_OUT}`, the shape used to set them."""
+        return {f.key.lower(): f.value.enroll_status for f in self.creative_features_spec}
+
+
+class BidSpec(Model):
+    """A max-price template's cap: `bid_amount` per 1,000 deliveries, smallest currency unit."""
+
+    bid_amount: int
+    bid_strategy: str = "LOWEST_COST_WITH_BID_CAP"
+
+
+class Template(Model):
+    """A message template node."""
+
+    id: str
+    name: str | None = None
+    language: str | None = None
+    category: str | None = None
+    sub_category: str | None = None
+    status: str | None = None
+    components: list[dict[str, Any]] | None = None
+    parameter_format: str | None = None
+    message_send_ttl_seconds: int | None = None
+    quality_score: QualityScore | None = None
+    rejected_reason: str | None = None
+    previous_category: str | None = None
+    correct_category: str | None = None
+    library_template_name: str | None = None
+    cta_url_link_tracking_opted_out: bool | None = None
+    degrees_of_freedom_spec: TemplateCreativeFeatures | None = None
+    bid_spec: BidSpec | None = None
+    optimization_spec: BidSpec | None = None
+    ad_id: str | None = None
+    ad_account_id: str | None = None
+    ad_campaign_id: str | None = None
+    ad_adset_id: str | None = None
+
+
+class TemplateSummary(Model):
+    """The `summary` a template list returns when asked for."""
+
+    total_count: int | None = None
+    message_template_count: int | None = None
+    message_template_limit: int | None = None
+    are_translations_complete: bool | None = None
+
+
+class TemplatePage(Page[Template]):
+    """A page of templates, with the `summary` when the query asked for it."""
+
+    summary: TemplateSummary | None = None
+
+
+class TemplateCreated(Model):
+    """The answer to a template creation."""
+
+    id: str
+    status: str
+    category: str
+
+
+class TemplateEdited(Model):
+    """The answer to a template edit."""
+
+    success: bool
+    id: str | None = None
+    name: str | None = None
+    category: str | None = None
+
+
+class Success(Model):
+    """`{"success": true}`."""
+
+    success: bool
+
+
+class ObjectId(Model):
+    """`{"id": ...}`, the answer to a WABA update."""
+
+    id: str
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+class OnboardingStatus(Model):
+    """A portfolio's MM onboarding: NOT_STARTED, REQUEST_SENT or TERM_OF_SERVICE_SIGNED."""
+
+    status: str
+    time: str | None = None
+
+
+class OwnerBusinessInfo(Model):
+    """The portfolio that owns a WABA."""
+
+    id: str | None = None
+    name: str | None = None
+    marketing_messages_onboarding_status: OnboardingStatus | None = None
+
+
+class WabaFeatureSet(Model):
+    """One entry of a WABA's `degrees_of_freedom_spec.data`."""
+
+    creative_features_spec: list[dict[str, str]] = msgspec.field(default_factory=list)
+
+
+class WabaCreativeFeatures(Model):
+    """A WABA's `degrees_of_freedom_spec`: `{"data": [{"creative_features_spec": [{...}]}]}`."""
+
+    data: list[WabaFeatureSet] = msgspec.field(default_factory=list)
+
+    def as_dict(self) -> dict[str, str]:
+        """`{feature: OPT_IN | OPT_OUT}`."""
+        return {
+            key: status
+            for entry in self.data
+            for spec in entry.creative_features_spec
+            for key, status in spec.items()
+        }
+
+
+class Waba(Model):
+    """A WhatsApp Business Account node, with its MM settings."""
+
+    id: str
+    name: str | None = None
+    currency: str | None = None
+    timezone_id: str | None = None
+    message_template_namespace: str | None = None
+    status: str | None = None
+    country: str | None = None
+    account_review_status: str | None = None
+    business_verification_status: str | None = None
+    ownership_type: str | None = None
+    is_enabled_for_insights: bool | None = None
+    marketing_messages_onboarding_status: str | None = None
+    marketing_messages_lite_api_status: str | None = None
+    owner_business_info: OwnerBusinessInfo | None = None
+    disable_marketing_messages_on_cloud_api: bool | None = None
+    degrees_of_freedom_spec: WabaCreativeFeatures | None = None
+
+
+class Business(Model):
+    """A business portfolio node."""
+
+    id: str
+    name: str | None = None
+    verification_status: str | None = None
+    marketing_messages_onboarding_status: OnboardingStatus | None = None
+
+
+class Throughput(Model):
+    """A phone number's throughput level (STANDARD, HIGH)."""
+
+    level: str
+
+
+class PhoneNumber(Model):
+    """A business phone number node."""
+
+    id: str
+    display_phone_number: str | None = None
+    verified_name: str | None = None
+    quality_rating: str | None = None
+    code_verification_status: str | None = None
+    platform_type: str | None = None
+    throughput: Throughput | None = None
+    name_status: str | None = None
+    status: str | None = None
+
+
+class AppData(Model):
+    """The app of a WABA subscription."""
+
+    id: str
+    name: str | None = None
+    link: str | None = None
+
+
+class SubscribedApp(Model):
+    """One app subscribed to a WABA's webhooks."""
+
+    whatsapp_business_api_data: AppData
+    override_callback_uri: str | None = None
+
+
+# --- analytics ---------------------------------------------------------------------------------
+
+
+class ClickCount(Model):
+    """Clicks of one button (`url_button`, `unique_url_button`, `quick_reply_button`)."""
+
+    type: str
+    count: int
+    button_content: str | None = None
+
+
+class CostValue(Model):
+    """One cost figure (`amount_spent`, `cost_per_delivered`, `cost_per_url_button_click`)."""
+
+    type: str
+    value: float
+
+
+class TemplateDataPoint(Model):
+    """One template's counts over one time bucket."""
+
+    template_id: str
+    start: int
+    end: int
+    sent: int | None = None
+    delivered: int | None = None
+    read: int | None = None
+    clicked: list[ClickCount] | None = None
+    cost: list[CostValue] | None = None
+
+
+class TemplateAnalyticsSeries(Model):
+    """Data points of one granularity and product type."""
+
+    granularity: str
+    data_points: list[TemplateDataPoint]
+    product_type: str | None = None
+
+
+class TemplateAnalytics(Page[TemplateAnalyticsSeries]):
+    """The answer of `/{waba_id}/template_analytics`."""
+
+
+class PricingDataPoint(Model):
+    """Volume and cost of delivered messages in one bucket and breakdown."""
+
+    start: int
+    end: int
+    volume: int | None = None
+    cost: float | None = None
+    country: str | None = None
+    phone_number: str | None = None
+    tier: str | None = None
+    pricing_type: str | None = None
+    pricing_category: str | None = None
+
+
+class PricingSeries(Model):
+    """One series of pricing data points."""
+
+    data_points: list[PricingDataPoint]
+
+
+class PricingAnalytics(Model):
+    """The `pricing_analytics` field of a WABA."""
+
+    data: list[PricingSeries]
+
+
+class WabaPricing(Model):
+    """A WABA read for its `pricing_analytics` field."""
+
+    id: str
+    pricing_analytics: PricingAnalytics | None = None

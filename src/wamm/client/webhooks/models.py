@@ -1,0 +1,294 @@
+"""Typed webhook updates.
+
+`parse` turns one POST into a flat list of updates, one per status, inbound message, click,
+preference change or template / account event, each carrying the WABA id and field it came in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from wamm.client.errors import GraphAPIError, error_class
+from wamm.core.errors import CATALOGUE
+from wamm.core.model import ROUTE_CLOUD, ROUTE_MM
+
+MM_PRICING_CATEGORY = "marketing_lite"
+
+
+class Part(msgspec.Struct, kw_only=True, frozen=True):
+    """Base of the objects inside updates."""
+
+
+class Metadata(Part, kw_only=True, frozen=True):
+    """The business number an update is about."""
+
+    display_phone_number: str
+    phone_number_id: str
+
+
+class Profile(Part, kw_only=True, frozen=True):
+    """A user's profile: name and, from 2026, username."""
+
+    name: str | None = None
+    username: str | None = None
+
+
+class WebhookContact(Part, kw_only=True, frozen=True):
+    """The user of a `messages` update: phone (`wa_id`), BSUID (`user_id`), parent BSUID."""
+
+    profile: Profile | None = None
+    wa_id: str | None = None
+    user_id: str | None = None
+    parent_user_id: str | None = None
+
+
+class Origin(Part, kw_only=True, frozen=True):
+    """`conversation.origin`: the pricing category (`marketing_lite` on the MM route)."""
+
+    type: str
+
+
+class Conversation(Part, kw_only=True, frozen=True):
+    """A status's conversation: id, origin, and on `sent` its expiration."""
+
+    id: str
+    origin: Origin | None = None
+    expiration_timestamp: str | None = None
+
+
+class Pricing(Part, kw_only=True, frozen=True):
+    """Per-message pricing: `category` (marketing_lite, marketing, utility, ...), `type`
+    (regular, free_customer_service), `billable`."""
+
+    category: str
+    pricing_model: str | None = None
+    type: str | None = None
+    billable: bool | None = None
+
+
+class ErrorData(Part, kw_only=True, frozen=True):
+    """`error_data` of a webhook error."""
+
+    details: str | None = None
+
+
+class WebhookError(Part, kw_only=True, frozen=True):
+    """An error inside a webhook (a failed status's `errors[]`)."""
+
+    code: int
+    title: str | None = None
+    message: str | None = None
+    error_data: ErrorData | None = None
+    href: str | None = None
+
+    def exception(self) -> GraphAPIError:
+        """The error as the SDK's exception of its family (e.g. `SendError` for 131049)."""
+        kind = CATALOGUE.get(self.code)
+        return error_class(self.code)(
+            self.message or self.title or f"error {self.code}",
+            code=self.code,
+            http_status=kind.http_status if kind else 400,
+            details=self.error_data.details if self.error_data else None,
+            is_transient=bool(kind and kind.transient),
+        )
+
+
+class Status(Part, kw_only=True, frozen=True):
+    """A message status: sent, delivered, read or failed."""
+
+    id: str
+    status: str
+    timestamp: str
+    recipient_id: str | None = None
+    recipient_user_id: str | None = None
+    parent_recipient_user_id: str | None = None
+    biz_opaque_callback_data: str | None = None
+    conversation: Conversation | None = None
+    pricing: Pricing | None = None
+    errors: list[WebhookError] = msgspec.field(default_factory=list)
+
+
+class TextBody(Part, kw_only=True, frozen=True):
+    """An inbound text."""
+
+    body: str
+
+
+class ButtonReply(Part, kw_only=True, frozen=True):
+    """A quick-reply tap: the button's payload and text."""
+
+    payload: str | None = None
+    text: str | None = None
+
+
+class MessageContext(Part, kw_only=True, frozen=True):
+    """The message an inbound message answers."""
+
+    id: str
+    from_: str | None = msgspec.field(default=None, name="from")
+
+
+class InboundMessage(Part, kw_only=True, frozen=True):
+    """A message from a user (`text`, `button`, `interactive`, media ...)."""
+
+    id: str
+    timestamp: str
+    type: str
+    from_: str | None = msgspec.field(default=None, name="from")
+    from_user_id: str | None = None
+    text: TextBody | None = None
+    button: ButtonReply | None = None
+    interactive: dict[str, Any] | None = None
+    context: MessageContext | None = None
+
+
+class LinkClick(Part, kw_only=True, frozen=True):
+    """A marketing message link click: `cta` or `body`, and the send's callback data as
+    `tracking_token`."""
+
+    click_component: str
+    click_id: str | None = None
+    product_id: str | None = None
+    tracking_token: str | None = None
+
+
+class UserAction(Part, kw_only=True, frozen=True):
+    """An action of a user on a message (`marketing_messages_link_click`)."""
+
+    action_type: str
+    timestamp: str | None = None
+    marketing_messages_link_click_data: LinkClick | None = None
+
+
+class UserPreference(Part, kw_only=True, frozen=True):
+    """A user stopped or resumed marketing messages (`value`: stop / resume)."""
+
+    value: str
+    category: str
+    wa_id: str | None = None
+    user_id: str | None = None
+    detail: str | None = None
+    timestamp: str | None = None
+
+
+class MessagesValue(Part, kw_only=True, frozen=True):
+    """The value of a `messages` (or `user_preferences`) change."""
+
+    metadata: Metadata
+    messaging_product: str = "whatsapp"
+    contacts: list[WebhookContact] = msgspec.field(default_factory=list)
+    statuses: list[Status] = msgspec.field(default_factory=list)
+    messages: list[InboundMessage] = msgspec.field(default_factory=list)
+    user_actions: list[UserAction] = msgspec.field(default_factory=list)
+    user_preferences: list[UserPreference] = msgspec.field(default_factory=list)
+    errors: list[WebhookError] = msgspec.field(default_factory=list)
+
+
+# --- updates -------------------------------------------------------------------------------------
+
+
+class Update(Part, kw_only=True, frozen=True):
+    """Base of every update: the WABA (`entry.id`), the field, and the entry's `time`."""
+
+    waba_id: str
+    field: str
+    time: int | None = None
+
+
+class UserUpdate(Update, kw_only=True, frozen=True):
+    """Base of updates about a user of a business number."""
+
+    phone_number_id: str
+    contact: WebhookContact | None = None
+
+
+class StatusUpdate(UserUpdate, kw_only=True, frozen=True):
+    """A status of a sent message, with its pricing."""
+
+    status: Status
+
+    @property
+    def route(self) -> str | None:
+        """`marketing_messages` if the MM API delivered it, `cloud_api` otherwise; None for
+        a status without pricing (failed)."""
+        pricing = self.status.pricing
+        if pricing is None:
+            return None
+        return ROUTE_MM if pricing.category == MM_PRICING_CATEGORY else ROUTE_CLOUD
+
+    @property
+    def error(self) -> GraphAPIError | None:
+        """A failed status's first error, as an exception."""
+        return self.status.errors[0].exception() if self.status.errors else None
+
+
+class MessageUpdate(UserUpdate, kw_only=True, frozen=True):
+    """An inbound message (text, quick-reply tap, ...)."""
+
+    message: InboundMessage
+
+
+class ClickUpdate(UserUpdate, kw_only=True, frozen=True):
+    """A marketing message link click."""
+
+    action: UserAction
+
+
+class UserPreferenceUpdate(UserUpdate, kw_only=True, frozen=True):
+    """A user stopped or resumed marketing messages from the business."""
+
+    preference: UserPreference
+
+
+class ErrorUpdate(UserUpdate, kw_only=True, frozen=True):
+    """A system-level error reported in a `messages` change."""
+
+    error: WebhookError
+
+
+class TemplateStatusUpdate(Update, kw_only=True, frozen=True):
+    """`message_template_status_update`: APPROVED, REJECTED, PAUSED, DISABLED, DELETED ..."""
+
+    event: str
+    message_template_id: int
+    message_template_name: str
+    message_template_language: str
+    reason: str | None = None
+    message_template_category: str | None = None
+    other_info: dict[str, str] | None = None
+
+
+class TemplateQualityUpdate(Update, kw_only=True, frozen=True):
+    """`message_template_quality_update`: a new quality rating."""
+
+    previous_quality_score: str
+    new_quality_score: str
+    message_template_id: int
+    message_template_name: str | None = None
+    message_template_language: str | None = None
+
+
+class TemplateCategoryUpdate(Update, kw_only=True, frozen=True):
+    """`template_category_update`: Meta recategorised a template."""
+
+    message_template_id: int
+    new_category: str
+    previous_category: str | None = None
+    correct_category: str | None = None
+    message_template_name: str | None = None
+    message_template_language: str | None = None
+
+
+class AccountUpdate(Update, kw_only=True, frozen=True):
+    """`account_update`, e.g. `MM_LITE_TERMS_SIGNED` with `waba_info`."""
+
+    event: str
+    waba_info: dict[str, str] | None = None
+
+
+class UnknownUpdate(Update, kw_only=True, frozen=True):
+    """A field the SDK does not model; `value` is as received."""
+
+    value: dict[str, Any]

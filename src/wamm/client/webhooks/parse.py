@@ -1,0 +1,110 @@
+"""Checking and reading webhook POSTs: `verify_signature` and `parse`."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import msgspec
+
+from wamm.client.errors import WhatsAppError
+from wamm.client.webhooks.models import (
+    AccountUpdate,
+    ClickUpdate,
+    ErrorUpdate,
+    MessagesValue,
+    MessageUpdate,
+    StatusUpdate,
+    TemplateCategoryUpdate,
+    TemplateQualityUpdate,
+    TemplateStatusUpdate,
+    UnknownUpdate,
+    Update,
+    UserPreferenceUpdate,
+)
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+_SIGNATURE_PREFIX = "sha256="
+
+
+class InvalidWebhookError(WhatsAppError, ValueError):
+    """A body that is not a WhatsApp Business Account webhook."""
+
+
+class _Change(msgspec.Struct):
+    field: str
+    value: dict[str, Any]
+
+
+class _Entry(msgspec.Struct):
+    id: str
+    changes: list[_Change]
+    time: int | None = None
+
+
+class _Notification(msgspec.Struct):
+    object: str
+    entry: list[_Entry]
+
+
+_NOTIFICATION = msgspec.json.Decoder(_Notification)
+_SIMPLE_FIELDS: dict[str, type[Update]] = {
+    "message_template_status_update": TemplateStatusUpdate,
+    "message_template_quality_update": TemplateQualityUpdate,
+    "template_category_update": TemplateCategoryUpdate,
+    "account_update": AccountUpdate,
+}
+_MESSAGES_FIELDS = ("messages", "user_preferences")
+
+
+def verify_signature(raw_body: bytes, header: str | None, app_secret: str) -> bool:
+    """Whether `header` (`X-Hub-Signature-256`, "sha256=<hex>") is the HMAC-SHA256 of the raw
+    body with the app secret. Compare before parsing: the signature covers the exact bytes."""
+    if not header or not header.startswith(_SIGNATURE_PREFIX):
+        return False
+    expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(header[len(_SIGNATURE_PREFIX) :].lower(), expected)
+
+
+def parse(raw_body: bytes) -> list[Update]:
+    """The updates of one webhook POST, in order. Raises `InvalidWebhookError` for a body
+    that is not a WhatsApp Business Account notification."""
+    try:
+        notification = _NOTIFICATION.decode(raw_body)
+        if notification.object != "whatsapp_business_account":
+            raise InvalidWebhookError(f"not a WhatsApp webhook: object {notification.object!r}")
+        return [
+            update
+            for entry in notification.entry
+            for change in entry.changes
+            for update in _updates(entry, change)
+        ]
+    except msgspec.MsgspecError as error:
+        raise InvalidWebhookError(f"malformed webhook: {error}") from error
+
+
+def _updates(entry: _Entry, change: _Change) -> Iterator[Update]:
+    base: dict[str, Any] = {"waba_id": entry.id, "field": change.field, "time": entry.time}
+    if change.field in _MESSAGES_FIELDS:
+        yield from _messages(base, msgspec.convert(change.value, MessagesValue))
+    elif change.field in _SIMPLE_FIELDS:
+        yield msgspec.convert({**change.value, **base}, _SIMPLE_FIELDS[change.field])
+    else:
+        yield UnknownUpdate(value=change.value, **base)
+
+
+def _messages(base: dict[str, Any], value: MessagesValue) -> Iterator[Update]:
+    contact = value.contacts[0] if value.contacts else None
+    common = {**base, "phone_number_id": value.metadata.phone_number_id, "contact": contact}
+    parts: list[tuple[list[Any], Callable[..., Update], str]] = [
+        (value.statuses, StatusUpdate, "status"),
+        (value.messages, MessageUpdate, "message"),
+        (value.user_actions, ClickUpdate, "action"),
+        (value.user_preferences, UserPreferenceUpdate, "preference"),
+        (value.errors, ErrorUpdate, "error"),
+    ]
+    for items, kind, key in parts:
+        for item in items:
+            yield kind(**common, **{key: item})

@@ -1,0 +1,66 @@
+"""Every public name of the SDK has a docstring, and both clients expose the same methods."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Iterator
+from typing import Any
+
+import wamm.client
+from wamm.client import AsyncClient, Client, GraphApi
+from wamm.client.api import Endpoint, Pager
+
+
+def public_modules() -> Iterator[Any]:
+    yield wamm.client
+    for info in pkgutil.walk_packages(wamm.client.__path__, "wamm.client."):
+        yield importlib.import_module(info.name)
+
+
+def defined_here(module: Any) -> Iterator[tuple[str, Any]]:
+    for name, value in vars(module).items():
+        if name.startswith("_") or getattr(value, "__module__", None) != module.__name__:
+            continue
+        if inspect.isclass(value) or inspect.isfunction(value):
+            yield f"{module.__name__}.{name}", value
+
+
+def members(cls: type) -> Iterator[tuple[str, Any]]:
+    for name, value in vars(cls).items():
+        if name.startswith("_"):
+            continue
+        if isinstance(value, property):
+            yield name, value.fget
+        elif inspect.isfunction(value) or isinstance(value, (Endpoint, Pager, classmethod)):
+            yield name, value
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    missing = []
+    for module in public_modules():
+        if not (module.__doc__ or "").strip():
+            missing.append(module.__name__)
+        for qualified, value in defined_here(module):
+            if not (vars(value).get("__doc__") if inspect.isclass(value) else value.__doc__):
+                missing.append(qualified)
+            if inspect.isclass(value):
+                missing += [
+                    f"{qualified}.{name}"
+                    for name, member in members(value)
+                    if not (getattr(member, "__doc__", None) or "").strip()
+                ]
+    assert missing == []
+
+
+def test_both_clients_expose_every_method() -> None:
+    methods = {n for n, v in vars(GraphApi).items() if isinstance(v, (Endpoint, Pager))}
+    assert len(methods) == 22
+    for name in methods:
+        assert getattr(Client, name) is getattr(AsyncClient, name)
+        assert getattr(GraphApi, name).__doc__
+    with Client("t") as client:
+        assert client.send_marketing.__name__ == "send_marketing"
+        assert "marketing_messages" in (client.send_marketing.__doc__ or "")
+        assert (client.iter_templates.__doc__ or "").startswith("Every item")
