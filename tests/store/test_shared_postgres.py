@@ -73,8 +73,9 @@ async def test_rows_of_a_dead_worker_go_to_the_others(stores: list[PostgresStore
     dying = await stores[0].claim_deliveries(200.0, time.time(), 0.2, 100)
     assert len(dying) == 10
     assert await stores[1].claim_deliveries(200.0, time.time(), 60, 100) == []
+    assert await stores[1].claim_deliveries(200.0, time.time(), 60, 100, expired=True) == []
     await asyncio.sleep(0.3)  # the lease is real time: the worker holding it stopped
-    taken = await stores[1].claim_deliveries(200.0, time.time(), 60, 100)
+    taken = await stores[1].claim_deliveries(200.0, time.time(), 60, 100, expired=True)
     assert sorted(d.id for d in taken) == sorted(d.id for d in dying)
 
 

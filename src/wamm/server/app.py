@@ -19,7 +19,7 @@ from wamm.server.routes import control
 from wamm.server.routes.graph import GraphApp
 from wamm.service.delivery import Dispatcher
 from wamm.service.follow import following
-from wamm.service.runtime import Runtime
+from wamm.service.runtime import Runtime, settle_heap
 from wamm.service.seeding import apply_seed
 from wamm.store.url import DEFAULT_URL
 
@@ -84,6 +84,7 @@ async def open_runtime(config: ServerConfig) -> Runtime:
     except BaseException:
         await runtime.close()
         raise
+    settle_heap()
     return runtime
 
 

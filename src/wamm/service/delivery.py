@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import secrets
 import time
 from collections import defaultdict
@@ -29,6 +30,7 @@ from wamm.store.base import Attempt, Delivery
 log = logging.getLogger("wamm.delivery")
 CLAIM_LIMIT = 1000
 IDLE_POLL_SECONDS = 0.25  # also picks up rows written by other processes
+RECLAIM_SECONDS = 5.0  # how often to look for rows a dead worker leased
 USER_AGENT = "facebookexternalua"
 ERROR_TEXT_LIMIT = 300
 
@@ -85,6 +87,7 @@ class Dispatcher:
         # (app, url, verify token) -> the handshake; concurrent deliveries share one.
         self._verifications: dict[tuple[str, str, str], asyncio.Task[PostResult]] = {}
         self._idle = asyncio.Event()
+        self._next_reclaim = 0.0
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -142,7 +145,16 @@ class Dispatcher:
             return []
         limit = min(CLAIM_LIMIT, free * policy.batch_size)
         lease = policy.timeout_seconds * 2 + 30
-        return await self.rt.store.claim_deliveries(self.rt.now(), time.time(), lease, limit)
+        real_now = time.time()
+        expired = real_now >= self._next_reclaim
+        if expired:
+            self._next_reclaim = real_now + RECLAIM_SECONDS
+        claimed = await self.rt.store.claim_deliveries(
+            self.rt.now(), real_now, lease, limit, expired
+        )
+        if expired and not claimed:  # nothing to take over: look for due rows at once
+            claimed = await self.rt.store.claim_deliveries(self.rt.now(), real_now, lease, limit)
+        return claimed
 
     def _launch(self, claimed: list[Delivery]) -> None:
         """Updates about one message (or of one non-message field) go out in event order, one
@@ -181,12 +193,23 @@ class Dispatcher:
         next_at = await rt.store.next_delivery_at()
         if next_at is not None and rt.clock.rate > 0:
             timeout = min(timeout, max(0.0, (next_at - rt.now()) / rt.clock.rate))
+        # Sends wake the dispatcher only for deliveries due before it would wake anyway.
+        rt.dispatcher_wake_at = (
+            rt.now() + timeout * rt.clock.rate
+            if rt.clock.rate > 0
+            else next_at
+            if next_at is not None
+            else math.inf
+        )
         if self._inflight and len(self._inflight) >= rt.settings.webhooks.concurrency:
             await asyncio.wait(self._inflight, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             return
         rt.outbox_ready.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(rt.outbox_ready.wait(), timeout)
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(rt.outbox_ready.wait(), timeout)
+        finally:
+            rt.dispatcher_wake_at = -math.inf
 
     # --- one POST ---------------------------------------------------------------------------
 

@@ -177,6 +177,6 @@ async def _store(send: _Send) -> Message:
         if send.new_user is not None:
             rt.users.forget_write(send.new_user.phone)
         raise
-    if deliveries:
+    if deliveries and deliveries[0].due_at < rt.dispatcher_wake_at:
         rt.notify_outbox()
     return message

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import math
 
 from wamm.core import ids
 from wamm.core.clock import Clock
@@ -57,6 +59,8 @@ class Runtime:
         self.ids = IdAllocator(store)
         self.limits = SendLimits(store)
         self.outbox_ready = asyncio.Event()
+        # The virtual time the dispatcher sleeps until (-inf while it works, so no wake-up).
+        self.dispatcher_wake_at = -math.inf
         self.users = Users(store)
         # (phone_number_id, user phone) -> when the user last wrote
         self.windows: dict[tuple[str, str], float] = {}
@@ -81,6 +85,7 @@ class Runtime:
             self.clock = make_clock(self.settings, data.clock_time)
         self._take_state(data)
         self.notify_outbox()
+        settle_heap()
         return True
 
     @classmethod
@@ -164,3 +169,13 @@ def make_clock(settings: Settings, saved_time: float | None) -> Clock:
     if settings.clock == "realtime":
         start = None
     return Clock.create(settings.clock, start=start, factor=settings.clock_factor)
+
+
+def settle_heap() -> None:
+    """Move what is alive now (the catalog, custom users) out of the garbage collector's way.
+
+    Full collections otherwise traverse every long-lived object, find nothing to free and
+    stop the event loop for tens of milliseconds: the send path's p99.
+    """
+    gc.collect()
+    gc.freeze()

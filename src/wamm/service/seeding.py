@@ -30,7 +30,7 @@ from wamm.core.phones import country_of, is_bsuid, normalize_phone
 from wamm.core.settings import Settings
 from wamm.core.templates import TemplateSpec, parse_create, parse_creative_features
 from wamm.service.catalog import Catalog
-from wamm.service.runtime import Runtime
+from wamm.service.runtime import Runtime, settle_heap
 from wamm.store.base import Entity, Subscription
 
 T = TypeVar("T")
@@ -338,7 +338,9 @@ async def apply_seed(rt: Runtime, document: Any) -> dict[str, int]:
     seed = schema.decode(document)
     async with rt.store.exclusive("wamm-seed"):
         await rt.refresh_if_changed()
-        return await _apply(rt, seed)
+        applied = await _apply(rt, seed)
+    settle_heap()
+    return applied
 
 
 async def _apply(rt: Runtime, seed: schema.Seed) -> dict[str, int]:

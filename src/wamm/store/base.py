@@ -158,9 +158,10 @@ class Store(ABC):
 
     @abstractmethod
     async def claim_deliveries(
-        self, now: float, real_now: float, lease_seconds: float, limit: int
+        self, now: float, real_now: float, lease_seconds: float, limit: int, expired: bool = False
     ) -> list[Delivery]:
-        """Lease due deliveries (pending and due, or inflight with an expired lease)."""
+        """Lease pending deliveries due by `now`, or (`expired`) in-flight ones whose lease ran
+        out by `real_now` because the worker holding them died."""
 
     @abstractmethod
     async def finish_deliveries(

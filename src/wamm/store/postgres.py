@@ -53,12 +53,6 @@ def pg(statement: str) -> str:
     return re.sub(r"\?", "%s", statement)
 
 
-CLAIM = pg(
-    "UPDATE outbox SET state = 'inflight', lease_until = ? WHERE id IN ("
-    "SELECT id FROM outbox WHERE (state = 'pending' AND next_attempt_at <= ?) "
-    "OR (state = 'inflight' AND lease_until < ?) ORDER BY next_attempt_at, id LIMIT ? "
-    f"FOR UPDATE SKIP LOCKED) RETURNING {sql.DELIVERY_COLUMNS}"
-)
 # One token from a bucket, refilled by elapsed virtual time; no row back = no token.
 TAKE_TOKEN = pg(
     "INSERT INTO rate_buckets AS b (key, tokens, updated_at) VALUES (?, ? - 1, ?) "
@@ -283,10 +277,13 @@ class PostgresStore(Store):
             )
 
     async def claim_deliveries(
-        self, now: float, real_now: float, lease_seconds: float, limit: int
+        self, now: float, real_now: float, lease_seconds: float, limit: int, expired: bool = False
     ) -> list[Delivery]:
+        statement, params = sql.claim(
+            now, real_now, lease_seconds, limit, expired, " FOR UPDATE SKIP LOCKED"
+        )
         async with self._tx() as cur:
-            await cur.execute(CLAIM, (real_now + lease_seconds, now, real_now, limit))
+            await cur.execute(pg(statement), params)
             rows = await cur.fetchall()
         return sorted(
             (sql.delivery_from_row(r) for r in rows), key=lambda d: (d.next_attempt_at, d.id)

@@ -168,12 +168,29 @@ INSERT_DELIVERY = (
     "INSERT INTO outbox (app_id, waba_id, field, value, wamid, event_at, due_at, "
     "next_attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')"
 )
-CLAIM_DELIVERIES = (
+# Due rows come straight off the (state, next_attempt_at) index; rows whose lease expired (a
+# worker died holding them) are looked for separately, much less often.
+CLAIM_DUE = (
     "UPDATE outbox SET state = 'inflight', lease_until = ? WHERE id IN ("
-    "SELECT id FROM outbox WHERE (state = 'pending' AND next_attempt_at <= ?) "
-    "OR (state = 'inflight' AND lease_until < ?) ORDER BY next_attempt_at, id LIMIT ?) "
-    f"RETURNING {DELIVERY_COLUMNS}"
+    "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
+    "ORDER BY next_attempt_at LIMIT ?{lock}) RETURNING " + DELIVERY_COLUMNS
 )
+CLAIM_EXPIRED = (
+    "UPDATE outbox SET lease_until = ? WHERE id IN ("
+    "SELECT id FROM outbox WHERE state = 'inflight' AND lease_until < ? "
+    "ORDER BY lease_until LIMIT ?{lock}) RETURNING " + DELIVERY_COLUMNS
+)
+
+
+def claim(
+    now: float, real_now: float, lease_seconds: float, limit: int, expired: bool, lock: str = ""
+) -> tuple[str, tuple[Any, ...]]:
+    """The claim statement and its parameters: due rows by virtual time, or rows whose lease
+    ran out by real time. `lock` is PostgreSQL's `FOR UPDATE SKIP LOCKED`."""
+    statement = (CLAIM_EXPIRED if expired else CLAIM_DUE).format(lock=lock)
+    return statement, (real_now + lease_seconds, real_now if expired else now, limit)
+
+
 FINISH_DELIVERY = (
     "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, delivered_at = ?, "
     "last_error = ?, lease_until = NULL WHERE id = ?"

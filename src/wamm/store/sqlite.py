@@ -218,12 +218,11 @@ class SqliteStore(Store):
 
     @on_store_thread
     def claim_deliveries(
-        self, now: float, real_now: float, lease_seconds: float, limit: int
+        self, now: float, real_now: float, lease_seconds: float, limit: int, expired: bool = False
     ) -> list[Delivery]:
+        statement, params = sql.claim(now, real_now, lease_seconds, limit, expired)
         with self._transaction() as db:
-            rows = db.execute(
-                sql.CLAIM_DELIVERIES, (real_now + lease_seconds, now, real_now, limit)
-            ).fetchall()
+            rows = db.execute(statement, params).fetchall()
         return sorted(
             (sql.delivery_from_row(r) for r in rows), key=lambda d: (d.next_attempt_at, d.id)
         )
