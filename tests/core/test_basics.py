@@ -14,12 +14,24 @@ from wamm.core.recipients import Draws
 
 
 def test_wamid_layout_matches_meta() -> None:
-    wamid = ids.wamid(1, 5, "16467043595")
+    wamid = ids.wamid(5, "16467043595")
     frame = base64.b64decode(wamid.removeprefix("wamid."))
     assert frame.startswith(b"\x1c\x18\x0b16467043595\x15\x02\x00\x11\x18\x12")
     assert len(frame) == 3 + 11 + 6 + 18 + 1
-    assert ids.wamid(1, 5, "16467043595") == wamid
-    assert ids.wamid(2, 5, "16467043595") != wamid
+    assert ids.wamid(5, "16467043595") == wamid
+    assert ids.wamid(6, "16467043595") != wamid
+
+
+def test_wamids_carry_their_sequence() -> None:
+    for seq in (1, 2, 777, 10**12):
+        assert ids.wamid_sequence(ids.wamid(seq, "5511987654321")) == seq
+        inbound = ids.wamid(seq, "5511987654321", kind="inbound")
+        assert inbound != ids.wamid(seq, "5511987654321")
+        assert ids.wamid_sequence(inbound, kind="inbound") == seq
+    hex_parts = {ids.wamid(seq, "1")[-30:] for seq in range(1000)}
+    assert len(hex_parts) == 1000
+    for garbage in ("wamid.!!!", "wamid.AAAA", "not-a-wamid"):
+        assert ids.wamid_sequence(garbage) is None
 
 
 def test_object_ids_look_like_meta_ids() -> None:

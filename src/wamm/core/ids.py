@@ -25,12 +25,37 @@ def object_id(seed: int, kind: str, seq: int) -> str:
     return str(10**15 + value)
 
 
-def wamid(seed: int, seq: int, recipient: str) -> str:
+# The 18-hex-digit part of a wamid is an invertible scramble of the message's sequence number
+# (an affine map modulo 2**72), so a wamid finds its message through the primary key and no
+# index on random-looking strings is needed. Inbound messages use another offset.
+_WAMID_SPACE = 1 << 72
+_WAMID_FACTOR = 0x9E3779B97F4A7C15F1  # odd, hence invertible modulo 2**72
+_WAMID_INVERSE = pow(_WAMID_FACTOR, -1, _WAMID_SPACE)
+_WAMID_OFFSETS = {"message": 0x5DEECE66D0A3B7C1F2, "inbound": 0x3C6EF372FE94F82BE7}
+_MAX_SEQUENCE = 1 << 62  # sequence numbers fit a signed 64-bit column
+_FRAME_MIDDLE = b"\x15\x02\x00\x11\x18\x12"
+
+
+def wamid(seq: int, recipient: str, kind: str = "message") -> str:
     """A message id in Meta's layout: base64 of a small frame holding the recipient and a hex id."""
     address = recipient.encode()[:250]
-    hex_id = _digest(seed, "wamid", seq)[:9].hex().upper().encode()
-    frame = b"\x1c\x18" + bytes([len(address)]) + address + b"\x15\x02\x00\x11\x18\x12" + hex_id
-    return "wamid." + base64.b64encode(frame + b"\x00").decode()
+    scrambled = (seq * _WAMID_FACTOR + _WAMID_OFFSETS[kind]) % _WAMID_SPACE
+    frame = b"\x1c\x18" + bytes([len(address)]) + address + _FRAME_MIDDLE
+    return "wamid." + base64.b64encode(frame + b"%018X\x00" % scrambled).decode()
+
+
+def wamid_sequence(value: str, kind: str = "message") -> int | None:
+    """The sequence number a wamid of `kind` was made from, or None if it is not one of ours."""
+    try:
+        frame = base64.b64decode(value.removeprefix("wamid."), validate=True)
+        start = 3 + frame[2]
+        if frame[start : start + 6] != _FRAME_MIDDLE or len(frame) != start + 25:
+            return None
+        scrambled = int(frame[start + 6 : start + 24], 16)
+    except (ValueError, IndexError):
+        return None
+    seq = ((scrambled - _WAMID_OFFSETS[kind]) * _WAMID_INVERSE) % _WAMID_SPACE
+    return seq if seq < _MAX_SEQUENCE else None  # another kind's id, or not ours
 
 
 def fbtrace_id() -> str:

@@ -74,7 +74,7 @@ async def terms_signed(rt: Runtime, business_id: str) -> None:
 
 
 async def _inbound_wamid(rt: Runtime, user: User) -> str:
-    return ids.wamid(rt.rng_seed, await rt.ids.next("inbound"), user.phone)
+    return ids.wamid(await rt.ids.next("inbound"), user.phone, kind="inbound")
 
 
 async def user_writes(

@@ -139,7 +139,7 @@ def _message(send: _Send, seq: int) -> Message:
     if marketing_endpoint and sharing is None:
         sharing = send.waba.message_activity_sharing
     return Message(
-        wamid=ids.wamid(send.rt.rng_seed, seq, recipient.phone or recipient.input),
+        wamid=ids.wamid(seq, recipient.phone or recipient.input),
         seq=seq,
         phone_number_id=send.phone.id,
         waba_id=send.waba.id,

@@ -68,25 +68,40 @@ BUMP_VERSION = "UPDATE catalog_version SET version = version + 1 WHERE id = 1"
 class PostgresStore(Store):
     shared = True
 
-    def __init__(self, conninfo: str, pool: AsyncConnectionPool) -> None:
+    def __init__(
+        self, conninfo: str, pool: AsyncConnectionPool, single: AsyncConnectionPool
+    ) -> None:
         self.conninfo = conninfo
-        self._pool = pool
+        self._pool = pool  # transactions of several statements
+        self._single = single  # autocommit: one statement, one round trip, locks held briefly
         self._messages: GroupCommitter[_NewMessage] = GroupCommitter(self._flush_messages)
         self._finished: GroupCommitter[_Finished] = GroupCommitter(self._flush_finished)
 
     @classmethod
     async def connect(cls, conninfo: str, max_connections: int = 10) -> PostgresStore:
-        pool = AsyncConnectionPool(
-            conninfo, min_size=1, max_size=max_connections, open=False, kwargs={"autocommit": False}
-        )
-        await pool.open(wait=True, timeout=30)
-        store = cls(conninfo, pool)
+        pools = [
+            AsyncConnectionPool(
+                conninfo,
+                min_size=1,
+                max_size=max_connections,
+                open=False,
+                kwargs={"autocommit": autocommit},
+            )
+            for autocommit in (False, True)
+        ]
+        store = cls(conninfo, *pools)
         try:
+            for pool in pools:
+                await pool.open(wait=True, timeout=30)
             await store._migrate()
         except BaseException:
-            await pool.close()
+            await store._close_pools()
             raise
         return store
+
+    async def _close_pools(self) -> None:
+        await self._pool.close()
+        await self._single.close()
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -96,7 +111,8 @@ class PostgresStore(Store):
             yield cur
 
     async def _fetchall(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        async with self._tx() as cur:
+        """Run one statement in its own (autocommit) transaction."""
+        async with self._single.connection() as conn, conn.cursor() as cur:
             await cur.execute(pg(statement), params)
             return await cur.fetchall()
 
@@ -244,7 +260,8 @@ class PostgresStore(Store):
         return [_MESSAGE.decode(row[0]) for row in rows]
 
     async def get_message(self, wamid: str) -> Message | None:
-        rows = await self._fetchall("SELECT data FROM messages WHERE wamid = ?", (wamid,))
+        where, params = sql.message_filters(MessageQuery(wamid=wamid))
+        rows = await self._fetchall(f"SELECT data FROM messages{where}", params)
         return _MESSAGE.decode(rows[0][0]) if rows else None
 
     async def messages_between(self, waba_id: str, start: float, end: float) -> list[Message]:
@@ -344,4 +361,4 @@ class PostgresStore(Store):
     async def close(self) -> None:
         await self._messages.drain()
         await self._finished.drain()
-        await self._pool.close()
+        await self._close_pools()

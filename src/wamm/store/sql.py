@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from wamm.core import ids
 from wamm.core.model import App, Business, PhoneNumber, Template, Token, User, Waba
 from wamm.store.base import Attempt, Delivery, Entity, Interaction, Subscription
 
@@ -152,12 +153,18 @@ def message_filters(query: Any) -> tuple[str, list[Any]]:
         )
     if query.after_seq is not None:
         extra.append(("seq < ?", [query.after_seq]))
-    equal = [
-        ("phone_number_id", query.phone_number_id),
-        ("route", query.route),
-        ("wamid", query.wamid),
-    ]
+    if query.wamid is not None:
+        extra.append(_by_wamid("seq", query.wamid))
+    equal = [("phone_number_id", query.phone_number_id), ("route", query.route)]
     return where_clause(equal, *extra)
+
+
+def _by_wamid(sequence_column: str, wamid: str) -> tuple[str, list[Any]]:
+    """Find a wamid through the sequence it carries (indexed), checked against the text."""
+    seq = ids.wamid_sequence(wamid)
+    if seq is None:
+        return "wamid = ?", [wamid]
+    return f"{sequence_column} = ? AND wamid = ?", [seq, wamid]
 
 
 DELIVERY_COLUMNS = (
@@ -165,8 +172,8 @@ DELIVERY_COLUMNS = (
     "attempts, delivered_at, last_error"
 )
 INSERT_DELIVERY = (
-    "INSERT INTO outbox (app_id, waba_id, field, value, wamid, event_at, due_at, "
-    "next_attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')"
+    "INSERT INTO outbox (app_id, waba_id, field, value, wamid, message_seq, event_at, due_at, "
+    "next_attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')"
 )
 # Due rows come straight off the (state, next_attempt_at) index; rows whose lease expired (a
 # worker died holding them) are looked for separately, much less often.
@@ -202,17 +209,25 @@ INSERT_ATTEMPT = (
 
 
 def delivery_row(d: Any) -> tuple[Any, ...]:
-    return (d.app_id, d.waba_id, d.field, d.value, d.wamid, d.event_at, d.due_at, d.next_attempt_at)
+    seq = ids.wamid_sequence(d.wamid) if d.wamid else None
+    return (
+        d.app_id,
+        d.waba_id,
+        d.field,
+        d.value,
+        d.wamid,
+        seq,
+        d.event_at,
+        d.due_at,
+        d.next_attempt_at,
+    )
 
 
 def delivery_filters(query: Any) -> tuple[str, list[Any]]:
     extra = [("id < ?", [query.after_id])] if query.after_id is not None else []
-    equal = [
-        ("state", query.state),
-        ("wamid", query.wamid),
-        ("app_id", query.app_id),
-        ("field", query.field),
-    ]
+    if query.wamid is not None:
+        extra.append(_by_wamid("message_seq", query.wamid))
+    equal = [("state", query.state), ("app_id", query.app_id), ("field", query.field)]
     return where_clause(equal, *extra)
 
 

@@ -296,7 +296,8 @@ class SqliteStore(Store):
 
     @on_store_thread
     def get_message(self, wamid: str) -> Message | None:
-        row = self._db.execute("SELECT data FROM messages WHERE wamid = ?", (wamid,)).fetchone()
+        where, params = sql.message_filters(MessageQuery(wamid=wamid))
+        row = self._db.execute(f"SELECT data FROM messages{where}", params).fetchone()
         return _MESSAGE.decode(row[0]) if row else None
 
     @on_store_thread
