@@ -94,50 +94,35 @@ def _contacts(message: Message, user: User | None, with_username: bool) -> list[
     return [{"wa_id": message.recipient_phone}]
 
 
-def status_values(
-    phone: PhoneNumber, message: Message, user: User | None, seed: int
-) -> list[tuple[float, dict[str, Any]]]:
-    """The `messages` value announcing each planned event of `message`, with its time.
-
-    What the statuses share (recipient, conversation, pricing, contacts) is built once: this
-    runs on the send path.
-    """
-    base: dict[str, Any] = {"id": message.wamid, **_recipient_fields(message)}
+def status_value(
+    phone: PhoneNumber, message: Message, user: User | None, seed: int, index: int
+) -> dict[str, Any]:
+    """The `messages` value announcing the message's `index`-th planned event."""
+    event = message.events[index]
+    status: dict[str, Any] = {
+        "id": message.wamid,
+        "status": event.status,
+        "timestamp": str(int(event.at)),
+        **_recipient_fields(message),
+    }
     if message.biz_opaque_callback_data is not None:
-        base["biz_opaque_callback_data"] = message.biz_opaque_callback_data
-    origin = {"type": message.pricing_category}
-    conversation = conversation_id(seed, message)
-    billing = pricing(message.pricing_category, message.in_window)
-    metadata = _metadata(phone)
-    contacts = {flag: _contacts(message, user, flag) for flag in (True, False)}
-    values = []
-    for event in message.events:
-        status = {**base, "status": event.status, "timestamp": str(int(event.at))}
-        if event.status == "failed":
-            status["errors"] = [async_error_object(event.error_code or 131000)]
-        else:
-            status["conversation"] = (
-                {
-                    "id": conversation,
-                    "expiration_timestamp": str(int(event.at) + CONVERSATION_SECONDS),
-                    "origin": origin,
-                }
-                if event.status == "sent"
-                else {"id": conversation, "origin": origin}
-            )
-            status["pricing"] = billing
-        values.append(
-            (
-                event.at,
-                {
-                    "messaging_product": "whatsapp",
-                    "metadata": metadata,
-                    "contacts": contacts[event.status not in ("sent", "failed")],
-                    "statuses": [status],
-                },
-            )
-        )
-    return values
+        status["biz_opaque_callback_data"] = message.biz_opaque_callback_data
+    if event.status == "failed":
+        status["errors"] = [async_error_object(event.error_code or 131000)]
+    else:
+        conversation: dict[str, Any] = {"id": conversation_id(seed, message)}
+        if event.status == "sent":
+            conversation["expiration_timestamp"] = str(int(event.at) + CONVERSATION_SECONDS)
+        conversation["origin"] = {"type": message.pricing_category}
+        status["conversation"] = conversation
+        status["pricing"] = pricing(message.pricing_category, message.in_window)
+    contacts = _contacts(message, user, with_username=event.status not in ("sent", "failed"))
+    return {
+        "messaging_product": "whatsapp",
+        "metadata": _metadata(phone),
+        "contacts": contacts,
+        "statuses": [status],
+    }
 
 
 def template_status_value(

@@ -24,6 +24,7 @@ import msgspec
 
 from wamm.core.settings import WebhookSettings
 from wamm.core.webhooks import OBJECT, SIGNATURE_HEADER, sign
+from wamm.service.lifecycle import materialize
 from wamm.service.runtime import Runtime
 from wamm.store.base import Attempt, Delivery
 
@@ -228,6 +229,9 @@ class Dispatcher:
             result = PostResult(None, 0.0, "the app has no callback URL for this WABA")
         else:
             result = await self._verify(app.id, url, app.verify_token or "")
+            await materialize(self.rt, rows)
+            if result.ok and not all(row.value for row in rows):
+                result = PostResult(None, 0.0, "the message of a status update is missing")
             if result.ok:
                 body = envelope_bytes(rows)
                 result = await self._post(url, body, sign(app.secret, body))

@@ -7,13 +7,13 @@ the same seed and requests give the same webhooks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
 
 from wamm.core import webhooks
-from wamm.core.model import ROUTE_MM, Message, PhoneNumber, Template, User
+from wamm.core.model import ROUTE_MM, Message, Template, User
 from wamm.core.recipients import (
     Behaviour,
     SendContext,
@@ -96,10 +96,40 @@ def deliveries_for(
     return out
 
 
-def status_deliveries(
-    rt: Runtime, phone: PhoneNumber, message: Message, user: User | None
-) -> list[Delivery]:
-    if not rt.catalog.webhook_targets(message.waba_id):
-        return []
-    values = webhooks.status_values(phone, message, user, rt.rng_seed)
-    return deliveries_for(rt, message.waba_id, "messages", values, message.wamid)
+def status_deliveries(rt: Runtime, message: Message) -> list[Delivery]:
+    """One row per (planned event, subscribed app), naming the event: the payload is built
+    from the message when the row is delivered, so the send path writes no payload bytes."""
+    return [
+        Delivery(
+            app_id=app.id,
+            waba_id=message.waba_id,
+            field="messages",
+            value=b"",
+            wamid=message.wamid,
+            message_seq=message.seq,
+            event_index=index,
+            event_at=event.at,
+            due_at=event.at,
+            next_attempt_at=event.at,
+        )
+        for index, event in enumerate(message.events)
+        for app, _ in rt.catalog.webhook_targets(message.waba_id)
+    ]
+
+
+async def materialize(rt: Runtime, deliveries: Sequence[Delivery]) -> None:
+    """Fill in the payload of status rows from their messages (a no-op for the others)."""
+    pending = [d for d in deliveries if d.event_index is not None and not d.value]
+    if not pending:
+        return
+    messages = await rt.store.messages_by_seq(sorted({d.message_seq or 0 for d in pending}))
+    for delivery in pending:
+        message = messages.get(delivery.message_seq or 0)
+        phone = rt.catalog.phone_numbers.get(message.phone_number_id) if message else None
+        if message is None or phone is None:
+            continue
+        user = None
+        if message.recipient_phone is not None:
+            user, _ = rt.users.by_phone(message.recipient_phone, message.created_at)
+        value = webhooks.status_value(phone, message, user, rt.rng_seed, delivery.event_index or 0)
+        delivery.value = _encode(value)

@@ -170,7 +170,7 @@ async def _store(send: _Send) -> Message:
     rt = send.rt
     message = _message(send, await rt.ids.next("message"))
     await lifecycle.plan(rt, message, send.user, send.template)
-    deliveries = lifecycle.status_deliveries(rt, send.phone, message, send.user)
+    deliveries = lifecycle.status_deliveries(rt, message)
     try:
         await rt.store.add_message(message, send.new_user, deliveries)
     except BaseException:

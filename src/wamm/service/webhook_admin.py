@@ -15,6 +15,7 @@ from wamm.core.webhooks import sign
 from wamm.service import nodes
 from wamm.service.call import GraphCall
 from wamm.service.delivery import envelope_bytes, verify_callback
+from wamm.service.lifecycle import materialize
 from wamm.service.runtime import Runtime
 from wamm.store.base import Attempt, Delivery, DeliveryQuery, Subscription
 
@@ -94,7 +95,7 @@ async def unsubscribe(call: GraphCall, waba: Waba) -> dict[str, Any]:
 
 
 def delivery_view(rt: Runtime, delivery: Delivery, attempts: list[Attempt]) -> dict[str, Any]:
-    body = envelope_bytes([delivery])
+    body = envelope_bytes([delivery]) if delivery.value else None  # None: message gone
     app = rt.catalog.apps.get(delivery.app_id)
     return {
         "id": delivery.id,
@@ -109,8 +110,8 @@ def delivery_view(rt: Runtime, delivery: Delivery, attempts: list[Attempt]) -> d
         "delivered_at": delivery.delivered_at,
         "attempt_count": delivery.attempts,
         "last_error": delivery.last_error,
-        "payload": _decode.decode(body),
-        "signature": sign(app.secret, body) if app else None,
+        "payload": _decode.decode(body) if body else None,
+        "signature": sign(app.secret, body) if app and body else None,
         "attempts": [
             {
                 "at": a.at,
@@ -142,6 +143,7 @@ async def list_deliveries(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
         )
     )
     page = rows[:limit]
+    await materialize(rt, page)
     attempts = await rt.store.attempts_of([d.id for d in page])
     by_delivery: dict[int, list[Attempt]] = {}
     for attempt in attempts:

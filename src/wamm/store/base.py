@@ -56,8 +56,10 @@ class Delivery(msgspec.Struct, kw_only=True):
     app_id: str
     waba_id: str
     field: str
-    value: bytes  # the JSON of `changes[].value`
+    value: bytes  # the JSON of `changes[].value`; empty for a status (built when delivered)
     wamid: str | None = None
+    message_seq: int | None = None
+    event_index: int | None = None  # a status webhook: which of the message's events
     event_at: float
     due_at: float
     next_attempt_at: float
@@ -197,6 +199,9 @@ class Store(ABC):
 
     @abstractmethod
     async def get_message(self, wamid: str) -> Message | None: ...
+
+    @abstractmethod
+    async def messages_by_seq(self, seqs: Sequence[int]) -> dict[int, Message]: ...
 
     @abstractmethod
     async def count_marketing(self, phone: str, since: float) -> int:

@@ -259,6 +259,14 @@ class PostgresStore(Store):
         )
         return [_MESSAGE.decode(row[0]) for row in rows]
 
+    async def messages_by_seq(self, seqs: Sequence[int]) -> dict[int, Message]:
+        if not seqs:
+            return {}
+        rows = await self._fetchall(
+            "SELECT seq, data FROM messages WHERE seq = ANY(?)", (list(seqs),)
+        )
+        return {int(seq): _MESSAGE.decode(data) for seq, data in rows}
+
     async def get_message(self, wamid: str) -> Message | None:
         where, params = sql.message_filters(MessageQuery(wamid=wamid))
         rows = await self._fetchall(f"SELECT data FROM messages{where}", params)

@@ -169,11 +169,11 @@ def _by_wamid(sequence_column: str, wamid: str) -> tuple[str, list[Any]]:
 
 DELIVERY_COLUMNS = (
     "id, app_id, waba_id, field, value, wamid, event_at, due_at, next_attempt_at, state, "
-    "attempts, delivered_at, last_error"
+    "attempts, delivered_at, last_error, message_seq, event_index"
 )
 INSERT_DELIVERY = (
-    "INSERT INTO outbox (app_id, waba_id, field, value, wamid, message_seq, event_at, due_at, "
-    "next_attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')"
+    "INSERT INTO outbox (app_id, waba_id, field, value, wamid, message_seq, event_index, "
+    "event_at, due_at, next_attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')"
 )
 # Due rows come straight off the (state, next_attempt_at) index; rows whose lease expired (a
 # worker died holding them) are looked for separately, much less often.
@@ -209,7 +209,9 @@ INSERT_ATTEMPT = (
 
 
 def delivery_row(d: Any) -> tuple[Any, ...]:
-    seq = ids.wamid_sequence(d.wamid) if d.wamid else None
+    seq = d.message_seq
+    if seq is None and d.wamid:
+        seq = ids.wamid_sequence(d.wamid)
     return (
         d.app_id,
         d.waba_id,
@@ -217,6 +219,7 @@ def delivery_row(d: Any) -> tuple[Any, ...]:
         d.value,
         d.wamid,
         seq,
+        d.event_index,
         d.event_at,
         d.due_at,
         d.next_attempt_at,
@@ -256,6 +259,8 @@ def delivery_from_row(row: Sequence[Any]) -> Delivery:
         attempts=row[10],
         delivered_at=row[11],
         last_error=row[12],
+        message_seq=row[13],
+        event_index=row[14],
     )
 
 

@@ -295,6 +295,16 @@ class SqliteStore(Store):
         return [_MESSAGE.decode(row[0]) for row in rows]
 
     @on_store_thread
+    def messages_by_seq(self, seqs: Sequence[int]) -> dict[int, Message]:
+        if not seqs:
+            return {}
+        marks = ", ".join("?" * len(seqs))
+        rows = self._db.execute(
+            f"SELECT seq, data FROM messages WHERE seq IN ({marks})", tuple(seqs)
+        )
+        return {int(seq): _MESSAGE.decode(data) for seq, data in rows}
+
+    @on_store_thread
     def get_message(self, wamid: str) -> Message | None:
         where, params = sql.message_filters(MessageQuery(wamid=wamid))
         row = self._db.execute(f"SELECT data FROM messages{where}", params).fetchone()
