@@ -15,6 +15,7 @@ from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
 from wamm.store.base import MessageQuery
+from wamm.store.batch import GroupCommitter
 from wamm.store.migrations import migrations_for
 from wamm.store.postgres import PostgresStore
 from wamm.store.sqlite import SqliteStore
@@ -115,7 +116,7 @@ async def test_concurrent_sends_share_transactions(runtime: Runtime) -> None:
         commits += 1
         await flush(batch)
 
-    store._messages._flush = counting
+    store._messages = GroupCommitter(counting)
     responses = await _send(runtime, 200)
     assert all(r.status_code == 200 for r in responses)
     stored = await store.list_messages(MessageQuery(limit=1000))

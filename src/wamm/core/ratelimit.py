@@ -22,6 +22,16 @@ class PairLimit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     interval_seconds: float = 6.0
 
 
+def grant(
+    tokens: float, updated: float, now: float, rate: float, capacity: float, wanted: int
+) -> tuple[int, float, float]:
+    """Refill a bucket by elapsed time and take up to `wanted` whole tokens:
+    (tokens granted, tokens left, new update time)."""
+    available = min(capacity, tokens + max(0.0, now - updated) * rate)
+    granted = min(wanted, max(0, int(available)))
+    return granted, available - granted, max(updated, now)
+
+
 @dataclass(slots=True)
 class _Bucket:
     tokens: float
@@ -41,14 +51,10 @@ class TokenBuckets:
         if bucket is None:
             bucket = self._buckets[key] = _Bucket(capacity, now)
             self._maybe_sweep(now, rate, capacity)
-        else:
-            elapsed = max(0.0, now - bucket.updated)
-            bucket.tokens = min(capacity, bucket.tokens + elapsed * rate)
-            bucket.updated = now
-        if bucket.tokens < 1.0:
-            return False
-        bucket.tokens -= 1.0
-        return True
+        granted, bucket.tokens, bucket.updated = grant(
+            bucket.tokens, bucket.updated, now, rate, capacity, 1
+        )
+        return granted == 1
 
     def _maybe_sweep(self, now: float, rate: float, capacity: float) -> None:
         self._since_sweep += 1

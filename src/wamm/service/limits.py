@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wamm.core.ratelimit import TokenBuckets
-from wamm.store.base import Store
+from wamm.store.base import Store, TokenRequest
 
 
 class SendLimits:
@@ -15,7 +15,7 @@ class SendLimits:
 
     async def take(self, scope: str, key: str, now: float, rate: float, capacity: float) -> bool:
         if self._store.shared:
-            return await self._store.take_token(f"{scope}:{key}", now, rate, capacity)
+            return await self._store.take_token(TokenRequest(f"{scope}:{key}", now, rate, capacity))
         buckets = self._local.setdefault(scope, TokenBuckets())
         return buckets.take(key, now, rate, capacity)
 

@@ -89,6 +89,13 @@ class DeliveryQuery(msgspec.Struct, kw_only=True):
     field: str | None = None
 
 
+class TokenRequest(msgspec.Struct, frozen=True):
+    key: str
+    now: float
+    rate: float
+    capacity: float
+
+
 class Interaction(msgspec.Struct, kw_only=True):
     """A user action on a delivered message (reply, link click), counted in analytics."""
 
@@ -112,8 +119,9 @@ class Store(ABC):
         """A number that changes whenever read-mostly state changes (shared stores)."""
         return 0
 
-    async def take_token(self, key: str, now: float, rate: float, capacity: float) -> bool:
-        """Take one token from a shared rate-limit bucket (shared stores only)."""
+    async def take_token(self, request: TokenRequest) -> bool:
+        """Take one token from a shared rate-limit bucket (shared stores only); concurrent
+        takes may share one round trip."""
         raise NotImplementedError("only shared stores keep rate limits")
 
     @asynccontextmanager

@@ -12,21 +12,26 @@ from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
-class GroupCommitter(Generic[T]):
-    def __init__(self, flush: Callable[[list[T]], Awaitable[None]], max_batch: int = 1000) -> None:
+class Batcher(Generic[T, R]):
+    """Concurrent callers share one flush; each gets the flush's result for its own item."""
+
+    def __init__(
+        self, flush: Callable[[list[T]], Awaitable[list[R]]], max_batch: int = 1000
+    ) -> None:
         self._flush = flush
         self._max_batch = max_batch
-        self._pending: list[tuple[T, asyncio.Future[None]]] = []
+        self._pending: list[tuple[T, asyncio.Future[R]]] = []
         self._task: asyncio.Task[None] | None = None
 
-    async def submit(self, item: T) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    async def submit(self, item: T) -> R:
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._pending.append((item, future))
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._drain())
-        await future
+        return await future
 
     async def _drain(self) -> None:
         try:
@@ -34,15 +39,16 @@ class GroupCommitter(Generic[T]):
                 batch = self._pending[: self._max_batch]
                 del self._pending[: self._max_batch]
                 try:
-                    await self._flush([item for item, _ in batch])
+                    results = await self._flush([item for item, _ in batch])
+                    answers = list(zip(batch, results, strict=True))
                 except Exception as exc:  # every waiter of the batch learns the failure
                     for _, future in batch:
                         if not future.done():
                             future.set_exception(exc)
                 else:
-                    for _, future in batch:
+                    for (_, future), result in answers:
                         if not future.done():
-                            future.set_result(None)
+                            future.set_result(result)
         finally:
             self._task = None
 
@@ -50,3 +56,14 @@ class GroupCommitter(Generic[T]):
         """Wait until everything submitted so far is flushed (used at shutdown)."""
         while self._task is not None:
             await asyncio.shield(self._task)
+
+
+class GroupCommitter(Batcher[T, None]):
+    """A batcher whose flush writes everything in one transaction and returns nothing."""
+
+    def __init__(self, flush: Callable[[list[T]], Awaitable[None]], max_batch: int = 1000) -> None:
+        async def flush_all(items: list[T]) -> list[None]:
+            await flush(items)
+            return [None] * len(items)
+
+        super().__init__(flush_all, max_batch)

@@ -23,6 +23,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from wamm.core.model import Message, User
+from wamm.core.ratelimit import grant
 from wamm.core.settings import Settings
 from wamm.store import sql
 from wamm.store.base import (
@@ -34,15 +35,15 @@ from wamm.store.base import (
     Interaction,
     MessageQuery,
     Store,
+    TokenRequest,
 )
-from wamm.store.batch import GroupCommitter
+from wamm.store.batch import Batcher, GroupCommitter
 from wamm.store.migrations import migrations_for
 
 MIGRATION_LOCK = 7_220_001  # pg_advisory_lock key for schema migrations
 _encode = msgspec.json.Encoder().encode
 _NewMessage = tuple[Message, User | None, Sequence[Delivery]]
 _Finished = tuple[Sequence[Delivery], Sequence[Attempt]]
-_TokenRequest = tuple[str, float, float, float]  # key, now, rate, capacity
 _MESSAGE = msgspec.json.Decoder(Message)
 _USER = msgspec.json.Decoder(User)
 _INTERACTION = msgspec.json.Decoder(dict[str, object])
@@ -53,15 +54,14 @@ def pg(statement: str) -> str:
     return re.sub(r"\?", "%s", statement)
 
 
-# One token from a bucket, refilled by elapsed virtual time; no row back = no token.
-TAKE_TOKEN = pg(
-    "INSERT INTO rate_buckets AS b (key, tokens, updated_at) VALUES (?, ? - 1, ?) "
-    "ON CONFLICT (key) DO UPDATE SET "
-    "tokens = LEAST(?, b.tokens + GREATEST(0, EXCLUDED.updated_at - b.updated_at) * ?) - 1, "
-    "updated_at = GREATEST(b.updated_at, EXCLUDED.updated_at) "
-    "WHERE LEAST(?, b.tokens + GREATEST(0, EXCLUDED.updated_at - b.updated_at) * ?) >= 1 "
-    "RETURNING tokens"
+CREATE_BUCKETS = pg(
+    "INSERT INTO rate_buckets (key, tokens, updated_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (key) DO NOTHING"
 )
+LOCK_BUCKETS = (
+    "SELECT key, tokens, updated_at FROM rate_buckets WHERE key = ANY(%s) ORDER BY key FOR UPDATE"
+)
+SAVE_BUCKET = pg("UPDATE rate_buckets SET tokens = ?, updated_at = ? WHERE key = ?")
 BUMP_VERSION = "UPDATE catalog_version SET version = version + 1 WHERE id = 1"
 
 
@@ -76,6 +76,7 @@ class PostgresStore(Store):
         self._single = single  # autocommit: one statement, one round trip, locks held briefly
         self._messages: GroupCommitter[_NewMessage] = GroupCommitter(self._flush_messages)
         self._finished: GroupCommitter[_Finished] = GroupCommitter(self._flush_finished)
+        self._tokens: Batcher[TokenRequest, bool] = Batcher(self._flush_tokens)
 
     @classmethod
     async def connect(cls, conninfo: str, max_connections: int = 10) -> PostgresStore:
@@ -287,11 +288,34 @@ class PostgresStore(Store):
 
     # --- shared rate limits ---------------------------------------------------------------
 
-    async def take_token(self, key: str, now: float, rate: float, capacity: float) -> bool:
-        rows = await self._fetchall(
-            TAKE_TOKEN, (key, capacity, now, capacity, rate, capacity, rate)
-        )
-        return bool(rows)
+    async def take_token(self, request: TokenRequest) -> bool:
+        return await self._tokens.submit(request)
+
+    async def _flush_tokens(self, requests: list[TokenRequest]) -> list[bool]:
+        """All concurrent token takes in one transaction: the buckets are locked in key
+        order (no deadlock between processes), refilled and drawn from in Python."""
+        wanted: dict[str, list[int]] = {}
+        for index, request in enumerate(requests):
+            wanted.setdefault(request.key, []).append(index)
+        first = {key: requests[indices[0]] for key, indices in wanted.items()}
+        granted = [False] * len(requests)
+        async with self._tx() as cur:
+            await cur.executemany(
+                CREATE_BUCKETS, [(k, r.capacity, r.now) for k, r in first.items()]
+            )
+            await cur.execute(LOCK_BUCKETS, (sorted(wanted),))
+            saves = []
+            for key, tokens, last in await cur.fetchall():
+                indices = wanted[key]
+                now = max(requests[i].now for i in indices)
+                given, left, updated = grant(
+                    tokens, last, now, first[key].rate, first[key].capacity, len(indices)
+                )
+                for index in indices[:given]:
+                    granted[index] = True
+                saves.append((left, updated, key))
+            await cur.executemany(SAVE_BUCKET, saves)
+        return granted
 
     # --- webhook outbox -----------------------------------------------------------------
 
