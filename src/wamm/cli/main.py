@@ -1,29 +1,35 @@
-"""The `wamm` command line."""
+"""The `wamm` command line: the server (`serve`, `worker`), and commands that talk to a
+WhatsApp API, Meta's or wamm's (see docs/cli.md)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import os
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-import uvicorn
 
 from wamm import __version__
-from wamm.cli.banner import print_banner
-from wamm.server.app import ServerConfig, create_app, prepare_database
-from wamm.service.worker import run_worker
-from wamm.store.url import DEFAULT_URL, DatabaseUrlError, parse_database_url
+from wamm.cli import control, server, templates, waba, webhooks
+from wamm.cli.campaign import campaign
+from wamm.cli.send import send
 
 app = typer.Typer(
     name="wamm",
-    help="A self-hostable emulator of the Marketing Messages API for WhatsApp.",
+    help="A self-hostable emulator of the Marketing Messages API for WhatsApp, and a client "
+    "for it and for Meta's API.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,
 )
+app.command()(server.serve)
+app.command()(server.worker)
+app.add_typer(templates.app, name="templates")
+app.add_typer(waba.app, name="waba")
+app.command()(send)
+app.command()(campaign)
+app.add_typer(webhooks.app, name="webhooks")
+app.command()(control.seed)
+app.command()(control.reset)
 
 
 def _version(value: bool) -> None:
@@ -44,119 +50,7 @@ def main_options(
     """wamm: run the server, or talk to one."""
 
 
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
-    database: Annotated[
-        str,
-        typer.Option(
-            envvar="WAMM_DATABASE_URL",
-            help="Database URL: sqlite:///wamm.db (relative), sqlite:////abs/path.db, sqlite:// "
-            "(memory) or postgresql://user@host/db.",
-        ),
-    ] = DEFAULT_URL,
-    seed: Annotated[
-        Path | None,
-        typer.Option(
-            envvar="WAMM_SEED",
-            exists=True,
-            dir_okay=False,
-            readable=True,
-            help="Seed file (YAML or JSON) applied at start (an upsert: existing ids are updated).",
-        ),
-    ] = None,
-    demo: Annotated[
-        bool,
-        typer.Option(help="Apply the demo seed when the database is empty and no --seed is given."),
-    ] = True,
-    admin_token: Annotated[
-        str | None,
-        typer.Option(
-            envvar="WAMM_ADMIN_TOKEN",
-            help="Require this bearer token on the /_wamm control API.",
-        ),
-    ] = None,
-    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
-    access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Server processes (more than one needs PostgreSQL).")
-    ] = 1,
-    dispatch: Annotated[
-        bool,
-        typer.Option(
-            help="Deliver webhooks from this process (turn off when `wamm worker`s do it).",
-        ),
-    ] = True,
-) -> None:
-    """Start the wamm server (Graph API + control API)."""
-    display = _database_display(database)
-    _configure_logging(log_level)
-    base_url = f"http://{host}:{port}"
-    config = ServerConfig(
-        database_url=database,
-        seed_path=seed,
-        demo_if_empty=demo,
-        admin_token=admin_token,
-        dispatch=dispatch,
-        on_ready=lambda runtime: print_banner(runtime, base_url, display),
-    )
-    options: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "log_level": log_level.lower(),
-        "access_log": access_log,
-        "server_header": False,
-    }
-    if workers == 1:
-        uvicorn.run(create_app(config), **options)
-        return
-    if not display.startswith("postgresql"):
-        raise typer.BadParameter(
-            "several server processes need a PostgreSQL database (SQLite serves one process)",
-            param_hint="--workers",
-        )
-    asyncio.run(prepare_database(config))  # seed once, before the workers start
-    _export_for_workers(database, admin_token, dispatch)
-    uvicorn.run("wamm.server.app:app_from_environment", factory=True, workers=workers, **options)
-
-
-@app.command()
-def worker(
-    database: Annotated[
-        str, typer.Option(envvar="WAMM_DATABASE_URL", help="The database the servers use.")
-    ] = DEFAULT_URL,
-    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
-) -> None:
-    """Deliver webhooks (and fire timed events) without serving HTTP; run any number of
-    workers beside `wamm serve --no-dispatch` on a shared PostgreSQL database."""
-    display = _database_display(database)
-    _configure_logging(log_level)
-    typer.echo(f"wamm {__version__} worker delivering webhooks from {display}")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_worker(database))
-
-
-def _database_display(url: str) -> str:
-    try:
-        return parse_database_url(url).display
-    except DatabaseUrlError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--database") from None
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
-
-
-def _export_for_workers(database: str, admin_token: str | None, dispatch: bool) -> None:
-    os.environ["WAMM_DATABASE_URL"] = database
-    os.environ["WAMM_DEMO"] = "0"
-    os.environ.pop("WAMM_SEED", None)
-    os.environ["WAMM_DISPATCH"] = "1" if dispatch else "0"
-    if admin_token:
-        os.environ["WAMM_ADMIN_TOKEN"] = admin_token
-
-
 def main() -> None:
+    """The `wamm` console script."""
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     app()

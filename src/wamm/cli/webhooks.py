@@ -1,0 +1,94 @@
+"""`wamm webhooks listen`: a local receiver (the SDK's `WebhookApp` on uvicorn) that checks
+every delivery's signature and prints the parsed updates."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import MutableMapping
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+import uvicorn
+
+from wamm.cli.common import Output, Plain, compact, plain_command
+from wamm.client.webhooks import MessageUpdate, StatusUpdate, Update, WebhookApp
+from wamm.client.webhooks.receiver import Receive, Scope, Send
+
+app = typer.Typer(help="Receive WhatsApp webhooks.", no_args_is_help=True)
+
+
+def describe(update: Update) -> str:
+    """One line about `update` for a person."""
+    if isinstance(update, StatusUpdate):
+        return _status(update)
+    if isinstance(update, MessageUpdate):
+        message = update.message
+        content = message.text.body if message.text else (message.button or message.type)
+        return (
+            f"[cyan]message[/] {message.id} from {message.from_ or message.from_user_id}: {content}"
+        )
+    fields = {k: v for k, v in compact(update).items() if k not in {"waba_id", "field"}}
+    return f"[magenta]{update.field}[/] {type(update).__name__} {json.dumps(fields)}"
+
+
+def _status(update: StatusUpdate) -> str:
+    status = update.status
+    who = status.recipient_id or status.recipient_user_id or status.parent_recipient_user_id
+    line = f"[green]status {status.status}[/] {status.id} to {who}"
+    if status.pricing is not None:
+        line += f" route {update.route} pricing {status.pricing.category}"
+    if status.biz_opaque_callback_data is not None:
+        line += f" callback_data {status.biz_opaque_callback_data}"
+    error = update.error
+    return line if error is None else f"{line} [red]error {error.code}: {error.message}[/]"
+
+
+class Printer:
+    """Prints every update a `WebhookApp` accepted, and every POST it refused."""
+
+    def __init__(self, hooks: WebhookApp, output: Output) -> None:
+        self.hooks = hooks
+        self.output = output
+        hooks.on(Update)(self.show)
+
+    def show(self, update: Update) -> None:
+        """Print one verified update: a line of text, or a JSON line with its type."""
+        if self.output.as_json:
+            typer.echo(json.dumps({"type": type(update).__name__, **compact(update)}))
+            return
+        stamp = datetime.now(UTC).strftime("%H:%M:%S")
+        self.output.console.print(f"[dim]{stamp}[/] {describe(update)}")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ASGI app: the `WebhookApp`, watching the status it answers POSTs with."""
+
+        async def watch(message: MutableMapping[str, Any]) -> None:
+            refused = message.get("type") == "http.response.start" and message["status"] != 200
+            if refused and scope.get("method") == "POST":
+                self.output.note(f"[red]refused a POST: HTTP {message['status']}[/]")
+            await send(message)
+
+        await self.hooks(scope, receive, watch)
+
+
+@app.command("listen")
+@plain_command
+def listen(
+    plain: Plain,
+    app_secret: Annotated[
+        str, typer.Option(envvar="WAMM_APP_SECRET", help="The app secret webhooks are signed with.")
+    ],
+    verify_token: Annotated[
+        str,
+        typer.Option(envvar="WAMM_VERIFY_TOKEN", help="The token of the hub.challenge handshake."),
+    ],
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 9000,
+) -> None:
+    """Receive webhooks on http://HOST:PORT/ (any path): answer the verification handshake,
+    refuse POSTs with a bad X-Hub-Signature-256, print every update (--json: one JSON line
+    each). Stop with Ctrl-C."""
+    printer = Printer(WebhookApp(app_secret, verify_token), plain.output)
+    plain.output.note(f"listening for webhooks on http://{host}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(printer, host=host, port=port, log_level="warning", access_log=False)
