@@ -162,6 +162,47 @@ async def test_unsupported_content_type_is_100(graph: Graph) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("content_type", "body", "problem"),
+    [
+        ("multipart/form-data", b"to=1", "Missing boundary in multipart."),
+        ("multipart/form-data; boundary=", b"abc", "Invalid multipart data."),
+        ("multipart/form-data; boundary=xyz", b"--abc\r\nbad\r\n", "Invalid multipart data."),
+    ],
+)
+async def test_broken_multipart_body_is_100_not_500(
+    graph: Graph, content_type: str, body: bytes, problem: str
+) -> None:
+    response = await graph.http.post(
+        f"/v23.0/{sd.SIGNED_PHONE}/messages",
+        content=body,
+        headers={"Authorization": f"Bearer {sd.TOKEN}", "Content-Type": content_type},
+    )
+    assert response.status_code == 400
+    assert error_of(response) == {
+        "message": "(#100) Invalid parameter",
+        "type": "OAuthException",
+        "code": 100,
+        "error_data": {
+            "messaging_product": "whatsapp",
+            "details": f"The multipart/form-data body is malformed: {problem}",
+        },
+    }
+
+
+async def test_json_nested_too_deeply_is_100_not_500(graph: Graph) -> None:
+    response = await graph.http.post(
+        f"/v23.0/{sd.SIGNED_PHONE}/messages",
+        content=b'{"to": ' + b"[" * 100_000,
+        headers={"Authorization": f"Bearer {sd.TOKEN}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert error_of(response)["error_data"] == {
+        "messaging_product": "whatsapp",
+        "details": "The request body is not valid JSON: nested too deeply.",
+    }
+
+
 async def test_unknown_field_is_100(graph: Graph) -> None:
     response = await graph.get(sd.SIGNED_WABA, fields="name,bogus")
     assert response.status_code == 400
@@ -184,6 +225,22 @@ async def test_fields_syntax_errors_are_100(graph: Graph) -> None:
     response = await graph.get(sd.SIGNED_WABA, fields="name,owner_business_info{name")
     assert response.status_code == 400
     assert error_of(response)["code"] == 100
+
+
+async def test_fields_nested_too_deeply_is_100_not_500(graph: Graph) -> None:
+    response = await graph.get(sd.SIGNED_WABA, fields="name{" * 3000 + "}" * 3000)
+    assert response.status_code == 400
+    assert error_of(response) == {
+        "message": "(#100) Invalid parameter",
+        "type": "OAuthException",
+        "code": 100,
+        "error_data": {
+            "messaging_product": "whatsapp",
+            "details": "Syntax error in fields: brackets nested deeper than 32 levels",
+        },
+    }
+    nested = await graph.get(sd.SIGNED_WABA, fields="owner_business_info" + "{name" * 32 + "}" * 32)
+    assert nested.status_code == 200
 
 
 async def test_trace_id_is_in_body_and_header(graph: Graph) -> None:

@@ -19,6 +19,8 @@ from wamm.core.errors import GraphError, invalid_parameter
 T = TypeVar("T")
 
 _CLOSERS = {"(": ")", "{": "}", "[": "]"}
+# Brackets may nest this deep in `fields` (Graph documents no limit; real selections use 2-3).
+MAX_NESTING = 32
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ def _split_top_level(text: str, separator: str) -> list[str]:
     for index, char in enumerate(text):
         if char in _CLOSERS:
             depth.append(_CLOSERS[char])
+            if len(depth) > MAX_NESTING:
+                raise invalid_parameter(
+                    f"Syntax error in fields: brackets nested deeper than {MAX_NESTING} levels"
+                )
         elif depth and char == depth[-1]:
             depth.pop()
         elif char in ")}]":

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 import msgspec
 from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
 from wamm.core.coerce import type_name
@@ -126,7 +127,7 @@ def _maybe_json(value: str) -> Any:
     if text[:1] in ("{", "["):
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return value
     return value
 
@@ -136,6 +137,8 @@ def decode_json_object(raw: bytes) -> dict[str, Any]:
         data = _json.decode(raw)
     except msgspec.DecodeError as exc:
         raise invalid_parameter(f"The request body is not valid JSON: {exc}.") from None
+    except RecursionError:
+        raise invalid_parameter("The request body is not valid JSON: nested too deeply.") from None
     if not isinstance(data, dict):
         raise invalid_parameter(f"The request body must be a JSON object, got {type_name(data)}.")
     return data
@@ -174,7 +177,11 @@ async def _multipart(request: RawRequest, raw: bytes) -> dict[str, Any]:
     async def replay() -> dict[str, Any]:
         return {"type": "http.request", "body": raw, "more_body": False}
 
-    form = await Request(request.scope, replay).form()
+    try:
+        form = await Request(request.scope, replay).form()
+    except MultiPartException as exc:
+        details = f"The multipart/form-data body is malformed: {exc.message}"
+        raise invalid_parameter(details) from None
     out: dict[str, Any] = {}
     for key, value in form.multi_items():
         out[key] = value if isinstance(value, UploadFile) else _maybe_json(value)
