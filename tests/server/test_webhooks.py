@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 
@@ -13,7 +14,7 @@ from tests import seed_data as sd
 from tests.conftest import Graph, error_of
 from tests.server.test_sending import template_send, text_send
 from wamm.server.app import build_app
-from wamm.service.delivery import Dispatcher
+from wamm.service.delivery import Dispatcher, verify_callback
 from wamm.service.runtime import Runtime
 from wamm.testing.receiver import WebhookReceiver
 
@@ -701,3 +702,59 @@ async def test_setting_an_app_callback_verifies_it(graph: Graph, receiver: Webho
     )
     assert refused.status_code == 400
     assert error_of(refused)["code"] == 2200
+
+
+LONG_LABEL_URL = "http://" + "a" * 64 + ".example/hook"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        (LONG_LABEL_URL, "a host name label is longer than 63 characters"),
+        ("http://a..example/hook", "the host name has an empty label"),
+        ("ftp://example.com/hook", "the scheme must be http or https"),
+        ("http:///hook", "it has no host"),
+        ("http://example.com:99999/hook", "it cannot be parsed (Port out of range 0-65535)"),
+    ],
+)
+async def test_bad_callback_urls_are_100_naming_the_parameter(
+    graph: Graph, url: str, problem: str
+) -> None:
+    override = await graph.post(
+        f"{sd.SIGNED_WABA}/subscribed_apps",
+        {"override_callback_uri": url, "verify_token": VERIFY_TOKEN},
+    )
+    app_webhook = await graph.http.post(
+        f"/_wamm/apps/{sd.APP_ID}/webhook", json={"url": url, "verify_token": VERIFY_TOKEN}
+    )
+    for response, name in ((override, "override_callback_uri"), (app_webhook, "url")):
+        assert response.status_code == 400
+        assert error_of(response) == {
+            "message": "(#100) Invalid parameter",
+            "type": "OAuthException",
+            "code": 100,
+            "error_data": {
+                "messaging_product": "whatsapp",
+                "details": f"Param {name} is not a valid callback URL: {problem}.",
+            },
+        }
+
+
+async def test_a_bad_seeded_callback_url_names_its_path(graph: Graph) -> None:
+    response = await graph.http.post(
+        "/_wamm/seed",
+        json={"apps": [{"id": sd.APP_ID, "secret": "s", "webhook": {"url": LONG_LABEL_URL}}]},
+    )
+    assert response.status_code == 400
+    assert error_of(response)["error_data"] == {
+        "path": "$.apps[0].webhook.url",
+        "details": "not a valid callback URL: a host name label is longer than 63 characters",
+    }
+
+
+async def test_any_handshake_failure_is_a_failed_verification() -> None:
+    async with aiohttp.ClientSession() as session:
+        result = await verify_callback(session, LONG_LABEL_URL, VERIFY_TOKEN, 1.0)
+    assert (result.ok, result.status_code) == (False, None)
+    assert result.error is not None
+    assert result.error.startswith("callback verification failed: UnicodeError: ")

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
-from wamm.core.errors import async_error_object
+from wamm.core.coerce import as_str
+from wamm.core.errors import async_error_object, invalid_parameter
 from wamm.core.model import Message, PhoneNumber, Template, User
 
 OBJECT = "whatsapp_business_account"
@@ -22,6 +25,52 @@ CONVERSATION_SECONDS = 24 * 3600
 def sign(secret: str, body: bytes) -> str:
     """`X-Hub-Signature-256` value: sha256= + hex HMAC-SHA256 of the raw body with the secret."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def callback_url_problem(url: str) -> str | None:
+    """What makes `url` unusable as a webhook callback (http or https, a host wamm can
+    resolve: labels of 1-63 characters, IDNA-encodable), or None when it is fine."""
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return "it contains white space or control characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError as error:
+        return f"it cannot be parsed ({error})"
+    if parts.scheme not in ("http", "https"):
+        return "the scheme must be http or https"
+    if not parts.hostname:
+        return "it has no host"
+    return _host_problem(parts.hostname)
+
+
+def _host_problem(host: str) -> str | None:
+    try:
+        ipaddress.ip_address(host)
+        return None
+    except ValueError:
+        pass
+    if len(host) > 253:
+        return "the host name is longer than 253 characters"
+    for label in host.removesuffix(".").split("."):
+        if not label:
+            return "the host name has an empty label"
+        if len(label) > 63:
+            return "a host name label is longer than 63 characters"
+        try:
+            label.encode("idna")
+        except UnicodeError:
+            return f"the host name label '{label}' is not a valid (IDNA) domain name label"
+    return None
+
+
+def callback_url(value: Any, name: str) -> str:
+    """A webhook callback URL parameter, or code 100 naming the parameter and the problem."""
+    url = as_str(value, name)
+    problem = callback_url_problem(url)
+    if problem is not None:
+        raise invalid_parameter(f"Param {name} is not a valid callback URL: {problem}.")
+    return url
 
 
 def envelope(changes: Iterable[tuple[str, str, dict[str, Any], float | None]]) -> dict[str, Any]:

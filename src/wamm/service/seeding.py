@@ -29,6 +29,7 @@ from wamm.core.model import (
 from wamm.core.phones import country_of, is_bsuid, normalize_phone
 from wamm.core.settings import Settings
 from wamm.core.templates import TemplateSpec, parse_create, parse_creative_features
+from wamm.core.webhooks import callback_url_problem
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime, settle_heap
 from wamm.store.base import Entity, Subscription
@@ -112,8 +113,9 @@ class _Planner:
 
     def _app(self, app: schema.AppSeed, path: str) -> None:
         webhook = app.webhook
-        if webhook and not webhook.url.startswith(("http://", "https://")):
-            raise SeedError(f"{path}.webhook.url", f"must be an http(s) URL, got {webhook.url!r}")
+        problem = callback_url_problem(webhook.url) if webhook else None
+        if problem is not None:
+            raise SeedError(f"{path}.webhook.url", f"not a valid callback URL: {problem}")
         self.plan.entities.append(
             App(
                 id=str(app.id),

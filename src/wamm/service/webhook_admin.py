@@ -11,7 +11,7 @@ from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import decode_cursor, encode_cursor
 from wamm.core.model import App, Waba
-from wamm.core.webhooks import sign
+from wamm.core.webhooks import callback_url, sign
 from wamm.service import nodes
 from wamm.service.call import GraphCall
 from wamm.service.delivery import envelope_bytes, verify_callback
@@ -24,8 +24,6 @@ _decode = msgspec.json.Decoder()
 
 async def verify_or_fail(rt: Runtime, url: str, verify_token: str) -> None:
     """Meta checks a new callback with the hub.challenge handshake before saving it (2200)."""
-    if not url.startswith(("http://", "https://")):
-        raise invalid_parameter(f"The callback URL must be http(s), got '{url}'.")
     async with aiohttp.ClientSession() as session:
         result = await verify_callback(
             session, url, verify_token, rt.settings.webhooks.timeout_seconds
@@ -40,7 +38,7 @@ async def verify_or_fail(rt: Runtime, url: str, verify_token: str) -> None:
 
 
 async def set_app_webhook(rt: Runtime, app: App, body: dict[str, Any]) -> dict[str, Any]:
-    url = as_str(body.get("url"), "url")
+    url = callback_url(body.get("url"), "url")
     verify_token = as_str(body.get("verify_token", ""), "verify_token")
     await verify_or_fail(rt, url, verify_token)
     updated = msgspec.structs.replace(app, webhook_url=url, verify_token=verify_token)
@@ -76,8 +74,9 @@ async def subscribe(call: GraphCall, waba: Waba) -> dict[str, Any]:
     app = _token_app(call)
     override = call.params.get("override_callback_uri")
     if override is not None:
+        override = callback_url(override, "override_callback_uri")
         verify_token = as_str(call.params.get("verify_token", ""), "verify_token")
-        await verify_or_fail(call.rt, as_str(override, "override_callback_uri"), verify_token)
+        await verify_or_fail(call.rt, override, verify_token)
     subscription = Subscription(waba_id=waba.id, app_id=app.id, override_callback_uri=override)
     await call.rt.store.write([subscription])
     call.rt.catalog.put(subscription)
