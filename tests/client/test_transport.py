@@ -4,6 +4,7 @@ transports (httpx.MockTransport) and a fake clock: nothing sleeps for real."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +12,9 @@ import httpx
 import pytest
 
 from tests.client.conftest import FakeClock, no_jitter
+from tests.client.silent import silent_server
 from wamm.client import (
+    NO_RETRIES,
     AmbiguousSendError,
     AsyncClient,
     Client,
@@ -25,6 +28,7 @@ from wamm.client import (
     TemplateError,
     TemplateMessage,
     UnexpectedResponseError,
+    ValidationError,
 )
 from wamm.client.models import SentMessage
 from wamm.client.ratelimit import RateLimiter
@@ -157,6 +161,91 @@ def test_permanent_transport_errors_are_not_retried(clock: FakeClock) -> None:
     with make_client(script, clock) as client, pytest.raises(NetworkError) as raised:
         client.get_template("1")
     assert not raised.value.is_transient
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.UnsupportedProtocol("Request URL has an unsupported protocol 'localhost://'."),
+        httpx.LocalProtocolError("Illegal header value b'Bearer a\\nb'"),
+    ],
+    ids=["unsupported-protocol", "local-protocol-error"],
+)
+def test_a_send_refused_before_it_left_is_not_ambiguous(clock: FakeClock, failure: Any) -> None:
+    script = Scripted(failure, ok())
+    with make_client(script, clock) as client:
+        with pytest.raises(NetworkError) as raised:
+            send(client, "k1")
+        assert type(raised.value) is NetworkError  # not an AmbiguousSendError
+        assert (raised.value.request_sent, raised.value.is_transient) == (False, False)
+        assert client.ledger.state("k1") is None  # released: the key may be sent again
+        assert send(client, "k1").wamid == "wamid.X"
+    assert len(script.requests) == 2 and clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("base_url", "message"),
+    [
+        (
+            "localhost:8000",
+            "base_url 'localhost:8000' is not an http:// or https:// URL with a host, such as "
+            "http://127.0.0.1:8000",
+        ),
+        (
+            "ftp://wamm.test",
+            "base_url 'ftp://wamm.test' is not an http:// or https:// URL with a host, such as "
+            "http://127.0.0.1:8000",
+        ),
+        (
+            "http://",
+            "base_url 'http://' is not an http:// or https:// URL with a host, such as "
+            "http://127.0.0.1:8000",
+        ),
+        (
+            "http://wamm.test:abc",
+            "base_url 'http://wamm.test:abc' is not a URL (Invalid port: 'abc')",
+        ),
+        (
+            "http://wamm.test:70000",
+            "base_url 'http://wamm.test:70000' has port 70000, outside 1..65535",
+        ),
+    ],
+)
+def test_a_bad_base_url_is_refused_when_the_client_is_built(base_url: str, message: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        Client("tok", base_url=base_url)
+    assert str(raised.value) == message
+    with pytest.raises(ValueError) as raised_async:
+        AsyncClient("tok", base_url=base_url)
+    assert str(raised_async.value) == message
+
+
+def test_a_token_with_a_line_break_is_refused_when_the_client_is_built() -> None:
+    with pytest.raises(ValueError) as raised:
+        Client("tok\r", base_url="http://wamm.test")
+    assert str(raised.value) == "the token contains a control character (a line break?)"
+
+
+def test_an_id_that_makes_no_url_is_a_validation_error(clock: FakeClock) -> None:
+    script = Scripted()
+    with make_client(script, clock) as client, pytest.raises(ValidationError) as raised:
+        client.get_template("1\x00")
+    assert str(raised.value).startswith("no request URL can be made of '1\\x00': ")
+    assert script.requests == []
+
+
+def test_the_timeout_bounds_a_request_that_gets_no_answer() -> None:
+    with (
+        silent_server(hang_up=False) as base_url,
+        Client("tok", base_url=base_url, timeout=0.3, retry=NO_RETRIES) as client,
+    ):
+        started = time.monotonic()
+        with pytest.raises(NetworkError) as raised:
+            client.get_waba("W")
+        assert 0.3 <= time.monotonic() - started < 5.0
+        assert str(raised.value) == "ReadTimeout: timed out"
+        with pytest.raises(AmbiguousSendError):  # the send may have been accepted
+            send(client)
 
 
 # --- the idempotency guard -------------------------------------------------------------------

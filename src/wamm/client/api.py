@@ -35,6 +35,30 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_RATE_LIMIT = RateLimit()
 
 
+def base_url_problem(url: str) -> str | None:
+    """Why `url` cannot be an API root, or None when it can: the root is an absolute
+    http:// or https:// URL with a host (and a port in 1..65535, if any)."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as error:
+        return f"is not a URL ({error})"
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        return "is not an http:// or https:// URL with a host, such as http://127.0.0.1:8000"
+    if parsed.port is not None and not 0 < parsed.port < 2**16:
+        return f"has port {parsed.port}, outside 1..65535"
+    return None
+
+
+def _checked(token: str, base_url: str) -> str:
+    """`base_url`, once it and `token` are known to be usable (ValueError otherwise)."""
+    problem = base_url_problem(base_url)
+    if problem is not None:
+        raise ValueError(f"base_url {base_url!r} {problem}")
+    if any(ord(char) < 32 or ord(char) == 127 for char in token):
+        raise ValueError("the token contains a control character (a line break?)")
+    return base_url
+
+
 class SyncRunner(Protocol):
     """What `Client` offers the descriptors: blocking runs."""
 
@@ -120,7 +144,11 @@ class GraphApi(Generic[TransportT, SleepT]):
     `rate_limit` (default 80 messages/s per phone number, None to disable) paces sends;
     `key_in_callback_data` puts each send's idempotency key in `biz_opaque_callback_data` when
     the send has none, so webhooks can settle ambiguous sends (`ledger.observe`). `clock` and
-    `sleep` are injectable for tests.
+    `sleep` are injectable for tests. `timeout` (seconds, or an `httpx.Timeout`) bounds each
+    phase of a request: connecting, writing it, waiting for each part of the answer.
+
+    A `base_url` that is not an http:// or https:// URL with a host, or a token with a control
+    character in it, raises `ValueError` here rather than at the first call.
     """
 
     def __init__(
@@ -138,7 +166,9 @@ class GraphApi(Generic[TransportT, SleepT]):
         sleep: SleepT | None = None,
     ) -> None:
         timeouts = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self.base_url = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        self.base_url = _checked(
+            token, base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        )
         self._engine = Engine(
             Settings(
                 token=token,

@@ -23,6 +23,7 @@ from wamm.client.errors import (
     AmbiguousSendError,
     NetworkError,
     UnexpectedResponseError,
+    ValidationError,
     WhatsAppError,
     decode_error,
 )
@@ -35,8 +36,17 @@ T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 PageT = TypeVar("PageT", bound=Page[Any])
 
-# Transport failures raised before the request left: retrying them is always safe.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Transport failures raised before any byte of the request left: the server cannot have
+# processed it. `UnsupportedProtocol` (a URL that is not http or https) and
+# `LocalProtocolError` (a request h11 refuses to write, e.g. an illegal header value) are
+# raised before the request is written.
+NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+)
 # Failures that retrying cannot fix.
 PERMANENT = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 CALLBACK_DATA = "biz_opaque_callback_data"
@@ -184,15 +194,19 @@ class Engine:
         return f"{self.settings.base_url.rstrip('/')}{version}/{path.lstrip('/')}"
 
     def request(self, call: Call[Any]) -> httpx.Request:
-        """The HTTP request of `call`, carrying the client's timeouts."""
-        return httpx.Request(
-            call.method,
-            self.url(call.path),
-            params=dict(call.params) or None,
-            json=call.body,
-            headers=self._headers,
-            extensions={"timeout": self.settings.timeout.as_dict()},
-        )
+        """The HTTP request of `call`, carrying the client's timeouts; `ValidationError` if
+        its URL cannot be made (an id with a control character, say)."""
+        try:
+            return httpx.Request(
+                call.method,
+                self.url(call.path),
+                params=dict(call.params) or None,
+                json=call.body,
+                headers=self._headers,
+                extensions={"timeout": self.settings.timeout.as_dict()},
+            )
+        except httpx.InvalidURL as error:
+            raise ValidationError(f"no request URL can be made of {call.path!r}: {error}") from None
 
     def next_page(self, call: Call[PageT], page: PageT) -> Call[PageT] | None:
         """The call for the page after `page`: its `next` link when it stays on this API (a
