@@ -69,6 +69,111 @@ async def test_bad_seeds_name_the_path_of_the_bad_key(
     assert error["message"].startswith(f"Invalid seed at {path}: ")
 
 
+def seed_error(path: str, problem: str) -> dict[str, Any]:
+    return {
+        "message": f"Invalid seed at {path}: {problem}",
+        "type": "WammSeedError",
+        "code": 100,
+        "error_data": {"path": path, "details": problem},
+    }
+
+
+@pytest.mark.parametrize(
+    ("settings", "path", "problem"),
+    [
+        (
+            {"pair_limit": {"interval_seconds": 0}},
+            "$.settings.pair_limit.interval_seconds",
+            "Expected `float` > 0.0",
+        ),
+        ({"pair_limit": {"burst": -1}}, "$.settings.pair_limit.burst", "Expected `int` >= 0"),
+        ({"webhooks": {"batch_size": 0}}, "$.settings.webhooks.batch_size", "Expected `int` >= 1"),
+        (
+            {"webhooks": {"batch_size": 1001}},
+            "$.settings.webhooks.batch_size",
+            "Expected `int` <= 1000",
+        ),
+        (
+            {"webhooks": {"concurrency": 0}},
+            "$.settings.webhooks.concurrency",
+            "Expected `int` >= 1",
+        ),
+        (
+            {"webhooks": {"retry_initial_seconds": 0}},
+            "$.settings.webhooks.retry_initial_seconds",
+            "Expected `float` > 0.0",
+        ),
+        ({"clock_factor": 0}, "$.settings.clock_factor", "Expected `float` > 0.0"),
+        ({"clock_factor": 1e300}, "$.settings.clock_factor", "Expected `float` <= 1000000.0"),
+        (
+            {"ad_sync_delay_seconds": 1e300},
+            "$.settings.ad_sync_delay_seconds",
+            "Expected `float` <= 315576000.0",
+        ),
+        (
+            {"customer_service_window_hours": -1},
+            "$.settings.customer_service_window_hours",
+            "Expected `float` >= 0.0",
+        ),
+        (
+            {"recipients": {"read_probability": 1.5}},
+            "$.settings.recipients.read_probability",
+            "Expected `float` <= 1.0",
+        ),
+        (
+            {"recipients": {"read_delay": {"distribution": "exponential", "mean": -60}}},
+            "$.settings.recipients.read_delay.mean",
+            "Expected `float` >= 0.0",
+        ),
+        (
+            {"marketing_limit": {"count": -1}},
+            "$.settings.marketing_limit.count",
+            "Expected `int` >= 0",
+        ),
+        ({"rng_seed": 2**63}, "$.settings.rng_seed", "Expected `int` <= 9223372036854775807"),
+        (
+            {"strict_fallback_error_code": 42},
+            "$.settings.strict_fallback_error_code",
+            "Invalid enum value 42; expected one of 10, 131000, 131042, 131055, 131063, 134102",
+        ),
+        (
+            {"clock_start": "9999-12-31T00:00:00"},
+            "$.settings.clock_start",
+            "must be between 1970 and the year 9000, got '9999-12-31T00:00:00'",
+        ),
+    ],
+)
+async def test_settings_out_of_range_are_refused_naming_the_key(
+    graph: Graph, settings: dict[str, Any], path: str, problem: str
+) -> None:
+    response = await graph.http.post("/_wamm/seed", json={"settings": settings})
+    assert response.status_code == 400
+    assert error_of(response) == seed_error(path, problem)
+    assert (await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())).status_code == 200
+
+
+async def test_a_strict_fallback_code_from_the_list_is_used(graph: Graph) -> None:
+    seeded = await graph.http.post(
+        "/_wamm/seed", json={"settings": {"strict_fallback_error_code": 131063}}
+    )
+    assert seeded.status_code == 200, seeded.text
+    response = await graph.post(
+        f"{sd.NOT_STARTED_PHONE}/marketing_messages", template_send(product_policy="STRICT")
+    )
+    assert (response.status_code, error_of(response)["code"]) == (400, 131063)
+
+
+async def test_out_of_range_numbers_elsewhere_in_a_seed_name_the_key(graph: Graph) -> None:
+    response = await graph.http.post(
+        "/_wamm/seed",
+        json={"users": [{"phone": sd.BR_PHONE, "behaviour": {"offline_seconds": -5}}]},
+    )
+    assert response.status_code == 400
+    assert error_of(response) == seed_error(
+        "$.users[0].behaviour.offline_seconds", "Expected `float` >= 0.0"
+    )
+
+
 async def test_bad_template_in_a_seed_names_the_template(
     graph: Graph, seed_document: dict[str, Any]
 ) -> None:
@@ -117,6 +222,34 @@ businesses:
     after = (await graph.get(before, fields="components")).json()
     assert after["components"][0]["text"] == "Hello {{1}}, sale now on."
     assert (await graph.get(sd.SIGNED_WABA)).json()["name"] == "Acme WA 2"
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain", None])
+async def test_json_seeds_are_read_as_json(graph: Graph, content_type: str | None) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = await graph.http.post(
+        "/_wamm/seed", content=b'{"settings": {"clock_factor": 1e3}}', headers=headers
+    )
+    assert response.json() == {"success": True, "applied": {}}
+    assert (await graph.http.get("/_wamm/state")).json()["settings"]["clock_factor"] == 1000.0
+
+
+async def test_a_yaml_flow_mapping_is_still_yaml(graph: Graph) -> None:
+    response = await graph.http.post("/_wamm/seed", content=b"{settings: {rng_seed: 7}}")
+    assert response.json() == {"success": True, "applied": {}}
+    assert (await graph.http.get("/_wamm/state")).json()["settings"]["rng_seed"] == 7
+
+
+async def test_invalid_json_with_a_json_content_type_is_a_clear_400(graph: Graph) -> None:
+    response = await graph.http.post(
+        "/_wamm/seed",
+        content=b'{"settings": {"clock": }}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert error_of(response) == seed_error(
+        "$", "not valid JSON (line 1, column 24): Expecting value"
+    )
 
 
 async def test_invalid_yaml_is_a_clear_400(graph: Graph) -> None:
@@ -217,6 +350,53 @@ async def test_clock(graph: Graph) -> None:
     assert moved.json() == {"mode": "manual", "now": sd.CLOCK_START + 90}
     bad = await graph.http.post("/_wamm/clock/advance", json={"seconds": -1})
     assert bad.status_code == 400
+
+
+ADVANCE_RANGE = "Param seconds must be a number from 0 to 315576000 (10 years)."
+
+
+@pytest.mark.parametrize(
+    ("body", "details"),
+    [
+        (b'{"seconds": 1e308}', ADVANCE_RANGE),
+        (b'{"seconds": -1}', ADVANCE_RANGE),
+        (b'{"seconds": 315576001}', ADVANCE_RANGE),
+        (b'{"seconds": "60"}', ADVANCE_RANGE),
+        (b'{"seconds": true}', ADVANCE_RANGE),
+        (b"{}", ADVANCE_RANGE),
+        (b'{"seconds": 1' + b"0" * 400 + b"}", ADVANCE_RANGE),
+    ],
+)
+async def test_clock_advance_refuses_absurd_seconds(
+    graph: Graph, body: bytes, details: str
+) -> None:
+    response = await graph.http.post(
+        "/_wamm/clock/advance", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert error_of(response) == {
+        "message": "(#100) Invalid parameter",
+        "type": "OAuthException",
+        "code": 100,
+        "error_data": {"messaging_product": "whatsapp", "details": details},
+    }
+    assert (await graph.http.get("/_wamm/clock")).json()["now"] == sd.CLOCK_START
+    assert (await graph.get(sd.SIGNED_BUSINESS, fields="name")).status_code == 200
+
+
+async def test_clock_advance_stops_before_the_year_9000(graph: Graph) -> None:
+    year_9000 = 221845392000.0
+    seeded = await graph.http.post(
+        "/_wamm/seed", json={"settings": {"clock_start": year_9000 - 10}}
+    )
+    assert seeded.status_code == 200, seeded.text
+    response = await graph.http.post("/_wamm/clock/advance", json={"seconds": 20})
+    assert response.status_code == 400
+    assert error_of(response)["error_data"]["details"] == (
+        "Param seconds would move the clock past the year 9000."
+    )
+    moved = await graph.http.post("/_wamm/clock/advance", json={"seconds": 10})
+    assert moved.json() == {"mode": "manual", "now": year_9000}
 
 
 @pytest.mark.parametrize(

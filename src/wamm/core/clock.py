@@ -6,10 +6,17 @@ behaviour reproducible in tests. The store persists the virtual time so a restar
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
+from typing import Any
+
+from wamm.core.errors import invalid_parameter
 
 CLOCK_MODES = ("realtime", "accelerated", "manual")
+MAX_ADVANCE_SECONDS = 10 * 365.25 * 86400  # one advance moves the clock at most 10 years
+# Virtual time stays before this (year 9000), far from the year 9999 where dates overflow.
+LATEST_TIME = dt.datetime(9000, 1, 1, tzinfo=dt.UTC).timestamp()
 
 
 @dataclass
@@ -38,3 +45,16 @@ class Clock:
         self.origin = self.now() + seconds
         self.anchor = time.monotonic()
         return self.origin
+
+
+def advance_seconds(value: Any, now: float) -> float:
+    """The `seconds` of a clock advance: a number from 0 to 10 years that keeps virtual time
+    before the year 9000, or code 100 naming `seconds`."""
+    number = not isinstance(value, bool) and isinstance(value, int | float)
+    if not (number and 0 <= value <= MAX_ADVANCE_SECONDS):  # NaN compares false
+        raise invalid_parameter(
+            f"Param seconds must be a number from 0 to {MAX_ADVANCE_SECONDS:.0f} (10 years)."
+        )
+    if now + value > LATEST_TIME:
+        raise invalid_parameter("Param seconds would move the clock past the year 9000.")
+    return float(value)

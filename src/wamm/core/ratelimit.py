@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 import msgspec
 
+from wamm.core.bounds import Count, PositiveSeconds
+
 SWEEP_EVERY = 50_000
 
 
 class PairLimit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    burst: int = 45
-    interval_seconds: float = 6.0
+    burst: Count = 45
+    interval_seconds: PositiveSeconds = 6.0
 
 
 def grant(

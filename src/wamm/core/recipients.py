@@ -17,17 +17,19 @@ from typing import Literal
 
 import msgspec
 
+from wamm.core.bounds import Count, Probability, Seconds
+
 
 class Delay(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A delay distribution in seconds: constant `value`, uniform `min`..`max`,
     exponential with `mean`, or normal `mean` ± `stddev` (clamped at 0)."""
 
     distribution: Literal["constant", "uniform", "exponential", "normal"] = "constant"
-    value: float = 0.0
-    min: float = 0.0
-    max: float = 0.0
-    mean: float = 0.0
-    stddev: float = 0.0
+    value: Seconds = 0.0
+    min: Seconds = 0.0
+    max: Seconds = 0.0
+    mean: Seconds = 0.0
+    stddev: Seconds = 0.0
 
     def sample(self, rng: Draws) -> float:
         match self.distribution:
@@ -48,7 +50,7 @@ class Behaviour(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     blocked: bool = False  # the business blocked this user -> failed 130403
     marketing_opt_out: bool = False  # stopped marketing messages -> failed 131050
     holdout: bool = False  # in a marketing experiment holdout -> failed 130472
-    offline_seconds: float = 0.0  # phone offline this long after each send
+    offline_seconds: Seconds = 0.0  # phone offline this long after each send
     reads: bool | None = None  # None: read with the settings' read_probability
     delivery_delay: Delay | None = None
     read_delay: Delay | None = None
@@ -66,7 +68,7 @@ class RecipientDefaults(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
     read_delay: Delay = msgspec.field(
         default_factory=lambda: Delay(distribution="exponential", mean=60.0)
     )
-    read_probability: float = 1.0
+    read_probability: Probability = 1.0
     # Meta: since April 2025 marketing templates to US numbers fail with 131049.
     block_us_marketing: bool = True
 
@@ -74,8 +76,8 @@ class RecipientDefaults(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
 class MarketingLimit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Per-user marketing cap: at most `count` marketing messages per rolling window."""
 
-    count: int
-    window_seconds: float = 86400.0
+    count: Count
+    window_seconds: Seconds = 86400.0
 
 
 class PlannedEvent(msgspec.Struct, array_like=True):

@@ -8,6 +8,7 @@ Ids may be written as numbers (YAML reads `102290129340398` as an int); they bec
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any, Literal
 
@@ -15,6 +16,16 @@ import msgspec
 import yaml
 from msgspec import inspect
 
+from wamm.core.bounds import (
+    ClockFactor,
+    Count,
+    Hours,
+    RngSeed,
+    Seconds,
+    StrictFallbackCode,
+    Timestamp,
+)
+from wamm.core.clock import LATEST_TIME
 from wamm.core.ratelimit import PairLimit
 from wamm.core.recipients import Behaviour, MarketingLimit, RecipientDefaults
 from wamm.core.settings import WebhookSettings
@@ -43,13 +54,13 @@ class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 class SettingsSeed(_Strict):
     clock: ClockMode | None = None
-    clock_start: float | str | None = None
-    clock_factor: float | None = None
-    rng_seed: int | None = None
+    clock_start: Timestamp | str | None = None
+    clock_factor: ClockFactor | None = None
+    rng_seed: RngSeed | None = None
     template_review: ReviewMode | None = None
-    ad_sync_delay_seconds: float | None = None
-    strict_fallback_error_code: int | None = None
-    customer_service_window_hours: float | None = None
+    ad_sync_delay_seconds: Seconds | None = None
+    strict_fallback_error_code: StrictFallbackCode | None = None
+    customer_service_window_hours: Hours | None = None
     recipients: RecipientDefaults | None = None
     marketing_limit: MarketingLimit | None = None
     pair_limit: PairLimit | None = None
@@ -91,7 +102,7 @@ class TemplateSeed(_Strict):
     optimization_spec: dict[str, Any] | None = None
     quality_score: Literal["GREEN", "YELLOW", "RED", "UNKNOWN"] = "UNKNOWN"
     cta_url_link_tracking_opted_out: bool = False
-    created_at: float | None = None
+    created_at: Timestamp | None = None
 
 
 class WabaSeed(_Strict):
@@ -105,7 +116,7 @@ class WabaSeed(_Strict):
     is_enabled_for_insights: bool = False
     degrees_of_freedom_spec: dict[str, Any] | None = None
     onboarding_status: str | None = None
-    template_limit: int = 250
+    template_limit: Count = 250
     subscribed_apps: list[Id] = msgspec.field(default_factory=list)
     phone_numbers: list[PhoneNumberSeed] = msgspec.field(default_factory=list)
     templates: list[TemplateSeed] = msgspec.field(default_factory=list)
@@ -124,7 +135,7 @@ class TokenSeed(_Strict):
     app_id: Id | None = None
     scopes: list[str] = msgspec.field(default_factory=list)
     wabas: list[Id] = msgspec.field(default_factory=list)
-    expires_at: float | None = None
+    expires_at: Timestamp | None = None
 
 
 class UserSeed(_Strict):
@@ -146,14 +157,54 @@ class Seed(_Strict):
     users: list[UserSeed] = msgspec.field(default_factory=list)
 
 
-def parse_text(text: str | bytes) -> Any:
-    """YAML or JSON text (JSON is YAML) to plain data."""
+def parse_text(text: str | bytes, *, as_json: bool | None = None) -> Any:
+    """Seed text to plain data. JSON is read as JSON when `as_json` says so (a `.json` file, a
+    JSON content type) or, when it is None, when the text starts with `{` and parses as JSON:
+    YAML 1.1 would read JSON's `1e3` as a string. Anything else is YAML."""
+    if as_json or (as_json is None and text.lstrip()[:1] in ("{", b"{")):
+        try:
+            return _parse_json(text)
+        except SeedError:
+            if as_json:
+                raise
+    return _parse_yaml(text)
+
+
+def is_json_name(name: str) -> bool | None:
+    """`as_json` for a seed file: True for `*.json`, otherwise None (decided by the text)."""
+    return True if name.lower().endswith(".json") else None
+
+
+def _parse_json(text: str | bytes) -> Any:
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise SeedError("$", f"not valid JSON ({where}): {exc.msg}") from None
+    except ValueError as exc:  # undecodable bytes, NaN, numbers of more than 4300 digits
+        raise SeedError("$", f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise SeedError("$", "not valid JSON: nested too deeply") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _parse_yaml(text: str | bytes) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise SeedError("$", f"not valid YAML or JSON{where}: {exc}") from None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        problem = f"{context}, {problem}" if context else problem
+        raise SeedError("$", f"not valid YAML or JSON{where}: {problem}") from None
+    except ValueError as exc:  # a scalar YAML resolves but cannot build: 2026-13-45, 10**5000
+        raise SeedError("$", f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise SeedError("$", "not valid YAML: nested too deeply") from None
 
 
 def decode(document: Any) -> Seed:
@@ -208,4 +259,6 @@ def clock_start(value: float | str | None, path: str = "$.settings.clock_start")
         raise SeedError(path, f"expected unix seconds or an ISO-8601 time, got {value!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
+    if not 0 <= moment.timestamp() <= LATEST_TIME:
+        raise SeedError(path, f"must be between 1970 and the year 9000, got {value!r}")
     return moment.timestamp()

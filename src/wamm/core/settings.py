@@ -6,6 +6,18 @@ from typing import Any
 
 import msgspec
 
+from wamm.core.bounds import (
+    BatchSize,
+    ClockFactor,
+    Hours,
+    PositiveCount,
+    PositiveSeconds,
+    RngSeed,
+    Seconds,
+    StrictFallbackCode,
+    Timestamp,
+    WebhookTimeout,
+)
 from wamm.core.ratelimit import PairLimit
 from wamm.core.recipients import MarketingLimit, RecipientDefaults
 
@@ -13,27 +25,27 @@ from wamm.core.recipients import MarketingLimit, RecipientDefaults
 class WebhookSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Delivery of webhooks: batching, timeouts and the retry schedule."""
 
-    batch_size: int = 1  # updates per POST; Meta sends up to 1000
-    timeout_seconds: float = 10.0
-    concurrency: int = 32  # POSTs in flight at once
-    retry_initial_seconds: float = 5.0  # then doubling ...
-    retry_max_seconds: float = 3600.0  # ... up to this interval ...
-    retry_window_seconds: float = 7 * 86400.0  # ... for this long (Meta: up to 7 days)
+    batch_size: BatchSize = 1  # updates per POST; Meta sends up to 1000
+    timeout_seconds: WebhookTimeout = 10.0
+    concurrency: PositiveCount = 32  # POSTs in flight at once
+    retry_initial_seconds: PositiveSeconds = 5.0  # then doubling ...
+    retry_max_seconds: PositiveSeconds = 3600.0  # ... up to this interval ...
+    retry_window_seconds: Seconds = 7 * 86400.0  # ... for this long (Meta: up to 7 days)
 
 
 class Settings(msgspec.Struct, kw_only=True):
     clock: str = "realtime"
-    clock_start: float | None = None
-    clock_factor: float = 60.0
-    rng_seed: int = 0
+    clock_start: Timestamp | None = None
+    clock_factor: ClockFactor = 60.0
+    rng_seed: RngSeed = 0
     # auto: new and edited templates are approved at once; manual: they stay PENDING until a
     # decision arrives through POST /_wamm/templates/{id}/review.
     template_review: str = "auto"
     # Meta needs up to 10 minutes to sync a new marketing template to its ad objects (134101).
-    ad_sync_delay_seconds: float = 0.0
+    ad_sync_delay_seconds: Seconds = 0.0
     # Meta documents no code for STRICT sends from a WABA that is not onboarded (see decisions).
-    strict_fallback_error_code: int = 134102
-    customer_service_window_hours: float = 24.0
+    strict_fallback_error_code: StrictFallbackCode = 134102
+    customer_service_window_hours: Hours = 24.0
     recipients: RecipientDefaults = msgspec.field(default_factory=RecipientDefaults)
     marketing_limit: MarketingLimit | None = None
     pair_limit: PairLimit = msgspec.field(default_factory=PairLimit)

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wamm.core import seed as schema
+from wamm.core.clock import advance_seconds
 from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
@@ -94,10 +95,18 @@ async def _json_body(request: Request) -> dict[str, Any]:
     return decode_json_object(raw) if raw.strip() else {}
 
 
+def _json_content(request: Request) -> bool | None:
+    """`as_json` for a seed body: by its content type, else decided by the text."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in ("application/json", "text/json") or content_type.endswith("+json"):
+        return True
+    return False if "yaml" in content_type else None
+
+
 async def _seed_document(request: Request) -> Any:
-    """A seed body: JSON, or YAML with a YAML content type."""
+    """A seed body: JSON (a JSON content type, or text that starts with `{`) or YAML."""
     raw = await read_body(request, MAX_SEED_BYTES)
-    return schema.parse_text(raw) if raw.strip() else None
+    return schema.parse_text(raw, as_json=_json_content(request)) if raw.strip() else None
 
 
 async def reset(request: Request, rt: Runtime) -> dict[str, Any]:
@@ -188,10 +197,8 @@ async def clock(_request: Request, rt: Runtime) -> dict[str, Any]:
 
 async def advance_clock(request: Request, rt: Runtime) -> dict[str, Any]:
     body = await _json_body(request)
-    seconds = body.get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
-        raise invalid_parameter("seconds must be a non-negative number.")
-    return {"mode": rt.clock.mode, "now": await rt.advance_clock(float(seconds))}
+    seconds = advance_seconds(body.get("seconds"), rt.now())
+    return {"mode": rt.clock.mode, "now": await rt.advance_clock(seconds)}
 
 
 async def inbound(request: Request, rt: Runtime) -> dict[str, Any]:
