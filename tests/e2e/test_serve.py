@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.e2e.conftest import LiveServer, free_port, running_wamm, subprocess_env
 from wamm import __version__
@@ -92,3 +93,63 @@ def test_a_restart_on_the_same_database_keeps_created_templates(tmp_path: Path) 
     assert by_id.status_code == 200, by_id.text
     assert by_id.json() == {"name": "restock_alert", "status": "APPROVED", "id": template_id}
     assert [t["id"] for t in listed.json()["data"]] == [template_id]
+
+
+@pytest.mark.parametrize(
+    ("command", "seed", "message"),
+    [
+        (
+            "serve",
+            "settings: {clock: sundial}\n",
+            "Error: invalid seed: $.settings.clock: Invalid enum value 'sundial'; "
+            "expected one of accelerated, manual, realtime",
+        ),
+        (
+            "serve",
+            "tokens: [{value: t, wabas: ['404']}]\n",
+            "Error: invalid seed: $.tokens[0].wabas[0]: unknown WABA 404",
+        ),
+        (
+            "serve",
+            "businesses: [\n",
+            "Error: invalid seed: $: not valid YAML or JSON (line 2, column 1): while parsing a "
+            "flow node, expected the node content, but found '<stream end>'",
+        ),
+        (
+            "serve",
+            "settings: {pair_limit: {interval_seconds: 0}}\n",
+            "Error: invalid seed: $.settings.pair_limit.interval_seconds: Expected `float` > 0.0",
+        ),
+        (
+            "serve",
+            None,
+            "Error: invalid --log-level 'bogus': use debug, info, warning, error",
+        ),
+        (
+            "worker",
+            None,
+            "Error: invalid --log-level 'bogus': use debug, info, warning, error",
+        ),
+    ],
+)
+def test_startup_mistakes_are_one_line_and_exit_code_2(
+    tmp_path: Path, command: str, seed: str | None, message: str
+) -> None:
+    args = [command, "--database", f"sqlite:///{tmp_path / 'wamm.db'}"]
+    if seed is None:
+        args += ["--log-level", "bogus"]
+    else:
+        (tmp_path / "bad.yaml").write_text(seed, encoding="utf-8")
+        args += ["--port", str(free_port()), "--seed", str(tmp_path / "bad.yaml")]
+    result = run_cli(*args)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", message + "\n")
+
+
+def test_a_json_seed_file_is_read_as_json(tmp_path: Path) -> None:
+    """As YAML, `1e3` would be a string and `clock_factor` the first error."""
+    seed = tmp_path / "seed.json"
+    seed.write_text('{"settings": {"clock_factor": 1e3, "clock": "sundial"}}', encoding="utf-8")
+    port = str(free_port())
+    result = run_cli("serve", "--database", "sqlite://", "--port", port, "--seed", str(seed))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("Error: invalid seed: $.settings.clock: Invalid enum value")

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import os
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +17,10 @@ import typer
 import uvicorn
 
 from wamm import __version__
+from wamm.cli.common import EXIT_USAGE, Output, UsageError
 from wamm.store.url import DEFAULT_URL, DatabaseUrlError, parse_database_url
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 def serve(
@@ -65,7 +69,12 @@ def serve(
 ) -> None:
     """Start the wamm server (Graph API + control API)."""
     from wamm.cli.banner import print_banner  # noqa: PLC0415 - see the module's docstring
-    from wamm.server.app import ServerConfig, create_app, prepare_database  # noqa: PLC0415
+    from wamm.server.app import (  # noqa: PLC0415
+        ServerConfig,
+        check_startup_seed,
+        create_app,
+        prepare_database,
+    )
 
     display = _database_display(database)
     _configure_logging(log_level)
@@ -86,6 +95,7 @@ def serve(
         "server_header": False,
     }
     if workers == 1:
+        _prepared(check_startup_seed(config))  # the server applies it when it starts
         uvicorn.run(create_app(config), **options)
         return
     if not display.startswith("postgresql"):
@@ -93,9 +103,19 @@ def serve(
             "several server processes need a PostgreSQL database (SQLite serves one process)",
             param_hint="--workers",
         )
-    asyncio.run(prepare_database(config))  # seed once, before the workers start
+    _prepared(prepare_database(config))  # seed once, before the workers start
     _export_for_workers(database, admin_token, dispatch)
     uvicorn.run("wamm.server.app:app_from_environment", factory=True, workers=workers, **options)
+
+
+def _prepared(preparation: Coroutine[Any, Any, None]) -> None:
+    """Check or apply the seed before the server starts: a bad seed is one line, exit code 2."""
+    from wamm.core.seed import SeedError  # noqa: PLC0415 - see the module's docstring
+
+    try:
+        asyncio.run(preparation)
+    except SeedError as error:
+        Output(as_json=False).fail(UsageError(f"invalid seed: {error}"), EXIT_USAGE)
 
 
 def worker(
@@ -123,6 +143,9 @@ def _database_display(url: str) -> str:
 
 
 def _configure_logging(level: str) -> None:
+    if level.lower() not in LOG_LEVELS:
+        message = f"invalid --log-level {level!r}: use {', '.join(LOG_LEVELS)}"
+        Output(as_json=False).fail(UsageError(message), EXIT_USAGE)
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
 
 

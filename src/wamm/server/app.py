@@ -20,7 +20,7 @@ from wamm.server.routes.graph import GraphApp
 from wamm.service.delivery import Dispatcher
 from wamm.service.follow import following
 from wamm.service.runtime import Runtime, settle_heap
-from wamm.service.seeding import apply_seed
+from wamm.service.seeding import apply_seed, check_seed
 from wamm.store.url import DEFAULT_URL
 
 log = logging.getLogger("wamm")
@@ -71,21 +71,39 @@ def build_app(
     return WammApp(control_app)
 
 
+def read_seed(path: Path) -> Any:
+    """A seed file's document: JSON for `*.json` files (and JSON text), YAML otherwise."""
+    return schema.parse_text(path.read_bytes(), as_json=schema.is_json_name(path.name))
+
+
 async def open_runtime(config: ServerConfig) -> Runtime:
     """Open the store, then apply `--seed FILE`, or the demo seed to an empty database."""
     runtime = await Runtime.open(config.database_url)
     try:
         if config.seed_path is not None:
-            document = schema.parse_text(config.seed_path.read_bytes())
-            await apply_seed(runtime, document)
+            await apply_seed(runtime, read_seed(config.seed_path))
         elif config.demo_if_empty and not runtime.catalog.businesses:
-            await apply_seed(runtime, schema.parse_text(DEMO_SEED.read_bytes()))
+            await apply_seed(runtime, read_seed(DEMO_SEED))
             log.info("empty database: applied the demo seed")
     except BaseException:
         await runtime.close()
         raise
     settle_heap()
     return runtime
+
+
+async def check_startup_seed(config: ServerConfig) -> None:
+    """Refuse a bad `--seed FILE` (SeedError) before the server starts, so that `wamm serve`
+    can say so in one line: the seed is checked against the database's current content, as
+    applying it will be, and nothing is written."""
+    if config.seed_path is None:
+        return
+    document = read_seed(config.seed_path)
+    runtime = await Runtime.open(config.database_url)
+    try:
+        check_seed(runtime, document)
+    finally:
+        await runtime.close()
 
 
 async def prepare_database(config: ServerConfig) -> None:

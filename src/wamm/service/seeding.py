@@ -16,6 +16,7 @@ import msgspec
 from wamm.core import ids
 from wamm.core import seed as schema
 from wamm.core.auth import KNOWN_SCOPES
+from wamm.core.clock import Clock
 from wamm.core.errors import GraphError
 from wamm.core.model import (
     App,
@@ -345,10 +346,20 @@ async def apply_seed(rt: Runtime, document: Any) -> dict[str, int]:
     return applied
 
 
-async def _apply(rt: Runtime, seed: schema.Seed) -> dict[str, int]:
+def check_seed(rt: Runtime, document: Any) -> None:
+    """Validate a seed against the runtime's state exactly as `apply_seed` would, without
+    applying it (SeedError naming the path of the first problem)."""
+    _plan(rt, schema.decode(document))
+
+
+def _plan(rt: Runtime, seed: schema.Seed) -> tuple[Settings, Clock, _Plan]:
     settings: Settings = rt.settings.merged(_settings_changes(seed.settings))
     clock = rt.clock_for(settings)
-    plan = _Planner(rt.catalog, seed, clock.now(), settings.rng_seed).build()
+    return settings, clock, _Planner(rt.catalog, seed, clock.now(), settings.rng_seed).build()
+
+
+async def _apply(rt: Runtime, seed: schema.Seed) -> dict[str, int]:
+    settings, clock, plan = _plan(rt, seed)
     templates = await _template_entities(rt, plan.templates, clock.now())
     entities: list[Entity] = [*plan.entities, *templates]
     await rt.store.write(entities, settings=settings)
