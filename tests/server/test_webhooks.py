@@ -342,7 +342,9 @@ async def test_bsuid_addressed_statuses(
         graph, f"{sd.SIGNED_PHONE}/marketing_messages", template_send(to=None, recipient=recipient)
     )
     await settle(graph)
-    for status in statuses_of(receiver, wamid):
+    statuses = statuses_of(receiver, wamid)
+    assert [s["status"] for s in statuses] == ["sent", "delivered", "read"]
+    for status in statuses:
         assert status[key] == recipient
         assert "recipient_id" not in status
 
