@@ -374,6 +374,38 @@ async def test_template_parameter_errors(graph: Graph, components: Any, code: in
     assert (status, error["code"]) == (400, code)
 
 
+OTP_CODE = [{"type": "body", "parameters": [{"type": "text", "text": "123456"}]}]
+OTP_BUTTON = {"type": "button", "index": 0, "parameters": [{"type": "text", "text": "123456"}]}
+
+
+@pytest.mark.parametrize(
+    ("components", "details"),
+    [
+        (
+            OTP_CODE,
+            "template.components: button 0 (OTP) needs a text parameter; send a button "
+            "component with sub_type url and index 0.",
+        ),
+        ([*OTP_CODE, OTP_BUTTON], "template.components[1].sub_type is required."),
+    ],
+)
+async def test_a_missing_required_parameter_is_131008(
+    graph: Graph, components: Any, details: str
+) -> None:
+    status, error = await send_error(
+        graph, f"{sd.SIGNED_PHONE}/messages", template_send("login_code", components)
+    )
+    assert (status, error) == (
+        400,
+        {
+            "message": "(#131008) Required parameter is missing",
+            "type": "OAuthException",
+            "code": 131008,
+            "error_data": {"messaging_product": "whatsapp", "details": details},
+        },
+    )
+
+
 async def test_text_outside_the_service_window_is_131047(graph: Graph) -> None:
     status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/messages", text_send())
     assert (status, error["code"]) == (400, 131047)
