@@ -203,9 +203,82 @@ async def test_list_filters(graph: Graph, params: dict[str, str], names: set[str
     assert {t["name"] for t in response.json()["data"]} == names
 
 
-async def test_unknown_status_filter_is_100(graph: Graph) -> None:
-    response = await graph.get(TEMPLATES, status="SHINY")
+STATUSES = (
+    "APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, LIMIT_EXCEEDED, "
+    "PENDING_DELETION, DELETED, ARCHIVED"
+)
+SUMMARY_NAMES = (
+    "total_count, message_template_count, message_template_limit, are_translations_complete"
+)
+
+
+@pytest.mark.parametrize(
+    ("params", "details"),
+    [
+        (
+            {"status": "approved,SHINY"},
+            f"Param status has an invalid value 'SHINY': expected one of {STATUSES}.",
+        ),
+        (
+            {"category": "PROMOTIONAL"},
+            "Param category has an invalid value 'PROMOTIONAL': expected one of MARKETING, "
+            "UTILITY, AUTHENTICATION.",
+        ),
+        (
+            {"quality_score": '["GREEN","PURPLE"]'},
+            "Param quality_score has an invalid value 'PURPLE': expected one of GREEN, YELLOW, "
+            "RED, UNKNOWN.",
+        ),
+        (
+            {"summary": "bogus"},
+            "Param summary has an invalid value 'bogus': expected true, false or field names "
+            f"among {SUMMARY_NAMES}.",
+        ),
+        (
+            {"since": "yesterday"},
+            "Param since must be a UNIX timestamp or a date YYYY-MM-DD, got 'yesterday'.",
+        ),
+    ],
+)
+async def test_unknown_list_filter_values_are_100_naming_the_parameter(
+    graph: Graph, params: dict[str, str], details: str
+) -> None:
+    response = await graph.get(TEMPLATES, **params)
     assert response.status_code == 400
+    assert error_of(response) == {
+        "message": "(#100) Invalid parameter",
+        "type": "OAuthException",
+        "code": 100,
+        "error_data": {"messaging_product": "whatsapp", "details": details},
+    }
+
+
+async def test_quality_score_filter(graph: Graph) -> None:
+    response = await graph.get(TEMPLATES, fields="name", quality_score="green,yellow")
+    assert response.json() == {"data": []}
+    unknown = await graph.get(TEMPLATES, fields="name", quality_score="UNKNOWN", limit=100)
+    assert len(unknown.json()["data"]) == 7
+
+
+async def test_since_and_until_select_by_creation_time(graph: Graph) -> None:
+    created = await create(graph)
+    since = await graph.get(TEMPLATES, fields="name", since=str(int(sd.CLOCK_START)))
+    assert since.json()["data"] == [{"name": "autumn_promo", "id": created["id"]}]
+    until = await graph.get(TEMPLATES, fields="name", until="2025-12-31", limit=100)
+    assert len(until.json()["data"]) == 7
+    assert created["id"] not in {t["id"] for t in until.json()["data"]}
+
+
+async def test_summary_false_leaves_the_summary_out(graph: Graph) -> None:
+    response = await graph.get(TEMPLATES, fields="name", limit=1, summary="false")
+    assert "summary" not in response.json()
+    everything = await graph.get(TEMPLATES, fields="name", limit=1, summary="true")
+    assert everything.json()["summary"] == {
+        "total_count": 7,
+        "message_template_count": 7,
+        "message_template_limit": 250,
+        "are_translations_complete": True,
+    }
 
 
 async def test_summary_as_pywa_requests_it(graph: Graph) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from wamm.core.analytics.values import enum_words, parse_time
 from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import page_request, paged_body, paginate
@@ -32,9 +33,13 @@ SUMMARY_FIELDS = (
     "message_template_limit",
     "are_translations_complete",
 )
-LIST_FILTERS = ("category", "language", "quality_score", "status")
 REVIEW_DECISIONS = ("APPROVED", "REJECTED")
 QUALITY_SCORES = ("GREEN", "YELLOW", "RED", "UNKNOWN")
+ENUM_FILTERS = {
+    "category": CATEGORIES,
+    "quality_score": QUALITY_SCORES,
+    "status": TEMPLATE_STATUSES,
+}
 UNPAUSED = {"title": "UNPAUSE", "description": "The template was unpaused and can be sent again."}
 # Meta pauses a template whose quality turns RED: 3 hours, then 6 hours, then disables it.
 PAUSES = (
@@ -152,15 +157,17 @@ def _attribute_in(attribute: str, wanted: set[str]) -> Callable[[Template], bool
 
 def _filters(params: dict[str, Any]) -> list[Callable[[Template], bool]]:
     checks: list[Callable[[Template], bool]] = []
-    for name in LIST_FILTERS:
+    for name, allowed in ENUM_FILTERS.items():
         if name in params:
-            wanted = {
-                v.upper() if name != "language" else v for v in _list_values(params[name], name)
-            }
-            if name == "status" and not wanted <= set(TEMPLATE_STATUSES):
-                bad = ", ".join(sorted(wanted - set(TEMPLATE_STATUSES)))
-                raise invalid_parameter(f"Param status has unknown values: {bad}.")
-            checks.append(_attribute_in(name, wanted))
+            checks.append(_attribute_in(name, set(enum_words(params[name], name, allowed))))
+    if "language" in params:
+        checks.append(_attribute_in("language", set(_list_values(params["language"], "language"))))
+    if "since" in params:
+        since = parse_time(params["since"], "since")
+        checks.append(lambda t: t.created_at >= since)
+    if "until" in params:
+        until = parse_time(params["until"], "until")
+        checks.append(lambda t: t.created_at <= until)
     if "name" in params:
         needle = as_str(params["name"], "name").lower()
         checks.append(lambda t: needle in t.name.lower())
@@ -173,17 +180,29 @@ def _filters(params: dict[str, Any]) -> list[Callable[[Template], bool]]:
     return checks
 
 
-def _summary(requested: Any, matching: int, waba: Waba, live: int) -> dict[str, Any]:
+def _summary_fields(requested: Any) -> tuple[str, ...]:
+    """The summary fields asked for: `true` (all of them), `false` (none) or their names."""
+    names = _list_values(requested, "summary")
+    if [name.lower() for name in names] in (["true"], ["1"]):
+        return SUMMARY_FIELDS
+    if [name.lower() for name in names] in (["false"], ["0"]):
+        return ()
+    if unknown := [name for name in names if name not in SUMMARY_FIELDS]:
+        raise invalid_parameter(
+            f"Param summary has an invalid value '{unknown[0]}': expected true, false or "
+            f"field names among {', '.join(SUMMARY_FIELDS)}."
+        )
+    return tuple(names)
+
+
+def _summary(names: tuple[str, ...], matching: int, waba: Waba, live: int) -> dict[str, Any]:
     values = {
         "total_count": matching,
         "message_template_count": live,
         "message_template_limit": waba.template_limit,
         "are_translations_complete": True,
     }
-    names = _list_values(requested, "summary")
-    if names in (["true"], ["1"]):
-        names = list(SUMMARY_FIELDS)
-    return {name: values[name] for name in names if name in values}
+    return {name: values[name] for name in names}
 
 
 async def list_templates(call: GraphCall, waba: Waba) -> dict[str, Any]:
@@ -195,6 +214,7 @@ async def list_templates(call: GraphCall, waba: Waba) -> dict[str, Any]:
         else catalog.live_templates(waba.id)
     )
     checks = _filters(call.params)
+    summary = _summary_fields(call.params["summary"]) if "summary" in call.params else ()
     matching = [t for t in pool if all(check(t) for check in checks)]
 
     def position(template: Template) -> int:
@@ -202,9 +222,9 @@ async def list_templates(call: GraphCall, waba: Waba) -> dict[str, Any]:
 
     page = paginate(matching, position, page_request(call.query))
     body = paged_body([_view(call, t) for t in page.items], page, position, call.url, call.query)
-    if "summary" in call.params:
+    if summary:
         live = len(catalog.live_templates(waba.id))
-        body["summary"] = _summary(call.params["summary"], len(matching), waba, live)
+        body["summary"] = _summary(summary, len(matching), waba, live)
     return body
 
 
