@@ -598,3 +598,20 @@ async def test_pricing_analytics_parameter_errors(graph: Graph, modifiers: str, 
     error = error_of(response)
     assert error["code"] == 100
     assert named in error["error_data"]["details"]
+
+
+async def test_times_past_the_year_9000_are_100_not_500(graph: Graph) -> None:
+    far = "9" * 30
+    response = await graph.get(
+        sd.SIGNED_WABA, fields=f"pricing_analytics.start({T0}).end({far}).granularity(DAILY)"
+    )
+    assert response.status_code == 400
+    assert error_of(response) == {
+        "message": "(#100) Invalid parameter",
+        "type": "OAuthException",
+        "code": 100,
+        "error_data": {
+            "messaging_product": "whatsapp",
+            "details": "Param end must be a time before the year 9000.",
+        },
+    }

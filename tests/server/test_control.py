@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import httpx
@@ -309,6 +310,17 @@ async def test_messages_listing_filters_and_pages(graph: Graph) -> None:
     assert "paging" not in rest
 
 
+@pytest.mark.parametrize("path", ["/_wamm/messages", "/_wamm/webhooks"])
+async def test_a_cursor_past_any_row_is_100_not_500(graph: Graph, path: str) -> None:
+    cursor = base64.urlsafe_b64encode(b"wamm:" + b"9" * 30).decode().rstrip("=")
+    response = await graph.http.get(path, params={"after": cursor})
+    assert response.status_code == 400
+    assert error_of(response)["error_data"] == {
+        "messaging_product": "whatsapp",
+        "details": f"Invalid cursor in parameter after: '{cursor}'",
+    }
+
+
 async def test_message_view_shape(graph: Graph) -> None:
     sent = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", template_send())
     wamid = sent.json()["messages"][0]["id"]
@@ -438,3 +450,4 @@ async def test_admin_token_guards_the_control_api(runtime: Runtime) -> None:
             await http.get("/_wamm/state", headers={"X-Wamm-Admin-Token": "s3cret"})
         ).status_code == 200
         assert (await http.get("/_wamm/health")).status_code == 200
+        assert (await http.get("/_wamm/ready")).json()["status"] == "ready"

@@ -135,6 +135,7 @@ def project(value: Any, subfields: Sequence[FieldRequest] | None) -> Any:
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 1000
+MAX_POSITION = 2**63 - 1  # cursors hold row positions, which the stores keep as 64-bit integers
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,10 @@ def decode_cursor(cursor: str, name: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, value = raw.split(":", 1)
-        if prefix != "wamm":
+        position = int(value)
+        if prefix != "wamm" or not 0 <= position <= MAX_POSITION:
             raise ValueError(prefix)
-        return int(value)
+        return position
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise invalid_parameter(f"Invalid cursor in parameter {name}: '{cursor}'") from None
 

@@ -8,11 +8,13 @@ parameter.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from wamm.core.clock import LATEST_TIME
 from wamm.core.coerce import type_name
 from wamm.core.errors import invalid_parameter
 
@@ -21,12 +23,14 @@ HALF_HOUR = 1800
 
 
 def parse_time(value: Any, name: str) -> int:
-    """A UNIX timestamp (seconds) or a UTC date `YYYY-MM-DD` (its 00:00 UTC)."""
+    """A UNIX timestamp (seconds) or a UTC date `YYYY-MM-DD` (its 00:00 UTC), before the year
+    9000 (wamm's latest time)."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
+        return _not_too_late(value, name)
     text = value.strip() if isinstance(value, str) else ""
     if text.isdigit():
-        return int(text)
+        with contextlib.suppress(ValueError):  # more digits than Python converts
+            return _not_too_late(int(text), name)
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
@@ -34,6 +38,12 @@ def parse_time(value: Any, name: str) -> int:
             f"Param {name} must be a UNIX timestamp or a date YYYY-MM-DD, got '{value}'."
         ) from None
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+def _not_too_late(seconds: int, name: str) -> int:
+    if seconds > LATEST_TIME:
+        raise invalid_parameter(f"Param {name} must be a time before the year 9000.")
+    return seconds
 
 
 def _items(text: str, name: str) -> list[Any]:
