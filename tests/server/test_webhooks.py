@@ -3,12 +3,14 @@ the manual clock makes every event due on demand, nothing sleeps on real time.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import httpx
 import pytest
+from aiohttp import web
 
 from tests import seed_data as sd
 from tests.conftest import Graph, error_of
@@ -443,6 +445,44 @@ async def test_batching_puts_several_updates_in_one_post(
     assert len(receiver.statuses()) == 30
     assert len(receiver.deliveries) < 10
     assert max(len(d.changes()) for d in receiver.deliveries) > 1
+
+
+class SlowOnFirstSent(WebhookReceiver):
+    """Answers the POST carrying the `sent` status of `slow_wamid` late, so that the later
+    updates of that message overtake it unless the dispatcher keeps them in order."""
+
+    slow_wamid = ""
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        if self.slow_wamid.encode() in body and b'"status":"sent"' in body:
+            await asyncio.sleep(0.3)
+        return await super()._receive(request)
+
+
+async def test_batched_updates_of_a_message_keep_their_order_across_claims(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    one_second = {"distribution": "constant", "value": 1}
+    settings = {
+        "webhooks": {"batch_size": 3, "concurrency": 4},
+        "recipients": dict.fromkeys(("sent_delay", "delivery_delay", "read_delay"), one_second),
+    }
+    await graph.http.post("/_wamm/seed", json={"settings": settings})
+    async with SlowOnFirstSent(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as slow:
+        callback = {"url": slow.url, "verify_token": VERIFY_TOKEN}
+        response = await graph.http.post(f"/_wamm/apps/{sd.APP_ID}/webhook", json=callback)
+        assert response.status_code == 200, response.text
+        wamids = [
+            await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to=f"55119000003{i:02}"))
+            for i in range(16)
+        ]
+        slow.slow_wamid = wamids[0]
+        # Claims take at most 3 rows per free POST: the first claims every `sent`, later ones
+        # the `delivered` of the first message while its `sent` is still being answered.
+        assert await settle(graph) == {"delivered": 48}
+        for wamid in wamids:
+            assert [s["status"] for s in statuses_of(slow, wamid)] == ["sent", "delivered", "read"]
 
 
 async def test_callback_that_fails_verification_is_not_used(

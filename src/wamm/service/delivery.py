@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import math
 import secrets
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,6 +89,9 @@ class Dispatcher:
         self._order_locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
         # (app, url, verify token) -> the handshake; concurrent deliveries share one.
         self._verifications: dict[tuple[str, str, str], asyncio.Task[PostResult]] = {}
+        # (app, message or field) with updates claimed -> (their group, how many)
+        self._in_order: dict[tuple[str, str], tuple[tuple[str, str], int]] = {}
+        self._claims = 0
         self._idle = asyncio.Event()
         self._next_reclaim = 0.0
 
@@ -159,18 +164,45 @@ class Dispatcher:
 
     def _launch(self, claimed: list[Delivery]) -> None:
         """Updates about one message (or of one non-message field) go out in event order, one
-        POST after the other; different groups are delivered concurrently. With batching,
-        a POST carries up to `batch_size` updates of one app."""
-        batch_size = self.rt.settings.webhooks.batch_size
+        POST after the other; different groups are delivered concurrently. With batching, a
+        POST carries up to `batch_size` updates of one app: the claimed rows are spread over
+        as many groups as make full batches, each claim's groups beside the earlier ones."""
+        policy = self.rt.settings.webhooks
+        self._claims += 1
+        lanes = 0
+        if policy.batch_size > 1:
+            lanes = min(policy.concurrency, math.ceil(len(claimed) / policy.batch_size))
         groups: dict[tuple[str, str], list[Delivery]] = defaultdict(list)
         for delivery in claimed:
-            order_key = delivery.wamid or delivery.field if batch_size == 1 else ""
-            groups[(delivery.app_id, order_key)].append(delivery)
+            groups[self._group_of(delivery, lanes)].append(delivery)
         for key, rows in groups.items():
-            chunks = [rows[start : start + batch_size] for start in range(0, len(rows), batch_size)]
+            chunks = [
+                rows[start : start + policy.batch_size]
+                for start in range(0, len(rows), policy.batch_size)
+            ]
             task = asyncio.create_task(self._deliver_in_order(key, chunks))
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
+
+    def _group_of(self, delivery: Delivery, lanes: int) -> tuple[str, str]:
+        """The group of an update still in flight about the same message (so its updates stay
+        in order); otherwise the message's own group, or a lane of this claim."""
+        order = (delivery.app_id, delivery.wamid or delivery.field)
+        key, count = self._in_order.get(order, (None, 0))
+        if key is None:
+            lane = f"{self._claims}:{zlib.crc32(order[1].encode()) % lanes}" if lanes else order[1]
+            key = (order[0], lane)
+        self._in_order[order] = (key, count + 1)
+        return key
+
+    def _release(self, chunks: list[list[Delivery]]) -> None:
+        for delivery in itertools.chain.from_iterable(chunks):
+            order = (delivery.app_id, delivery.wamid or delivery.field)
+            key, count = self._in_order[order]
+            if count == 1:
+                del self._in_order[order]
+            else:
+                self._in_order[order] = (key, count - 1)
 
     async def _deliver_in_order(self, key: tuple[str, str], chunks: list[list[Delivery]]) -> None:
         """Groups claimed in earlier rounds go first: the per-key lock is taken in FIFO order."""
@@ -186,6 +218,7 @@ class Dispatcher:
                 del self._order_locks[key]
             else:
                 self._order_locks[key] = (lock, users - 1)
+            self._release(chunks)
 
     async def _sleep(self) -> None:
         """Until woken, the next delivery is due, or the idle poll interval passes."""
