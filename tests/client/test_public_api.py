@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import pkgutil
@@ -13,9 +14,9 @@ from wamm.client import AsyncClient, Client, GraphApi
 from wamm.client.api import Endpoint, Pager
 
 
-def public_modules() -> Iterator[Any]:
-    yield wamm.client
-    for info in pkgutil.walk_packages(wamm.client.__path__, "wamm.client."):
+def public_modules(package: Any) -> Iterator[Any]:
+    yield package
+    for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
         yield importlib.import_module(info.name)
 
 
@@ -37,13 +38,15 @@ def members(cls: type) -> Iterator[tuple[str, Any]]:
             yield name, value
 
 
-def test_every_public_name_has_a_docstring() -> None:
+def undocumented(package: Any) -> list[str]:
+    """The public modules, classes, functions and methods of `package` without a docstring
+    (a dataclass's generated signature does not count as one)."""
     missing = []
-    for module in public_modules():
+    for module in public_modules(package):
         if not (module.__doc__ or "").strip():
             missing.append(module.__name__)
         for qualified, value in defined_here(module):
-            if not (vars(value).get("__doc__") if inspect.isclass(value) else value.__doc__):
+            if not _own_doc(value):
                 missing.append(qualified)
             if inspect.isclass(value):
                 missing += [
@@ -51,7 +54,19 @@ def test_every_public_name_has_a_docstring() -> None:
                     for name, member in members(value)
                     if not (getattr(member, "__doc__", None) or "").strip()
                 ]
-    assert missing == []
+    return missing
+
+
+def _own_doc(value: Any) -> str | None:
+    doc: str | None = vars(value).get("__doc__") if inspect.isclass(value) else value.__doc__
+    if inspect.isclass(value) and dataclasses.is_dataclass(value) and doc:
+        generated = f"{value.__name__}{inspect.signature(value)}".replace(" -> None", "")
+        return None if doc == generated else doc
+    return doc
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    assert undocumented(wamm.client) == []
 
 
 def test_both_clients_expose_every_method() -> None:

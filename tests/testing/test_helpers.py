@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import wamm.testing
+from tests.client.test_public_api import undocumented
 from wamm.client import TemplateMessage
 from wamm.client import parameters as p
 from wamm.testing import control as control_module
@@ -56,6 +58,41 @@ def test_load_seed_explains_bad_files(tmp_path: Path) -> None:
         load_seed(tmp_path / "broken.yaml")
     with pytest.raises(SeedFileError, match="cannot read template file"):
         load_seed(tmp_path / "missing.yaml", "template file")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "name: [a\nb: c\n",
+            "line 2, column 2: expected ',' or ']', but got ':' (while parsing a flow sequence "
+            "at line 1, column 7)",
+        ),
+        ("a: b\n  c: d\n", "line 2, column 4: mapping values are not allowed here"),
+        (
+            "a:\n\t- b\n",
+            "line 2, column 1: found character '\\t' that cannot start any token (while "
+            "scanning for the next token)",
+        ),
+        (
+            "a: \x01\n",
+            "unacceptable character #x0001: special characters are not allowed at position 3",
+        ),
+    ],
+    ids=["flow", "mapping", "tab", "control-character"],
+)
+def test_a_yaml_error_is_one_line_with_its_position(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(text)
+    with pytest.raises(SeedFileError) as raised:
+        load_seed(path)
+    assert str(raised.value) == f"cannot read seed file {path}: {problem}"
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    assert undocumented(wamm.testing) == []
 
 
 def test_control_follows_the_cursor(

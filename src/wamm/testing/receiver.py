@@ -32,14 +32,21 @@ class Delivery:
     received_at: float
 
     def changes(self) -> list[dict[str, Any]]:
+        """Every `entry[].changes[]` object of the payload (`field` and `value`), in order."""
         return [change for entry in self.payload["entry"] for change in entry["changes"]]
 
     def statuses(self) -> list[dict[str, Any]]:
+        """Every status object (`value.statuses[]` of every change), raw, in order."""
         return [s for c in self.changes() for s in c["value"].get("statuses", [])]
 
 
 @dataclass
 class WebhookReceiver:
+    """An asyncio webhook receiver on `host`:`port` (0: a free port, known once started),
+    serving `path`: GET answers the `hub.challenge` handshake for `verify_token`, POST checks
+    `X-Hub-Signature-256` against `app_secret` and records the delivery. `fail_next` holds
+    status codes to answer the next signed POSTs with, to make the sender retry."""
+
     app_secret: str
     verify_token: str = ""
     host: str = "127.0.0.1"
@@ -55,9 +62,11 @@ class WebhookReceiver:
 
     @property
     def url(self) -> str:
+        """The callback URL to register: `http://HOST:PORT/PATH`."""
         return f"http://{self.host}:{self.port}{self.path}"
 
     async def start(self) -> WebhookReceiver:
+        """Bind the port and serve; returns the receiver (with its real `port`)."""
         app = web.Application()
         app.router.add_get(self.path, self._verify)
         app.router.add_post(self.path, self._receive)
@@ -69,11 +78,13 @@ class WebhookReceiver:
         return self
 
     async def stop(self) -> None:
+        """Stop serving and free the port (deliveries are kept); stopping twice is harmless."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
 
     async def __aenter__(self) -> WebhookReceiver:
+        """`start()`."""
         return await self.start()
 
     async def __aexit__(
@@ -82,6 +93,7 @@ class WebhookReceiver:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """`stop()`."""
         await self.stop()
 
     async def _verify(self, request: web.Request) -> web.Response:
@@ -108,9 +120,13 @@ class WebhookReceiver:
         return web.Response(text="ok")
 
     def statuses(self) -> list[dict[str, Any]]:
+        """Every status object of every accepted delivery, raw, in arrival order."""
         return [s for d in self.deliveries for s in d.statuses()]
 
     def changes(self, field_name: str | None = None) -> list[dict[str, Any]]:
+        """Every `entry[].changes[]` object of every accepted delivery, in arrival order;
+        only those of `field_name` (`messages`, `message_template_status_update`, ...) if
+        given."""
         return [
             c
             for d in self.deliveries

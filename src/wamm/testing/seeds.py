@@ -27,11 +27,31 @@ def load_seed(path: Path, what: str = "seed file") -> dict[str, Any]:
     other mapping file (`what` names it in errors)."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except yaml.YAMLError as error:
+        raise SeedFileError(f"cannot read {what} {path}: {yaml_problem(error)}") from None
+    except (OSError, UnicodeDecodeError) as error:
         raise SeedFileError(f"cannot read {what} {path}: {error}") from None
     if not isinstance(document, dict):
         raise SeedFileError(f"{what} {path} is not a YAML / JSON mapping")
     return document
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """A YAML parse error on one line: `line L, column C: problem (context at line ...)`."""
+    mark = getattr(error, "problem_mark", None)
+    if not isinstance(error, yaml.MarkedYAMLError) or mark is None:
+        text = " ".join(str(error).split())  # a reader error names no file: the text read
+        return text.replace(' in "<unicode string>",', " at")
+    text = f"{_position(mark)}: {error.problem or error.context}"
+    where = error.context_mark
+    if error.problem and error.context:
+        elsewhere = where is not None and (where.line, where.column) != (mark.line, mark.column)
+        text += f" ({error.context}{' at ' + _position(where) if elsewhere else ''})"
+    return text
+
+
+def _position(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
 @cache
