@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from tests.cli.conftest import Cli, Result, cli_env, no_traceback
+from tests.client.silent import silent_server
 from wamm.testing.process import stop_process, wamm_command
 from wamm.testing.seeds import demo_seed
-from wamm.testing.server import WammServer
+from wamm.testing.server import WammServer, running_wamm
 
 ANA_BSUID = "BR.13491208655302741918"
 SALE = ("--template", "summer_sale")
@@ -198,3 +199,160 @@ def test_an_interrupted_campaign_resumes_without_sending_twice(
     assert resumed.returncode == 0, stderr
     assert json.loads(stdout)["this_run"]["sent"] == 40 - first["accepted"]
     assert accepted_per_recipient(wamm_server) == Counter(everyone)  # each exactly once
+
+
+# --- options, paths and the ways a campaign can stop ------------------------------------------
+
+
+def stored(server: WammServer) -> list[dict[str, Any]]:
+    """The server's messages, oldest first."""
+    return list(reversed(server.control.messages()))
+
+
+def test_the_report_s_directory_is_created(cli: Cli, tmp_path: Path) -> None:
+    write_recipients(tmp_path / "a.csv", ["5511987654321"])
+    done = cli("campaign", *SALE, "--recipients", "a.csv", "--report", "out/summer.json")
+    assert done.code == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "summer.json",
+        "summer.state.jsonl",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("option", "path", "message"),
+    [
+        (
+            "--report",
+            "a.csv/summer.json",
+            "Invalid value for --report: cannot create the directory a.csv: File exists",
+        ),
+        (
+            "--state",
+            "a.csv/runs/summer.jsonl",
+            "Invalid value for --state: cannot create the directory a.csv/runs: Not a directory",
+        ),
+    ],
+)
+def test_an_unusable_report_or_state_path_stops_before_sending(
+    cli: Cli, tmp_path: Path, wamm_server: WammServer, option: str, path: str, message: str
+) -> None:
+    write_recipients(tmp_path / "a.csv", ["5511987654321"])
+    result = cli("campaign", *SALE, "--recipients", "a.csv", option, path)
+    assert (result.code, result.stdout, result.stderr) == (2, "", f"Error: {message}\n")
+    assert stored(wamm_server) == []
+
+
+def test_an_explicit_state_file_is_created_and_resumed(cli: Cli, tmp_path: Path) -> None:
+    write_recipients(tmp_path / "a.csv", audience(2))
+    state = ("--state", "runs/summer.jsonl")
+    first = cli("campaign", *SALE, "--recipients", "a.csv", *state, "--json")
+    assert first.code == 0, first.stderr
+    assert (first.json()["state"], first.json()["accepted"]) == ("runs/summer.jsonl", 2)
+    header = json.loads((tmp_path / "runs" / "summer.jsonl").read_text().splitlines()[0])
+    assert header["campaign"]["template"] == "summer_sale"
+    assert not (tmp_path / "a.state.jsonl").exists()
+    again = cli("campaign", *SALE, "--recipients", "a.csv", *state, "--json")
+    assert again.json()["this_run"]["sent"] == 0
+
+
+def test_endpoint_messages_goes_through_the_cloud_api(
+    cli: Cli, tmp_path: Path, wamm_server: WammServer
+) -> None:
+    write_recipients(tmp_path / "a.csv", ["5511987654321"])
+    done = cli("campaign", *SALE, "--recipients", "a.csv", "--endpoint", "messages", "--json")
+    assert (done.code, done.json()["accepted"]) == (0, 1), done.stderr
+    (message,) = stored(wamm_server)
+    assert (message["endpoint"], message["route"]) == ("messages", "cloud_api")
+
+
+def test_product_policy_is_sent_and_kept_in_the_state(
+    cli: Cli, tmp_path: Path, wamm_server: WammServer
+) -> None:
+    write_recipients(tmp_path / "a.csv", ["5511987654321"])
+    args = ("campaign", *SALE, "--recipients", "a.csv")
+    strict = cli(*args, "--product-policy", "strict", "--json")
+    assert (strict.code, strict.json()["accepted"]) == (0, 1), strict.stderr
+    (message,) = stored(wamm_server)
+    assert (message["product_policy"], message["route"]) == ("STRICT", "marketing_messages")
+    other = cli(*args)  # the same state file, without the policy
+    assert other.code == 2
+    assert "belongs to another campaign ({'product_policy': ('STRICT', None)}" in other.stderr
+    cloud = cli(*args, "--endpoint", "messages", "--product-policy", "STRICT")
+    assert (cloud.code, cloud.stderr) == (
+        2,
+        "Error: Invalid value for --product-policy: only marketing_messages sends have a "
+        "product policy\n",
+    )
+
+
+def test_language_picks_the_translation(cli: Cli, tmp_path: Path) -> None:
+    write_recipients(tmp_path / "a.csv", ["5511987654321"])
+    done = cli(
+        "campaign", *SALE, "--recipients", "a.csv", "--language", "pt_BR", "--report", "r.json"
+    )
+    assert done.code == 0, done.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["campaign"]["language"] == "pt_BR"
+    (row,) = report["recipients"]
+    assert (row["status"], row["error_code"], row["error_class"]) == (
+        "failed",
+        132001,
+        "TemplateError",
+    )
+    assert row["error_details"] == "template name (summer_sale) does not exist in pt_BR"
+
+
+def test_a_send_without_an_answer_is_unresolved_and_resent_only_when_asked(
+    cli: Cli, tmp_path: Path, wamm_server: WammServer
+) -> None:
+    everyone = audience(3)
+    write_recipients(tmp_path / "a.csv", everyone)
+    args = ("campaign", *SALE, "--recipients", "a.csv", "--json")
+    with silent_server(hang_up=True) as nobody_answers:
+        lost = cli(*args, WAMM_BASE_URL=nobody_answers)
+    assert lost.code == 0, lost.stderr
+    assert (lost.json()["unresolved"], lost.json()["pending"]) == (3, 0)
+    lines = [json.loads(line) for line in (tmp_path / "a.state.jsonl").read_text().splitlines()]
+    assert {line["state"] for line in lines[1:]} == {"sending", "unresolved"}
+    assert lines[-1]["error"]["class"] == "AmbiguousSendError"
+
+    kept = cli(*args)
+    assert (kept.json()["this_run"]["sent"], kept.json()["unresolved"]) == (0, 3)
+    resent = cli(*args, "--resend-unresolved")
+    assert resent.code == 0, resent.stderr
+    assert (resent.json()["this_run"]["sent"], resent.json()["accepted"]) == (3, 3)
+    assert accepted_per_recipient(wamm_server) == Counter(everyone)
+
+
+def test_a_server_that_goes_away_halts_the_campaign_with_exit_3(tmp_path: Path) -> None:
+    everyone = audience(60)
+    write_recipients(tmp_path / "a.csv", everyone)
+    database = tmp_path / "wamm.db"
+    report = ("--report", "r.json", "--json")
+    with running_wamm(tmp_path, database_path=database) as server:
+        campaign = start_campaign(server, tmp_path, "--rate", "10", "--concurrency", "2", *report)
+        try:
+            wait_for_accepted(tmp_path / "r.state.jsonl", 5)
+            stop_process(server.process)
+            stdout, stderr = campaign.communicate(timeout=INTERRUPT_TIMEOUT)
+        finally:
+            stop_process(campaign)  # type: ignore[arg-type]
+    assert campaign.returncode == 3, stderr
+    halted = json.loads(stdout)
+    assert halted["error"]["class"] == "NetworkError"
+    assert halted["error"]["message"].startswith(f"cannot reach {server.base_url}: ConnectError")
+    assert halted["accepted"] >= 5 and halted["pending"] > 0 and not halted["interrupted"]
+    assert halted["accepted"] + halted["unresolved"] + halted["pending"] == 60
+
+    with running_wamm(tmp_path, database_path=database) as again:  # the same database
+        resumed = start_campaign(again, tmp_path, "--rate", "200", *report)
+        stdout, stderr = resumed.communicate(timeout=INTERRUPT_TIMEOUT)
+        stored_once = Counter(m["recipient"]["input"] for m in again.control.messages())
+    assert resumed.returncode == 0, stderr
+    assert json.loads(stdout)["this_run"]["sent"] == halted["pending"]
+    rows = json.loads((tmp_path / "r.json").read_text())["recipients"]
+    unresolved = {row["recipient"] for row in rows if row["status"] == "unresolved"}
+    assert len(unresolved) == halted["unresolved"]  # may have been accepted: not resent
+    assert set(everyone) - unresolved <= set(stored_once)
+    assert set(stored_once.values()) == {1}  # nobody got it twice

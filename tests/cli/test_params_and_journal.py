@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from wamm.cli.common import UsageError
 from wamm.cli.journal import ACCEPTED, NOT_SENT, SENDING, UNRESOLVED, Journal, Outcome
 from wamm.cli.params import ParameterKeyError, components, split_pair
 from wamm.cli.recipients import read_recipients
@@ -128,3 +129,13 @@ def test_the_journal_refuses_other_files(tmp_path: Path) -> None:
     path.write_text(json.dumps({"not": "a journal"}) + "\n")
     with pytest.raises(Exception, match="is not a wamm campaign state file"):
         Journal.open(path, CAMPAIGN)
+
+
+def test_a_state_file_that_cannot_be_opened_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "c.state.jsonl").mkdir()
+    with pytest.raises(UsageError) as raised:
+        Journal.open(tmp_path / "c.state.jsonl", CAMPAIGN)
+    assert raised.value.format_message() == (
+        f"Invalid value for --state: cannot use the state file {tmp_path / 'c.state.jsonl'}: "
+        f"[Errno 21] Is a directory: '{tmp_path / 'c.state.jsonl'}'"
+    )

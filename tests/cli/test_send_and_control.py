@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.main
 
 from tests.cli.conftest import Cli, no_traceback
+from wamm.cli.common import CliCommand
+from wamm.cli.main import app
 from wamm.testing.process import free_port
 from wamm.testing.server import WammServer
 
@@ -81,6 +86,104 @@ def test_usage_errors_exit_2(
     assert result.code == 2, result.stderr
     assert message in result.stderr
     no_traceback(result)
+
+
+HELP = "Try 'wamm {} --help' for help."
+USAGE_MISTAKES = [
+    pytest.param(
+        ("send", "--to", ANA, *SALE),
+        {"WAMM_TOKEN": ""},
+        "no access token: pass --token or set WAMM_TOKEN",
+        None,
+        id="no-token",
+    ),
+    pytest.param(
+        ("send", "--to", ANA, "-t", "x", "-p", "oops"),
+        {},
+        "'oops' is not KEY=VALUE (for example 1=Ana or first_name=Ana)",
+        None,
+        id="our-check-of-a-value",
+    ),
+    pytest.param(
+        ("campaign", "-t", "summer_sale", "--recipients", "a.csv", "--concurrency", "0"),
+        {},
+        "Invalid value for '--concurrency': Input should be greater than or equal to 1",
+        "campaign",
+        id="bad-option-value",
+    ),
+    pytest.param(
+        ("campaign", "-t", "summer_sale", "--recipients", "missing.csv"),
+        {},
+        "Invalid value for '--recipients': file 'missing.csv' does not exist.",
+        "campaign",
+        id="missing-file",
+    ),
+    pytest.param(
+        ("campaign", "-t", "summer_sale", "--recipients", "bad.csv"),
+        {},
+        "bad.csv has no phone, to or recipient column (header: ['name'])",
+        None,
+        id="bad-csv",
+    ),
+    pytest.param(
+        ("templates", "list", "--no-such-option"),
+        {},
+        "No such option: --no-such-option",
+        "templates list",
+        id="unknown-option",
+    ),
+    pytest.param(("send", "-t", "x"), {}, "Missing option '--to'.", "send", id="missing-option"),
+    pytest.param(
+        ("reset",),
+        {"WAMM_BASE_URL": "localhost:8000"},
+        "Invalid value for '--base-url' (env var: 'WAMM_BASE_URL'): 'localhost:8000' is not "
+        "an http:// or https:// URL with a host, such as http://127.0.0.1:8000",
+        "reset",
+        id="bad-base-url",
+    ),
+    pytest.param(
+        ("waba", "show"),
+        {"WAMM_TOKEN": "wamm-demo-token\r"},
+        "the token contains a control character (a line break?)",
+        None,
+        id="token-with-a-line-break",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "env", "message", "command"), USAGE_MISTAKES)
+def test_usage_errors_are_one_line_or_a_json_document(
+    cli: Cli,
+    tmp_path: Path,
+    args: tuple[str, ...],
+    env: dict[str, str],
+    message: str,
+    command: str | None,
+) -> None:
+    (tmp_path / "a.csv").write_text(f"phone\n{ANA}\n")
+    (tmp_path / "bad.csv").write_text("name\nAna\n")
+    human = cli(*args, **env)
+    hint = "" if command is None else HELP.format(command) + "\n"
+    assert (human.code, human.stdout, human.stderr) == (2, "", f"Error: {message}\n{hint}")
+
+    as_json = cli(*args, "--json", **env)
+    assert (as_json.code, as_json.stderr) == (2, "")
+    assert as_json.json() == {"error": {"class": "UsageError", "message": message}}
+
+
+def test_every_command_with_json_output_reports_its_usage_errors_in_json() -> None:
+    def commands(group: Any, path: str) -> Iterator[tuple[str, Any]]:
+        for name, command in getattr(group, "commands", {}).items():
+            yield f"{path} {name}", command
+            yield from commands(command, f"{path} {name}")
+
+    with_json = [
+        (path, command)
+        for path, command in commands(typer.main.get_command(app), "wamm")
+        if any("--json" in param.opts for param in command.params)
+    ]
+    assert len(with_json) == 11
+    assert [path for path, command in with_json if not isinstance(command, CliCommand)] == []
 
 
 def test_an_unreachable_server_exits_3(cli: Cli) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Cli, no_traceback
 from wamm.testing.server import WammServer
 
@@ -67,6 +69,30 @@ def test_definition_file_mistakes_are_usage_errors(cli: Cli, tmp_path: Path) -> 
         assert message in result.stderr
         no_traceback(result)
     assert cli("templates", "create", "missing.yaml").code == 2
+
+
+BROKEN_YAML = "name: [spring_sale\nlanguage: en_US\n"
+YAML_PROBLEM = (
+    "line 2, column 9: expected ',' or ']', but got ':' (while parsing a flow sequence at "
+    "line 1, column 7)"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "what"),
+    [(("templates", "create"), "template definition"), (("seed",), "seed file")],
+    ids=["templates-create", "seed"],
+)
+def test_a_yaml_error_is_one_line_with_file_line_and_column(
+    cli: Cli, tmp_path: Path, command: tuple[str, ...], what: str
+) -> None:
+    (tmp_path / "broken.yaml").write_text(BROKEN_YAML)
+    message = f"cannot read {what} broken.yaml: {YAML_PROBLEM}"
+    human = cli(*command, "broken.yaml")
+    assert (human.code, human.stdout, human.stderr) == (2, "", f"Error: {message}\n")
+    as_json = cli(*command, "broken.yaml", "--json")
+    assert (as_json.code, as_json.stderr) == (2, "")
+    assert as_json.json() == {"error": {"class": "UsageError", "message": message}}
 
 
 def test_waba_show_and_set(cli: Cli, wamm_server: WammServer) -> None:

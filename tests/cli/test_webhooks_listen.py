@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.cli.conftest import cli_env
+from tests.cli.conftest import cli_env, run_cli
 from wamm.client import Client, TemplateMessage
 from wamm.client import parameters as p
 from wamm.testing.control import ControlError
@@ -109,3 +110,50 @@ def test_listen_needs_its_secret(tmp_path: Path, wamm_server: WammServer) -> Non
     )
     assert done.returncode == 2
     assert "--app-secret" in done.stderr
+
+
+LISTEN = ("webhooks", "listen", "--app-secret", "s", "--verify-token", "v")
+
+
+@pytest.mark.parametrize(
+    ("command", "port", "bound"),
+    [
+        (LISTEN, "99999", "less than or equal to 65535"),
+        (LISTEN, "0", "greater than or equal to 1"),
+        (("serve",), "70000", "less than or equal to 65535"),
+    ],
+)
+def test_a_port_outside_1_to_65535_is_refused_at_once(
+    tmp_path: Path, wamm_server: WammServer, command: tuple[str, ...], port: str, bound: str
+) -> None:
+    result = run_cli(*command, "--port", port, env=cli_env(wamm_server), cwd=tmp_path)
+    name = " ".join(command[:2])
+    assert (result.code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"Error: Invalid value for '--port': Input should be {bound}\n"
+        f"Try 'wamm {name} --help' for help.\n",
+    )
+
+
+@pytest.mark.parametrize("command", [LISTEN, ("serve", "--database", "sqlite://")])
+def test_a_port_in_use_exits_3(
+    tmp_path: Path, wamm_server: WammServer, command: tuple[str, ...]
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run_cli(*command, "--port", str(port), env=cli_env(wamm_server), cwd=tmp_path)
+    assert (result.code, result.stdout, result.stderr) == (
+        3,
+        "",
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use (another process "
+        "listens there: stop it, or pick another --port)\n",
+    )
+
+
+def test_a_port_in_use_with_json(tmp_path: Path, wamm_server: WammServer) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run_cli(*LISTEN, "--port", str(port), "--json", env=cli_env(wamm_server))
+    assert (result.code, result.stderr) == (3, "")
+    assert result.json()["error"]["class"] == "ListenError"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -134,6 +136,9 @@ def campaign(
         raise UsageError("the report is FILE.json or FILE.csv", param_hint="--report")
     how = TemplateSend(graph.phone(), template, language, endpoint, product_policy)
     loaded = read_recipients(recipients)
+    for path, option in ((report, "--report"), (state, "--state")):
+        if path is not None:
+            _writable(path, option)
     journal = Journal.open(state or _state_path(report or recipients), _identity(how))
     plan = Plan(loaded.rows, dict(journal.outcomes), retry_failed, resend_unresolved)
     try:
@@ -154,11 +159,25 @@ def _finish(output: Output, summary: dict[str, Any], run: CampaignRun) -> None:
     output.result(summary, lambda console: _print_summary(console, summary))
     if run.halted_by is not None:
         if not output.as_json:
-            output.errors.print(f"[bold red]Stopped:[/] {describe(summary['error'])}")
+            output.errors.print(f"[bold red]Stopped:[/] {escape(describe(summary['error']))}")
             output.errors.print("fix the cause, then run the same command again to resume")
         raise typer.Exit(_halt_code(run.halted_by))
     if run.interrupted_by is not None:
         raise typer.Exit(SIGNAL_EXIT_BASE + run.interrupted_by)
+
+
+def _writable(path: Path, option: str) -> None:
+    """Make sure `path` can be written before anything is sent: create its directory if
+    needed; `UsageError` if that fails or the file cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or error
+        raise UsageError(
+            f"cannot create the directory {path.parent}: {reason}", param_hint=option
+        ) from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"cannot write {path}: permission denied", param_hint=option)
 
 
 def _state_path(beside: Path) -> Path:
@@ -242,7 +261,7 @@ def _summary(
             "messages_per_second": round(sent / elapsed, 1) if elapsed > 0 else 0.0,
         },
         "interrupted": run.interrupted_by is not None,
-        "error": run.halted_by and output.error(run.halted_by, _halt_code(run.halted_by)),
+        "error": run.halted_by and output.error(run.halted_by),
     }
 
 
@@ -291,6 +310,17 @@ def _report_rows(plan: Plan, journal: Journal) -> list[dict[str, Any]]:
 
 
 def _write_report(path: Path, plan: Plan, journal: Journal, summary: dict[str, Any]) -> None:
+    try:
+        _write_rows(path, plan, journal, summary)
+    except OSError as error:
+        raise UsageError(
+            f"cannot write the report {path}: {error}; every outcome is in {journal.path}: "
+            "run the same command again to write the report",
+            param_hint="--report",
+        ) from None
+
+
+def _write_rows(path: Path, plan: Plan, journal: Journal, summary: dict[str, Any]) -> None:
     rows = _report_rows(plan, journal)
     if path.suffix.lower() == ".json":
         document = {"campaign": journal.campaign, "summary": summary, "recipients": rows}

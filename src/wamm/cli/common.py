@@ -2,7 +2,12 @@
 and turning errors into a readable message and an exit code.
 
 Exit codes: 0 success, 1 the API refused (or the SDK's local check of what the API would say),
-2 usage error, 3 network error (the server could not be reached).
+2 usage error, 3 network error (the server could not be reached, or a port to listen on is
+taken).
+
+Every error is one or two lines on stderr, or, when the command was given `--json`, one JSON
+document `{"error": {...}}` on stdout: usage errors too, whether the command's own code or
+Click's parsing of the command line (`CliCommand`) found them.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any, NoReturn, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol, TypeVar
 
 import msgspec
 import typer
+import typer.core
 from rich.console import Console
+from rich.markup import escape
 
 from wamm.client import (
     BASE_URL_ENV,
@@ -29,12 +36,25 @@ from wamm.client import (
     RetryPolicy,
     WhatsAppError,
 )
+from wamm.client.api import base_url_problem
 from wamm.client.errors import ValidationError, decode_error
 from wamm.testing.control import Control, ControlError
+
+# Click's context and usage error, as Typer uses them: recent Typer versions carry their own
+# copy of Click (`typer._click`), older ones use the `click` package. Both are the bases of
+# Typer's public `Context` and `BadParameter`.
+if TYPE_CHECKING:
+    from typer._click import Context as ClickContext
+    from typer._click.exceptions import UsageError as ClickUsageError
+else:
+    ClickContext = typer.Context.__mro__[1]
+    ClickUsageError = typer.BadParameter.__mro__[1]
 
 EXIT_API = 1
 EXIT_USAGE = 2
 EXIT_NETWORK = 3
+JSON_FLAG = "--json"
+USAGE_ERROR_CLASS = "UsageError"
 LOCAL_BASE_URL = "http://127.0.0.1:8000"
 # Someone is waiting: transient errors are retried twice, half a second and a second later.
 INTERACTIVE_RETRY = RetryPolicy(max_attempts=3, initial_delay=0.5)
@@ -53,10 +73,21 @@ class Context(Protocol):
 class UsageError(typer.BadParameter):
     """A mistake in what the user asked for (exit code 2)."""
 
+    def format_message(self) -> str:
+        """The message, after the option it is about (`Invalid value for --x: ...`) if any."""
+        if self.param_hint is None and self.param is None:
+            return self.message
+        return super().format_message()
+
 
 class CommandError(Exception):
     """A failure that is neither the API's nor the network's, e.g. a template that does not
     exist (exit code 1)."""
+
+
+class ListenError(Exception):
+    """A port that cannot be listened on: taken by another process, or not allowed (exit
+    code 3)."""
 
 
 def compact(value: Any) -> Any:
@@ -112,20 +143,25 @@ class Output:
         """A remark for the person at the terminal (stderr, so stdout stays parseable)."""
         self.errors.print(text)
 
-    def fail(self, error: Exception, code: int) -> NoReturn:
-        """Report `error` (stderr; stdout with --json) and exit with `code`."""
-        fields = self.error(error, code)
+    def fail(self, error: Exception, code: int, hint: str | None = None) -> NoReturn:
+        """Report `error` (stderr, with `hint` on a second line; stdout with --json) and exit
+        with `code`."""
+        fields = self.error(error)
         if self.as_json:
             typer.echo(json.dumps({"error": fields}, ensure_ascii=False))
         else:
-            self.errors.print(f"[bold red]Error:[/] {describe(fields)}")
+            self.errors.print(f"[bold red]Error:[/] {escape(describe(fields))}")
+            if hint:
+                self.errors.print(hint, markup=False)
         raise typer.Exit(code)
 
-    def error(self, error: Exception, code: int) -> dict[str, Any]:
-        """What to say about `error`, which ends the command with `code`."""
+    def error(self, error: Exception) -> dict[str, Any]:
+        """What to say about `error`, which ends the command."""
+        if isinstance(error, ClickUsageError):  # ours, or Click's parsing of the command line
+            return {"class": USAGE_ERROR_CLASS, "message": error.format_message()}
         fields = error_fields(error) if isinstance(error, WhatsAppError) else {}
         fields = fields or {"class": type(error).__name__, "message": str(error)}
-        if code == EXIT_NETWORK:
+        if isinstance(error, (NetworkError, ControlError)):
             fields["message"] = f"cannot reach {self.target}: {fields['message']}"
         return fields
 
@@ -145,22 +181,63 @@ def describe(fields: Mapping[str, Any]) -> str:
 
 @contextmanager
 def reported_errors(output: Output) -> Iterator[None]:
-    """Turn the SDK's and the control API's exceptions into a message and an exit code."""
+    """Turn usage errors, the SDK's and the control API's exceptions into a message and an
+    exit code."""
     try:
         yield
+    except ClickUsageError as error:
+        output.fail(error, EXIT_USAGE)
     except ControlError as error:
         if error.status_code == 0:
             output.fail(error, EXIT_NETWORK)
         output.fail(decode_error(error.status_code, error.body, {}), EXIT_API)
-    except NetworkError as error:
+    except (NetworkError, ListenError) as error:
         output.fail(error, EXIT_NETWORK)
     except (WhatsAppError, CommandError) as error:
         output.fail(error, EXIT_API)
 
 
+class CliCommand(typer.core.TyperCommand):
+    """A command whose command-line mistakes (an unknown option, a bad or missing value, a
+    file that does not exist) are reported like the command's own usage errors: two lines on
+    stderr, or the JSON error document on stdout when the command line has `--json`."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: ClickContext | None = None,
+        **extra: Any,
+    ) -> ClickContext:
+        """Parse `args`; a mistake in them ends the command with exit code 2."""
+        given = list(args)  # parsing consumes `args`
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except ClickUsageError as error:
+            as_json = self._takes_json() and JSON_FLAG in _options_part(given)
+            path = error.ctx.command_path if error.ctx else info_name
+            Output(as_json).fail(error, EXIT_USAGE, hint=f"Try '{path} --help' for help.")
+
+    def _takes_json(self) -> bool:
+        return any(JSON_FLAG in param.opts for param in self.params)
+
+
+def _options_part(args: list[str]) -> list[str]:
+    """`args` up to a `--` (after it, everything is an argument)."""
+    return args[: args.index("--")] if "--" in args else args
+
+
+def _check_base_url(value: str | None) -> str | None:
+    """The `--base-url` option's check: an http:// or https:// URL with a host."""
+    problem = value and base_url_problem(value)
+    if problem:
+        raise typer.BadParameter(f"{value!r} {problem}")
+    return value
+
+
 # --- the option sets ---------------------------------------------------------------------------
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
+JsonOption = Annotated[bool, typer.Option(JSON_FLAG, help="Print JSON (for scripts).")]
 
 
 @dataclass(frozen=True)
@@ -178,23 +255,26 @@ class Graph:
         """The SDK client for these options; `options` are `Client`'s (the retry policy is
         `INTERACTIVE_RETRY` unless given)."""
         if not self.token:
-            raise UsageError(
-                "no access token: pass --token or set WAMM_TOKEN", param_hint="--token"
-            )
+            raise UsageError("no access token: pass --token or set WAMM_TOKEN")
         options.setdefault("retry", INTERACTIVE_RETRY)
-        return Client(self.token, base_url=self.base_url, api_version=self.api_version, **options)
+        try:
+            return Client(
+                self.token, base_url=self.base_url, api_version=self.api_version, **options
+            )
+        except ValueError as error:  # a token with a line break in it, say
+            raise UsageError(str(error)) from None
 
     def waba(self) -> str:
         """The WABA id, required."""
         if not self.waba_id:
-            raise UsageError("pass --waba-id or set WAMM_WABA_ID", param_hint="--waba-id")
+            raise UsageError("no WABA: pass --waba-id or set WAMM_WABA_ID")
         return self.waba_id
 
     def phone(self) -> str:
         """The business phone number id, required."""
         if not self.phone_number_id:
             raise UsageError(
-                "pass --phone-number-id or set WAMM_PHONE_NUMBER_ID", param_hint="--phone-number-id"
+                "no business phone number: pass --phone-number-id or set WAMM_PHONE_NUMBER_ID"
             )
         return self.phone_number_id
 
@@ -205,6 +285,7 @@ def _graph_context(
         str | None,
         typer.Option(
             envvar=BASE_URL_ENV,
+            callback=_check_base_url,
             help="API root: a wamm server (http://127.0.0.1:8000) or, by default, Meta's "
             "https://graph.facebook.com.",
             show_default=False,
@@ -246,7 +327,7 @@ class Wamm:
 def _wamm_context(
     as_json: JsonOption = False,
     base_url: Annotated[
-        str, typer.Option(envvar=BASE_URL_ENV, help="The wamm server.")
+        str, typer.Option(envvar=BASE_URL_ENV, callback=_check_base_url, help="The wamm server.")
     ] = LOCAL_BASE_URL,
     admin_token: Annotated[
         str | None,

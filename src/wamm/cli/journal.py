@@ -62,7 +62,17 @@ class Journal:
     @classmethod
     def open(cls, path: Path, campaign: Mapping[str, Any]) -> Journal:
         """Open `path` for `campaign`, reading what earlier runs recorded; a new file starts
-        with the campaign line. `UsageError` if the file belongs to another campaign."""
+        with the campaign line. `UsageError` if the file belongs to another campaign, or
+        cannot be read or written."""
+        try:
+            return cls._open(path, campaign)
+        except OSError as error:
+            raise UsageError(
+                f"cannot use the state file {path}: {error}", param_hint="--state"
+            ) from None
+
+    @classmethod
+    def _open(cls, path: Path, campaign: Mapping[str, Any]) -> Journal:
         if not path.exists() or path.stat().st_size == 0:
             header = {**campaign, "id": uuid.uuid4().hex}
             journal = cls(path, header, {})

@@ -11,6 +11,7 @@ import typer
 from wamm import __version__
 from wamm.cli import control, server, templates, waba, webhooks
 from wamm.cli.campaign import campaign
+from wamm.cli.common import CliCommand
 from wamm.cli.send import send
 
 app = typer.Typer(
@@ -21,15 +22,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-app.command()(server.serve)
-app.command()(server.worker)
+app.command(cls=CliCommand)(server.serve)
+app.command(cls=CliCommand)(server.worker)
 app.add_typer(templates.app, name="templates")
 app.add_typer(waba.app, name="waba")
-app.command()(send)
-app.command()(campaign)
+app.command(cls=CliCommand)(send)
+app.command(cls=CliCommand)(campaign)
 app.add_typer(webhooks.app, name="webhooks")
-app.command()(control.seed)
-app.command()(control.reset)
+app.command(cls=CliCommand)(control.seed)
+app.command(cls=CliCommand)(control.reset)
 
 
 def _version(value: bool) -> None:
@@ -53,4 +54,4 @@ def main_options(
 def main() -> None:
     """The `wamm` console script."""
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    app()
+    app(prog_name="wamm")  # also as `python -m wamm`

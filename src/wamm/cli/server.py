@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import socket
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +18,8 @@ import typer
 import uvicorn
 
 from wamm import __version__
-from wamm.cli.common import EXIT_USAGE, Output, UsageError
+from wamm.cli.asgi import PortOption, listening_socket, serve_asgi
+from wamm.cli.common import EXIT_NETWORK, EXIT_USAGE, ListenError, Output, UsageError
 from wamm.store.url import DEFAULT_URL, DatabaseUrlError, parse_database_url
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -25,7 +27,7 @@ LOG_LEVELS = ("debug", "info", "warning", "error")
 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
+    port: PortOption = 8000,
     database: Annotated[
         str,
         typer.Option(
@@ -67,7 +69,8 @@ def serve(
         ),
     ] = True,
 ) -> None:
-    """Start the wamm server (Graph API + control API)."""
+    """Start the wamm server (Graph API + control API). A port that is taken exits with
+    code 3."""
     from wamm.cli.banner import print_banner  # noqa: PLC0415 - see the module's docstring
     from wamm.server.app import (  # noqa: PLC0415
         ServerConfig,
@@ -88,24 +91,41 @@ def serve(
         on_ready=lambda runtime: print_banner(runtime, base_url, display),
     )
     options: dict[str, Any] = {
-        "host": host,
-        "port": port,
         "log_level": log_level.lower(),
         "access_log": access_log,
         "server_header": False,
     }
     if workers == 1:
         _prepared(check_startup_seed(config))  # the server applies it when it starts
-        uvicorn.run(create_app(config), **options)
+        serve_asgi(create_app(config), _listening(host, port), **options)
         return
     if not display.startswith("postgresql"):
         raise typer.BadParameter(
             "several server processes need a PostgreSQL database (SQLite serves one process)",
             param_hint="--workers",
         )
+    _listening(host, port).close()  # uvicorn binds it again, for its worker processes
     _prepared(prepare_database(config))  # seed once, before the workers start
     _export_for_workers(database, admin_token, dispatch)
-    uvicorn.run("wamm.server.app:app_from_environment", factory=True, workers=workers, **options)
+    uvicorn.run(
+        "wamm.server.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        **options,
+    )
+
+
+def _listening(host: str, port: int) -> socket.socket:
+    """A socket listening on `host`:`port`; a port that is taken exits with code 3, an
+    unknown host with 2."""
+    try:
+        return listening_socket(host, port)
+    except ListenError as error:
+        Output(as_json=False).fail(error, EXIT_NETWORK)
+    except UsageError as error:
+        Output(as_json=False).fail(error, EXIT_USAGE)
 
 
 def _prepared(preparation: Coroutine[Any, Any, None]) -> None:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.pretty import Pretty
 from rich.table import Table
 
-from wamm.cli.common import CommandError, Graph, UsageError, compact, graph_command
+from wamm.cli.common import CliCommand, CommandError, Graph, UsageError, compact, graph_command
 from wamm.client import BidSpec, Client, Template, TemplateDefinition, TemplateQuery
 from wamm.testing.seeds import SeedFileError, load_seed
 
@@ -34,7 +34,7 @@ SHOW_FIELDS = (
 )
 
 
-@app.command("list")
+@app.command("list", cls=CliCommand)
 @graph_command
 def list_templates(
     graph: Graph,
@@ -65,7 +65,7 @@ def _table(console: Console, templates: list[Template]) -> None:
     console.print(f"{len(templates)} template(s)")
 
 
-@app.command("show")
+@app.command("show", cls=CliCommand)
 @graph_command
 def show(
     graph: Graph,
@@ -89,7 +89,7 @@ def _id_of(client: Client, waba_id: str, name: str, language: str | None) -> str
     raise CommandError(f"no template named {name!r}{in_language} in WABA {waba_id}")
 
 
-@app.command("create")
+@app.command("create", cls=CliCommand)
 @graph_command
 def create(
     graph: Graph,
@@ -130,7 +130,7 @@ def _definition(path: Path) -> TemplateDefinition:
         raise UsageError(f"{path}: {error}") from None
 
 
-@app.command("delete")
+@app.command("delete", cls=CliCommand)
 @graph_command
 def delete(
     graph: Graph,

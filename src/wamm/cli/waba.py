@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from wamm.cli.common import Graph, UsageError, graph_command
+from wamm.cli.common import CliCommand, Graph, UsageError, graph_command
 from wamm.client import Waba
 
 app = typer.Typer(
@@ -16,7 +16,7 @@ app = typer.Typer(
 )
 
 
-@app.command("show")
+@app.command("show", cls=CliCommand)
 @graph_command
 def show(graph: Graph) -> None:
     """Show the WABA's MM onboarding, the Cloud API marketing switch, creative features and
@@ -44,7 +44,7 @@ def _render(console: Console, waba: Waba) -> None:
     console.print(table)
 
 
-@app.command("set")
+@app.command("set", cls=CliCommand)
 @graph_command
 def set_settings(
     graph: Graph,

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 
-from wamm.cli.common import Output, Plain, compact, plain_command
+from wamm.cli.asgi import PortOption, listening_socket, serve_asgi
+from wamm.cli.common import CliCommand, Output, Plain, compact, plain_command
 from wamm.client.webhooks import MessageUpdate, StatusUpdate, Update, WebhookApp
 from wamm.client.webhooks.receiver import Receive, Scope, Send
 
@@ -72,7 +72,7 @@ class Printer:
         await self.hooks(scope, receive, watch)
 
 
-@app.command("listen")
+@app.command("listen", cls=CliCommand)
 @plain_command
 def listen(
     plain: Plain,
@@ -84,11 +84,12 @@ def listen(
         typer.Option(envvar="WAMM_VERIFY_TOKEN", help="The token of the hub.challenge handshake."),
     ],
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 9000,
+    port: PortOption = 9000,
 ) -> None:
     """Receive webhooks on http://HOST:PORT/ (any path): answer the verification handshake,
     refuse POSTs with a bad X-Hub-Signature-256, print every update (--json: one JSON line
-    each). Stop with Ctrl-C."""
+    each). Stop with Ctrl-C. A port that is taken exits with code 3."""
     printer = Printer(WebhookApp(app_secret, verify_token), plain.output)
+    sock = listening_socket(host, port)
     plain.output.note(f"listening for webhooks on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(printer, host=host, port=port, log_level="warning", access_log=False)
+    serve_asgi(printer, sock, log_level="warning", access_log=False)
