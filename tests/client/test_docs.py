@@ -38,3 +38,4 @@ def test_examples_run_against_wamm(
     assert "131063 400" in printed
     assert "delivered marketing_messages" in printed
     assert "not-a-number ValidationError" in printed
+    assert "template analytics DAILY 1" in printed
