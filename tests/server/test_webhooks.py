@@ -15,6 +15,7 @@ from aiohttp import web
 from tests import seed_data as sd
 from tests.conftest import Graph, error_of
 from tests.server.test_sending import template_send, text_send
+from wamm.core.ids import wamid_sequence
 from wamm.server.app import build_app
 from wamm.service.delivery import Dispatcher, verify_callback
 from wamm.service.runtime import Runtime
@@ -483,6 +484,19 @@ async def test_batched_updates_of_a_message_keep_their_order_across_claims(
         assert await settle(graph) == {"delivered": 48}
         for wamid in wamids:
             assert [s["status"] for s in statuses_of(slow, wamid)] == ["sent", "delivered", "read"]
+
+
+async def test_statuses_after_a_reset_describe_the_new_messages(
+    graph: Graph, receiver: WebhookReceiver, seed_document: dict[str, Any]
+) -> None:
+    first = await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to="5511900000101"))
+    await settle(graph)
+    await graph.http.post("/_wamm/reset", json=seed_document)
+    receiver.deliveries.clear()
+    second = await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to="5511900000102"))
+    await settle(graph)
+    assert wamid_sequence(first) == wamid_sequence(second)  # numbering starts again
+    assert [s["recipient_id"] for s in statuses_of(receiver, second)] == ["5511900000102"] * 3
 
 
 async def test_callback_that_fails_verification_is_not_used(

@@ -154,7 +154,9 @@ class Message(msgspec.Struct, kw_only=True):
     product_policy: str | None = None
     message_activity_sharing: bool | None = None
     biz_opaque_callback_data: str | None = None
-    payload: dict[str, Any] = msgspec.field(default_factory=dict)
+    # The sent template or content object as JSON: read back only by the control API, so
+    # status webhooks never pay for parsing it.
+    payload: msgspec.Raw = msgspec.Raw(b"{}")
     events: list[PlannedEvent] = msgspec.field(default_factory=list)
     in_window: bool = False  # sent inside the user's customer-service window
     counts_marketing: bool = False  # counts toward the per-user marketing limit

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from wamm.core import ids, routing, sending
 from wamm.core.content import validate_content, validate_context
 from wamm.core.errors import GraphError
@@ -20,6 +22,7 @@ from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
 
+_encode = msgspec.json.Encoder().encode
 UNSENDABLE = {"PAUSED": 132015, "DISABLED": 132016}
 SERVICE = routing.Decision(ROUTE_CLOUD, "service")  # non-template messages
 
@@ -161,7 +164,7 @@ def _message(send: _Send, seq: int) -> Message:
         product_policy=envelope.product_policy if marketing_endpoint else None,
         message_activity_sharing=sharing,
         biz_opaque_callback_data=envelope.biz_opaque_callback_data,
-        payload=send.payload or {},
+        payload=msgspec.Raw(_encode(send.payload or {})),
         in_window=send.in_window,
     )
 

@@ -6,7 +6,7 @@ exist only for lookups. Statements use `?` placeholders (the PostgreSQL store re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,6 +111,11 @@ def message_row(m: Any, data: bytes) -> tuple[Any, ...]:
         int(m.counts_marketing),
         data,
     )
+
+
+def message_documents(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, bytes]]:
+    """(seq, stored document) of `message_row` rows."""
+    return ((row[0], row[-1]) for row in rows)
 
 
 INSERT_USER_IF_NEW = (

@@ -38,6 +38,7 @@ from wamm.store.base import (
 )
 from wamm.store.batch import GroupCommitter
 from wamm.store.migrations import migrations_for
+from wamm.store.recent import RecentMessages
 
 _encode = msgspec.json.Encoder().encode
 _NewMessage = tuple[Message, User | None, Sequence[Delivery]]
@@ -77,6 +78,7 @@ class SqliteStore(Store):
         self._migrate()
         self._messages: GroupCommitter[_NewMessage] = GroupCommitter(self._flush_messages)
         self._finished: GroupCommitter[_Finished] = GroupCommitter(self._flush_finished)
+        self._recent = RecentMessages()
         self._release_leases()
 
     # --- plumbing -----------------------------------------------------------------------
@@ -170,6 +172,7 @@ class SqliteStore(Store):
         with self._transaction() as db:
             for table in sql.ALL_TABLES:
                 db.execute(f"DELETE FROM {table}")
+        self._recent = RecentMessages()  # sequence numbers start again
 
     @on_store_thread
     def reserve(self, counter: str, count: int) -> int:
@@ -201,6 +204,7 @@ class SqliteStore(Store):
             db.executemany(sql.INSERT_MESSAGE, rows)
             if deliveries:
                 db.executemany(sql.INSERT_DELIVERY, deliveries)
+        self._recent.remember(sql.message_documents(rows))
 
     # --- webhook outbox -----------------------------------------------------------------
 
@@ -296,13 +300,14 @@ class SqliteStore(Store):
 
     @on_store_thread
     def messages_by_seq(self, seqs: Sequence[int]) -> dict[int, Message]:
-        if not seqs:
-            return {}
-        marks = ", ".join("?" * len(seqs))
-        rows = self._db.execute(
-            f"SELECT seq, data FROM messages WHERE seq IN ({marks})", tuple(seqs)
-        )
-        return {int(seq): _MESSAGE.decode(data) for seq, data in rows}
+        found, missing = self._recent.split(seqs)
+        if missing:
+            marks = ", ".join("?" * len(missing))
+            rows = self._db.execute(
+                f"SELECT seq, data FROM messages WHERE seq IN ({marks})", missing
+            )
+            found.update((int(seq), _MESSAGE.decode(data)) for seq, data in rows)
+        return found
 
     @on_store_thread
     def get_message(self, wamid: str) -> Message | None:
