@@ -132,3 +132,13 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
     error: dict[str, Any] = body["error"]
     assert isinstance(error.pop("fbtrace_id"), str)
     return error
+
+
+def invalid_parameter_error(details: str) -> dict[str, Any]:
+    """Meta's code 100 envelope (without the trace id) for a bad parameter."""
+    return {
+        "message": "(#100) Invalid parameter",
+        "type": "OAuthException",
+        "code": 100,
+        "error_data": {"messaging_product": "whatsapp", "details": details},
+    }

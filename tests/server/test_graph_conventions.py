@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import seed_data as sd
-from tests.conftest import Graph, error_of
+from tests.conftest import Graph, error_of, invalid_parameter_error
 from tests.server.test_sending import template_send
 
 UNKNOWN_OBJECT = (
@@ -179,15 +179,9 @@ async def test_broken_multipart_body_is_100_not_500(
         headers={"Authorization": f"Bearer {sd.TOKEN}", "Content-Type": content_type},
     )
     assert response.status_code == 400
-    assert error_of(response) == {
-        "message": "(#100) Invalid parameter",
-        "type": "OAuthException",
-        "code": 100,
-        "error_data": {
-            "messaging_product": "whatsapp",
-            "details": f"The multipart/form-data body is malformed: {problem}",
-        },
-    }
+    assert error_of(response) == invalid_parameter_error(
+        f"The multipart/form-data body is malformed: {problem}"
+    )
 
 
 async def test_json_nested_too_deeply_is_100_not_500(graph: Graph) -> None:
@@ -230,15 +224,9 @@ async def test_fields_syntax_errors_are_100(graph: Graph) -> None:
 async def test_fields_nested_too_deeply_is_100_not_500(graph: Graph) -> None:
     response = await graph.get(sd.SIGNED_WABA, fields="name{" * 3000 + "}" * 3000)
     assert response.status_code == 400
-    assert error_of(response) == {
-        "message": "(#100) Invalid parameter",
-        "type": "OAuthException",
-        "code": 100,
-        "error_data": {
-            "messaging_product": "whatsapp",
-            "details": "Syntax error in fields: brackets nested deeper than 32 levels",
-        },
-    }
+    assert error_of(response) == invalid_parameter_error(
+        "Syntax error in fields: brackets nested deeper than 32 levels"
+    )
     nested = await graph.get(sd.SIGNED_WABA, fields="owner_business_info" + "{name" * 32 + "}" * 32)
     assert nested.status_code == 200
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests import seed_data as sd
-from tests.conftest import Graph, error_of
+from tests.conftest import Graph, error_of, invalid_parameter_error
 
 BODY_PARAMS = [
     {
@@ -289,15 +289,7 @@ async def test_marketing_on_messages_when_disabled_is_131063(graph: Graph) -> No
 async def test_non_template_on_marketing_messages_is_rejected(graph: Graph) -> None:
     status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/marketing_messages", text_send())
     assert status == 400
-    assert error == {
-        "message": "(#100) Invalid parameter",
-        "type": "OAuthException",
-        "code": 100,
-        "error_data": {
-            "messaging_product": "whatsapp",
-            "details": "Message must be a template message.",
-        },
-    }
+    assert error == invalid_parameter_error("Message must be a template message.")
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 
 from tests import seed_data as sd
-from tests.conftest import Graph, error_of
+from tests.conftest import Graph, error_of, invalid_parameter_error
 from tests.server.test_sending import template_send, text_send
 from wamm.core.ids import wamid_sequence
 from wamm.server.app import build_app
@@ -785,15 +785,9 @@ async def test_bad_callback_urls_are_100_naming_the_parameter(
     )
     for response, name in ((override, "override_callback_uri"), (app_webhook, "url")):
         assert response.status_code == 400
-        assert error_of(response) == {
-            "message": "(#100) Invalid parameter",
-            "type": "OAuthException",
-            "code": 100,
-            "error_data": {
-                "messaging_product": "whatsapp",
-                "details": f"Param {name} is not a valid callback URL: {problem}.",
-            },
-        }
+        assert error_of(response) == invalid_parameter_error(
+            f"Param {name} is not a valid callback URL: {problem}."
+        )
 
 
 async def test_a_bad_seeded_callback_url_names_its_path(graph: Graph) -> None:
