@@ -1219,7 +1219,7 @@ def cmd_fill(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, A
     print(
         f"database: {size_start / MB:,.1f} MB with {count_start:,} messages -> "
         f"{size_end / MB:,.1f} MB with {count_end:,}; {per_message:,.0f} bytes per stored "
-        "message (the message row, its 3 pending outbox rows with their status payloads, "
+        "message (the message row, its 3 pending outbox rows naming their status events, "
         f"indexes); outbox {outbox}"
     )
     ratio = after.sends_per_second / before.sends_per_second
