@@ -16,9 +16,11 @@ from tests import seed_data as sd
 from tests.conftest import Graph, error_of, invalid_parameter_error
 from tests.server.test_sending import template_send, text_send
 from wamm.core.ids import wamid_sequence
+from wamm.core.settings import WebhookSettings
 from wamm.server.app import build_app
-from wamm.service.delivery import Dispatcher, verify_callback
+from wamm.service.delivery import Dispatcher, retry_at, verify_callback
 from wamm.service.runtime import Runtime
+from wamm.store.base import Delivery
 from wamm.testing.receiver import WebhookReceiver
 
 VERIFY_TOKEN = "verify-me"
@@ -808,3 +810,19 @@ async def test_any_handshake_failure_is_a_failed_verification() -> None:
     assert (result.ok, result.status_code) == (False, None)
     assert result.error is not None
     assert result.error.startswith("callback verification failed: UnicodeError: ")
+
+
+def test_backoff_doubles_up_to_its_maximum_however_many_attempts() -> None:
+    policy = WebhookSettings(
+        retry_initial_seconds=5, retry_max_seconds=3600, retry_window_seconds=10 * 365 * 86400
+    )
+
+    def after(attempts: int) -> float | None:
+        row = Delivery(
+            app_id="1", waba_id="2", field="messages", value=b"", event_at=0, due_at=0,
+            next_attempt_at=0, attempts=attempts,
+        )  # fmt: skip
+        return retry_at(row, 1000.0, policy)
+
+    assert [after(n) for n in (1, 2, 3)] == [1005.0, 1010.0, 1020.0]
+    assert after(20) == after(5000) == 1000.0 + 3600

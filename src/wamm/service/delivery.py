@@ -36,6 +36,7 @@ IDLE_POLL_SECONDS = 0.25  # also picks up rows written by other processes
 RECLAIM_SECONDS = 5.0  # how often to look for rows a dead worker leased
 USER_AGENT = "facebookexternalua"
 ERROR_TEXT_LIMIT = 300
+MAX_DOUBLINGS = 64  # far past any retry_max_seconds / retry_initial_seconds the settings allow
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,8 @@ class PostResult:
 
 def retry_at(delivery: Delivery, now: float, policy: WebhookSettings) -> float | None:
     """When to try again after a failed attempt, or None once the retry window is over."""
-    backoff = min(
-        policy.retry_initial_seconds * 2 ** (delivery.attempts - 1), policy.retry_max_seconds
-    )
+    doublings = min(delivery.attempts - 1, MAX_DOUBLINGS)  # a float past 2**1023 overflows
+    backoff = min(policy.retry_initial_seconds * 2**doublings, policy.retry_max_seconds)
     next_at = now + backoff
     return next_at if next_at - delivery.due_at <= policy.retry_window_seconds else None
 
