@@ -38,6 +38,7 @@ from typing import Any
 import httpx
 from pywa import WhatsApp
 from pywa.types import templates as pywa_templates
+from webhooks import cpu_seconds
 
 from wamm.client import RetryPolicy, TemplateMessage
 from wamm.client import parameters as p
@@ -158,15 +159,6 @@ def _until(items: list[str], started: float, timeout: float) -> Iterator[str]:
         if time.perf_counter() - started > timeout:
             return
         yield item
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process (Linux `/proc`), None elsewhere."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(
