@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import itertools
 import json
 import os
@@ -1341,23 +1340,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def ensure_project_python() -> None:
-    """Plain `python3 bench/run.py` re-runs itself under the project's .venv."""
-    if all(importlib.util.find_spec(m) for m in ("wamm", "uvicorn", "aiohttp")):
-        return
-    venv = ROOT / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    if os.environ.get("WAMM_BENCH_REEXEC") or not venv.exists():
-        sys.exit("wamm is not importable here: run `python3 dev bench` from the repository root")
-    os.environ["WAMM_BENCH_REEXEC"] = "1"
-    os.execv(venv, [str(venv), __file__, *sys.argv[1:]])
-
-
 COMMANDS = {"quick": cmd_quick, "postgres": cmd_postgres, "soak": cmd_soak, "fill": cmd_fill}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    ensure_project_python()
+    sp.ensure_project_python(__file__)
     print(machine_line(), flush=True)
     started = time.monotonic()
     if args.profile is not None:

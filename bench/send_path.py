@@ -510,15 +510,15 @@ def parse_options(argv: list[str] | None = None) -> Options:
     return Options(args.requests, args.concurrency, args.duration_limit, args.warmup, args.audience)
 
 
-def ensure_project_python() -> None:
-    """Plain `python3 bench/send_path.py` re-runs itself under the project's .venv."""
-    if importlib.util.find_spec("wamm") and importlib.util.find_spec("uvicorn"):
+def ensure_project_python(script: str = __file__) -> None:
+    """Plain `python3 bench/SCRIPT.py` re-runs the script under the project's .venv."""
+    if all(importlib.util.find_spec(m) for m in ("wamm", "uvicorn", "aiohttp")):
         return
     venv = ROOT / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     if os.environ.get("WAMM_BENCH_REEXEC") or not venv.exists():
         sys.exit("wamm is not importable here: run `python3 dev bench` from the repository root")
     os.environ["WAMM_BENCH_REEXEC"] = "1"
-    os.execv(venv, [str(venv), __file__, *sys.argv[1:]])
+    os.execv(venv, [str(venv), script, *sys.argv[1:]])
 
 
 def main() -> int:

@@ -25,7 +25,6 @@ import concurrent.futures
 import contextlib
 import hashlib
 import hmac
-import importlib.util
 import json
 import multiprocessing
 import os
@@ -647,20 +646,9 @@ def parse_options(argv: list[str] | None = None) -> Options:
     )
 
 
-def ensure_project_python() -> None:
-    """Plain `python3 bench/webhooks.py` re-runs itself under the project's .venv."""
-    if importlib.util.find_spec("wamm") and importlib.util.find_spec("aiohttp"):
-        return
-    venv = ROOT / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    if os.environ.get("WAMM_BENCH_REEXEC") or not venv.exists():
-        sys.exit("wamm is not importable here: run `python3 dev bench` once to create .venv")
-    os.environ["WAMM_BENCH_REEXEC"] = "1"
-    os.execv(venv, [str(venv), __file__, *sys.argv[1:]])
-
-
 def main() -> int:
     options = parse_options()
-    ensure_project_python()
+    sp.ensure_project_python(__file__)
     with tempfile.TemporaryDirectory(prefix="wamm-webhook-bench-") as tmp:
         runs = [run_once(Path(tmp), options, size) for size in options.batch_sizes]
         return 0 if report(options, runs) else 1
