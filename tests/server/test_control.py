@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests import seed_data as sd
-from tests.conftest import Graph, error_of
+from tests.conftest import Graph, error_of, invalid_parameter_error
 from tests.server.test_sending import template_send
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
@@ -386,12 +386,7 @@ async def test_clock_advance_refuses_absurd_seconds(
         "/_wamm/clock/advance", content=body, headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 400
-    assert error_of(response) == {
-        "message": "(#100) Invalid parameter",
-        "type": "OAuthException",
-        "code": 100,
-        "error_data": {"messaging_product": "whatsapp", "details": details},
-    }
+    assert error_of(response) == invalid_parameter_error(details)
     assert (await graph.http.get("/_wamm/clock")).json()["now"] == sd.CLOCK_START
     assert (await graph.get(sd.SIGNED_BUSINESS, fields="name")).status_code == 200
 

@@ -479,12 +479,7 @@ async def test_bad_envelopes_get_100_naming_the_field(
             body[key] = value
     status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/marketing_messages", body)
     assert status == 400
-    assert error == {
-        "message": "(#100) Invalid parameter",
-        "type": "OAuthException",
-        "code": 100,
-        "error_data": {"messaging_product": "whatsapp", "details": details},
-    }
+    assert error == invalid_parameter_error(details)
 
 
 async def test_unsupported_message_type_is_131051(graph: Graph) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests import seed_data as sd
-from tests.conftest import Graph, error_of
+from tests.conftest import Graph, error_of, invalid_parameter_error
 
 PROMO = {
     "name": "autumn_promo",
@@ -245,12 +245,7 @@ async def test_unknown_list_filter_values_are_100_naming_the_parameter(
 ) -> None:
     response = await graph.get(TEMPLATES, **params)
     assert response.status_code == 400
-    assert error_of(response) == {
-        "message": "(#100) Invalid parameter",
-        "type": "OAuthException",
-        "code": 100,
-        "error_data": {"messaging_product": "whatsapp", "details": details},
-    }
+    assert error_of(response) == invalid_parameter_error(details)
 
 
 async def test_quality_score_filter(graph: Graph) -> None:
