@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import msgspec
 
-from wamm.core.model import Message
+from tests.core.test_analytics import message
 from wamm.store.recent import RecentMessages
 
 
 def document(seq: int) -> bytes:
-    message = Message(
-        wamid=f"wamid.{seq}",
-        seq=seq,
-        phone_number_id="1",
-        waba_id="2",
-        endpoint="messages",
-        type="text",
-        recipient_input="5511900000000",
-        recipient_phone="5511900000000",
-        recipient_bsuid=None,
-        route="cloud_api",
-        pricing_category="service",
-        created_at=0.0,
-    )
-    return msgspec.json.encode(message)
+    return msgspec.json.encode(message(seq, []))
 
 
 def test_known_messages_are_decoded_and_the_rest_are_left_to_the_database() -> None:
