@@ -72,6 +72,12 @@ def envelope_bytes(deliveries: Sequence[Delivery]) -> bytes:
     return msgspec.json.encode({"object": OBJECT, "entry": list(entries.values())})
 
 
+def _order_of(delivery: Delivery) -> tuple[str, str]:
+    """What an update must keep its place behind: earlier updates of its message (or field),
+    to the same app."""
+    return (delivery.app_id, delivery.wamid or delivery.field)
+
+
 def _short(error: BaseException) -> str:
     text = f"{type(error).__name__}: {error}".strip().rstrip(":")
     return text[:ERROR_TEXT_LIMIT]
@@ -187,7 +193,7 @@ class Dispatcher:
     def _group_of(self, delivery: Delivery, lanes: int) -> tuple[str, str]:
         """The group of an update still in flight about the same message (so its updates stay
         in order); otherwise the message's own group, or a lane of this claim."""
-        order = (delivery.app_id, delivery.wamid or delivery.field)
+        order = _order_of(delivery)
         key, count = self._in_order.get(order, (None, 0))
         if key is None:
             lane = f"{self._claims}:{zlib.crc32(order[1].encode()) % lanes}" if lanes else order[1]
@@ -196,8 +202,7 @@ class Dispatcher:
         return key
 
     def _release(self, chunks: list[list[Delivery]]) -> None:
-        for delivery in itertools.chain.from_iterable(chunks):
-            order = (delivery.app_id, delivery.wamid or delivery.field)
+        for order in map(_order_of, itertools.chain.from_iterable(chunks)):
             key, count = self._in_order[order]
             if count == 1:
                 del self._in_order[order]
