@@ -9,6 +9,8 @@ it acts only in `wamm serve` processes, only for the variables that are set:
     WAMM_GC_FREEZE_AFTER=5         gc.collect() then gc.freeze() this many seconds after start
                                    (what a freeze after seeding would give)
     WAMM_SQLITE_CACHE_KB=262144    PRAGMA cache_size=-N on every SQLite connection wamm opens
+    WAMM_SWITCH_INTERVAL=0.0005    sys.setswitchinterval(N): how long a thread waiting for the
+                                   GIL lets the running one keep it (Python's default 0.005)
 
     PYTHONPATH=bench/diag WAMM_GC_LOG=/tmp/gc.txt python3 dev bench quick
 """
@@ -19,6 +21,7 @@ import collections
 import gc
 import os
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
@@ -88,3 +91,5 @@ if _is_wamm_server():
         _freeze_later(float(after))
     if cache := os.environ.get("WAMM_SQLITE_CACHE_KB"):
         _sqlite_cache(int(cache))
+    if interval := os.environ.get("WAMM_SWITCH_INTERVAL"):
+        sys.setswitchinterval(float(interval))

@@ -36,9 +36,9 @@ from wamm.store.base import (
     MessageQuery,
     Store,
 )
-from wamm.store.batch import GroupCommitter
 from wamm.store.migrations import migrations_for
 from wamm.store.recent import RecentMessages
+from wamm.store.thread_commit import ThreadGroupCommitter
 
 _encode = msgspec.json.Encoder().encode
 _NewMessage = tuple[Message, User | None, Sequence[Delivery]]
@@ -76,8 +76,8 @@ class SqliteStore(Store):
         for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "busy_timeout=10000"):
             self._db.execute(f"PRAGMA {pragma}")
         self._migrate()
-        self._messages: GroupCommitter[_NewMessage] = GroupCommitter(self._flush_messages)
-        self._finished: GroupCommitter[_Finished] = GroupCommitter(self._flush_finished)
+        self._messages = ThreadGroupCommitter[_NewMessage](self._thread, self._flush_messages)
+        self._finished = ThreadGroupCommitter[_Finished](self._thread, self._flush_finished)
         self._recent = RecentMessages()
         self._release_leases()
 
@@ -193,7 +193,6 @@ class SqliteStore(Store):
     ) -> None:
         await self._messages.submit((message, new_user, deliveries))
 
-    @on_store_thread
     def _flush_messages(self, batch: list[_NewMessage]) -> None:
         users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _ in batch if u]
         rows = [sql.message_row(m, _encode(m)) for m, _, _ in batch]
@@ -236,7 +235,6 @@ class SqliteStore(Store):
     ) -> None:
         await self._finished.submit((outcomes, attempts))
 
-    @on_store_thread
     def _flush_finished(self, batch: list[_Finished]) -> None:
         updates = [sql.finish_row(d) for outcomes, _ in batch for d in outcomes]
         attempts = [sql.attempt_row(a) for _, records in batch for a in records]

@@ -1,0 +1,99 @@
+"""Group commit run from the SQLite store's database thread."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from wamm.store.thread_commit import ThreadGroupCommitter
+
+
+@pytest.fixture
+def executor() -> Iterator[ThreadPoolExecutor]:
+    pool = ThreadPoolExecutor(max_workers=1)
+    yield pool
+    pool.shutdown(wait=True)
+
+
+async def test_submits_of_one_loop_iteration_share_one_flush_on_the_thread(
+    executor: ThreadPoolExecutor,
+) -> None:
+    flushes: list[tuple[list[int], str]] = []
+
+    def record(items: list[int]) -> None:
+        flushes.append((items, threading.current_thread().name))
+
+    committer = ThreadGroupCommitter[int](executor, record)
+    await asyncio.gather(*(committer.submit(n) for n in range(5)))
+    assert [items for items, _ in flushes] == [[0, 1, 2, 3, 4]]
+    assert flushes[0][1] != threading.current_thread().name
+
+
+async def test_items_queued_during_a_flush_go_in_the_next_one_in_order(
+    executor: ThreadPoolExecutor,
+) -> None:
+    flushes: list[list[int]] = []
+    first_started, release = threading.Event(), threading.Event()
+
+    def slow_first(items: list[int]) -> None:
+        flushes.append(items)
+        if len(flushes) == 1:
+            first_started.set()
+            release.wait(5)
+
+    committer = ThreadGroupCommitter[int](executor, slow_first)
+    first = asyncio.ensure_future(committer.submit(0))
+    await asyncio.get_running_loop().run_in_executor(None, first_started.wait, 5)
+    later = [asyncio.ensure_future(committer.submit(n)) for n in (1, 2, 3)]
+    await asyncio.sleep(0.01)
+    assert not any(task.done() for task in (first, *later))
+    release.set()
+    await asyncio.wait_for(asyncio.gather(first, *later), timeout=5)
+    assert flushes == [[0], [1, 2, 3]]
+
+
+async def test_batches_are_capped(executor: ThreadPoolExecutor) -> None:
+    sizes: list[int] = []
+    committer = ThreadGroupCommitter[int](executor, lambda items: sizes.append(len(items)), 2)
+    await asyncio.gather(*(committer.submit(n) for n in range(5)))
+    assert sizes == [2, 2, 1]
+
+
+async def test_a_failed_flush_reaches_every_waiter_of_its_batch_only(
+    executor: ThreadPoolExecutor,
+) -> None:
+    def fail_odd_batches(items: list[int]) -> None:
+        if items[0] % 2:
+            raise OSError(f"disk full at {items[0]}")
+
+    committer = ThreadGroupCommitter[int](executor, fail_odd_batches, max_batch=2)
+    outcomes = await asyncio.gather(
+        *(committer.submit(n) for n in (1, 3, 4, 6)), return_exceptions=True
+    )
+    assert [str(o) if o else None for o in outcomes] == ["disk full at 1"] * 2 + [None] * 2
+
+
+async def test_drain_waits_for_everything_submitted(executor: ThreadPoolExecutor) -> None:
+    done: list[int] = []
+    committer = ThreadGroupCommitter[int](executor, done.extend)
+    tasks = [asyncio.ensure_future(committer.submit(n)) for n in range(3)]
+    await asyncio.sleep(0)  # the submits are queued, not yet handed over
+    await committer.drain()
+    assert done == [0, 1, 2]
+    assert all(task.done() for task in tasks)
+    await asyncio.gather(*tasks)
+
+
+async def test_a_cancelled_waiter_does_not_stop_the_others(executor: ThreadPoolExecutor) -> None:
+    done: list[int] = []
+    committer = ThreadGroupCommitter[int](executor, done.extend)
+    cancelled = asyncio.ensure_future(committer.submit(1))
+    kept = asyncio.ensure_future(committer.submit(2))
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    await asyncio.wait_for(kept, timeout=5)
+    assert done == [1, 2]  # queued before the cancel, so written even though no one waits
