@@ -55,7 +55,7 @@ def as_int(value: Any, name: str) -> int:
 
 
 def as_object(value: Any, name: str) -> Mapping[str, Any]:
-    if isinstance(value, Mapping):
+    if type(value) is dict or isinstance(value, Mapping):  # the exact type first: JSON bodies
         return value
     raise invalid_parameter(f"Param {name} must be a JSON object, got {type_name(value)}.")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
-from dataclasses import dataclass
 from typing import Literal
 
 import msgspec
@@ -86,8 +85,7 @@ class PlannedEvent(msgspec.Struct, array_like=True):
     error_code: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SendContext:
+class SendContext(msgspec.Struct, frozen=True):
     """What the plan depends on besides the behaviour."""
 
     now: float
@@ -99,22 +97,31 @@ class SendContext:
     marketing_stopped: bool = False  # the user stopped marketing from this business
 
 
+_UNPACK = struct.Struct("<8Q").unpack
+_TO_UNIT = 2.0**-64
+
+
 class Draws:
     """Deterministic random draws for one message: uniforms from a BLAKE2b stream keyed by
     the run's seed and the message's sequence number (cheaper to set up than a Mersenne
     Twister per message, which is what the send path would otherwise pay)."""
 
+    __slots__ = ("_block", "_key", "_next", "_pool")
+
     def __init__(self, seed: int, seq: int) -> None:
-        self._key = f"{seed}:{seq}".encode()
+        self._key = b"%d:%d" % (seed, seq)
         self._block = 0
-        self._pool: list[float] = []
+        self._pool: tuple[int, ...] = ()
+        self._next = 0
 
     def random(self) -> float:
-        if not self._pool:
+        if self._next == len(self._pool):
             digest = hashlib.blake2b(self._key + b":%d" % self._block, digest_size=64).digest()
             self._block += 1
-            self._pool = [n / 2**64 for n in struct.unpack("<8Q", digest)][::-1]
-        return self._pool.pop()
+            self._pool, self._next = _UNPACK(digest), 0
+        value = self._pool[self._next]
+        self._next += 1
+        return value * _TO_UNIT
 
     def uniform(self, low: float, high: float) -> float:
         return low + (high - low) * self.random()

@@ -20,7 +20,7 @@ for a WABA whose portfolio never started MM onboarding (Meta's words), hence `no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from wamm.core.errors import GraphError
 from wamm.core.model import (
@@ -47,14 +47,12 @@ AUTH_BSUID_DETAILS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
     route: str
     pricing_category: str
 
 
-@dataclass(frozen=True, slots=True)
-class SendFacts:
+class SendFacts(msgspec.Struct, frozen=True):
     """Everything the decision depends on besides the template and the WABA."""
 
     endpoint: str
@@ -64,6 +62,10 @@ class SendFacts:
     now: float
     ad_sync_delay: float
     strict_error_code: int
+
+
+MM_LITE = Decision(ROUTE_MM, "marketing_lite")
+CLOUD_MARKETING = Decision(ROUTE_CLOUD, "marketing")
 
 
 def decide(template: Template, business: Business, waba: Waba, facts: SendFacts) -> Decision:
@@ -85,7 +87,7 @@ def _messages_endpoint(template: Template, business: Business, waba: Waba) -> De
         raise GraphError(131061)
     if _marketing_disabled(business, waba):
         raise GraphError(131063)
-    return Decision(ROUTE_CLOUD, "marketing")
+    return CLOUD_MARKETING
 
 
 def _marketing_endpoint(
@@ -99,7 +101,7 @@ def _marketing_endpoint(
     if onboarding_status(business, waba) == "ONBOARDED":
         if facts.now < template.created_at + facts.ad_sync_delay:
             raise GraphError(134101)
-        return Decision(ROUTE_MM, "marketing_lite")
+        return MM_LITE
     if facts.product_policy == POLICY_STRICT:
         raise GraphError(
             facts.strict_error_code,

@@ -8,8 +8,9 @@ type, MM options. The type-specific object is checked by `content` (non-template
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from wamm.core.coerce import as_bool, as_object, as_str
 from wamm.core.errors import GraphError, invalid_parameter
@@ -22,8 +23,7 @@ POLICY_STRICT = "STRICT"
 MAX_CALLBACK_DATA = 512
 
 
-@dataclass(frozen=True, slots=True)
-class Recipient:
+class Recipient(msgspec.Struct, frozen=True):
     input: str
     phone: str | None
     bsuid: str | None
@@ -36,8 +36,7 @@ class Recipient:
         return {"input": self.input, "user_id": self.input}
 
 
-@dataclass(frozen=True, slots=True)
-class Envelope:
+class Envelope(msgspec.Struct, frozen=True):
     recipient: Recipient
     type: str
     product_policy: str
@@ -46,8 +45,7 @@ class Envelope:
     bid_multiplier: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class TemplateRef:
+class TemplateRef(msgspec.Struct, frozen=True):
     name: str
     language: str
     components: Any

@@ -26,6 +26,7 @@ class Catalog:
         self.waba_templates: dict[str, dict[str, Template]] = defaultdict(dict)
         self.subscriptions: dict[str, dict[str, Subscription]] = defaultdict(dict)
         self._shapes: dict[str, TemplateShape] = {}
+        self._targets: dict[str, list[tuple[App, str]]] = {}  # by WABA, while apps stay as are
 
     @classmethod
     def from_data(cls, data: CatalogData) -> Catalog:
@@ -47,6 +48,7 @@ class Catalog:
         match entity:
             case App():
                 self.apps[entity.id] = entity
+                self._targets.clear()
             case Business():
                 self.businesses[entity.id] = entity
             case Waba():
@@ -59,6 +61,7 @@ class Catalog:
                 self._put_template(entity)
             case Subscription():
                 self.subscriptions[entity.waba_id][entity.app_id] = entity
+                self._targets.pop(entity.waba_id, None)
 
     def _put_template(self, template: Template) -> None:
         self.templates[template.id] = template
@@ -80,14 +83,21 @@ class Catalog:
     def business_of(self, waba: Waba) -> Business:
         return self.businesses[waba.business_id]
 
+    def remove_subscription(self, waba_id: str, app_id: str) -> None:
+        self.subscriptions.get(waba_id, {}).pop(app_id, None)
+        self._targets.pop(waba_id, None)
+
     def webhook_targets(self, waba_id: str) -> list[tuple[App, str]]:
-        """Apps subscribed to a WABA that have a callback, with the URL to POST to."""
-        targets = []
-        for app_id, subscription in self.subscriptions.get(waba_id, {}).items():
-            app = self.apps.get(app_id)
-            url = subscription.override_callback_uri or (app.webhook_url if app else None)
-            if app is not None and url:
-                targets.append((app, url))
+        """Apps subscribed to a WABA that have a callback, with the URL to POST to (every send
+        asks, so the answer is kept until an app or one of the WABA's subscriptions changes)."""
+        targets = self._targets.get(waba_id)
+        if targets is None:
+            targets = self._targets[waba_id] = []
+            for app_id, subscription in self.subscriptions.get(waba_id, {}).items():
+                app = self.apps.get(app_id)
+                url = subscription.override_callback_uri or (app.webhook_url if app else None)
+                if app is not None and url:
+                    targets.append((app, url))
         return targets
 
     def live_templates(self, waba_id: str) -> list[Template]:

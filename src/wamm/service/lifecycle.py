@@ -99,6 +99,7 @@ def deliveries_for(
 def status_deliveries(rt: Runtime, message: Message) -> list[Delivery]:
     """One row per (planned event, subscribed app), naming the event: the payload is built
     from the message when the row is delivered, so the send path writes no payload bytes."""
+    targets = rt.catalog.webhook_targets(message.waba_id)
     return [
         Delivery(
             app_id=app.id,
@@ -113,7 +114,7 @@ def status_deliveries(rt: Runtime, message: Message) -> list[Delivery]:
             next_attempt_at=event.at,
         )
         for index, event in enumerate(message.events)
-        for app, _ in rt.catalog.webhook_targets(message.waba_id)
+        for app, _ in targets
     ]
 
 

@@ -86,7 +86,7 @@ async def subscribe(call: GraphCall, waba: Waba) -> dict[str, Any]:
 async def unsubscribe(call: GraphCall, waba: Waba) -> dict[str, Any]:
     app = _token_app(call)
     await call.rt.store.delete_subscription(waba.id, app.id)
-    call.rt.catalog.subscriptions.get(waba.id, {}).pop(app.id, None)
+    call.rt.catalog.remove_subscription(waba.id, app.id)
     return {"success": True}
 
 
