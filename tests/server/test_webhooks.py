@@ -750,6 +750,29 @@ async def test_subscribed_apps_edge(graph: Graph, receiver: WebhookReceiver) -> 
     assert (await graph.get(f"{sd.SIGNED_WABA}/subscribed_apps")).json() == {"data": []}
 
 
+async def test_sends_follow_callback_and_subscription_changes_at_once(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    async def sent_and_settled() -> str:
+        wamid = await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send())
+        await settle(graph)
+        return wamid
+
+    first = await sent_and_settled()
+    async with WebhookReceiver(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as other:
+        moved = await graph.http.post(
+            f"/_wamm/apps/{sd.APP_ID}/webhook",
+            json={"url": other.url, "verify_token": VERIFY_TOKEN},
+        )
+        assert moved.json()["verified"] is True
+        second = await sent_and_settled()
+        assert (await graph.delete(f"{sd.SIGNED_WABA}/subscribed_apps")).json() == {"success": True}
+        third = await sent_and_settled()
+        assert {s["id"] for s in receiver.statuses()} == {first}
+        assert {s["id"] for s in other.statuses()} == {second}
+    assert third not in {first, second}
+
+
 async def test_setting_an_app_callback_verifies_it(graph: Graph, receiver: WebhookReceiver) -> None:
     ok = await graph.http.post(
         f"/_wamm/apps/{sd.APP_ID}/webhook", json={"url": receiver.url, "verify_token": VERIFY_TOKEN}
