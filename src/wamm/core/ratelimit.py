@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import msgspec
 
 from wamm.core.bounds import Count, PositiveSeconds
@@ -34,40 +32,35 @@ def grant(
     return granted, available - granted, max(updated, now)
 
 
-@dataclass(slots=True)
-class _Bucket:
-    tokens: float
-    updated: float
-
-
 class TokenBuckets:
-    """Token buckets keyed by anything hashable; full buckets are forgotten to bound memory."""
+    """Token buckets keyed by anything hashable; full buckets are forgotten to bound memory.
+
+    A bucket is a (tokens, updated) tuple of floats, which the garbage collector stops
+    tracking: tens of thousands of buckets (one per recipient) would otherwise lengthen every
+    full collection, and with it the send path's tail latency.
+    """
 
     def __init__(self) -> None:
-        self._buckets: dict[object, _Bucket] = {}
+        self._buckets: dict[object, tuple[float, float]] = {}
         self._since_sweep = 0
 
     def take(self, key: object, now: float, rate: float, capacity: float) -> bool:
         """Take one token if available (refilling `rate` per second up to `capacity`)."""
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            bucket = self._buckets[key] = _Bucket(capacity, now)
-            self._maybe_sweep(now, rate, capacity)
-        granted, bucket.tokens, bucket.updated = grant(
-            bucket.tokens, bucket.updated, now, rate, capacity, 1
-        )
+        bucket = self._buckets.get(key) or self._new_bucket(now, rate, capacity)
+        granted, tokens, updated = grant(*bucket, now, rate, capacity, 1)
+        self._buckets[key] = (tokens, updated)
         return granted == 1
 
-    def _maybe_sweep(self, now: float, rate: float, capacity: float) -> None:
+    def _new_bucket(self, now: float, rate: float, capacity: float) -> tuple[float, float]:
         self._since_sweep += 1
-        if self._since_sweep < SWEEP_EVERY:
-            return
-        self._since_sweep = 0
-        self._buckets = {
-            key: b
-            for key, b in self._buckets.items()
-            if b.tokens + (now - b.updated) * rate < capacity
-        }
+        if self._since_sweep >= SWEEP_EVERY:
+            self._since_sweep = 0
+            self._buckets = {
+                key: (tokens, updated)
+                for key, (tokens, updated) in self._buckets.items()
+                if tokens + (now - updated) * rate < capacity
+            }
+        return capacity, now
 
     def clear(self) -> None:
         self._buckets.clear()
