@@ -9,6 +9,7 @@ it acts only in `wamm serve` processes, only for the variables that are set:
     WAMM_GC_FREEZE_AFTER=5         gc.collect() then gc.freeze() this many seconds after start
                                    (what a freeze after seeding would give)
     WAMM_SQLITE_CACHE_KB=262144    PRAGMA cache_size=-N on every SQLite connection wamm opens
+    WAMM_SQLITE_PRAGMAS="a=1;b=2"  any other PRAGMAs for those connections
     WAMM_SWITCH_INTERVAL=0.0005    sys.setswitchinterval(N): how long a thread waiting for the
                                    GIL lets the running one keep it (Python's default 0.005)
 
@@ -73,15 +74,16 @@ def _freeze_later(seconds: float) -> None:
     timer.start()
 
 
-def _sqlite_cache(kib: int) -> None:
+def _sqlite_pragmas(pragmas: list[str]) -> None:
     connect = sqlite3.connect
 
-    def connect_with_cache(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+    def connect_with_pragmas(*args: Any, **kwargs: Any) -> sqlite3.Connection:
         connection = connect(*args, **kwargs)
-        connection.execute(f"PRAGMA cache_size=-{kib}")
+        for pragma in pragmas:
+            connection.execute(f"PRAGMA {pragma}")
         return connection
 
-    sqlite3.connect = connect_with_cache  # type: ignore[assignment]
+    sqlite3.connect = connect_with_pragmas  # type: ignore[assignment]
 
 
 if _is_wamm_server():
@@ -89,7 +91,10 @@ if _is_wamm_server():
         _log_collections(log)
     if after := os.environ.get("WAMM_GC_FREEZE_AFTER"):
         _freeze_later(float(after))
+    pragmas = [p for p in os.environ.get("WAMM_SQLITE_PRAGMAS", "").split(";") if p.strip()]
     if cache := os.environ.get("WAMM_SQLITE_CACHE_KB"):
-        _sqlite_cache(int(cache))
+        pragmas.append(f"cache_size=-{int(cache)}")
+    if pragmas:
+        _sqlite_pragmas(pragmas)
     if interval := os.environ.get("WAMM_SWITCH_INTERVAL"):
         sys.setswitchinterval(float(interval))

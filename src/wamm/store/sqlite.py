@@ -36,6 +36,7 @@ from wamm.store.base import (
     MessageQuery,
     Store,
 )
+from wamm.store.checkpoint import WRITER_AUTOCHECKPOINT_PAGES, WalCheckpointer
 from wamm.store.migrations import migrations_for
 from wamm.store.recent import RecentMessages
 from wamm.store.thread_commit import ThreadGroupCommitter
@@ -76,6 +77,10 @@ class SqliteStore(Store):
         for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "busy_timeout=10000"):
             self._db.execute(f"PRAGMA {pragma}")
         self._migrate()
+        self._checkpointer: WalCheckpointer | None = None
+        if path != ":memory:":
+            self._db.execute(f"PRAGMA wal_autocheckpoint={WRITER_AUTOCHECKPOINT_PAGES}")
+            self._checkpointer = WalCheckpointer(path)
         self._messages = ThreadGroupCommitter[_NewMessage](self._thread, self._flush_messages)
         self._finished = ThreadGroupCommitter[_Finished](self._thread, self._flush_finished)
         self._recent = RecentMessages()
@@ -349,6 +354,8 @@ class SqliteStore(Store):
     async def close(self) -> None:
         await self._messages.drain()
         await self._finished.drain()
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         await self._close_connection()
         self._thread.shutdown(wait=True)
 
