@@ -843,6 +843,33 @@ def webhook_exact(run: wh.Run) -> bool:
     )
 
 
+def alternating_rounds(
+    workdir: Path, load: Load, rounds: int, batch_size: int
+) -> tuple[Throughput, Throughput]:
+    """wamm then the bare app, `rounds` times over, each on a fresh database; the best run of
+    each is kept. Another tenant's load on a shared machine only ever slows a run down, so the
+    fastest of runs taken in turn is the fairest pair to divide."""
+    wamm_runs: list[Throughput] = []
+    bare_runs: list[Throughput] = []
+    for round_number in range(1, rounds + 1):
+        with sqlite_database(workdir, f"quick-{round_number}") as db:
+            wamm_runs.append(run_wamm(workdir, db, "wamm sqlite", load, batch_size=batch_size))
+        bare_runs.append(run_bare(workdir, load, wamm_runs[-1].response_bytes))
+    if rounds > 1:
+        print(
+            f"{rounds} alternating rounds, best kept: wamm "
+            + " / ".join(f"{r.sends_per_second:,.0f}" for r in wamm_runs)
+            + " sends/s; bare "
+            + " / ".join(f"{r.sends_per_second:,.0f}" for r in bare_runs),
+            flush=True,
+        )
+    return best_of(wamm_runs), best_of(bare_runs)
+
+
+def best_of(runs: list[Throughput]) -> Throughput:
+    return max(runs, key=lambda run: run.sends_per_second)
+
+
 def cmd_quick(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, Any]]:
     load = Load(args.requests, args.warmup, args.connections, args.audience, args.duration_limit)
     print(
@@ -851,9 +878,7 @@ def cmd_quick(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, 
         f"{args.rate:,.0f} sends/s for {args.webhook_seconds:.0f} s (batch_size {args.batch_size})",
         flush=True,
     )
-    with sqlite_database(workdir, "quick") as db:
-        wamm = run_wamm(workdir, db, "wamm sqlite", load, batch_size=args.batch_size)
-    bare = run_bare(workdir, load, wamm.response_bytes)
+    wamm, bare = alternating_rounds(workdir, load, args.rounds, args.batch_size)
     with sqlite_database(workdir, "live") as db:
         live = run_wamm(
             workdir, db, "wamm sqlite live", load, deferred=False, batch_size=args.batch_size
@@ -1298,6 +1323,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             "--webhook-seconds", type=float, default=20.0, help="webhook run: measured seconds"
         )
         quick.add_argument("--batch-size", type=int, default=100, help="webhooks.batch_size")
+        quick.add_argument(
+            "--rounds",
+            type=int,
+            default=2,
+            help="wamm and bare measured alternately this many times; the best of each is kept",
+        )
         if name == "all":
             quick.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
             quick.add_argument("--no-sqlite", action="store_true", help=argparse.SUPPRESS)
@@ -1337,6 +1368,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         args = parser.parse_args([*argv, "quick"])
     if getattr(args, "minutes", 1) > 120 or getattr(args, "messages", 1) > 10_000_000:
         parser.error("bounded runs only: --minutes <= 120, --messages <= 10,000,000")
+    if not 1 <= getattr(args, "rounds", 1) <= 10:
+        parser.error("--rounds must be 1 to 10")
     return args
 
 

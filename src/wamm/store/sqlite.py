@@ -193,10 +193,10 @@ class SqliteStore(Store):
 
     # --- messages and users -------------------------------------------------------------
 
-    async def add_message(
+    def add_message(
         self, message: Message, new_user: User | None, deliveries: Sequence[Delivery]
-    ) -> None:
-        await self._messages.submit((message, new_user, deliveries))
+    ) -> Coroutine[Any, Any, None]:
+        return self._messages.submit((message, new_user, deliveries))  # no frame of its own
 
     def _flush_messages(self, batch: list[_NewMessage]) -> None:
         users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _ in batch if u]
