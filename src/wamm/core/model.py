@@ -132,7 +132,7 @@ class User(msgspec.Struct, kw_only=True):
     created_at: float = 0.0
 
 
-class Message(msgspec.Struct, kw_only=True):
+class Message(msgspec.Struct, kw_only=True, gc=False):
     wamid: str
     seq: int
     phone_number_id: str

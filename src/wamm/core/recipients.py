@@ -79,7 +79,7 @@ class MarketingLimit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     window_seconds: Seconds = 86400.0
 
 
-class PlannedEvent(msgspec.Struct, array_like=True):
+class PlannedEvent(msgspec.Struct, array_like=True, gc=False):
     at: float
     status: str
     error_code: int | None = None

@@ -14,7 +14,6 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from wamm.core import seed as schema
-from wamm.server.request import Receive, Scope
 from wamm.server.routes import control
 from wamm.server.routes.graph import GraphApp
 from wamm.service.delivery import Dispatcher
@@ -38,20 +37,13 @@ class ServerConfig:
     dispatch: bool = True  # run the webhook dispatcher in this process
 
 
-class WammApp:
+class WammApp(GraphApp):
     """The ASGI app: the Graph API (raw ASGI, the hot path) beside the control API and the
     life cycle (Starlette)."""
 
     def __init__(self, control_app: Starlette) -> None:
-        self.control_app = control_app
         self.state = control_app.state
-        self.graph = GraphApp(lambda: self.state.runtime)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Any) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith(CONTROL_PREFIX):
-            await self.graph(scope, receive, send)
-        else:
-            await self.control_app(scope, receive, send)
+        super().__init__(lambda: self.state.runtime, control_app, CONTROL_PREFIX)
 
 
 def build_app(

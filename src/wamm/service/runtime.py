@@ -21,6 +21,7 @@ log = logging.getLogger("wamm")
 # Sequence numbers are reserved from the store in blocks: durable, unique across processes.
 BLOCK_SIZES = {"message": 1000}
 DEFAULT_BLOCK = 50
+YOUNG_COLLECTION_THRESHOLD = 20_000  # allocations between young collections (see settle_heap)
 
 
 class IdAllocator:
@@ -175,7 +176,12 @@ def settle_heap() -> None:
     """Move what is alive now (the catalog, custom users) out of the garbage collector's way.
 
     Full collections otherwise traverse every long-lived object, find nothing to free and
-    stop the event loop for tens of milliseconds: the send path's p99.
+    stop the event loop for tens of milliseconds: the send path's p99. Young collections are
+    made rarer too: a send allocates dozens of container objects that reference counting
+    frees anyway, and at Python's default threshold (700) they cost ~5 % of a send's CPU.
     """
     gc.collect()
     gc.freeze()
+    young, *older = gc.get_threshold()
+    if young < YOUNG_COLLECTION_THRESHOLD:
+        gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *older)

@@ -49,7 +49,7 @@ class MessageQuery(msgspec.Struct, kw_only=True):
     wamid: str | None = None
 
 
-class Delivery(msgspec.Struct, kw_only=True):
+class Delivery(msgspec.Struct, kw_only=True, gc=False):
     """One webhook update for one app: pending until a POST carrying it gets a 2xx."""
 
     id: int = 0
@@ -69,7 +69,7 @@ class Delivery(msgspec.Struct, kw_only=True):
     last_error: str | None = None
 
 
-class Attempt(msgspec.Struct, kw_only=True):
+class Attempt(msgspec.Struct, kw_only=True, gc=False):
     delivery_id: int
     at: float  # virtual time
     real_at: float

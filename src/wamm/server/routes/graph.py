@@ -141,13 +141,27 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
         return error_parts(INTERNAL_ERROR)
 
 
-class GraphApp:
-    """The Graph API as a plain ASGI app (see server/request.py for why no Starlette)."""
+ASGIApp = Callable[[Scope, Receive, Any], Awaitable[None]]
 
-    def __init__(self, runtime_of: Callable[[], Runtime]) -> None:
+
+class GraphApp:
+    """The Graph API as a plain ASGI app (see server/request.py for why no Starlette).
+
+    Anything else (the life cycle, HTTP paths under `other_prefix`) goes to `other`: checked
+    here rather than in an app in front, which would add a coroutine frame to every send.
+    """
+
+    def __init__(
+        self, runtime_of: Callable[[], Runtime], other: ASGIApp, other_prefix: str
+    ) -> None:
         self._runtime_of = runtime_of
+        self._other = other
+        self._other_prefix = other_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self._other_prefix):
+            await self._other(scope, receive, send)
+            return
         if scope["method"] not in ALLOWED_METHODS:
             status, body, headers = error_parts(unknown_path(scope["method"], scope["path"]))
         else:
