@@ -1655,6 +1655,8 @@ def test_send_check_accepts_a_precomputed_shape() -> None:
             "template.components[0].parameters[0].text must be a non-empty string",
         ),
         (SEED, [send_body({"type": "text"}, text("b"))], 131009, "parameters[0].text"),
+        (SEED, [send_body(text("a"), text(" \t "))], 131009, "parameters[1].text must be a non"),
+        (SEED, [send_body({"type": "text", "text": 7}, text("b"))], 131009, "parameters[0].text"),
         (SEED, [send_body({"text": "a"}, text("b"))], 131009, "parameters[0].type is required"),
         (
             SEED,

@@ -16,7 +16,9 @@ class SendLimits:
     async def take(self, scope: str, key: str, now: float, rate: float, capacity: float) -> bool:
         if self._store.shared:
             return await self._store.take_token(TokenRequest(f"{scope}:{key}", now, rate, capacity))
-        buckets = self._local.setdefault(scope, TokenBuckets())
+        buckets = self._local.get(scope)
+        if buckets is None:
+            buckets = self._local[scope] = TokenBuckets()
         return buckets.take(key, now, rate, capacity)
 
     def clear(self) -> None:

@@ -15,7 +15,7 @@ from wamm.core.model import Template
 from wamm.core.templates.errors import invalid_value
 from wamm.core.templates.readers import member_enum
 from wamm.core.templates.shape import ButtonSlot, TemplateShape, template_shape
-from wamm.core.templates.values import TEXT_TYPES, check_param, integer
+from wamm.core.templates.values import TEXT_TYPES, check_param, integer, is_plain_text
 
 _SEND_COMPONENT_TYPES = ("HEADER", "BODY", "BUTTON", "LIMITED_TIME_OFFER", "CAROUSEL")
 
@@ -53,6 +53,8 @@ def _parameters(part: _Part | None) -> list[Mapping[str, Any]]:
     if part is None or part.component.get("parameters") is None:
         return []
     params = as_list(part.component["parameters"], f"{part.field}.parameters")
+    if all(type(param) is dict for param in params):  # the usual case: no paths to build
+        return params
     return [as_object(param, f"{part.field}.parameters[{i}]") for i, param in enumerate(params)]
 
 
@@ -78,7 +80,8 @@ def _collect(
     buttons: dict[int, _Part] = {}
     raw = [] if components is None else as_list(components, field)
     for i, component in enumerate(raw):
-        part = _Part(as_object(component, f"{field}[{i}]"), f"{field}[{i}]")
+        where = f"{field}[{i}]"
+        part = _Part(as_object(component, where), where)
         ctype = member_enum(part.component, "type", part.field, _SEND_COMPONENT_TYPES).lower()
         if ctype == "button":
             _add_button(buttons, part, button_count)
@@ -147,6 +150,8 @@ def _check_text_params(
     if part is None:
         return
     for i, param in enumerate(params):
+        if is_plain_text(param):
+            continue  # valid as it is: skip building the paths an error would name
         check_param(
             param,
             f"{part.field}.parameters[{i}]",

@@ -111,6 +111,15 @@ _VALUE_CHECKS: dict[str, Callable[[Any, str], None]] = {
 }
 
 
+def is_plain_text(param: Mapping[str, Any]) -> bool:
+    """`{"type": "text", "text": <non-empty>}`, the parameter most sends carry: valid wherever
+    a text parameter is allowed (what `check_param` would find, without building its paths)."""
+    if param.get("type") != "text":
+        return False
+    text = param.get("text")
+    return isinstance(text, str) and text != "" and not text.isspace()
+
+
 def check_param(
     param: Mapping[str, Any], field: str, allowed: Collection[str], wanted: str
 ) -> None:
