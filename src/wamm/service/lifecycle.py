@@ -16,6 +16,7 @@ from wamm.core import webhooks
 from wamm.core.model import ROUTE_MM, Message, Template, User
 from wamm.core.recipients import (
     Behaviour,
+    MarketingLimit,
     SendContext,
     message_rng,
     plan_delivery,
@@ -29,11 +30,8 @@ DEFAULT_BEHAVIOUR = Behaviour()
 DEFAULT_TTL = {"MARKETING": 30 * 86400}
 
 
-async def _over_marketing_limit(rt: Runtime, phone: str, now: float) -> bool:
+async def _over_marketing_limit(rt: Runtime, phone: str, now: float, limit: MarketingLimit) -> bool:
     """Meta's per-user marketing cap, counted in the store so every process shares it."""
-    limit = rt.settings.marketing_limit
-    if limit is None:
-        return False
     return await rt.store.count_marketing(phone, now - limit.window_seconds) >= limit.count
 
 
@@ -45,10 +43,12 @@ async def plan(rt: Runtime, message: Message, user: User | None, template: Templ
     if template is not None:
         ttl = template.message_send_ttl_seconds or DEFAULT_TTL.get(template.category)
     limited = category == "MARKETING" and user is not None and not message.in_window
+    limit = rt.settings.marketing_limit
     over = (
         limited
         and user is not None
-        and await _over_marketing_limit(rt, user.phone, message.created_at)
+        and limit is not None
+        and await _over_marketing_limit(rt, user.phone, message.created_at, limit)
     )
     context = SendContext(
         now=message.created_at,

@@ -36,6 +36,8 @@ from wamm.service.runtime import Runtime
 log = logging.getLogger("wamm.graph")
 VERSION_RE = re.compile(r"^v(\d{1,2})\.(\d{1,2})$")
 ALLOWED_METHODS = frozenset({"GET", "POST", "DELETE"})
+MAX_REMEMBERED_PATHS = 4096
+_SPLIT_PATHS: dict[str, tuple[int, tuple[str, ...]]] = {}
 
 Node = Waba | PhoneNumber | Template | Business
 Handler = Callable[[GraphCall, Any], Awaitable[dict[str, Any]]]
@@ -75,14 +77,22 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
 }
 
 
-def split_path(path: str) -> tuple[int, list[str]]:
-    """(API major version, path segments without the version prefix)."""
-    segments = [s for s in path.split("/") if s]
-    version = LATEST_API_VERSION
+def split_path(path: str) -> tuple[int, tuple[str, ...]]:
+    """(API major version, path segments without the version prefix), remembered per path: a
+    campaign sends to the same few paths over and over."""
+    known = _SPLIT_PATHS.get(path)
+    if known is None:
+        if len(_SPLIT_PATHS) >= MAX_REMEMBERED_PATHS:
+            _SPLIT_PATHS.clear()
+        known = _SPLIT_PATHS[path] = _split(path)
+    return known
+
+
+def _split(path: str) -> tuple[int, tuple[str, ...]]:
+    segments = tuple(s for s in path.split("/") if s)
     if segments and (match := VERSION_RE.match(segments[0])):
-        version = int(match[1])
-        segments = segments[1:]
-    return version, segments
+        return int(match[1]), segments[1:]
+    return LATEST_API_VERSION, segments
 
 
 def resolve(catalog: Catalog, object_id: str) -> Node | None:
@@ -108,7 +118,7 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
 
 
 def _operation(
-    rt: Runtime, token: Token, method: str, segments: list[str]
+    rt: Runtime, token: Token, method: str, segments: tuple[str, ...]
 ) -> tuple[Operation, Node]:
     object_id, edge = segments[0], segments[1] if len(segments) > 1 else None
     node = resolve(rt.catalog, object_id)
