@@ -1326,7 +1326,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         quick.add_argument(
             "--rounds",
             type=int,
-            default=2,
+            default=3,
             help="wamm and bare measured alternately this many times; the best of each is kept",
         )
         if name == "all":
