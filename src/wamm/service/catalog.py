@@ -7,6 +7,7 @@ The service layer writes the store first and then the catalog, inside one event-
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from wamm.core.model import App, Business, PhoneNumber, Template, Token, Waba
 from wamm.core.templates import TemplateShape, template_shape
@@ -26,7 +27,7 @@ class Catalog:
         self.waba_templates: dict[str, dict[str, Template]] = defaultdict(dict)
         self.subscriptions: dict[str, dict[str, Subscription]] = defaultdict(dict)
         self._shapes: dict[str, TemplateShape] = {}
-        self._targets: dict[str, list[tuple[App, str]]] = {}  # by WABA, while apps stay as are
+        self._targets: dict[str, list[tuple[App, str]]] = {}  # webhook_targets, by WABA
 
     @classmethod
     def from_data(cls, data: CatalogData) -> Catalog:
@@ -87,7 +88,7 @@ class Catalog:
         self.subscriptions.get(waba_id, {}).pop(app_id, None)
         self._targets.pop(waba_id, None)
 
-    def webhook_targets(self, waba_id: str) -> list[tuple[App, str]]:
+    def webhook_targets(self, waba_id: str) -> Sequence[tuple[App, str]]:
         """Apps subscribed to a WABA that have a callback, with the URL to POST to (every send
         asks, so the answer is kept until an app or one of the WABA's subscriptions changes)."""
         targets = self._targets.get(waba_id)

@@ -36,8 +36,6 @@ from wamm.service.runtime import Runtime
 log = logging.getLogger("wamm.graph")
 VERSION_RE = re.compile(r"^v(\d{1,2})\.(\d{1,2})$")
 ALLOWED_METHODS = frozenset({"GET", "POST", "DELETE"})
-MAX_REMEMBERED_PATHS = 4096
-_SPLIT_PATHS: dict[str, tuple[int, tuple[str, ...]]] = {}
 
 Node = Waba | PhoneNumber | Template | Business
 Handler = Callable[[GraphCall, Any], Awaitable[dict[str, Any]]]
@@ -77,18 +75,9 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a campaign sends to the same few paths over and over
 def split_path(path: str) -> tuple[int, tuple[str, ...]]:
-    """(API major version, path segments without the version prefix), remembered per path: a
-    campaign sends to the same few paths over and over."""
-    known = _SPLIT_PATHS.get(path)
-    if known is None:
-        if len(_SPLIT_PATHS) >= MAX_REMEMBERED_PATHS:
-            _SPLIT_PATHS.clear()
-        known = _SPLIT_PATHS[path] = _split(path)
-    return known
-
-
-def _split(path: str) -> tuple[int, tuple[str, ...]]:
+    """(API major version, path segments without the version prefix)."""
     segments = tuple(s for s in path.split("/") if s)
     if segments and (match := VERSION_RE.match(segments[0])):
         return int(match[1]), segments[1:]
