@@ -7,7 +7,7 @@ Starlette's request object costs more than everything these few fields need.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -132,6 +132,15 @@ def _maybe_json(value: str) -> Any:
     return value
 
 
+def media_type(headers: Mapping[str, str]) -> str:
+    """The Content-Type without its parameters, in lower case ("" when absent)."""
+    return headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def is_json_type(media: str) -> bool:
+    return media in ("application/json", "text/json") or media.endswith("+json")
+
+
 def decode_json_object(raw: bytes) -> dict[str, Any]:
     try:
         data = _json.decode(raw)
@@ -153,7 +162,7 @@ async def read_params(request: RawRequest) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
         return params
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = media_type(request.headers)
     if content_type == "application/x-www-form-urlencoded":
         body = {
             k: _maybe_json(v)
@@ -161,7 +170,7 @@ async def read_params(request: RawRequest) -> dict[str, Any]:
         }
     elif content_type == "multipart/form-data":
         body = await _multipart(request, raw)
-    elif content_type in ("application/json", "text/json", "") or content_type.endswith("+json"):
+    elif content_type == "" or is_json_type(content_type):
         body = decode_json_object(raw)
     else:
         raise invalid_parameter(

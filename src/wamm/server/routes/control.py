@@ -22,7 +22,7 @@ from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
 from wamm.core.model import Template
-from wamm.server.request import decode_json_object, read_body
+from wamm.server.request import decode_json_object, is_json_type, media_type, read_body
 from wamm.server.responses import JSONResponse, error_response, internal_error
 from wamm.service import control as use_cases
 from wamm.service import templates, webhook_admin
@@ -97,8 +97,8 @@ async def _json_body(request: Request) -> dict[str, Any]:
 
 def _json_content(request: Request) -> bool | None:
     """`as_json` for a seed body: by its content type, else decided by the text."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type in ("application/json", "text/json") or content_type.endswith("+json"):
+    content_type = media_type(request.headers)
+    if is_json_type(content_type):
         return True
     return False if "yaml" in content_type else None
 
