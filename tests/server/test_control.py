@@ -241,12 +241,14 @@ async def test_a_yaml_flow_mapping_is_still_yaml(graph: Graph) -> None:
     assert (await graph.http.get("/_wamm/state")).json()["settings"]["rng_seed"] == 7
 
 
-async def test_invalid_json_with_a_json_content_type_is_a_clear_400(graph: Graph) -> None:
-    response = await graph.http.post(
-        "/_wamm/seed",
-        content=b'{"settings": {"clock": }}',
-        headers={"Content-Type": "application/json"},
+async def post_seed_text(graph: Graph, text: bytes, content_type: str) -> httpx.Response:
+    return await graph.http.post(
+        "/_wamm/seed", content=text, headers={"Content-Type": content_type}
     )
+
+
+async def test_invalid_json_with_a_json_content_type_is_a_clear_400(graph: Graph) -> None:
+    response = await post_seed_text(graph, b'{"settings": {"clock": }}', "application/json")
     assert response.status_code == 400
     assert error_of(response) == seed_error(
         "$", "not valid JSON (line 1, column 24): Expecting value"
@@ -254,11 +256,7 @@ async def test_invalid_json_with_a_json_content_type_is_a_clear_400(graph: Graph
 
 
 async def test_invalid_yaml_is_a_clear_400(graph: Graph) -> None:
-    response = await graph.http.post(
-        "/_wamm/seed",
-        content=b"businesses: [\n  - {id: 1",
-        headers={"Content-Type": "application/yaml"},
-    )
+    response = await post_seed_text(graph, b"businesses: [\n  - {id: 1", "application/yaml")
     assert response.status_code == 400
     assert "not valid YAML or JSON" in error_of(response)["error_data"]["details"]
 
