@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -49,6 +50,17 @@ class Graph:
         self, path: str, token: str | None = seed_data.TOKEN, **params: Any
     ) -> httpx.Response:
         return await self.http.delete(self._url(path), params=params, headers=self._headers(token))
+
+
+PROCESS_TEST_DIRS = frozenset({"e2e", "cli", "testing"})  # their tests start real processes
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that start processes, so `dev test --fast` can leave them out."""
+    root = Path(__file__).parent
+    for item in items:
+        if item.path.relative_to(root).parts[0] in PROCESS_TEST_DIRS:
+            item.add_marker(pytest.mark.subprocess)
 
 
 POSTGRES_URL = os.environ.get("WAMM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1/test")
