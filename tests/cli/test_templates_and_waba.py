@@ -120,3 +120,14 @@ def test_waba_set_needs_a_change(cli: Cli) -> None:
     result = cli("waba", "set")
     assert result.code == 2
     assert "nothing to change" in result.stderr
+
+
+def test_the_banners_graph_url_works_as_the_base_url(cli: Cli, wamm_server: WammServer) -> None:
+    """`WAMM_BASE_URL` pasted with the version `wamm serve` prints works for Graph commands
+    and for commands of the control API alike."""
+    graph_url = f"{wamm_server.base_url}/v25.0"
+    listed = cli("templates", "list", "--json", WAMM_BASE_URL=graph_url)
+    assert listed.code == 0, listed.stderr
+    assert {t["name"] for t in listed.json()} == DEMO_TEMPLATES
+    seeded = cli("reset", "--demo", "--json", WAMM_BASE_URL=graph_url)
+    assert seeded.code == 0, seeded.stderr

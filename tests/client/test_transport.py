@@ -414,7 +414,26 @@ def test_base_url_from_environment_and_unversioned_paths(
     with Client("t", transport=httpx.MockTransport(script)) as client:
         client.get_template("1")
     assert str(script.requests[0].url) == "http://wamm.local:8000/1?fields=name%2Cstatus"
-    assert str(script.requests[1].url) == "https://graph.facebook.com/v23.0/1"
+    assert str(script.requests[1].url) == "https://graph.facebook.com/v25.0/1"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("http://wamm.local:8000/v24.0", "http://wamm.local:8000/v24.0/1"),
+        ("http://wamm.local:8000/v24.0/", "http://wamm.local:8000/v24.0/1"),
+        ("http://wamm.local:8000/", "http://wamm.local:8000/v25.0/1"),
+        ("http://wamm.local:8000/prefix/v23.0", "http://wamm.local:8000/prefix/v23.0/1"),
+    ],
+)
+def test_a_base_url_may_end_with_the_version(
+    clock: FakeClock, base_url: str, expected: str
+) -> None:
+    """The banner's Graph base URL (`.../v25.0`) pasted as the base URL works as it reads."""
+    script = Scripted(ok({"id": "1"}))
+    with Client("t", base_url=base_url, transport=httpx.MockTransport(script)) as client:
+        client.get_template("1")
+    assert str(script.requests[0].url) == expected
 
 
 # --- the async client drives the same programs -------------------------------------------------

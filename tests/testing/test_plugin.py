@@ -25,7 +25,7 @@ SALE = TemplateMessage("flash_deal", "en_US", [
 
 def test_the_server_describes_the_demo_seed(wamm_server):
     assert wamm_server.base_url.startswith("http://127.0.0.1:")
-    assert wamm_server.graph_url == wamm_server.base_url + "/v23.0"
+    assert wamm_server.graph_url == wamm_server.base_url + "/v25.0"
     assert (wamm_server.token, wamm_server.waba_id) == ("wamm-demo-token", "102290129340398")
     assert wamm_server.phone_number_id == "106540352242922"
     assert (wamm_server.app_id, wamm_server.app_secret) == ("900000000000001", "demo-app-secret")

@@ -6,15 +6,15 @@ from rich.console import Console
 from rich.tree import Tree
 
 from wamm import __version__
-from wamm.core.model import onboarding_status
-from wamm.service.call import LATEST_API_VERSION
+from wamm.core.model import PhoneNumber, onboarding_status
+from wamm.core.versions import DEFAULT_API_VERSION
 from wamm.service.runtime import Runtime
 
 
 def print_banner(runtime: Runtime, base_url: str, database: str) -> None:
     console = Console(highlight=False, soft_wrap=True)
     catalog = runtime.catalog
-    graph = f"{base_url}/v{LATEST_API_VERSION}.0"
+    graph = f"{base_url}/{DEFAULT_API_VERSION}"
     console.print(
         f"[bold green]wamm {__version__}[/] listening on [bold]{base_url}[/] "
         f"(database: {database}, clock: {runtime.clock.mode})"
@@ -52,3 +52,14 @@ def print_banner(runtime: Runtime, base_url: str, database: str) -> None:
             '"index":"0","parameters":[{"type":"text","text":"summer"}]}]}}\''
         )
     console.print(f"  Control API: {base_url}/_wamm/state   Messages: {base_url}/_wamm/messages")
+    if first_token and first_phone:
+        _print_environment(console, base_url, first_token.value, first_phone)
+
+
+def _print_environment(console: Console, base_url: str, token: str, phone: PhoneNumber) -> None:
+    """The lines that point the `wamm` CLI and the SDK at this server."""
+    console.print("  For the wamm CLI and SDK (from a checkout: `python3 dev wamm ...`):")
+    console.print(f"    export WAMM_BASE_URL={base_url} WAMM_TOKEN={token}", markup=False)
+    console.print(
+        f"    export WAMM_WABA_ID={phone.waba_id} WAMM_PHONE_NUMBER_ID={phone.id}", markup=False
+    )

@@ -6,7 +6,7 @@ It talks to Meta's Graph API (`https://graph.facebook.com`, the default) or to a
 
 from wamm.client import parameters
 from wamm.client.aio import AsyncClient
-from wamm.client.api import BASE_URL_ENV, DEFAULT_API_VERSION, DEFAULT_BASE_URL, GraphApi
+from wamm.client.api import BASE_URL_ENV, DEFAULT_BASE_URL, GraphApi
 from wamm.client.campaign import (
     CampaignRecipient,
     CampaignReport,
@@ -65,6 +65,7 @@ from wamm.client.ratelimit import RateLimit
 from wamm.client.retry import NO_RETRIES, RetryPolicy
 from wamm.client.sync import Client
 from wamm.client.templates import TemplateDefinition, TemplateEdit
+from wamm.core.versions import DEFAULT_API_VERSION
 
 __all__ = [
     "BASE_URL_ENV",

@@ -21,6 +21,7 @@ from wamm.client.models import Page
 from wamm.client.ratelimit import RateLimit
 from wamm.client.retry import RetryPolicy
 from wamm.client.transport import Call, Engine, Job, Settings
+from wamm.core.versions import DEFAULT_API_VERSION, split_api_version
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -30,7 +31,6 @@ SleepT = TypeVar("SleepT")
 
 DEFAULT_BASE_URL = "https://graph.facebook.com"
 BASE_URL_ENV = "WAMM_BASE_URL"
-DEFAULT_API_VERSION = "v23.0"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RATE_LIMIT = RateLimit()
 
@@ -147,6 +147,9 @@ class GraphApi(Generic[TransportT, SleepT]):
     `sleep` are injectable for tests. `timeout` (seconds, or an `httpx.Timeout`) bounds each
     phase of a request: connecting, writing it, waiting for each part of the answer.
 
+    `base_url` may end with a version (`http://127.0.0.1:8000/v25.0`, as `wamm serve` prints
+    it): that version is then used instead of `api_version`.
+
     A `base_url` that is not an http:// or https:// URL with a host, or a token with a control
     character in it, raises `ValueError` here rather than at the first call.
     """
@@ -166,9 +169,11 @@ class GraphApi(Generic[TransportT, SleepT]):
         sleep: SleepT | None = None,
     ) -> None:
         timeouts = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self.base_url = _checked(
-            token, base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        root, version_in_url = split_api_version(
+            base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         )
+        self.base_url = _checked(token, root)
+        api_version = version_in_url or api_version
         self._engine = Engine(
             Settings(
                 token=token,

@@ -10,8 +10,6 @@ from wamm.core.fields import FieldRequest, parse_fields
 from wamm.core.model import Token
 from wamm.service.runtime import Runtime
 
-LATEST_API_VERSION = 25
-
 
 @dataclass
 class GraphCall:

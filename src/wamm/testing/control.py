@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from wamm.core.versions import split_api_version
+
 CONTROL_TIMEOUT = 30.0
 PAGE_LIMIT = 1000
 
@@ -25,6 +27,7 @@ class Control:
     """Calls to one wamm server's control API. Calling the object itself is the generic call:
     `control("POST", "/inbound", json={...})` returns the decoded JSON answer.
 
+    `base_url` is the server's root; a Graph base URL (`.../v25.0`) is taken as its root.
     `admin_token` is sent as a bearer token (servers started with `--admin-token`).
     """
 
@@ -35,7 +38,7 @@ class Control:
         admin_token: str | None = None,
         timeout: float = CONTROL_TIMEOUT,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = split_api_version(base_url)[0].rstrip("/")
         self._headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
         self._timeout = timeout
 

@@ -56,7 +56,7 @@ class WammServer:
 
     @property
     def graph_url(self) -> str:
-        """The versioned Graph API base URL, e.g. `http://127.0.0.1:PORT/v23.0`."""
+        """The versioned Graph API base URL, e.g. `http://127.0.0.1:PORT/v25.0`."""
         return f"{self.base_url}/{self.api_version}"
 
     @cached_property

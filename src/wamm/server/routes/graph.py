@@ -26,10 +26,11 @@ from wamm.core.model import (
     Waba,
 )
 from wamm.core.sending import ENDPOINT_MARKETING, ENDPOINT_MESSAGES
+from wamm.core.versions import LATEST_API_VERSION
 from wamm.server.request import RawRequest, Receive, Scope, bearer_token, read_params
 from wamm.server.responses import INTERNAL_ERROR, encode, error_parts, send_json
 from wamm.service import accounts, analytics, messaging, templates, webhook_admin
-from wamm.service.call import LATEST_API_VERSION, GraphCall
+from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
 
