@@ -52,6 +52,19 @@ def test_create_show_and_delete(cli: Cli, tmp_path: Path, wamm_server: WammServe
     assert f"no template named 'spring_sale' in WABA {wamm_server.waba_id}" in gone.stderr
 
 
+def test_a_rejection_shows_metas_explanation(cli: Cli, tmp_path: Path) -> None:
+    """`error_user_title` and `error_user_msg` are printed, in text and in JSON."""
+    (tmp_path / "spring.yaml").write_text(SPRING)
+    assert cli("templates", "create", "spring.yaml").code == 0
+    again = cli("templates", "create", "spring.yaml")
+    assert again.code == 1
+    assert "error_user_title: Content in This Language Already Exists" in again.stderr
+    assert "\n  error_user_msg: " in again.stderr
+    as_json = cli("templates", "create", "spring.yaml", "--json").json()["error"]
+    assert as_json["error_user_title"] == "Content in This Language Already Exists"
+    assert as_json["error_user_msg"] in again.stderr
+
+
 def test_a_definition_meta_would_reject_is_refused_locally(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text(SPRING.replace("today", ""))  # ends with {{2}}
     refused = cli("templates", "create", "bad.yaml", "--json")

@@ -84,6 +84,17 @@ def test_envelope_is_transient_wins_and_retry_after_header() -> None:
     assert RateLimitError("m", code=130429, http_status=400).retry_after(2) is None
 
 
+def test_str_carries_metas_explanation_for_people() -> None:
+    rendered = GraphError(
+        100, subcode=2388024, user_title="Title Meta Shows", user_msg="What to do about it."
+    ).body("trace-2")
+    error = decode_error(400, json.dumps(rendered).encode(), {})
+    assert str(error) == (
+        f"{rendered['error']['message']}: Title Meta Shows - What to do about it. "
+        "(HTTP 400, fbtrace_id trace-2)"
+    )
+
+
 @pytest.mark.parametrize(
     ("status", "transient", "processed"),
     [(502, True, True), (429, True, False), (404, False, False), (200, False, True)],

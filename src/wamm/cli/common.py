@@ -110,6 +110,8 @@ def error_fields(error: WhatsAppError) -> dict[str, Any]:
             subcode=error.subcode,
             type=error.error_type,
             details=error.details,
+            error_user_title=error.user_title,
+            error_user_msg=error.user_msg,
             fbtrace_id=error.fbtrace_id,
             http_status=error.http_status,
         )
@@ -173,7 +175,7 @@ def describe(fields: Mapping[str, Any]) -> str:
         subcode = f"/{fields['subcode']}" if "subcode" in fields else ""
         head = f"{fields['code']}{subcode} {fields.get('type', fields['class'])}: {head}"
     lines = [head]
-    for key in ("details", "http_status", "fbtrace_id"):
+    for key in ("details", "error_user_title", "error_user_msg", "http_status", "fbtrace_id"):
         if key in fields:
             lines.append(f"  {key}: {fields[key]}")
     return "\n".join(lines)

@@ -87,8 +87,11 @@ class GraphAPIError(WhatsAppError):
         return self.retry_after_seconds
 
     def __str__(self) -> str:
-        extra = f": {self.details}" if self.details else ""
-        return f"{self.message}{extra} (HTTP {self.http_status}, fbtrace_id {self.fbtrace_id})"
+        """The message, Meta's details and its explanation for people (`error_user_title`,
+        `error_user_msg`), the HTTP status and the trace id."""
+        explained = " - ".join(text for text in (self.user_title, self.user_msg) if text)
+        parts = [part for part in (self.message, self.details, explained) if part]
+        return f"{': '.join(parts)} (HTTP {self.http_status}, fbtrace_id {self.fbtrace_id})"
 
 
 class AuthError(GraphAPIError):
