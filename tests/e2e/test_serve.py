@@ -112,8 +112,8 @@ def test_a_restart_on_the_same_database_keeps_created_templates(tmp_path: Path) 
         (
             "serve",
             "businesses: [\n",
-            "Error: invalid seed: $: not valid YAML or JSON (line 2, column 1): while parsing a "
-            "flow node, expected the node content, but found '<stream end>'",
+            "Error: invalid seed: $: not valid YAML or JSON: line 2, column 1: expected the node "
+            "content, but found '<stream end>' (while parsing a flow node)",
         ),
         (
             "serve",

@@ -13,6 +13,7 @@ import wamm.testing
 from tests.client.test_public_api import undocumented
 from wamm.client import TemplateMessage
 from wamm.client import parameters as p
+from wamm.server.app import read_seed
 from wamm.testing import control as control_module
 from wamm.testing.control import Control, ControlError
 from wamm.testing.process import free_port, kill_process, stop_process
@@ -89,6 +90,18 @@ def test_a_yaml_error_is_one_line_with_its_position(
     with pytest.raises(SeedFileError) as raised:
         load_seed(path)
     assert str(raised.value) == f"cannot read seed file {path}: {problem}"
+
+
+def test_json_seed_files_are_read_as_the_server_reads_them(tmp_path: Path) -> None:
+    """One reader: `1e1` in a `.json` seed is the number 10.0 for the plugin and the CLI, as
+    for the server (YAML 1.1 alone would read it as the string '1e1')."""
+    path = tmp_path / "seed.json"
+    path.write_text('{"settings": {"rng_seed": 7, "template_review_seconds": 1e1}}')
+    assert (
+        load_seed(path)
+        == read_seed(path)
+        == {"settings": {"rng_seed": 7, "template_review_seconds": 10.0}}
+    )
 
 
 def test_every_public_name_has_a_docstring() -> None:

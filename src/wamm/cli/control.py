@@ -8,7 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from wamm.cli.common import UsageError, Wamm, wamm_command
-from wamm.testing.seeds import DEMO_SEED_PATH, SeedFileError, load_seed
+from wamm.core.seed import SeedFileError
+from wamm.core.seed import load_file as load_seed
+from wamm.testing.seeds import DEMO_SEED_PATH
 
 SeedFile = Annotated[
     Path | None,

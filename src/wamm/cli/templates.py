@@ -13,7 +13,8 @@ from rich.table import Table
 
 from wamm.cli.common import CliCommand, CommandError, Graph, UsageError, compact, graph_command
 from wamm.client import BidSpec, Client, Template, TemplateDefinition, TemplateQuery
-from wamm.testing.seeds import SeedFileError, load_seed
+from wamm.core.seed import SeedFileError
+from wamm.core.seed import load_file as load_seed
 
 app = typer.Typer(help="List, show, create and delete message templates.", no_args_is_help=True)
 

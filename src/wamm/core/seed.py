@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
@@ -195,16 +196,49 @@ def _parse_yaml(text: str | bytes) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        context = getattr(exc, "context", None)
-        problem = f"{context}, {problem}" if context else problem
-        raise SeedError("$", f"not valid YAML or JSON{where}: {problem}") from None
+        raise SeedError("$", f"not valid YAML or JSON: {yaml_problem(exc)}") from None
     except ValueError as exc:  # a scalar YAML resolves but cannot build: 2026-13-45, 10**5000
         raise SeedError("$", f"not valid YAML: {exc}") from None
     except RecursionError:
         raise SeedError("$", "not valid YAML: nested too deeply") from None
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """A YAML parse error on one line: `line L, column C: problem (context at line ...)`."""
+    mark = getattr(error, "problem_mark", None)
+    if not isinstance(error, yaml.MarkedYAMLError) or mark is None:
+        text = " ".join(str(error).split())  # a reader error names no file: the text read
+        return re.sub(r' in "<(unicode|byte) string>",', " at", text)
+    text = f"{_position(mark)}: {error.problem or error.context}"
+    where = error.context_mark
+    if error.problem and error.context:
+        elsewhere = where is not None and (where.line, where.column) != (mark.line, mark.column)
+        text += f" ({error.context}{' at ' + _position(where) if elsewhere else ''})"
+    return text
+
+
+def _position(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+class SeedFileError(ValueError):
+    """A file that cannot be read, or is not a YAML / JSON mapping."""
+
+
+def load_file(path: Path, what: str = "seed file") -> dict[str, Any]:
+    """The mapping in the YAML or JSON file `path`, read as the server reads a seed (`*.json`
+    as JSON, `1e1` is then the number 10.0): a seed document or any other mapping file (`what`
+    names it in errors). The one reader of seed files for the server, the CLI and the plugin."""
+    try:
+        document = parse_text(path.read_bytes(), as_json=is_json_name(path.name))
+    except OSError as error:
+        raise SeedFileError(f"cannot read {what} {path}: {error}") from None
+    except SeedError as error:
+        problem = error.problem.removeprefix("not valid YAML or JSON: ")
+        raise SeedFileError(f"cannot read {what} {path}: {problem}") from None
+    if not isinstance(document, dict):
+        raise SeedFileError(f"{what} {path} is not a YAML / JSON mapping")
+    return document
 
 
 def decode(document: Any) -> Seed:

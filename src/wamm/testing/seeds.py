@@ -10,48 +10,21 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import wamm
+from wamm.core.seed import SeedFileError
+from wamm.core.seed import load_file as load_seed
+
+__all__ = [
+    "DEMO_SEED_PATH",
+    "TEST_CLOCK_START",
+    "SeedFileError",
+    "WammIds",
+    "demo_seed",
+    "load_seed",
+]
 
 DEMO_SEED_PATH = Path(wamm.__file__).resolve().parent / "data" / "demo_seed.yaml"
 TEST_CLOCK_START = "2026-01-01T00:00:00Z"
-
-
-class SeedFileError(ValueError):
-    """A file that cannot be read, or is not a YAML / JSON mapping."""
-
-
-def load_seed(path: Path, what: str = "seed file") -> dict[str, Any]:
-    """The mapping in the YAML or JSON file `path` (JSON is YAML): a seed document, or any
-    other mapping file (`what` names it in errors)."""
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise SeedFileError(f"cannot read {what} {path}: {yaml_problem(error)}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SeedFileError(f"cannot read {what} {path}: {error}") from None
-    if not isinstance(document, dict):
-        raise SeedFileError(f"{what} {path} is not a YAML / JSON mapping")
-    return document
-
-
-def yaml_problem(error: yaml.YAMLError) -> str:
-    """A YAML parse error on one line: `line L, column C: problem (context at line ...)`."""
-    mark = getattr(error, "problem_mark", None)
-    if not isinstance(error, yaml.MarkedYAMLError) or mark is None:
-        text = " ".join(str(error).split())  # a reader error names no file: the text read
-        return text.replace(' in "<unicode string>",', " at")
-    text = f"{_position(mark)}: {error.problem or error.context}"
-    where = error.context_mark
-    if error.problem and error.context:
-        elsewhere = where is not None and (where.line, where.column) != (mark.line, mark.column)
-        text += f" ({error.context}{' at ' + _position(where) if elsewhere else ''})"
-    return text
-
-
-def _position(mark: Any) -> str:
-    return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
 @cache
