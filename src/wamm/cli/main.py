@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from wamm import __version__
-from wamm.cli import control, server, templates, waba, webhooks
+from wamm.cli import clock, control, messages, server, templates, users, waba, webhooks
 from wamm.cli.campaign import campaign
 from wamm.cli.common import CliCommand
 from wamm.cli.send import send
@@ -31,6 +31,10 @@ app.command(cls=CliCommand)(campaign)
 app.add_typer(webhooks.app, name="webhooks")
 app.command(cls=CliCommand)(control.seed)
 app.command(cls=CliCommand)(control.reset)
+app.add_typer(messages.app, name="messages")
+app.add_typer(clock.app, name="clock")
+app.add_typer(users.app, name="users")
+app.command(cls=CliCommand)(users.inbound)
 
 
 def _version(value: bool) -> None:

@@ -9,9 +9,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 from wamm.cli.asgi import PortOption, listening_socket, serve_asgi
-from wamm.cli.common import CliCommand, Output, Plain, compact, plain_command
+from wamm.cli.common import CliCommand, Output, Plain, Wamm, compact, plain_command, wamm_command
+from wamm.cli.views import LimitOption, filters, moment
 from wamm.client.webhooks import MessageUpdate, StatusUpdate, Update, WebhookApp
 from wamm.client.webhooks.receiver import Receive, Scope, Send
 
@@ -93,3 +96,49 @@ def listen(
     sock = listening_socket(host, port)
     plain.output.note(f"listening for webhooks on http://{host}:{port}/ (Ctrl-C to stop)")
     serve_asgi(printer, sock, log_level="warning", access_log=False)
+
+
+@app.command("log", cls=CliCommand)
+@wamm_command
+def log(
+    wamm: Wamm,
+    state: Annotated[
+        str | None,
+        typer.Option(help="pending, delivered or failed.", show_default=False),
+    ] = None,
+    wamid: Annotated[
+        str | None, typer.Option(help="One message's updates.", show_default=False)
+    ] = None,
+    app_id: Annotated[
+        str | None, typer.Option(help="One app's deliveries.", show_default=False)
+    ] = None,
+    field: Annotated[
+        str | None,
+        typer.Option(help="messages, message_template_status_update, ...", show_default=False),
+    ] = None,
+    limit: LimitOption = 20,
+) -> None:
+    """The webhook deliveries of a running wamm, newest first: state, attempts, errors."""
+    chosen = filters(state=state, wamid=wamid, app_id=app_id, field=field)
+    deliveries = wamm.control.page("/webhooks", limit, **chosen)
+    wamm.output.result(deliveries, lambda console: _deliveries(console, deliveries))
+
+
+def _deliveries(console: Console, deliveries: list[dict[str, Any]]) -> None:
+    table = Table(
+        "id", "event time", "app", "field", "wamid", "state", "attempts", "next", "last error"
+    )
+    for delivery in deliveries:
+        table.add_row(
+            str(delivery["id"]),
+            moment(delivery["event_at"]),
+            delivery["app_id"],
+            delivery["field"],
+            delivery["wamid"] or "",
+            delivery["state"],
+            str(delivery["attempt_count"]),
+            moment(delivery["next_attempt_at"]) if delivery["state"] == "pending" else "",
+            delivery["last_error"] or "",
+        )
+    console.print(table)
+    console.print(f"{len(deliveries)} delivery(ies)")

@@ -115,6 +115,29 @@ class Control:
         `wamid`, `app_id`, `field`."""
         return self._every("/webhooks", filters)
 
+    def page(self, path: str, limit: int, **filters: str) -> list[dict[str, Any]]:
+        """The first `limit` items of a listing (`/messages`, `/webhooks`, `/users`)."""
+        page: dict[str, Any] = self("GET", path, params={**filters, "limit": limit})
+        items: list[dict[str, Any]] = page["data"]
+        return items
+
+    def users(self) -> list[dict[str, Any]]:
+        """Every simulated user wamm knows (phone, country, BSUID, behaviour)."""
+        return self._every("/users", {})
+
+    def inbound(self, phone_number_id: str, sender: str, text: str) -> dict[str, Any]:
+        """The user `sender` writes `text` to the business number: the customer-service window
+        opens and an inbound `messages` webhook is queued."""
+        body = {"phone_number_id": phone_number_id, "from": sender, "text": text}
+        answer: dict[str, Any] = self("POST", "/inbound", json=body)
+        return answer
+
+    def marketing(self, phone: str, phone_number_id: str, *, stop: bool) -> dict[str, Any]:
+        """The user stops (or resumes) marketing messages from that business number."""
+        body = {"action": "stop" if stop else "resume", "phone_number_id": phone_number_id}
+        answer: dict[str, Any] = self("POST", f"/users/{phone}/marketing", json=body)
+        return answer
+
     def set_webhook(self, app_id: str, url: str, verify_token: str) -> dict[str, Any]:
         """Give the app a callback (wamm runs the `hub.challenge` handshake first)."""
         body = {"url": url, "verify_token": verify_token}

@@ -1,0 +1,81 @@
+"""`wamm users` and `wamm inbound`: the simulated WhatsApp users of a running wamm."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from wamm.cli.common import CliCommand, Wamm, wamm_command
+from wamm.cli.views import moment
+
+app = typer.Typer(help="The simulated users of a running wamm.", no_args_is_help=True)
+
+PhoneNumberOption = Annotated[
+    str,
+    typer.Option(
+        envvar=["WAMM_PHONE_NUMBER_ID", "WHATSAPP_PHONE_NUMBER_ID"],
+        help="The business phone number id the user talks to.",
+    ),
+]
+
+
+@app.command("list", cls=CliCommand)
+@wamm_command
+def list_users(wamm: Wamm) -> None:
+    """Every user wamm knows: phone, country, BSUID and behaviour."""
+    users = wamm.control.users()
+    wamm.output.result(users, lambda console: _table(console, users))
+
+
+def _table(console: Console, users: list[dict[str, Any]]) -> None:
+    table = Table("phone", "country", "bsuid", "marketing stopped for", "behaviour")
+    for user in users:
+        behaviour = user.get("behaviour") or {}
+        table.add_row(
+            user["phone"],
+            user.get("country") or "",
+            user.get("bsuid") or "",
+            ", ".join(user.get("marketing_stopped") or []),
+            ", ".join(f"{k}={v}" for k, v in behaviour.items() if v not in (None, False)),
+        )
+    console.print(table)
+    console.print(f"{len(users)} user(s)")
+
+
+@app.command("marketing", cls=CliCommand)
+@wamm_command
+def marketing(
+    wamm: Wamm,
+    phone: Annotated[str, typer.Argument(help="The user's phone number.")],
+    phone_number_id: PhoneNumberOption,
+    stop: Annotated[
+        bool, typer.Option("--stop/--resume", help="Stop or resume marketing messages.")
+    ] = True,
+) -> None:
+    """The user stops (or resumes) marketing from the business: a `user_preferences` webhook;
+    marketing sends to them fail with 131050 while stopped."""
+    answer = wamm.control.marketing(phone, phone_number_id, stop=stop)
+    state = "stopped" if answer["marketing_stopped"] else "resumed"
+    wamm.output.result(answer, lambda console: console.print(f"{phone}: marketing {state}"))
+
+
+@wamm_command
+def inbound(
+    wamm: Wamm,
+    sender: Annotated[str, typer.Option("--from", help="The user's phone number.")],
+    phone_number_id: PhoneNumberOption,
+    text: Annotated[str, typer.Option(help="What the user writes.")] = "Hello",
+) -> None:
+    """A user writes to the business number: the 24-hour customer-service window opens and an
+    inbound `messages` webhook is queued."""
+    answer = wamm.control.inbound(phone_number_id, sender, text)
+    wamm.output.result(
+        answer,
+        lambda console: console.print(
+            f"{answer['from']} wrote to {answer['phone_number_id']}: the service window is "
+            f"open until {moment(answer['window_expires_at'])} UTC"
+        ),
+    )

@@ -1,0 +1,102 @@
+"""`wamm messages`, `wamm webhooks log`, `wamm clock`, `wamm users` and `wamm inbound`: the
+control API from the shell. The commands run in-process (Typer's runner) against a real server."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.cli.conftest import cli_env
+from wamm.cli.clock import parse_duration
+from wamm.cli.common import UsageError
+from wamm.cli.main import app
+from wamm.testing.server import WammServer
+from wamm.testing.threaded import ThreadedReceiver
+
+ANA = "5511987654321"
+SALE = ("-t", "summer_sale", "-p", "1=Ana", "-p", "2=20%", "-p", "button.0=summer")
+
+
+class Shell:
+    """`shell(*args)`: one `wamm` command, in-process, aimed at the test's server."""
+
+    def __init__(self, server: WammServer) -> None:
+        self.env = {**cli_env(server), "COLUMNS": "250"}
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str) -> Any:
+        result = self.runner.invoke(app, list(args), env=self.env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self(*args, "--json").stdout)
+
+
+@pytest.fixture
+def shell(wamm_server: WammServer) -> Shell:
+    return Shell(wamm_server)
+
+
+def test_messages_list_and_show_follow_the_clock(shell: Shell) -> None:
+    wamid = shell.json("send", "--to", ANA, *SALE)["messages"][0]["id"]
+    (listed,) = shell.json("messages", "list")
+    assert (listed["wamid"], listed["status"]) == (wamid, "accepted")
+    table = shell("messages", "list").stdout
+    assert wamid in table and "summer_sale" in table and "1 message(s)" in table
+
+    moved = shell.json("clock", "advance", "1h")
+    assert moved["outbox"].get("pending", 0) == 0
+    shown = shell.json("messages", "show", wamid)
+    assert shown["status"] == "read"
+    assert [e["status"] for e in shown["events"]] == ["sent", "delivered", "read"]
+    text = shell("messages", "show", wamid).stdout
+    assert "marketing_lite" in text and "delivered" in text
+    assert shell.json("messages", "list", "--status", "accepted") == []
+
+
+def test_webhooks_log_shows_deliveries(
+    shell: Shell, wamm_server: WammServer, wamm_webhooks: ThreadedReceiver
+) -> None:
+    wamid = shell.json("send", "--to", ANA, *SALE)["messages"][0]["id"]
+    shell("clock", "advance", "1h")
+    logged = shell.json("webhooks", "log", "--wamid", wamid)
+    assert {(d["wamid"], d["state"]) for d in logged} == {(wamid, "delivered")}
+    assert len(wamm_webhooks.statuses()) == 3
+    assert len(logged) == len(wamm_server.control.webhooks(wamid=wamid))
+    assert f"{len(logged)} delivery(ies)" in shell("webhooks", "log", "--wamid", wamid).stdout
+
+
+def test_clock_show_and_advance(shell: Shell) -> None:
+    before = shell.json("clock", "show")
+    assert before["mode"] == "manual"
+    after = shell.json("clock", "advance", "1h30m", "--no-drain")
+    assert after["now"] == before["now"] + 5400
+    assert "outbox" not in after
+    assert shell("clock", "show").stdout.startswith("now 2026-01-01 01:30:00 UTC")
+
+
+def test_users_inbound_and_marketing(shell: Shell, wamm_server: WammServer) -> None:
+    wrote = shell.json("inbound", "--from", ANA, "--text", "Hi there")
+    assert wrote["from"] == ANA and wrote["phone_number_id"] == wamm_server.phone_number_id
+    assert ANA in {u["phone"] for u in shell.json("users", "list")}
+    stopped = shell.json("users", "marketing", ANA, "--stop")
+    assert stopped == {"phone": ANA, "marketing_stopped": [wamm_server.waba_id]}
+    assert "marketing resumed" in shell("users", "marketing", ANA, "--resume").stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("90", 90), ("90s", 90), ("15m", 900), ("2h", 7200), ("7d", 604800), ("1h30m", 5400)],
+)
+def test_durations(text: str, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "h", "1x", "-5", "1h-30m"])
+def test_bad_durations_are_usage_errors(text: str) -> None:
+    with pytest.raises(UsageError, match="is not a duration"):
+        parse_duration(text)
