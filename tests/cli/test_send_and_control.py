@@ -182,7 +182,7 @@ def test_every_command_with_json_output_reports_its_usage_errors_in_json() -> No
         for path, command in commands(typer.main.get_command(app), "wamm")
         if any("--json" in param.opts for param in command.params)
     ]
-    assert len(with_json) == 11
+    assert len(with_json) == 19
     assert [path for path, command in with_json if not isinstance(command, CliCommand)] == []
 
 
