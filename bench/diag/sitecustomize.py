@@ -78,7 +78,7 @@ def _sqlite_pragmas(pragmas: list[str]) -> None:
     connect = sqlite3.connect
 
     def connect_with_pragmas(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        connection = connect(*args, **kwargs)
+        connection: sqlite3.Connection = connect(*args, **kwargs)
         for pragma in pragmas:
             connection.execute(f"PRAGMA {pragma}")
         return connection

@@ -47,7 +47,7 @@ def test_an_api_error_exits_1_with_code_details_and_trace(
     cli: Cli, wamm_server: WammServer
 ) -> None:
     initech = wamm_server.ids_for("Initech")  # marketing disabled on the Cloud API
-    args = ("send", "--to", ANA, "-t", "summer_sale", "-p", "1=Ana", "-p", "2=20%")
+    args: tuple[str, ...] = ("send", "--to", ANA, "-t", "summer_sale", "-p", "1=Ana", "-p", "2=20%")
     args += ("--endpoint", "messages", "--phone-number-id", initech.phone_number_id or "")
     refused = cli(*args)
     assert refused.code == 1

@@ -58,6 +58,17 @@ def test_messages_list_and_show_follow_the_clock(shell: Shell) -> None:
     assert shell.json("messages", "list", "--status", "accepted") == []
 
 
+def test_messages_show_without_a_wamid_shows_the_newest(shell: Shell) -> None:
+    nothing = shell.runner.invoke(app, ["messages", "show"], env=shell.env)
+    assert nothing.exit_code == 1
+    assert "no message yet: send one first" in nothing.output
+    shell("send", "--to", ANA, *SALE)
+    newest = shell.json(
+        "send", "--to", ANA, "-t", "flash_deal", "-p", "first_name=Ana", "-p", "code=SAVE10"
+    )
+    assert shell.json("messages", "show")["wamid"] == newest["messages"][0]["id"]
+
+
 def test_webhooks_log_shows_deliveries(
     shell: Shell, wamm_server: WammServer, wamm_webhooks: ThreadedReceiver
 ) -> None:

@@ -58,9 +58,10 @@ LIFE = ("sent", "delivered", "read")
 TIMEOUT_SECONDS = 1.0
 LEASE_SECONDS = 2 * TIMEOUT_SECONDS + 30  # wamm.service.delivery: timeout * 2 + 30
 CATALOG_POLL_SECONDS = 0.5  # wamm.service.follow.POLL_SECONDS (docs: the invalidation interval)
+NEW_TEMPLATE_NAME = "multiprocess_flash_sale"
 NEW_TEMPLATE = {
     **sd.SUMMER_SALE,
-    "name": "multiprocess_flash_sale",
+    "name": NEW_TEMPLATE_NAME,
     "components": [
         {
             "type": "BODY",
@@ -212,7 +213,7 @@ def send_with_new_template(cluster: Cluster, created_at: float) -> list[str]:
     while True:
         response = cluster.post(
             f"{sd.SIGNED_PHONE}/marketing_messages",
-            template_send(name=NEW_TEMPLATE["name"], to=AUDIENCE[0]),
+            template_send(name=NEW_TEMPLATE_NAME, to=AUDIENCE[0]),
         )
         if response.status_code == 200:
             break
@@ -223,7 +224,7 @@ def send_with_new_template(cluster: Cluster, created_at: float) -> list[str]:
     time.sleep(max(0.0, created_at + 2 * CATALOG_POLL_SECONDS - time.monotonic()))
     assert time.monotonic() - created_at < 2.0
     for phone in AUDIENCE[:8]:
-        wamids.append(cluster.send(phone, template=NEW_TEMPLATE["name"]))
+        wamids.append(cluster.send(phone, template=NEW_TEMPLATE_NAME))
     return wamids
 
 

@@ -17,7 +17,8 @@ from pywa.types import templates as t
 from tests import seed_data as sd
 from tests.e2e.conftest import LiveServer
 
-SUMMER_SALE_PARAMS = [t.BodyText.params("Ana", "20%")]
+# pywa declares BodyText.params without `self`, so a type checker reads "Ana" as the self.
+SUMMER_SALE_PARAMS = [t.BodyText.params("Ana", "20%")]  # type: ignore[arg-type]
 DISABLED_DETAILS = (
     "Your template is categorized as Marketing, but marketing templates are currently disabled "
     "for your Cloud API configuration. To send this template, use the Marketing Messages API "

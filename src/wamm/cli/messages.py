@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from wamm.cli.common import CliCommand, Wamm, wamm_command
+from wamm.cli.common import CliCommand, CommandError, Wamm, wamm_command
 from wamm.cli.views import LimitOption, filters, moment
 
 app = typer.Typer(help="Messages stored by a running wamm.", no_args_is_help=True)
@@ -64,8 +64,19 @@ def _table(console: Console, messages: list[dict[str, Any]]) -> None:
 
 @app.command("show", cls=CliCommand)
 @wamm_command
-def show(wamm: Wamm, wamid: Annotated[str, typer.Argument(help="The message id.")]) -> None:
+def show(
+    wamm: Wamm,
+    wamid: Annotated[
+        str | None,
+        typer.Argument(help="The message id; the newest message without it.", show_default=False),
+    ] = None,
+) -> None:
     """One message: where it went, how it is priced, and its status events."""
+    if wamid is None:
+        newest = wamm.control.page("/messages", 1)
+        if not newest:
+            raise CommandError("no message yet: send one first")
+        wamid = newest[0]["wamid"]
     message = wamm.control.message(wamid)
     wamm.output.result(message, lambda console: _details(console, message))
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 
@@ -65,7 +65,7 @@ class WebhookReceiver:
         """The callback URL to register: `http://HOST:PORT/PATH`."""
         return f"http://{self.host}:{self.port}{self.path}"
 
-    async def start(self) -> WebhookReceiver:
+    async def start(self) -> Self:
         """Bind the port and serve; returns the receiver (with its real `port`)."""
         app = web.Application()
         app.router.add_get(self.path, self._verify)
@@ -83,7 +83,7 @@ class WebhookReceiver:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> WebhookReceiver:
+    async def __aenter__(self) -> Self:
         """`start()`."""
         return await self.start()
 
