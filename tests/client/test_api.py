@@ -148,6 +148,22 @@ async def test_sends_meta_would_reject_fail_locally(
     assert listed["data"] == []
 
 
+CAROUSEL = {"type": "carousel", "body": {"text": "New in"}, "action": {"cards": []}}
+
+
+async def test_what_meta_accepts_but_wamm_does_not_emulate_goes_to_the_server(
+    aclient: AsyncClient,
+) -> None:
+    """Not a local ValidationError (Meta would take it): the server's 131051 says why."""
+    with pytest.raises(SendError) as refused:
+        await aclient.send_message(sd.SIGNED_PHONE, "interactive", CAROUSEL, to=sd.BR_PHONE)
+    assert not isinstance(refused.value, ValidationError)
+    assert (refused.value.code, refused.value.http_status) == (131051, 400)
+    assert refused.value.details == (
+        "Unsupported interactive type: carousel. wamm does not emulate this; Meta accepts it."
+    )
+
+
 @pytest.mark.parametrize(
     ("build", "message"),
     [

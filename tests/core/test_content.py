@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wamm.core.content import SUPPORTED_TYPES, validate_content, validate_context
-from wamm.core.errors import GraphError
+from wamm.core.errors import GraphError, NotEmulated
 
 WAMID = "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJCOTY3NDc0NDFDRUI3NTA0Q0UA"
 REMOVE = object()
@@ -827,8 +827,11 @@ def test_rejections_name_the_field(message_type: str, content: Any, code: int, p
 def test_unemulated_interactive_types(kind: str) -> None:
     with pytest.raises(GraphError) as caught:
         validate_content("interactive", {"type": kind, "body": {"text": "x"}, "action": {}})
+    assert isinstance(caught.value, NotEmulated)
     assert caught.value.code == 131051
-    assert kind in caught.value.details
+    assert caught.value.details == (
+        f"Unsupported interactive type: {kind}. wamm does not emulate this; Meta accepts it."
+    )
 
 
 @pytest.mark.parametrize(

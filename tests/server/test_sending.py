@@ -488,6 +488,17 @@ async def test_unsupported_message_type_is_131051(graph: Graph) -> None:
     assert (status, error["code"]) == (400, 131051)
 
 
+async def test_group_sends_are_not_emulated_and_say_so(graph: Graph) -> None:
+    body = {"messaging_product": "whatsapp", "recipient_type": "group", "to": "120363001234"}
+    body |= {"type": "text", "text": {"body": "Hi all"}}
+    status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/messages", body)
+    assert (status, error["code"]) == (400, 131051)
+    assert error["error_data"]["details"] == (
+        "Group messages (recipient_type group) are not supported. "
+        "wamm does not emulate this; Meta accepts it."
+    )
+
+
 async def test_ad_sync_delay_rejects_new_marketing_templates_until_synced(
     graph: Graph, seed_document: dict[str, Any]
 ) -> None:

@@ -12,7 +12,8 @@ Error codes come in two families, as Meta's own validators answer:
   `interactive` (Graph's parameter layer);
 - inside `interactive`, a missing required field is 131008 and an invalid value 131009 (the
   interactive-message validator);
-- a type Meta defines but wamm does not emulate is 131051.
+- a type Meta does not define is 131051; one Meta defines but wamm does not emulate is 131051
+  too, raised as `NotEmulated` so that the SDK lets it through to the server.
 `error_data.details` always names the field by its path, e.g.
 `interactive.action.sections[0].rows[2].title`.
 """
@@ -30,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wamm.core.coerce import as_bool, as_list, as_object, as_str, type_name
-from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.errors import GraphError, NotEmulated, invalid_parameter
 
 # --- Errors and the object cursor ---------------------------------------------------------------
 
@@ -636,7 +637,7 @@ def _interactive(root: _Node) -> dict[str, Any]:
 def _interactive_kind(node: _Node) -> _InteractiveKind:
     name = node.string("type")
     if name in _UNEMULATED_INTERACTIVE:
-        raise GraphError(131051, f"Unsupported interactive type: {name}.")
+        raise NotEmulated(131051, f"Unsupported interactive type: {name}.")
     return _INTERACTIVE_KINDS[node.choice("type", _INTERACTIVE_KINDS)]
 
 

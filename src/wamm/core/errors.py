@@ -358,6 +358,15 @@ class GraphError(Exception):
         return {"error": error}
 
 
+class NotEmulated(GraphError):
+    """A request Meta accepts but wamm does not emulate (an interactive `carousel`, a group
+    send, ...). The server answers it with code 131051 and says so in the details; the SDK does
+    not refuse it locally, since Meta would take it."""
+
+    def __init__(self, code: int, what: str) -> None:
+        super().__init__(code, f"{what} wamm does not emulate this; Meta accepts it.")
+
+
 def invalid_parameter(details: str) -> GraphError:
     """Code 100 with a WhatsApp `error_data.details` naming what is wrong."""
     return GraphError(100, details)

@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from wamm.core.coerce import as_bool, as_object, as_str
-from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.errors import GraphError, NotEmulated, invalid_parameter
 from wamm.core.phones import is_bsuid, normalize_phone
 
 ENDPOINT_MESSAGES = "messages"
@@ -86,7 +86,7 @@ def parse_envelope(body: Mapping[str, Any], endpoint: str) -> Envelope:
         raise invalid_parameter(f"Param messaging_product must be 'whatsapp', got '{product}'.")
     recipient_type = body.get("recipient_type", "individual")
     if recipient_type == "group":
-        raise invalid_parameter("Group messages are not supported by wamm; use individual.")
+        raise NotEmulated(131051, "Group messages (recipient_type group) are not supported.")
     if recipient_type != "individual":
         raise invalid_parameter(
             f"Param recipient_type must be 'individual' or 'group', got '{recipient_type}'."
