@@ -489,8 +489,8 @@ async def test_unsupported_message_type_is_131051(graph: Graph) -> None:
 
 
 async def test_group_sends_are_not_emulated_and_say_so(graph: Graph) -> None:
-    body = {"messaging_product": "whatsapp", "recipient_type": "group", "to": "120363001234"}
-    body |= {"type": "text", "text": {"body": "Hi all"}}
+    body: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "group"}
+    body |= {"to": "120363001234", "type": "text", "text": {"body": "Hi all"}}
     status, error = await send_error(graph, f"{sd.SIGNED_PHONE}/messages", body)
     assert (status, error["code"]) == (400, 131051)
     assert error["error_data"]["details"] == (
