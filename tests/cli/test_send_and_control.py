@@ -182,7 +182,7 @@ def test_every_command_with_json_output_reports_its_usage_errors_in_json() -> No
         for path, command in commands(typer.main.get_command(app), "wamm")
         if any("--json" in param.opts for param in command.params)
     ]
-    assert len(with_json) == 19
+    assert {"wamm send", "wamm templates list", "wamm messages list"} <= dict(with_json).keys()
     assert [path for path, command in with_json if not isinstance(command, CliCommand)] == []
 
 

@@ -128,9 +128,16 @@ def test_async_error_object_for_webhooks() -> None:
 
 
 def test_message_draws_are_deterministic_and_well_spread() -> None:
-    first = [Draws(7, 42).random() for _ in range(3)]
-    assert first == [Draws(7, 42).random() for _ in range(3)]
-    assert Draws(7, 42).random() != Draws(7, 43).random()
+    def sequence(draws: Draws) -> list[float]:
+        return [
+            value
+            for _ in range(50)
+            for value in (draws.random(), draws.expovariate(0.5), draws.gauss(0, 1))
+        ]
+
+    assert sequence(Draws(7, 42)) == sequence(Draws(7, 42))
+    assert sequence(Draws(7, 42))[1:] != sequence(Draws(7, 42))[:-1]  # the draws move on
+    assert len(set(sequence(Draws(7, 42))) & set(sequence(Draws(7, 43)))) == 0
     draws = Draws(1, 1)
     samples = [draws.random() for _ in range(20_000)]
     assert all(0.0 <= s < 1.0 for s in samples)
