@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from wamm.core.recipients import Behaviour, PlannedEvent
+
+if TYPE_CHECKING:
+    from wamm.core.templates.create import TemplateSpec
 
 # Business-portfolio MM terms state (ARCHITECTURE seed contract) and its Graph spelling.
 MM_TERMS = ("not_started", "request_sent", "signed")
@@ -115,6 +118,12 @@ class Template(msgspec.Struct, kw_only=True):
     edit_times: list[float] = msgspec.field(default_factory=list)
     deleted_at: float | None = None
     pause_count: int = 0
+
+    @classmethod
+    def from_spec(cls, spec: TemplateSpec, **stored: Any) -> Template:
+        """A template with the fields of a validated create request (`TemplateSpec`) and
+        what storing it adds (`id`, `waba_id`, `seq`, `status`, times, ...)."""
+        return cls(**msgspec.structs.asdict(spec), **stored)
 
 
 class User(msgspec.Struct, kw_only=True):

@@ -305,23 +305,13 @@ async def _template_entities(
                 template_id = str(source.id)
             created = source.created_at if source.created_at is not None else 0.0
         out.append(
-            Template(
+            Template.from_spec(
+                spec,
                 id=template_id,
                 waba_id=item.waba_id,
                 seq=seq,
-                name=spec.name,
-                language=spec.language,
-                category=spec.category,
                 status=source.status,
-                components=spec.components,
-                parameter_format=spec.parameter_format,
-                sub_category=spec.sub_category,
-                message_send_ttl_seconds=spec.message_send_ttl_seconds,
-                creative_features=spec.creative_features,
-                bid_spec=spec.bid_spec,
                 quality_score=source.quality_score,
-                cta_url_link_tracking_opted_out=spec.cta_url_link_tracking_opted_out,
-                library_template_name=spec.library_template_name,
                 created_at=created,
                 updated_at=now,
             )

@@ -93,22 +93,12 @@ async def create(call: GraphCall, waba: Waba) -> dict[str, Any]:
     if len(rt.catalog.live_templates(waba.id)) >= waba.template_limit:
         raise limit_error(waba.template_limit)
     seq, template_id = await rt.object_id("template")
-    template = Template(
+    template = Template.from_spec(
+        spec,
         id=template_id,
         waba_id=waba.id,
         seq=seq,
-        name=spec.name,
-        language=spec.language,
-        category=spec.category,
         status=_review_status(rt),
-        components=spec.components,
-        parameter_format=spec.parameter_format,
-        sub_category=spec.sub_category,
-        message_send_ttl_seconds=spec.message_send_ttl_seconds,
-        creative_features=spec.creative_features,
-        bid_spec=spec.bid_spec,
-        cta_url_link_tracking_opted_out=spec.cta_url_link_tracking_opted_out,
-        library_template_name=spec.library_template_name,
         created_at=now,
         updated_at=now,
     )

@@ -28,7 +28,8 @@ _NAME = re.compile(r"[a-z0-9_]+")
 
 
 class TemplateSpec(msgspec.Struct, kw_only=True):
-    """A validated, normalised create request."""
+    """A validated, normalised create request (its fields are the `Template`'s of the same
+    names: `Template.from_spec` builds one)."""
 
     name: str
     language: str
