@@ -83,11 +83,17 @@ def write_page_files(page: str, directory: Path) -> None:
             (directory / block.file).write_text(block.code)
 
 
-def reader_env(server: WammServer) -> dict[str, str]:
+def reader_env(server: WammServer, page: str) -> dict[str, str]:
     """A shell with nothing of wamm's set, except where the wamm-only commands find the
-    server (`http://127.0.0.1:8000` by default, the port `dev serve` uses)."""
+    server (`http://127.0.0.1:8000` by default, the port `dev serve` uses). The README's
+    reader starts from a fresh clone (no `wamm` on the PATH: the README says how to get it);
+    the reader of docs/ has followed the README and has `wamm` installed."""
     env = {k: v for k, v in subprocess_env().items() if not k.startswith(("WAMM_", "WHATSAPP_"))}
-    return {**env, "WAMM_BASE_URL": server.base_url}
+    venv_bin = str(Path(sys.executable).parent)
+    path = [entry for entry in env.get("PATH", "").split(os.pathsep) if entry != venv_bin]
+    if page != "README.md":
+        path.insert(0, venv_bin)
+    return {**env, "PATH": os.pathsep.join(path), "WAMM_BASE_URL": server.base_url}
 
 
 def run_block(
@@ -104,7 +110,7 @@ def run_block(
     return subprocess.run(
         command,
         cwd=directory,
-        env=reader_env(server),
+        env=reader_env(server, block.page),
         capture_output=True,
         text=True,
         timeout=BLOCK_TIMEOUT,
