@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 import msgspec
@@ -38,6 +38,7 @@ class CatalogData(msgspec.Struct, kw_only=True):
     # (phone_number_id, user phone, opened_at) of every customer-service window.
     windows: list[tuple[str, str, float]] = msgspec.field(default_factory=list)
     version: int = 0  # the catalog version this snapshot was read at (shared stores)
+    epoch: int = 0  # how many resets the store has seen (see `Store.reset`)
 
 
 class MessageQuery(msgspec.Struct, kw_only=True):
@@ -150,18 +151,32 @@ class Store(ABC):
     async def delete_subscription(self, waba_id: str, app_id: str) -> None: ...
 
     @abstractmethod
-    async def reset(self) -> None:
-        """Delete every row of every table (schema stays)."""
+    async def reset(
+        self,
+        entities: Sequence[Entity],
+        *,
+        settings: Settings,
+        clock_time: float,
+        counters: Mapping[str, int],
+    ) -> int:
+        """Replace the whole state, in one transaction, by `entities`, `settings`, the virtual
+        time and the next value of each sequence in `counters`; returns the new reset epoch.
+
+        Every reset starts a new epoch: sequence numbers start again, so writes begun under an
+        older epoch (`reserve`, `add_message`) raise `ResetDuringRequest` instead of committing.
+        """
 
     @abstractmethod
-    async def reserve(self, counter: str, count: int) -> int:
-        """Durably reserve `count` numbers of a named sequence; returns the first."""
+    async def reserve(self, counter: str, count: int, epoch: int) -> int:
+        """Durably reserve `count` numbers of a named sequence for reset epoch `epoch`; returns
+        the first."""
 
     @abstractmethod
     async def add_message(
-        self, message: Message, new_user: User | None, deliveries: Sequence[Delivery]
+        self, message: Message, new_user: User | None, deliveries: Sequence[Delivery], epoch: int
     ) -> None:
-        """Persist an accepted message and its webhook updates (group-committed)."""
+        """Persist an accepted message and its webhook updates (group-committed): only if the
+        store is still at reset epoch `epoch`, else `ResetDuringRequest` for this message."""
 
     @abstractmethod
     async def add_deliveries(self, deliveries: Sequence[Delivery]) -> None: ...

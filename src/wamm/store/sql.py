@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wamm.core import ids
+from wamm.core.errors import ResetDuringRequest
 from wamm.core.model import App, Business, PhoneNumber, Template, Token, User, Waba
 from wamm.store.base import Attempt, Delivery, Entity, Interaction, Subscription
 
@@ -85,6 +86,18 @@ ALL_TABLES = (
     "attempts",
     "interactions",
 )
+
+# The reset epoch lives in its own table, which resets leave in place.
+SELECT_EPOCH = "SELECT epoch FROM reset_epoch WHERE id = 1"
+BUMP_EPOCH = "UPDATE reset_epoch SET epoch = epoch + 1 WHERE id = 1 RETURNING epoch"
+SET_COUNTER = "INSERT INTO counters (name, value) VALUES (?, ?)"
+
+
+def check_epoch(current: int, epochs: Iterable[int]) -> None:
+    """Refuse a write begun under an older reset epoch than the store's `current` one."""
+    if any(epoch != current for epoch in epochs):
+        raise ResetDuringRequest
+
 
 INSERT_MESSAGE = (
     "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, "
