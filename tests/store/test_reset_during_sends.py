@@ -5,6 +5,7 @@ kept; nothing answers 500, during the resets or after them."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,8 +15,12 @@ import pytest
 from tests import seed_data as sd
 from tests.conftest import Graph, error_of, postgres_schema
 from tests.server.test_sending import template_send
+from tests.store.test_shared_postgres import deliveries
+from wamm.core.settings import Settings
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
+from wamm.store import open_store
+from wamm.store.base import Attempt, DeliveryQuery
 
 RESET_ERROR = {
     "message": "(#2) Service temporarily unavailable",
@@ -137,3 +142,32 @@ async def test_a_reset_by_another_process_fences_this_ones_sends_until_it_catche
     accepted = accepted_wamids(dict(zip(numbers, answers, strict=True)))
     assert len(accepted) == SENDS_PER_ROUND  # no sequence number taken twice
     assert await stored_wamids(graph_a) == accepted
+
+
+async def test_outcomes_of_deliveries_claimed_before_a_reset_touch_nothing_after_it(
+    database_url: str,
+) -> None:
+    store = await open_store(database_url)
+    try:
+        await store.add_deliveries(deliveries(2))
+        in_flight = await store.claim_deliveries(200.0, time.time(), 60, 10)
+        await store.reset([], settings=Settings(), clock_time=0.0, counters={})
+        await store.add_deliveries(deliveries(2))  # new rows, with the same ids again
+        for delivery in in_flight:
+            delivery.state, delivery.attempts = "delivered", 1
+        attempt = Attempt(
+            delivery_id=in_flight[0].id,
+            at=200.0,
+            real_at=time.time(),
+            url="http://127.0.0.1:9/hook",
+            status_code=200,
+            latency_ms=1.0,
+            error=None,
+            batch_size=2,
+        )
+        await store.finish_deliveries(in_flight, [attempt])
+        rows = await store.list_deliveries(DeliveryQuery())
+        assert [(d.state, d.attempts) for d in rows] == [("pending", 0)] * 2
+        assert await store.attempts_of([d.id for d in rows]) == []
+    finally:
+        await store.close()

@@ -68,6 +68,8 @@ class Delivery(msgspec.Struct, kw_only=True, gc=False):
     attempts: int = 0
     delivered_at: float | None = None
     last_error: str | None = None
+    # The reset epoch of the claim: after a reset, ids name other rows and the outcome is void.
+    epoch: int = 0
 
 
 class Attempt(msgspec.Struct, kw_only=True, gc=False):
@@ -192,7 +194,8 @@ class Store(ABC):
     async def finish_deliveries(
         self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
     ) -> None:
-        """Store the new state of attempted deliveries and their attempt records."""
+        """Store the new state of attempted deliveries and their attempt records (dropped
+        when the deliveries were claimed before a reset: their rows are gone)."""
 
     @abstractmethod
     async def next_delivery_at(self) -> float | None:

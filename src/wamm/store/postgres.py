@@ -246,12 +246,16 @@ class PostgresStore(Store):
         return int(row[0])
 
     @staticmethod
-    async def _fence(cur: psycopg.AsyncCursor[Any], epochs: Iterable[int]) -> None:
-        """Hold off resets until the transaction ends; refuse writes of an older epoch."""
+    async def _fenced_epoch(cur: psycopg.AsyncCursor[Any]) -> int:
+        """Hold off resets until the transaction ends; the reset epoch it works in."""
         await cur.execute(FENCE)
         cur.nextset()
         row = await cur.fetchone()
-        sql.check_epoch(int(row[0]) if row else 0, epochs)
+        return int(row[0]) if row else 0
+
+    async def _fence(self, cur: psycopg.AsyncCursor[Any], epochs: Iterable[int]) -> None:
+        """Hold off resets until the transaction ends; refuse writes of an older epoch."""
+        sql.check_epoch(await self._fenced_epoch(cur), epochs)
 
     async def reserve(self, counter: str, count: int, epoch: int) -> int:
         async with self._tx() as cur:
@@ -380,11 +384,9 @@ class PostgresStore(Store):
             now, real_now, lease_seconds, limit, expired, " FOR UPDATE SKIP LOCKED"
         )
         async with self._tx() as cur:
+            epoch = await self._fenced_epoch(cur)
             await cur.execute(pg(statement), params)
-            rows = await cur.fetchall()
-        return sorted(
-            (sql.delivery_from_row(r) for r in rows), key=lambda d: (d.next_attempt_at, d.id)
-        )
+            return sql.claimed(await cur.fetchall(), epoch)
 
     async def finish_deliveries(
         self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
@@ -392,9 +394,8 @@ class PostgresStore(Store):
         await self._finished.submit((outcomes, attempts))
 
     async def _flush_finished(self, batch: list[_Finished]) -> None:
-        updates = [sql.finish_row(d) for outcomes, _ in batch for d in outcomes]
-        attempts = [sql.attempt_row(a) for _, records in batch for a in records]
         async with self._tx() as cur:
+            updates, attempts = sql.current_outcomes(batch, await self._fenced_epoch(cur))
             await cur.executemany(pg(sql.FINISH_DELIVERY), updates)
             await cur.executemany(pg(sql.INSERT_ATTEMPT), attempts)
 

@@ -99,6 +99,23 @@ def check_epoch(current: int, epochs: Iterable[int]) -> None:
         raise ResetDuringRequest
 
 
+def claimed(rows: Iterable[Sequence[Any]], epoch: int) -> list[Delivery]:
+    """Claimed rows as deliveries of reset epoch `epoch`, in the order they are due."""
+    deliveries = [delivery_from_row(row) for row in rows]
+    for delivery in deliveries:
+        delivery.epoch = epoch
+    return sorted(deliveries, key=lambda d: (d.next_attempt_at, d.id))
+
+
+def current_outcomes(
+    batch: Iterable[tuple[Sequence[Delivery], Sequence[Attempt]]], epoch: int
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Delivery updates and attempt rows of the outcomes claimed in reset epoch `epoch`."""
+    live = [(ds, attempts) for ds, attempts in batch if all(d.epoch == epoch for d in ds)]
+    updates = [finish_row(d) for ds, _ in live for d in ds]
+    return updates, [attempt_row(a) for _, attempts in live for a in attempts]
+
+
 INSERT_MESSAGE = (
     "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, "
     "recipient_bsuid, route, status, created_at, counts_marketing, data) "

@@ -258,9 +258,7 @@ class SqliteStore(Store):
         statement, params = sql.claim(now, real_now, lease_seconds, limit, expired)
         with self._transaction() as db:
             rows = db.execute(statement, params).fetchall()
-        return sorted(
-            (sql.delivery_from_row(r) for r in rows), key=lambda d: (d.next_attempt_at, d.id)
-        )
+            return sql.claimed(rows, self._epoch(db))
 
     async def finish_deliveries(
         self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
@@ -268,9 +266,8 @@ class SqliteStore(Store):
         await self._finished.submit((outcomes, attempts))
 
     def _flush_finished(self, batch: list[_Finished]) -> None:
-        updates = [sql.finish_row(d) for outcomes, _ in batch for d in outcomes]
-        attempts = [sql.attempt_row(a) for _, records in batch for a in records]
         with self._transaction() as db:
+            updates, attempts = sql.current_outcomes(batch, self._epoch(db))
             db.executemany(sql.FINISH_DELIVERY, updates)
             db.executemany(sql.INSERT_ATTEMPT, attempts)
 
