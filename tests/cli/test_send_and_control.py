@@ -213,11 +213,23 @@ def test_seed_and_reset(cli: Cli, tmp_path: Path, wamm_server: WammServer) -> No
     assert cli("templates", "list", "--json").code == 0
 
 
-def test_seed_mistakes(cli: Cli, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["seed", "reset"])
+def test_a_seed_the_server_refuses_exits_2_in_one_line_and_changes_nothing(
+    cli: Cli, tmp_path: Path, wamm_server: WammServer, command: str
+) -> None:
     (tmp_path / "wrong.yaml").write_text("settings: {clock: sometimes}\n")
-    invalid = cli("seed", "wrong.yaml")
-    assert invalid.code == 1
-    assert "WammSeedError" in invalid.stderr and "$.settings.clock" in invalid.stderr
+    before = wamm_server.control.state()
+    invalid = cli(command, "wrong.yaml")
+    assert invalid.code == 2
+    assert invalid.stderr.splitlines()[0] == (
+        "Error: wrong.yaml: Invalid seed at $.settings.clock: Invalid enum value 'sometimes'; "
+        "expected one of accelerated, manual, realtime"
+    )
+    assert wamm_server.control.state() == before
+    assert before["businesses"]
+
+
+def test_seed_mistakes(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "text.yaml").write_text("just words\n")
     assert cli("seed", "text.yaml").code == 2
     assert cli("reset", "text.yaml", "--demo").code == 2

@@ -272,6 +272,40 @@ async def test_reset_empties_everything_and_can_reseed(graph: Graph) -> None:
     assert (await graph.get(sd.SIGNED_WABA)).status_code == 200
 
 
+CONTROL_LISTINGS = ("state", "messages", "users", "webhooks", "clock")
+
+
+async def everything(graph: Graph) -> dict[str, Any]:
+    """What the control API lists: a reset that fails must leave all of it as it was."""
+    return {path: (await graph.http.get(f"/_wamm/{path}")).json() for path in CONTROL_LISTINGS}
+
+
+@pytest.mark.parametrize(
+    ("document", "path", "problem"),
+    [
+        ({"bogus": 1}, "$", "Object contains unknown field `bogus`"),
+        # Valid as a seed on top of the current state, not after a reset: the WABA is gone.
+        ({"tokens": [{"value": "t", "wabas": [sd.SIGNED_WABA]}]}, "$.tokens[0].wabas[0]", ""),
+        (
+            {**sd.seed(), "users": [{"phone": "12"}]},
+            "$.users[0].phone",
+            "not a phone number: '12'",
+        ),
+    ],
+)
+async def test_a_reset_with_a_bad_seed_answers_the_error_and_changes_nothing(
+    graph: Graph, document: dict[str, Any], path: str, problem: str
+) -> None:
+    assert (await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())).status_code == 200
+    before = await everything(graph)
+    response = await graph.http.post("/_wamm/reset", json=document)
+    assert response.status_code == 400
+    assert error_of(response) == seed_error(path, problem or f"unknown WABA {sd.SIGNED_WABA}")
+    assert await everything(graph) == before
+    assert (await graph.get(sd.SIGNED_WABA)).status_code == 200
+    assert (await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())).status_code == 200
+
+
 async def test_same_seed_and_requests_give_the_same_ids(graph: Graph) -> None:
     runs = []
     for _ in range(2):

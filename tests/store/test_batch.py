@@ -50,3 +50,39 @@ async def test_a_flush_answering_the_wrong_count_fails_its_waiters_instead_of_ha
     batcher: Batcher[int, int] = Batcher(short)
     with pytest.raises(ValueError):
         await asyncio.wait_for(asyncio.gather(batcher.submit(1), batcher.submit(2)), timeout=5)
+
+
+class BadRow(Exception):
+    """An error about one item's rows (a unique key taken, say)."""
+
+
+async def test_a_bad_row_fails_only_its_own_submit_the_others_commit() -> None:
+    committed: list[int] = []
+
+    async def refuse_negative(items: list[int]) -> None:
+        await asyncio.sleep(0)
+        if any(n < 0 for n in items):
+            raise BadRow(f"bad row in {items}")  # the transaction rolls back whole
+        committed.extend(items)
+
+    committer: GroupCommitter[int] = GroupCommitter(refuse_negative, isolate=(BadRow,))
+    outcomes = await asyncio.gather(
+        *(committer.submit(n) for n in (1, -2, 3, 4)), return_exceptions=True
+    )
+    assert [str(o) if o else None for o in outcomes] == [None, "bad row in [-2]", None, None]
+    assert committed == [1, 3, 4]
+
+
+async def test_an_error_that_is_not_about_a_row_is_not_retried_item_by_item() -> None:
+    calls: list[list[int]] = []
+
+    async def down(items: list[int]) -> None:
+        calls.append(items)
+        raise OSError("database unreachable")
+
+    committer: GroupCommitter[int] = GroupCommitter(down, isolate=(BadRow,))
+    outcomes = await asyncio.gather(
+        *(committer.submit(n) for n in range(3)), return_exceptions=True
+    )
+    assert [str(o) for o in outcomes] == ["database unreachable"] * 3
+    assert calls == [[0, 1, 2]]

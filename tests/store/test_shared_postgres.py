@@ -86,7 +86,7 @@ async def test_not_due_rows_stay(stores: list[PostgresStore]) -> None:
 
 
 async def test_counters_never_hand_out_a_number_twice(stores: list[PostgresStore]) -> None:
-    starts = await asyncio.gather(*(stores[i % 2].reserve("message", 10) for i in range(40)))
+    starts = await asyncio.gather(*(stores[i % 2].reserve("message", 10, 0) for i in range(40)))
     numbers = [n for start in starts for n in range(start, start + 10)]
     assert len(numbers) == len(set(numbers)) == 400
 

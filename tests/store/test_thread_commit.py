@@ -77,6 +77,28 @@ async def test_a_failed_flush_reaches_every_waiter_of_its_batch_only(
     assert [str(o) if o else None for o in outcomes] == ["disk full at 1"] * 2 + [None] * 2
 
 
+class BadRow(Exception):
+    """An error about one item's rows (a unique key taken, say)."""
+
+
+async def test_a_bad_row_fails_only_its_own_submit_the_others_commit(
+    executor: ThreadPoolExecutor,
+) -> None:
+    committed: list[int] = []
+
+    def refuse_negative(items: list[int]) -> None:
+        if any(n < 0 for n in items):
+            raise BadRow(f"bad row in {items}")  # the transaction rolls back whole
+        committed.extend(items)
+
+    committer = ThreadGroupCommitter[int](executor, refuse_negative, isolate=(BadRow,))
+    outcomes = await asyncio.gather(
+        *(committer.submit(n) for n in (1, -2, 3, 4)), return_exceptions=True
+    )
+    assert [str(o) if o else None for o in outcomes] == [None, "bad row in [-2]", None, None]
+    assert committed == [1, 3, 4]
+
+
 async def test_drain_waits_for_everything_submitted(executor: ThreadPoolExecutor) -> None:
     done: list[int] = []
     committer = ThreadGroupCommitter[int](executor, done.extend)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,6 +12,7 @@ import typer
 from wamm.cli.common import UsageError, Wamm, wamm_command
 from wamm.core.seed import SeedFileError
 from wamm.core.seed import load_file as load_seed
+from wamm.testing.control import ControlError
 from wamm.testing.seeds import DEMO_SEED_PATH
 
 SeedFile = Annotated[
@@ -27,6 +30,28 @@ def _read(path: Path) -> dict[str, Any]:
         raise UsageError(str(error)) from None
 
 
+def _seed_problem(error: ControlError) -> str | None:
+    """The server's "Invalid seed at PATH: problem" when it refused a seed, else None."""
+    if error.status_code != 400:
+        return None
+    try:
+        answer = json.loads(error.body)["error"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return str(answer["message"]) if answer.get("type") == "WammSeedError" else None
+
+
+def _send_seed(path: Path, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """`call()`; a seed the server refuses (nothing was changed) is a usage error."""
+    try:
+        return call()
+    except ControlError as error:
+        problem = _seed_problem(error)
+        if problem is None:
+            raise
+        raise UsageError(f"{path.name}: {problem}") from None
+
+
 def _applied(wamm: Wamm, verb: str, answer: dict[str, Any]) -> None:
     counts = ", ".join(f"{n} {kind}" for kind, n in answer.get("applied", {}).items())
     wamm.output.result(
@@ -39,8 +64,9 @@ def seed(
     wamm: Wamm, seed_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]
 ) -> None:
     """Apply a seed file to a running wamm (an upsert: existing ids are updated, nothing is
-    deleted). See docs/seed.md."""
-    _applied(wamm, "seeded", wamm.control.seed(_read(seed_file)))
+    deleted; a bad seed changes nothing). See docs/seed.md."""
+    document = _read(seed_file)
+    _applied(wamm, "seeded", _send_seed(seed_file, lambda: wamm.control.seed(document)))
 
 
 @wamm_command
@@ -51,8 +77,13 @@ def reset(
         bool, typer.Option(help="Apply the demo seed (what `wamm serve` starts with).")
     ] = False,
 ) -> None:
-    """Empty every table of a running wamm, then apply SEED_FILE (or --demo) if given."""
+    """Replace the whole state of a running wamm by SEED_FILE (or --demo; nothing: empty), in
+    one step: a bad seed is refused and changes nothing."""
     if seed_file is not None and demo:
         raise UsageError("give a seed file or --demo, not both")
     path = DEMO_SEED_PATH if demo else seed_file
-    _applied(wamm, "reset", wamm.control.reset(_read(path) if path is not None else None))
+    if path is None:
+        _applied(wamm, "reset", wamm.control.reset(None))
+        return
+    document = _read(path)
+    _applied(wamm, "reset", _send_seed(path, lambda: wamm.control.reset(document)))

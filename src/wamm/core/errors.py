@@ -367,6 +367,14 @@ class NotEmulated(GraphError):
         super().__init__(code, f"{what} wamm does not emulate this; Meta accepts it.")
 
 
+class ResetDuringRequest(GraphError):
+    """A write begun before a reset of wamm's state reached the store after it: only that
+    request fails (code 2, HTTP 503, transient), and sending it again works."""
+
+    def __init__(self) -> None:
+        super().__init__(2, "wamm was reset while this request was handled; send it again.")
+
+
 def invalid_parameter(details: str) -> GraphError:
     """Code 100 with a WhatsApp `error_data.details` naming what is wrong."""
     return GraphError(100, details)

@@ -19,6 +19,7 @@ class GraphCall:
     query: Mapping[str, str]
     api_version: int  # major version from the /vNN.N/ prefix; unversioned = latest
     url_of: Callable[[], str]  # absolute URL of this node or edge, for paging links
+    epoch: int  # the reset epoch when the request arrived: its writes may not outlive a reset
 
     @property
     def url(self) -> str:

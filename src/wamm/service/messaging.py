@@ -14,7 +14,7 @@ import msgspec
 
 from wamm.core import ids, routing, sending
 from wamm.core.content import validate_content, validate_context
-from wamm.core.errors import GraphError
+from wamm.core.errors import GraphError, ResetDuringRequest
 from wamm.core.model import ROUTE_CLOUD, Business, Message, PhoneNumber, Template, User, Waba
 from wamm.core.templates import check_send_components
 from wamm.service import lifecycle
@@ -38,6 +38,7 @@ class _Send:
     business: Business
     envelope: sending.Envelope
     now: float
+    epoch: int  # the reset epoch the request started in: it may not commit in another
     template: Template | None = None
     decision: routing.Decision = SERVICE
     payload: dict[str, Any] | None = None
@@ -109,13 +110,16 @@ async def _take_rate_limits(send: _Send) -> None:
 
 async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, Any]:
     rt = call.rt
+    if call.epoch != rt.epoch:  # `phone` is from before a reset
+        raise ResetDuringRequest
     waba = rt.catalog.wabas[phone.waba_id]
     envelope = sending.parse_envelope(call.params, endpoint)
     if envelope.recipient.phone == phone.display_phone_number:
         raise GraphError(131021)
     if "context" in call.params:
         validate_context(call.params["context"])
-    request = _Send(rt, endpoint, phone, waba, rt.catalog.business_of(waba), envelope, rt.now())
+    business = rt.catalog.business_of(waba)
+    request = _Send(rt, endpoint, phone, waba, business, envelope, rt.now(), call.epoch)
     if envelope.type == "template":
         _check_template(request, call)
     else:
@@ -175,7 +179,7 @@ async def _store(send: _Send) -> Message:
     await lifecycle.plan(rt, message, send.user, send.template)
     deliveries = lifecycle.status_deliveries(rt, message)
     try:
-        await rt.store.add_message(message, send.new_user, deliveries)
+        await rt.store.add_message(message, send.new_user, deliveries, send.epoch)
     except BaseException:
         if send.new_user is not None:
             rt.users.forget_write(send.new_user.phone)

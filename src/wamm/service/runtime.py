@@ -6,15 +6,18 @@ import asyncio
 import gc
 import logging
 import math
+from collections.abc import Mapping, Sequence
 
 from wamm.core import ids
 from wamm.core.clock import Clock
+from wamm.core.errors import ResetDuringRequest
+from wamm.core.model import User
 from wamm.core.settings import Settings
 from wamm.service.catalog import Catalog
 from wamm.service.limits import SendLimits
 from wamm.service.users import Users
 from wamm.store import open_store
-from wamm.store.base import CatalogData, Store
+from wamm.store.base import CatalogData, Entity, Store
 
 log = logging.getLogger("wamm")
 
@@ -25,21 +28,29 @@ YOUNG_COLLECTION_THRESHOLD = 20_000  # allocations between young collections (se
 
 
 class IdAllocator:
-    def __init__(self, store: Store) -> None:
+    """Sequence numbers of the current reset epoch (blocks of an older one are worthless: a
+    reset starts every sequence again)."""
+
+    def __init__(self, store: Store, epoch: int = 0) -> None:
         self._store = store
+        self.epoch = epoch
         self._next: dict[str, int] = {}
         self._end: dict[str, int] = {}
 
     async def next(self, counter: str) -> int:
         value = self._next.get(counter, 0)
         if value >= self._end.get(counter, 0):
-            size = BLOCK_SIZES.get(counter, DEFAULT_BLOCK)
-            value = await self._store.reserve(counter, size)
+            size, epoch = BLOCK_SIZES.get(counter, DEFAULT_BLOCK), self.epoch
+            value = await self._store.reserve(counter, size, epoch)
+            if epoch != self.epoch:  # reset while the block was reserved
+                raise ResetDuringRequest
             self._end[counter] = value + size
         self._next[counter] = value + 1
         return value
 
-    def reset(self) -> None:
+    def restart(self, epoch: int) -> None:
+        """Forget every block: the store was reset to `epoch`."""
+        self.epoch = epoch
         self._next.clear()
         self._end.clear()
 
@@ -57,7 +68,7 @@ class Runtime:
         self.catalog = catalog
         self.settings = settings
         self.clock = clock
-        self.ids = IdAllocator(store)
+        self.ids = IdAllocator(store, data.epoch if data is not None else 0)
         self.limits = SendLimits(store)
         self.outbox_ready = asyncio.Event()
         # The virtual time the dispatcher sleeps until (-inf while it works, so no wake-up).
@@ -70,10 +81,18 @@ class Runtime:
             self._take_state(data)
 
     def _take_state(self, data: CatalogData) -> None:
-        """Adopt users, windows and the catalog version of a snapshot."""
+        """Adopt users, windows, the catalog version and the reset epoch of a snapshot."""
         self.users = Users(self.store, data.custom_users)
         self.windows = {(phone_id, user): at for phone_id, user, at in data.windows}
         self.version = data.version
+        if data.epoch != self.ids.epoch:  # the store was reset (here or by another process)
+            self.ids.restart(data.epoch)
+            self.limits.clear()
+
+    @property
+    def epoch(self) -> int:
+        """The reset epoch this process works in: a request captures it when it starts."""
+        return self.ids.epoch
 
     async def refresh_if_changed(self) -> bool:
         """Reload read-mostly state if another process changed it (shared stores)."""
@@ -148,15 +167,27 @@ class Runtime:
         self.notify_outbox()
         return now
 
-    async def reset(self) -> None:
-        await self.store.reset()
-        self.catalog = Catalog()
-        self.settings = Settings()
-        self.clock = make_clock(self.settings, None)
-        self.ids.reset()
-        self.users.clear()
-        self.limits.clear()
-        self.windows.clear()
+    async def replace_state(
+        self,
+        entities: Sequence[Entity],
+        settings: Settings,
+        clock: Clock,
+        counters: Mapping[str, int],
+    ) -> None:
+        """Reset: replace the whole state by `entities` (in one store transaction) and start a
+        new reset epoch, so that requests in flight cannot write into the new state."""
+        epoch = await self.store.reset(
+            entities, settings=settings, clock_time=clock.now(), counters=counters
+        )
+        catalog, custom_users = Catalog(), []
+        for entity in entities:
+            if isinstance(entity, User):
+                custom_users.append(entity)
+            else:
+                catalog.put(entity)
+        self.catalog, self.settings, self.clock = catalog, settings, clock
+        self._take_state(CatalogData(custom_users=custom_users, epoch=epoch))
+        self.notify_outbox()
 
     async def close(self) -> None:
         if self.clock.mode != "realtime":

@@ -7,7 +7,8 @@ applied again after an edit. Nothing is written unless the whole document is val
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -32,7 +33,7 @@ from wamm.core.settings import Settings
 from wamm.core.templates import TemplateSpec, parse_create, parse_creative_features
 from wamm.core.webhooks import callback_url_problem
 from wamm.service.catalog import Catalog
-from wamm.service.runtime import Runtime, settle_heap
+from wamm.service.runtime import Runtime, make_clock, settle_heap
 from wamm.store.base import Entity, Subscription
 
 T = TypeVar("T")
@@ -291,8 +292,11 @@ class _Planner:
             raise SeedError(path, _graph_problem(error)) from None
 
 
+NewId = Callable[[], Awaitable[tuple[int, str]]]  # a new template's sequence number and id
+
+
 async def _template_entities(
-    rt: Runtime, pending: list[_PendingTemplate], now: float
+    new_id: NewId, pending: list[_PendingTemplate], now: float
 ) -> list[Template]:
     out = []
     for item in pending:
@@ -300,7 +304,7 @@ async def _template_entities(
         if existing is not None:
             seq, template_id, created = existing.seq, existing.id, existing.created_at
         else:
-            seq, template_id = await rt.object_id("template")
+            seq, template_id = await new_id()
             if source.id is not None:
                 template_id = str(source.id)
             created = source.created_at if source.created_at is not None else 0.0
@@ -350,7 +354,9 @@ def _plan(rt: Runtime, seed: schema.Seed) -> tuple[Settings, Clock, _Plan]:
 
 async def _apply(rt: Runtime, seed: schema.Seed) -> dict[str, int]:
     settings, clock, plan = _plan(rt, seed)
-    templates = await _template_entities(rt, plan.templates, clock.now())
+    templates = await _template_entities(
+        functools.partial(rt.object_id, "template"), plan.templates, clock.now()
+    )
     entities: list[Entity] = [*plan.entities, *templates]
     await rt.store.write(entities, settings=settings)
     for entity in entities:
@@ -359,6 +365,33 @@ async def _apply(rt: Runtime, seed: schema.Seed) -> dict[str, int]:
         else:
             rt.catalog.put(entity)
     await rt.change_settings(settings, clock)
+    return _counts(entities)
+
+
+async def reset_to_seed(rt: Runtime, document: Any) -> dict[str, int]:
+    """Replace the whole state by a seed (None: an empty one) in one transaction. The seed is
+    validated first, against an empty state: a bad seed raises SeedError and changes nothing."""
+    seed = schema.decode({} if document is None else document)
+    settings = Settings().merged(_settings_changes(seed.settings))
+    clock = make_clock(settings, None)
+    plan = _Planner(Catalog(), seed, clock.now(), settings.rng_seed).build()
+    template_seqs = itertools.count(1)  # a reset starts every sequence again
+
+    async def new_template_id() -> tuple[int, str]:
+        seq = next(template_seqs)
+        return seq, ids.object_id(settings.rng_seed, "template", seq)
+
+    templates = await _template_entities(new_template_id, plan.templates, clock.now())
+    entities: list[Entity] = [*plan.entities, *templates]
+    async with rt.store.exclusive("wamm-seed"):
+        await rt.replace_state(
+            entities, settings, clock, counters={"template": next(template_seqs)}
+        )
+    settle_heap()
+    return _counts(entities)
+
+
+def _counts(entities: list[Entity]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for entity in entities:
         kind = type(entity).__name__.lower()

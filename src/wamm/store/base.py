@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 import msgspec
@@ -38,6 +38,7 @@ class CatalogData(msgspec.Struct, kw_only=True):
     # (phone_number_id, user phone, opened_at) of every customer-service window.
     windows: list[tuple[str, str, float]] = msgspec.field(default_factory=list)
     version: int = 0  # the catalog version this snapshot was read at (shared stores)
+    epoch: int = 0  # how many resets the store has seen (see `Store.reset`)
 
 
 class MessageQuery(msgspec.Struct, kw_only=True):
@@ -67,6 +68,8 @@ class Delivery(msgspec.Struct, kw_only=True, gc=False):
     attempts: int = 0
     delivered_at: float | None = None
     last_error: str | None = None
+    # The reset epoch of the claim: after a reset, ids name other rows and the outcome is void.
+    epoch: int = 0
 
 
 class Attempt(msgspec.Struct, kw_only=True, gc=False):
@@ -150,18 +153,32 @@ class Store(ABC):
     async def delete_subscription(self, waba_id: str, app_id: str) -> None: ...
 
     @abstractmethod
-    async def reset(self) -> None:
-        """Delete every row of every table (schema stays)."""
+    async def reset(
+        self,
+        entities: Sequence[Entity],
+        *,
+        settings: Settings,
+        clock_time: float,
+        counters: Mapping[str, int],
+    ) -> int:
+        """Replace the whole state, in one transaction, by `entities`, `settings`, the virtual
+        time and the next value of each sequence in `counters`; returns the new reset epoch.
+
+        Every reset starts a new epoch: sequence numbers start again, so writes begun under an
+        older epoch (`reserve`, `add_message`) raise `ResetDuringRequest` instead of committing.
+        """
 
     @abstractmethod
-    async def reserve(self, counter: str, count: int) -> int:
-        """Durably reserve `count` numbers of a named sequence; returns the first."""
+    async def reserve(self, counter: str, count: int, epoch: int) -> int:
+        """Durably reserve `count` numbers of a named sequence for reset epoch `epoch`; returns
+        the first."""
 
     @abstractmethod
     async def add_message(
-        self, message: Message, new_user: User | None, deliveries: Sequence[Delivery]
+        self, message: Message, new_user: User | None, deliveries: Sequence[Delivery], epoch: int
     ) -> None:
-        """Persist an accepted message and its webhook updates (group-committed)."""
+        """Persist an accepted message and its webhook updates (group-committed): only if the
+        store is still at reset epoch `epoch`, else `ResetDuringRequest` for this message."""
 
     @abstractmethod
     async def add_deliveries(self, deliveries: Sequence[Delivery]) -> None: ...
@@ -177,7 +194,8 @@ class Store(ABC):
     async def finish_deliveries(
         self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
     ) -> None:
-        """Store the new state of attempted deliveries and their attempt records."""
+        """Store the new state of attempted deliveries and their attempt records (dropped
+        when the deliveries were claimed before a reset: their rows are gone)."""
 
     @abstractmethod
     async def next_delivery_at(self) -> float | None:

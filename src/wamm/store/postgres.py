@@ -8,13 +8,16 @@ webhook workers on one host or many.
 - A catalog version counter, bumped by every change of read-mostly state, lets each process
   notice changes made elsewhere and reload its in-memory catalog.
 - Rate-limit buckets live in a table, so limits hold across processes.
+- A reset holds an advisory lock exclusively while it replaces the state and moves the reset
+  epoch on; writes that must not outlive a reset (sends, sequence blocks) hold it shared and
+  check the epoch they began under, so none commits across a reset, in any process.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,6 +25,7 @@ import msgspec
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from wamm.core.errors import ResetDuringRequest
 from wamm.core.model import Message, User
 from wamm.core.ratelimit import grant
 from wamm.core.settings import Settings
@@ -41,8 +45,13 @@ from wamm.store.batch import Batcher, GroupCommitter
 from wamm.store.migrations import migrations_for
 
 MIGRATION_LOCK = 7_220_001  # pg_advisory_lock key for schema migrations
+RESET_LOCK = 7_220_002  # exclusive for a reset, shared for the writes it fences
+# Two statements in one round trip; the second reads the epoch after the lock is granted.
+FENCE = f"SELECT pg_advisory_xact_lock_shared({RESET_LOCK}); {sql.SELECT_EPOCH}"
+# Errors about one item's rows, not the database: the group commit retries item by item.
+_ROW_ERRORS = (psycopg.IntegrityError, psycopg.DataError, ResetDuringRequest)
 _encode = msgspec.json.Encoder().encode
-_NewMessage = tuple[Message, User | None, Sequence[Delivery]]
+_NewMessage = tuple[Message, User | None, Sequence[Delivery], int]  # ..., reset epoch
 _Finished = tuple[Sequence[Delivery], Sequence[Attempt]]
 _MESSAGE = msgspec.json.Decoder(Message)
 _USER = msgspec.json.Decoder(User)
@@ -74,7 +83,9 @@ class PostgresStore(Store):
         self.conninfo = conninfo
         self._pool = pool  # transactions of several statements
         self._single = single  # autocommit: one statement, one round trip, locks held briefly
-        self._messages: GroupCommitter[_NewMessage] = GroupCommitter(self._flush_messages)
+        self._messages: GroupCommitter[_NewMessage] = GroupCommitter(
+            self._flush_messages, isolate=_ROW_ERRORS
+        )
         self._finished: GroupCommitter[_Finished] = GroupCommitter(self._flush_finished)
         self._tokens: Batcher[TokenRequest, bool] = Batcher(self._flush_tokens)
 
@@ -168,6 +179,9 @@ class PostgresStore(Store):
             await cur.execute("SELECT version FROM catalog_version WHERE id = 1")
             row = await cur.fetchone()
             data.version = int(row[0]) if row else 0
+            await cur.execute(sql.SELECT_EPOCH)
+            row = await cur.fetchone()
+            data.epoch = int(row[0]) if row else 0
         if "settings" in settings:
             data.settings = msgspec.json.decode(settings["settings"], type=Settings)
         if "clock_time" in settings:
@@ -186,14 +200,24 @@ class PostgresStore(Store):
         clock_time: float | None = None,
     ) -> None:
         async with self._tx() as cur:
-            for entity in entities:
-                table, row = sql.entity_row(entity, _encode(entity))
-                await cur.execute(pg(table.upsert), row)
-            if settings is not None:
-                await cur.execute(pg(sql.UPSERT_SETTING), ("settings", _encode(settings).decode()))
-            if clock_time is not None:
-                await cur.execute(pg(sql.UPSERT_SETTING), ("clock_time", repr(clock_time)))
-            await cur.execute(BUMP_VERSION)
+            await self._upsert(cur, entities, settings, clock_time)
+
+    @staticmethod
+    async def _upsert(
+        cur: psycopg.AsyncCursor[Any],
+        entities: Sequence[Entity],
+        settings: Settings | None,
+        clock_time: float | None,
+    ) -> None:
+        """Write entities, settings and virtual time, and tell the other processes."""
+        for entity in entities:
+            table, row = sql.entity_row(entity, _encode(entity))
+            await cur.execute(pg(table.upsert), row)
+        if settings is not None:
+            await cur.execute(pg(sql.UPSERT_SETTING), ("settings", _encode(settings).decode()))
+        if clock_time is not None:
+            await cur.execute(pg(sql.UPSERT_SETTING), ("clock_time", repr(clock_time)))
+        await cur.execute(BUMP_VERSION)
 
     async def delete_subscription(self, waba_id: str, app_id: str) -> None:
         async with self._tx() as cur:
@@ -202,34 +226,62 @@ class PostgresStore(Store):
             )
             await cur.execute(BUMP_VERSION)
 
-    async def reset(self) -> None:
-        await self._messages.drain()
-        await self._finished.drain()
+    async def reset(
+        self,
+        entities: Sequence[Entity],
+        *,
+        settings: Settings,
+        clock_time: float,
+        counters: Mapping[str, int],
+    ) -> int:
         async with self._tx() as cur:
+            await cur.execute("SELECT pg_advisory_xact_lock(%s)", (RESET_LOCK,))
             tables = ", ".join((*sql.ALL_TABLES, "rate_buckets"))
             await cur.execute(f"TRUNCATE {tables} RESTART IDENTITY")
-            await cur.execute(BUMP_VERSION)
+            await cur.execute(sql.BUMP_EPOCH)
+            row = await cur.fetchone()
+            await self._upsert(cur, entities, settings, clock_time)
+            await cur.executemany(pg(sql.SET_COUNTER), list(counters.items()))
+        assert row is not None  # the migration created the row
+        return int(row[0])
 
-    async def reserve(self, counter: str, count: int) -> int:
-        rows = await self._fetchall(
-            "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE "
-            "SET value = counters.value + EXCLUDED.value - 1 RETURNING value",
-            (counter, count + 1),
-        )
-        return int(rows[0][0]) - count
+    @staticmethod
+    async def _fenced_epoch(cur: psycopg.AsyncCursor[Any]) -> int:
+        """Hold off resets until the transaction ends; the reset epoch it works in."""
+        await cur.execute(FENCE)
+        cur.nextset()
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _fence(self, cur: psycopg.AsyncCursor[Any], epochs: Iterable[int]) -> None:
+        """Hold off resets until the transaction ends; refuse writes of an older epoch."""
+        sql.check_epoch(await self._fenced_epoch(cur), epochs)
+
+    async def reserve(self, counter: str, count: int, epoch: int) -> int:
+        async with self._tx() as cur:
+            await self._fence(cur, (epoch,))
+            await cur.execute(
+                "INSERT INTO counters (name, value) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
+                "SET value = counters.value + EXCLUDED.value - 1 RETURNING value",
+                (counter, count + 1),
+            )
+            row = await cur.fetchone()
+        assert row is not None  # an upsert with RETURNING answers one row
+        return int(row[0]) - count
 
     # --- messages and users -------------------------------------------------------------
 
     async def add_message(
-        self, message: Message, new_user: User | None, deliveries: Sequence[Delivery]
+        self, message: Message, new_user: User | None, deliveries: Sequence[Delivery], epoch: int
     ) -> None:
-        await self._messages.submit((message, new_user, deliveries))
+        await self._messages.submit((message, new_user, deliveries, epoch))
 
     async def _flush_messages(self, batch: list[_NewMessage]) -> None:
-        users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _ in batch if u]
-        rows = [sql.message_row(m, _encode(m)) for m, _, _ in batch]
-        deliveries = [sql.delivery_row(d) for _, _, ds in batch for d in ds]
+        users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _, _ in batch if u]
+        rows = [sql.message_row(m, _encode(m)) for m, _, _, _ in batch]
+        deliveries = [sql.delivery_row(d) for _, _, ds, _ in batch for d in ds]
         async with self._tx() as cur:
+            await self._fence(cur, (epoch for *_, epoch in batch))
             if users:
                 await cur.executemany(pg(sql.INSERT_USER_IF_NEW), users)
             await cur.executemany(pg(sql.INSERT_MESSAGE), rows)
@@ -332,11 +384,9 @@ class PostgresStore(Store):
             now, real_now, lease_seconds, limit, expired, " FOR UPDATE SKIP LOCKED"
         )
         async with self._tx() as cur:
+            epoch = await self._fenced_epoch(cur)
             await cur.execute(pg(statement), params)
-            rows = await cur.fetchall()
-        return sorted(
-            (sql.delivery_from_row(r) for r in rows), key=lambda d: (d.next_attempt_at, d.id)
-        )
+            return sql.claimed(await cur.fetchall(), epoch)
 
     async def finish_deliveries(
         self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
@@ -344,9 +394,8 @@ class PostgresStore(Store):
         await self._finished.submit((outcomes, attempts))
 
     async def _flush_finished(self, batch: list[_Finished]) -> None:
-        updates = [sql.finish_row(d) for outcomes, _ in batch for d in outcomes]
-        attempts = [sql.attempt_row(a) for _, records in batch for a in records]
         async with self._tx() as cur:
+            updates, attempts = sql.current_outcomes(batch, await self._fenced_epoch(cur))
             await cur.executemany(pg(sql.FINISH_DELIVERY), updates)
             await cur.executemany(pg(sql.INSERT_ATTEMPT), attempts)
 

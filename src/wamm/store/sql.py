@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wamm.core import ids
+from wamm.core.errors import ResetDuringRequest
 from wamm.core.model import App, Business, PhoneNumber, Template, Token, User, Waba
 from wamm.store.base import Attempt, Delivery, Entity, Interaction, Subscription
 
@@ -85,6 +86,35 @@ ALL_TABLES = (
     "attempts",
     "interactions",
 )
+
+# The reset epoch lives in its own table, which resets leave in place.
+SELECT_EPOCH = "SELECT epoch FROM reset_epoch WHERE id = 1"
+BUMP_EPOCH = "UPDATE reset_epoch SET epoch = epoch + 1 WHERE id = 1 RETURNING epoch"
+SET_COUNTER = "INSERT INTO counters (name, value) VALUES (?, ?)"
+
+
+def check_epoch(current: int, epochs: Iterable[int]) -> None:
+    """Refuse a write begun under an older reset epoch than the store's `current` one."""
+    if any(epoch != current for epoch in epochs):
+        raise ResetDuringRequest
+
+
+def claimed(rows: Iterable[Sequence[Any]], epoch: int) -> list[Delivery]:
+    """Claimed rows as deliveries of reset epoch `epoch`, in the order they are due."""
+    deliveries = [delivery_from_row(row) for row in rows]
+    for delivery in deliveries:
+        delivery.epoch = epoch
+    return sorted(deliveries, key=lambda d: (d.next_attempt_at, d.id))
+
+
+def current_outcomes(
+    batch: Iterable[tuple[Sequence[Delivery], Sequence[Attempt]]], epoch: int
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Delivery updates and attempt rows of the outcomes claimed in reset epoch `epoch`."""
+    live = [(ds, attempts) for ds, attempts in batch if all(d.epoch == epoch for d in ds)]
+    updates = [finish_row(d) for ds, _ in live for d in ds]
+    return updates, [attempt_row(a) for _, attempts in live for a in attempts]
+
 
 INSERT_MESSAGE = (
     "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, "

@@ -15,7 +15,7 @@ import functools
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import msgspec
 
+from wamm.core.errors import ResetDuringRequest
 from wamm.core.model import Message, User
 from wamm.core.settings import Settings
 from wamm.store import sql
@@ -42,11 +43,13 @@ from wamm.store.recent import RecentMessages
 from wamm.store.thread_commit import ThreadGroupCommitter
 
 _encode = msgspec.json.Encoder().encode
-_NewMessage = tuple[Message, User | None, Sequence[Delivery]]
+_NewMessage = tuple[Message, User | None, Sequence[Delivery], int]  # ..., reset epoch
 _Finished = tuple[Sequence[Delivery], Sequence[Attempt]]
 _INTERACTION = msgspec.json.Decoder(dict[str, object])
 _MESSAGE = msgspec.json.Decoder(Message)
 _USER = msgspec.json.Decoder(User)
+# Errors about one item's rows, not the database: the group commit retries item by item.
+_ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.DataError, ResetDuringRequest)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -81,7 +84,9 @@ class SqliteStore(Store):
         if path != ":memory:":
             self._db.execute(f"PRAGMA wal_autocheckpoint={WRITER_AUTOCHECKPOINT_PAGES}")
             self._checkpointer = WalCheckpointer(path)
-        self._messages = ThreadGroupCommitter[_NewMessage](self._thread, self._flush_messages)
+        self._messages = ThreadGroupCommitter[_NewMessage](
+            self._thread, self._flush_messages, isolate=_ROW_ERRORS
+        )
         self._finished = ThreadGroupCommitter[_Finished](self._thread, self._flush_finished)
         self._recent = RecentMessages()
         self._release_leases()
@@ -141,7 +146,12 @@ class SqliteStore(Store):
         data.custom_users = [_USER.decode(row[0]) for row in rows]
         rows = self._db.execute("SELECT phone_number_id, user_phone, opened_at FROM windows")
         data.windows = [(str(a), str(b), float(c)) for a, b, c in rows]
+        data.epoch = self._epoch(self._db)
         return data
+
+    @staticmethod
+    def _epoch(db: sqlite3.Connection) -> int:
+        return int(db.execute(sql.SELECT_EPOCH).fetchone()[0])
 
     @on_store_thread
     def write(
@@ -152,13 +162,22 @@ class SqliteStore(Store):
         clock_time: float | None = None,
     ) -> None:
         with self._transaction() as db:
-            for entity in entities:
-                table, row = sql.entity_row(entity, _encode(entity))
-                db.execute(table.upsert, row)
-            if settings is not None:
-                db.execute(sql.UPSERT_SETTING, ("settings", _encode(settings).decode()))
-            if clock_time is not None:
-                db.execute(sql.UPSERT_SETTING, ("clock_time", repr(clock_time)))
+            self._upsert(db, entities, settings, clock_time)
+
+    @staticmethod
+    def _upsert(
+        db: sqlite3.Connection,
+        entities: Sequence[Entity],
+        settings: Settings | None,
+        clock_time: float | None,
+    ) -> None:
+        for entity in entities:
+            table, row = sql.entity_row(entity, _encode(entity))
+            db.execute(table.upsert, row)
+        if settings is not None:
+            db.execute(sql.UPSERT_SETTING, ("settings", _encode(settings).decode()))
+        if clock_time is not None:
+            db.execute(sql.UPSERT_SETTING, ("clock_time", repr(clock_time)))
 
     @on_store_thread
     def delete_subscription(self, waba_id: str, app_id: str) -> None:
@@ -167,21 +186,28 @@ class SqliteStore(Store):
                 "DELETE FROM subscriptions WHERE waba_id = ? AND app_id = ?", (waba_id, app_id)
             )
 
-    async def reset(self) -> None:
-        await self._messages.drain()
-        await self._finished.drain()
-        await self._delete_all()
-
     @on_store_thread
-    def _delete_all(self) -> None:
+    def reset(
+        self,
+        entities: Sequence[Entity],
+        *,
+        settings: Settings,
+        clock_time: float,
+        counters: Mapping[str, int],
+    ) -> int:
         with self._transaction() as db:
             for table in sql.ALL_TABLES:
                 db.execute(f"DELETE FROM {table}")
+            epoch = int(db.execute(sql.BUMP_EPOCH).fetchone()[0])
+            self._upsert(db, entities, settings, clock_time)
+            db.executemany(sql.SET_COUNTER, counters.items())
         self._recent = RecentMessages()  # sequence numbers start again
+        return epoch
 
     @on_store_thread
-    def reserve(self, counter: str, count: int) -> int:
+    def reserve(self, counter: str, count: int, epoch: int) -> int:
         with self._transaction() as db:
+            sql.check_epoch(self._epoch(db), (epoch,))
             row = db.execute("SELECT value FROM counters WHERE name = ?", (counter,)).fetchone()
             start = int(row[0]) if row else 1
             db.execute(
@@ -194,15 +220,16 @@ class SqliteStore(Store):
     # --- messages and users -------------------------------------------------------------
 
     def add_message(
-        self, message: Message, new_user: User | None, deliveries: Sequence[Delivery]
+        self, message: Message, new_user: User | None, deliveries: Sequence[Delivery], epoch: int
     ) -> Coroutine[Any, Any, None]:
-        return self._messages.submit((message, new_user, deliveries))  # no frame of its own
+        return self._messages.submit((message, new_user, deliveries, epoch))  # no own frame
 
     def _flush_messages(self, batch: list[_NewMessage]) -> None:
-        users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _ in batch if u]
-        rows = [sql.message_row(m, _encode(m)) for m, _, _ in batch]
-        deliveries = [sql.delivery_row(d) for _, _, ds in batch for d in ds]
+        users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _, _ in batch if u]
+        rows = [sql.message_row(m, _encode(m)) for m, _, _, _ in batch]
+        deliveries = [sql.delivery_row(d) for _, _, ds, _ in batch for d in ds]
         with self._transaction() as db:
+            sql.check_epoch(self._epoch(db), (epoch for *_, epoch in batch))
             if users:
                 db.executemany(sql.INSERT_USER_IF_NEW, users)
             db.executemany(sql.INSERT_MESSAGE, rows)
@@ -231,9 +258,7 @@ class SqliteStore(Store):
         statement, params = sql.claim(now, real_now, lease_seconds, limit, expired)
         with self._transaction() as db:
             rows = db.execute(statement, params).fetchall()
-        return sorted(
-            (sql.delivery_from_row(r) for r in rows), key=lambda d: (d.next_attempt_at, d.id)
-        )
+            return sql.claimed(rows, self._epoch(db))
 
     async def finish_deliveries(
         self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
@@ -241,9 +266,8 @@ class SqliteStore(Store):
         await self._finished.submit((outcomes, attempts))
 
     def _flush_finished(self, batch: list[_Finished]) -> None:
-        updates = [sql.finish_row(d) for outcomes, _ in batch for d in outcomes]
-        attempts = [sql.attempt_row(a) for _, records in batch for a in records]
         with self._transaction() as db:
+            updates, attempts = sql.current_outcomes(batch, self._epoch(db))
             db.executemany(sql.FINISH_DELIVERY, updates)
             db.executemany(sql.INSERT_ATTEMPT, attempts)
 

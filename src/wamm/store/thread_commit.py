@@ -8,7 +8,8 @@ callback and goes straight on to the items that queued up meanwhile, so a commit
 one loop iteration after it ends and the thread never waits for the loop to give it work.
 
 Items queued during one loop iteration are handed over together (a `call_soon` per
-iteration, not per item), so batches keep the size group commit needs.
+iteration, not per item), so batches keep the size group commit needs. As in `batch`, a batch
+failing with an `isolate` exception is written again item by item: only the faulty item fails.
 """
 
 from __future__ import annotations
@@ -28,11 +29,16 @@ class ThreadGroupCommitter(Generic[T]):
     """Concurrent `submit`s share one transaction, written by `flush` on `executor`'s thread."""
 
     def __init__(
-        self, executor: Executor, flush: Callable[[list[T]], None], max_batch: int = 1000
+        self,
+        executor: Executor,
+        flush: Callable[[list[T]], None],
+        max_batch: int = 1000,
+        isolate: tuple[type[Exception], ...] = (),
     ) -> None:
         self._executor = executor
         self._flush = flush
         self._max_batch = max_batch
+        self._isolate = isolate
         self._queue: deque[tuple[T, _Waiter]] = deque()
         self._lock = threading.Lock()
         self._handover_pending = False
@@ -61,16 +67,21 @@ class ThreadGroupCommitter(Generic[T]):
         behind any other store call waiting for the thread)."""
         queue = self._queue
         batch = [queue.popleft() for _ in range(min(len(queue), self._max_batch))]
-        error: BaseException | None = None
-        try:
-            self._flush([item for item, _ in batch])
-        except BaseException as exc:  # every waiter of the batch learns the failure
-            error = exc
-        loop.call_soon_threadsafe(_settle, [waiter for _, waiter in batch], error)
+        loop.call_soon_threadsafe(_settle, self._commit(batch))
         with self._lock:
             self._flushing = bool(queue)
         if self._flushing:
             self._executor.submit(self._flush_job, loop)
+
+    def _commit(self, batch: list[tuple[T, _Waiter]]) -> list[tuple[_Waiter, BaseException | None]]:
+        """Each waiter of `batch` with its outcome: None once committed, else the error."""
+        try:
+            self._flush([item for item, _ in batch])
+        except BaseException as exc:
+            if len(batch) > 1 and isinstance(exc, self._isolate):
+                return [outcome for single in batch for outcome in self._commit([single])]
+            return [(waiter, exc) for _, waiter in batch]  # the whole batch learns the failure
+        return [(waiter, None) for _, waiter in batch]
 
     async def drain(self) -> None:
         """Wait until everything submitted so far is committed (used at shutdown and reset)."""
@@ -79,8 +90,8 @@ class ThreadGroupCommitter(Generic[T]):
             await loop.run_in_executor(self._executor, _nothing)
 
 
-def _settle(waiters: list[_Waiter], error: BaseException | None) -> None:
-    for waiter in waiters:
+def _settle(outcomes: list[tuple[_Waiter, BaseException | None]]) -> None:
+    for waiter, error in outcomes:
         if waiter.done():
             continue
         if error is None:

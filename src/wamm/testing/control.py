@@ -70,7 +70,8 @@ class Control:
         return state
 
     def reset(self, seed: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Empty every table, then apply `seed` if given."""
+        """Replace the whole state by `seed` (None: an empty state) in one step; a seed the
+        server refuses changes nothing."""
         answer: dict[str, Any] = self("POST", "/reset", json=seed)
         return answer
 

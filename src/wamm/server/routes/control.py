@@ -28,7 +28,7 @@ from wamm.service import control as use_cases
 from wamm.service import templates, webhook_admin
 from wamm.service.delivery import Dispatcher
 from wamm.service.runtime import Runtime
-from wamm.service.seeding import apply_seed
+from wamm.service.seeding import apply_seed, reset_to_seed
 
 log = logging.getLogger("wamm.control")
 MAX_SEED_BYTES = 16 * 1024 * 1024
@@ -111,9 +111,7 @@ async def _seed_document(request: Request) -> Any:
 
 async def reset(request: Request, rt: Runtime) -> dict[str, Any]:
     document = await _seed_document(request)
-    await rt.reset()
-    applied = await apply_seed(rt, document) if document is not None else {}
-    return {"success": True, "applied": applied}
+    return {"success": True, "applied": await reset_to_seed(rt, document)}
 
 
 async def seed(request: Request, rt: Runtime) -> dict[str, Any]:

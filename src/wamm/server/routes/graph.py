@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from wamm.core.auth import check_token, require_scope
-from wamm.core.errors import GraphError, invalid_parameter, unknown_object, unknown_path
+from wamm.core.errors import (
+    GraphError,
+    ResetDuringRequest,
+    invalid_parameter,
+    unknown_object,
+    unknown_path,
+)
 from wamm.core.model import (
     SCOPE_BUSINESS,
     SCOPE_MANAGEMENT,
@@ -123,6 +129,7 @@ def _operation(
 
 async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str, str]]:
     """Status, JSON body and headers for one Graph request."""
+    epoch = rt.epoch
     try:
         version, segments = split_path(request.path)
         if not segments:
@@ -132,11 +139,13 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
         operation, node = _operation(rt, token, request.method, segments)
         require_scope(token, operation.scope)
         params = await read_params(request)
-        call = GraphCall(rt, token, params, request.query, version, request.url)
+        call = GraphCall(rt, token, params, request.query, version, request.url, epoch)
         return 200, encode(await operation.handler(call, node)), {}
     except GraphError as error:
         return error_parts(error)
     except Exception:
+        if rt.epoch != epoch:  # what the request had looked up vanished in a reset
+            return error_parts(ResetDuringRequest())
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_parts(INTERNAL_ERROR)
 
