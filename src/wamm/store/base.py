@@ -180,6 +180,16 @@ class Store(ABC):
         """Store the new state of attempted deliveries and their attempt records."""
 
     @abstractmethod
+    async def prune_deliveries(self, before: float, limit: int) -> int:
+        """Delete up to `limit` delivered or failed deliveries last attempted before `before`
+        (virtual time), with their attempts; returns how many deliveries went."""
+
+    @abstractmethod
+    async def requeue_failed(self, query: DeliveryQuery, now: float) -> int:
+        """Make the failed deliveries that match `query`'s filters due at `now`, with a new
+        retry window; returns how many."""
+
+    @abstractmethod
     async def next_delivery_at(self) -> float | None:
         """The earliest `next_attempt_at` of a pending delivery."""
 
