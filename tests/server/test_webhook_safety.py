@@ -103,7 +103,8 @@ async def log_of(graph: Graph, **filters: str) -> list[dict[str, Any]]:
 async def test_a_webhook_post_redirected_to_the_control_api_is_a_failed_attempt(
     graph: Graph, wamm_url: str
 ) -> None:
-    async with Redirecting(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as evil:
+    evil = Redirecting(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN)
+    async with evil:
         evil.location = f"{wamm_url}/_wamm/reset"
         assert (await subscribe(graph, evil.url)).json() == {"success": True}
         wamid = await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send())
@@ -118,9 +119,10 @@ async def test_a_webhook_post_redirected_to_the_control_api_is_a_failed_attempt(
 
 
 async def test_a_redirected_handshake_is_not_followed(graph: Graph) -> None:
+    redirecting = Redirecting(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN)
     async with (
         WebhookReceiver(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as good,
-        Redirecting(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as redirecting,
+        redirecting,
     ):
         redirecting.location = good.url
         redirecting.redirect_handshake = True
@@ -173,7 +175,8 @@ async def test_a_callback_at_wamm_s_control_api_is_refused(graph: Graph, url: st
 
 @pytest.mark.parametrize("body", ["ok", "{}\n", " {} "])
 async def test_only_the_exact_challenge_verifies_a_callback(graph: Graph, body: str) -> None:
-    async with Answering(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as answering:
+    answering = Answering(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN)
+    async with answering:
         answering.body = body
         override = await subscribe(graph, answering.url)
         control = await graph.http.post(
