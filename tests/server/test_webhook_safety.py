@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from aiohttp import web
 
 from tests import seed_data as sd
+from tests.client.test_webhooks import free_port, serving
 from tests.conftest import Graph, error_of, invalid_parameter_error
 from tests.server.test_sending import template_send
 from tests.server.test_webhooks import (  # noqa: F401 - fixtures
@@ -45,16 +44,8 @@ NOT_ECHOED = (
 @pytest.fixture
 async def wamm_url(runtime: Runtime, dispatcher: Dispatcher) -> AsyncIterator[str]:  # noqa: F811
     """The test's wamm served on a real loopback port too, where a redirect could reach it."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    server = uvicorn.Server(
-        uvicorn.Config(build_app(runtime, dispatcher=dispatcher), lifespan="off", log_level="error")
-    )
-    task = asyncio.create_task(server.serve(sockets=[listener]))
-    while not server.started:
-        await asyncio.sleep(0.01)
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    server.should_exit = True
-    await task
+    async with serving(build_app(runtime, dispatcher=dispatcher)) as url:
+        yield url.removesuffix("/hook")
 
 
 class Redirecting(WebhookReceiver):
@@ -208,13 +199,6 @@ async def test_the_dispatcher_posts_nothing_to_a_callback_that_does_not_echo(
 # --- what a failed verification tells a tenant ---------------------------------------------------
 
 
-@contextlib.contextmanager
-def closed_port() -> Iterator[int]:
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        port: int = probe.getsockname()[1]
-    yield port
-
-
 @contextlib.asynccontextmanager
 async def not_http() -> AsyncIterator[int]:
     """A port that answers like an SSH server, then hangs up."""
@@ -238,16 +222,15 @@ def without_trace(response: httpx.Response) -> bytes:
 async def test_graph_callers_cannot_tell_a_closed_port_from_an_open_one(graph: Graph) -> None:
     answers = []
     async with not_http() as open_port:
-        with closed_port() as shut_port:
-            for port in (shut_port, open_port):
-                url = f"http://127.0.0.1:{port}/hook"
-                answers.append(await subscribe(graph, url))
-                answers.append(
-                    await graph.http.post(
-                        f"/_wamm/apps/{sd.APP_ID}/webhook",
-                        json={"url": url, "verify_token": VERIFY_TOKEN},
-                    )
+        for port in (free_port(), open_port):
+            url = f"http://127.0.0.1:{port}/hook"
+            answers.append(await subscribe(graph, url))
+            answers.append(
+                await graph.http.post(
+                    f"/_wamm/apps/{sd.APP_ID}/webhook",
+                    json={"url": url, "verify_token": VERIFY_TOKEN},
                 )
+            )
     closed_graph, closed_control, open_graph, open_control = answers
     assert closed_graph.status_code == open_graph.status_code == 400
     assert without_trace(closed_graph) == without_trace(open_graph)
