@@ -1,4 +1,4 @@
-"""`wamm messages`, `wamm webhooks log`, `wamm clock`, `wamm users` and `wamm inbound`: the
+"""`wamm messages`, `wamm webhooks log|retry`, `wamm clock`, `wamm users` and `wamm inbound`: the
 control API from the shell. The commands run in-process (Typer's runner) against a real server."""
 
 from __future__ import annotations
@@ -79,6 +79,20 @@ def test_webhooks_log_shows_deliveries(
     assert len(wamm_webhooks.statuses()) == 3
     assert len(logged) == len(wamm_server.control.webhooks(wamid=wamid))
     assert f"{len(logged)} delivery(ies)" in shell("webhooks", "log", "--wamid", wamid).stdout
+
+
+def test_webhooks_retry_sends_failed_deliveries_again(
+    shell: Shell, wamm_server: WammServer, wamm_webhooks: ThreadedReceiver
+) -> None:
+    quick_give_up = {"retry_initial_seconds": 10, "retry_window_seconds": 30}
+    wamm_server.control.seed({"settings": {"webhooks": quick_give_up}})
+    wamm_webhooks.receiver.fail_next = [500] * 3
+    wamid = shell.json("send", "--to", ANA, *SALE)["messages"][0]["id"]
+    assert shell.json("clock", "advance", "1h")["outbox"] == {"failed": 3}
+    assert shell.json("webhooks", "retry", "--wamid", wamid) == {"success": True, "requeued": 3}
+    assert "0 failed delivery(ies) re-queued" in shell("webhooks", "retry").stdout
+    assert shell.json("clock", "advance", "1s")["outbox"] == {"delivered": 3}
+    assert len(wamm_webhooks.statuses()) == 3
 
 
 def test_clock_show_and_advance(shell: Shell) -> None:

@@ -1,5 +1,6 @@
 """`wamm webhooks listen`: a local receiver (the SDK's `WebhookApp` on uvicorn) that checks
-every delivery's signature and prints the parsed updates."""
+every delivery's signature and prints the parsed updates; `log` and `retry`: a running wamm's
+delivery log, and sending its failed deliveries again."""
 
 from __future__ import annotations
 
@@ -98,6 +99,14 @@ def listen(
     serve_asgi(printer, sock, log_level="warning", access_log=False)
 
 
+WamidOption = Annotated[str | None, typer.Option(help="One message's updates.", show_default=False)]
+AppIdOption = Annotated[str | None, typer.Option(help="One app's deliveries.", show_default=False)]
+FieldOption = Annotated[
+    str | None,
+    typer.Option(help="messages, message_template_status_update, ...", show_default=False),
+]
+
+
 @app.command("log", cls=CliCommand)
 @wamm_command
 def log(
@@ -106,22 +115,32 @@ def log(
         str | None,
         typer.Option(help="pending, delivered or failed.", show_default=False),
     ] = None,
-    wamid: Annotated[
-        str | None, typer.Option(help="One message's updates.", show_default=False)
-    ] = None,
-    app_id: Annotated[
-        str | None, typer.Option(help="One app's deliveries.", show_default=False)
-    ] = None,
-    field: Annotated[
-        str | None,
-        typer.Option(help="messages, message_template_status_update, ...", show_default=False),
-    ] = None,
+    wamid: WamidOption = None,
+    app_id: AppIdOption = None,
+    field: FieldOption = None,
     limit: LimitOption = 20,
 ) -> None:
     """The webhook deliveries of a running wamm, newest first: state, attempts, errors."""
     chosen = filters(state=state, wamid=wamid, app_id=app_id, field=field)
     deliveries = wamm.control.page("/webhooks", limit, **chosen)
     wamm.output.result(deliveries, lambda console: _deliveries(console, deliveries))
+
+
+@app.command("retry", cls=CliCommand)
+@wamm_command
+def retry(
+    wamm: Wamm,
+    wamid: WamidOption = None,
+    app_id: AppIdOption = None,
+    field: FieldOption = None,
+) -> None:
+    """Send failed deliveries again (all of them, or those the filters select): they are due
+    at once, with a new retry window."""
+    answer = wamm.control.retry_webhooks(**filters(wamid=wamid, app_id=app_id, field=field))
+    wamm.output.result(
+        answer,
+        lambda console: console.print(f"{answer['requeued']} failed delivery(ies) re-queued"),
+    )
 
 
 def _deliveries(console: Console, deliveries: list[dict[str, Any]]) -> None:

@@ -23,7 +23,8 @@ from wamm.core.recipients import MarketingLimit, RecipientDefaults
 
 
 class WebhookSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Delivery of webhooks: batching, timeouts and the retry schedule."""
+    """Delivery of webhooks: batching, timeouts, the retry schedule and how long finished
+    deliveries are kept."""
 
     batch_size: BatchSize = 1  # updates per POST; Meta sends up to 1000
     timeout_seconds: WebhookTimeout = 10.0
@@ -31,6 +32,9 @@ class WebhookSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     retry_initial_seconds: PositiveSeconds = 5.0  # then doubling ...
     retry_max_seconds: PositiveSeconds = 3600.0  # ... up to this interval ...
     retry_window_seconds: Seconds = 7 * 86400.0  # ... for this long (Meta: up to 7 days)
+    # Delivered and finally failed deliveries (and their attempts) are deleted this long after
+    # their last attempt (virtual time).
+    retention_seconds: PositiveSeconds = 7 * 86400.0
 
 
 class Settings(msgspec.Struct, kw_only=True):

@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import posixpath
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from wamm.core.coerce import as_str
 from wamm.core.errors import async_error_object, invalid_parameter
@@ -20,6 +21,7 @@ from wamm.core.model import Message, PhoneNumber, Template, User
 OBJECT = "whatsapp_business_account"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 CONVERSATION_SECONDS = 24 * 3600
+CONTROL_PREFIX = "/_wamm"  # wamm's own control API: never a callback
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -29,7 +31,8 @@ def sign(secret: str, body: bytes) -> str:
 
 def callback_url_problem(url: str) -> str | None:
     """What makes `url` unusable as a webhook callback (http or https, a host wamm can
-    resolve: labels of 1-63 characters, IDNA-encodable), or None when it is fine."""
+    resolve: labels of 1-63 characters, IDNA-encodable, not a path of wamm's control API),
+    or None when it is fine."""
     if any(char.isspace() or not char.isprintable() for char in url):
         return "it contains white space or control characters"
     try:
@@ -41,7 +44,18 @@ def callback_url_problem(url: str) -> str | None:
         return "the scheme must be http or https"
     if not parts.hostname:
         return "it has no host"
+    if _is_control_path(parts.path):
+        return f"it points at wamm's control API ({CONTROL_PREFIX}/)"
     return _host_problem(parts.hostname)
+
+
+def _is_control_path(path: str) -> bool:
+    """Whether a server would route `path` to wamm's control API, on whatever host: wamm cannot
+    know every name it is reached by (container names, proxies, addresses), and a webhook POST
+    to `/_wamm/reset` would wipe the server. The path is decoded and its dot segments and
+    repeated slashes resolved, as the server sees it."""
+    resolved = posixpath.normpath("/" + unquote(path)).lstrip("/")
+    return ("/" + resolved).startswith(CONTROL_PREFIX)
 
 
 def _host_problem(host: str) -> str | None:

@@ -1,10 +1,11 @@
 """Webhook delivery from the durable outbox.
 
 The dispatcher leases due deliveries, POSTs them (alone or batched per app) with
-`X-Hub-Signature-256`, and records every attempt. A 2xx acknowledges; anything else, a timeout
-or a refused connection schedules a retry with exponential backoff in virtual time, until the
-retry window closes. A new callback URL is verified with Meta's `hub.challenge` handshake before
-its first POST. Leases (real time) make a crashed worker's rows due again.
+`X-Hub-Signature-256`, and records every attempt. A 2xx acknowledges; anything else (a 3xx too:
+redirects are never followed), a timeout or a refused connection schedules a retry with
+exponential backoff in virtual time, until the retry window closes. A new callback URL is
+verified with Meta's `hub.challenge` handshake before its first POST. Leases (real time) make a
+crashed worker's rows due again. Finished rows older than the retention period are pruned.
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ log = logging.getLogger("wamm.delivery")
 CLAIM_LIMIT = 1000
 IDLE_POLL_SECONDS = 0.25  # also picks up rows written by other processes
 RECLAIM_SECONDS = 5.0  # how often to look for rows a dead worker leased
+PRUNE_BATCH = 500  # finished deliveries deleted per transaction
+PRUNE_EVERY_SECONDS = 60.0  # virtual time between prunes once the old rows are gone
 USER_AGENT = "facebookexternalua"
 ERROR_TEXT_LIMIT = 300
+CHALLENGE_READ_LIMIT = 1024  # more than any echoed challenge: a longer body is wrong anyway
 MAX_DOUBLINGS = 64  # far past any retry_max_seconds / retry_initial_seconds the settings allow
 
 
@@ -47,7 +51,7 @@ class PostResult:
 
     @property
     def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
+        return self.error is None and self.status_code is not None and 200 <= self.status_code < 300
 
 
 def retry_at(delivery: Delivery, now: float, policy: WebhookSettings) -> float | None:
@@ -78,6 +82,12 @@ def _order_of(delivery: Delivery) -> tuple[str, str]:
     return (delivery.app_id, delivery.wamid or delivery.field)
 
 
+def http_error(status: int) -> str:
+    """The recorded error of an answer that is not a 2xx."""
+    redirect = " (redirects are not followed)" if 300 <= status < 400 else ""
+    return f"HTTP {status}{redirect}"
+
+
 def _short(error: BaseException) -> str:
     text = f"{type(error).__name__}: {error}".strip().rstrip(":")
     return text[:ERROR_TEXT_LIMIT]
@@ -100,6 +110,7 @@ class Dispatcher:
         self._claims = 0
         self._idle = asyncio.Event()
         self._next_reclaim = 0.0
+        self._pruned_before = -math.inf  # every finished row older than this is gone
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -130,7 +141,8 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._idle.wait(), deadline - time.monotonic())
             due = await self.rt.store.next_delivery_at()
-            if not self._inflight and (due is None or due > self.rt.now()):
+            quiet = not self._inflight and not self._prune_due()
+            if quiet and (due is None or due > self.rt.now()):
                 break
         return await self.rt.store.delivery_counts()
 
@@ -145,6 +157,8 @@ class Dispatcher:
                 claimed = []
             if claimed:
                 self._launch(claimed)
+                continue
+            if await self._prune():
                 continue
             if not self._inflight:
                 self._idle.set()
@@ -225,6 +239,28 @@ class Dispatcher:
                 self._order_locks[key] = (lock, users - 1)
             self._release(chunks)
 
+    def _retention_cutoff(self) -> float:
+        return self.rt.now() - self.rt.settings.webhooks.retention_seconds
+
+    def _prune_due(self) -> bool:
+        """Whether virtual time moved enough since the last prune (back too: after a reset)."""
+        return abs(self._retention_cutoff() - self._pruned_before) >= PRUNE_EVERY_SECONDS
+
+    async def _prune(self) -> bool:
+        """Delete one batch of finished deliveries older than the retention period, between
+        claims (never on the send path); True while more are left."""
+        if not self._prune_due():
+            return False
+        cutoff = self._retention_cutoff()
+        try:
+            removed = await self.rt.store.prune_deliveries(cutoff, PRUNE_BATCH)
+        except Exception:  # tried again once virtual time moves on
+            log.exception("pruning finished deliveries failed")
+            removed = 0
+        if removed < PRUNE_BATCH:
+            self._pruned_before = cutoff
+        return removed == PRUNE_BATCH
+
     async def _sleep(self) -> None:
         """Until woken, the next delivery is due, or the idle poll interval passes."""
         rt = self.rt
@@ -281,14 +317,14 @@ class Dispatcher:
         started = time.perf_counter()
         try:
             async with self.session.post(
-                url, data=body, headers=headers, timeout=timeout
+                url, data=body, headers=headers, timeout=timeout, allow_redirects=False
             ) as response:
                 await response.read()
                 status = response.status
         except (aiohttp.ClientError, TimeoutError, OSError) as failure:
             return PostResult(None, (time.perf_counter() - started) * 1000, _short(failure))
         latency = (time.perf_counter() - started) * 1000
-        return PostResult(status, latency, None if 200 <= status < 300 else f"HTTP {status}")
+        return PostResult(status, latency, None if 200 <= status < 300 else http_error(status))
 
     async def _verify(self, app_id: str, url: str, verify_token: str) -> PostResult:
         """Meta's handshake before the first use of a callback: echo `hub.challenge`."""
@@ -315,12 +351,14 @@ class Dispatcher:
         outcomes, attempts = [], []
         for row in rows:
             row.attempts += 1
+            # A finished row keeps the time of its last attempt: retention counts from it.
             if result.ok:
                 row.state, row.delivered_at, row.last_error = "delivered", now, None
+                row.next_attempt_at = now
             else:
                 next_at = retry_at(row, now, rt.settings.webhooks)
                 row.state = "pending" if next_at is not None else "failed"
-                row.next_attempt_at = next_at if next_at is not None else row.next_attempt_at
+                row.next_attempt_at = next_at if next_at is not None else now
                 row.last_error = result.error
             outcomes.append(row)
             attempts.append(
@@ -342,27 +380,41 @@ class Dispatcher:
             )
 
 
+async def _body_start(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The body, read only until it is longer than `limit` bytes (a hostile receiver cannot
+    make wamm buffer a huge answer)."""
+    body = b""
+    async for chunk in response.content.iter_any():
+        body += chunk
+        if len(body) > limit:
+            break
+    return body
+
+
 async def verify_callback(
     session: aiohttp.ClientSession, url: str, verify_token: str, timeout: float
 ) -> PostResult:
-    """GET url?hub.mode=subscribe&hub.challenge=C&hub.verify_token=T; the body must be C."""
+    """GET url?hub.mode=subscribe&hub.challenge=C&hub.verify_token=T: verified when the answer
+    is a 200 whose body is exactly C (a redirect is not followed)."""
     challenge = str(secrets.randbelow(10**9))
     params = {"hub.mode": "subscribe", "hub.challenge": challenge, "hub.verify_token": verify_token}
     started = time.perf_counter()
     try:
         async with session.get(
-            url, params=params, timeout=aiohttp.ClientTimeout(total=timeout)
+            url,
+            params=params,
+            timeout=aiohttp.ClientTimeout(total=timeout),
+            allow_redirects=False,
         ) as response:
-            text = (await response.text()).strip()
+            body = await _body_start(response, CHALLENGE_READ_LIMIT)
             status = response.status
     except Exception as error:  # any failure of the handshake (bad URL, ...) fails verification
         latency = (time.perf_counter() - started) * 1000
         return PostResult(None, latency, f"callback verification failed: {_short(error)}")
     latency = (time.perf_counter() - started) * 1000
-    if status != 200 or text != challenge:
-        return PostResult(
-            status,
-            latency,
-            f"callback verification failed: HTTP {status}, the response did not echo hub.challenge",
-        )
+    if status != 200:
+        return PostResult(status, latency, f"callback verification failed: {http_error(status)}")
+    if body != challenge.encode():
+        problem = "the response body was not the hub.challenge value"
+        return PostResult(status, latency, f"callback verification failed: HTTP 200, {problem}")
     return PostResult(status, latency, None)

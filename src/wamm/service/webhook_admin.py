@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import aiohttp
@@ -19,28 +20,29 @@ from wamm.service.lifecycle import materialize
 from wamm.service.runtime import Runtime
 from wamm.store.base import Attempt, Delivery, DeliveryQuery, Subscription
 
+log = logging.getLogger("wamm.webhooks")
 _decode = msgspec.json.Decoder()
+# What a Graph caller learns of any failed handshake: the same words for a closed port, a
+# server that is not HTTP and a wrong answer, so that wamm is no port scanner for tenants.
+NOT_VERIFIED = "The callback URL did not answer the verification request with hub.challenge."
 
 
-async def verify_or_fail(rt: Runtime, url: str, verify_token: str) -> None:
-    """Meta checks a new callback with the hub.challenge handshake before saving it (2200)."""
+async def verify_or_fail(rt: Runtime, url: str, verify_token: str, *, explain: bool) -> None:
+    """Meta checks a new callback with the hub.challenge handshake before saving it (2200).
+    Why it failed goes to the log, and to the caller only if `explain` (the control API)."""
     async with aiohttp.ClientSession() as session:
         result = await verify_callback(
             session, url, verify_token, rt.settings.webhooks.timeout_seconds
         )
     if not result.ok:
-        raise GraphError(
-            2200,
-            message="(#2200) Callback verification failed with the "
-            f"following errors: {result.error}",
-            details=result.error,
-        )
+        log.info("verification of the callback %s failed: %s", url, result.error)
+        raise GraphError(2200, result.error if explain else NOT_VERIFIED)
 
 
 async def set_app_webhook(rt: Runtime, app: App, body: dict[str, Any]) -> dict[str, Any]:
     url = callback_url(body.get("url"), "url")
     verify_token = as_str(body.get("verify_token", ""), "verify_token")
-    await verify_or_fail(rt, url, verify_token)
+    await verify_or_fail(rt, url, verify_token, explain=True)
     updated = msgspec.structs.replace(app, webhook_url=url, verify_token=verify_token)
     await rt.store.write([updated])
     rt.catalog.put(updated)
@@ -76,7 +78,7 @@ async def subscribe(call: GraphCall, waba: Waba) -> dict[str, Any]:
     if override is not None:
         override = callback_url(override, "override_callback_uri")
         verify_token = as_str(call.params.get("verify_token", ""), "verify_token")
-        await verify_or_fail(call.rt, override, verify_token)
+        await verify_or_fail(call.rt, override, verify_token, explain=False)
     subscription = Subscription(waba_id=waba.id, app_id=app.id, override_callback_uri=override)
     await call.rt.store.write([subscription])
     call.rt.catalog.put(subscription)
@@ -124,6 +126,31 @@ def delivery_view(rt: Runtime, delivery: Delivery, attempts: list[Attempt]) -> d
             for a in attempts
         ],
     }
+
+
+FILTERS = ("state", "wamid", "app_id", "field")  # of the listing, and of a retry
+
+
+async def retry_failed(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
+    """Re-queue the failed deliveries the listing's filters select: due now, with a new retry
+    window (the attempts made so far stay in their history). No filter: every failed one."""
+    unknown = sorted(set(body) - set(FILTERS))
+    if unknown:
+        raise invalid_parameter(
+            f"Unknown filter {unknown[0]}; the filters are {', '.join(FILTERS)}."
+        )
+    chosen = {name: as_str(body[name], name) for name in FILTERS if body.get(name) is not None}
+    if chosen.get("state", "failed") != "failed":
+        raise invalid_parameter("Only failed deliveries can be retried: state must be failed.")
+    query = DeliveryQuery(
+        state="failed",
+        wamid=chosen.get("wamid"),
+        app_id=chosen.get("app_id"),
+        field=chosen.get("field"),
+    )
+    requeued = await rt.store.requeue_failed(query, rt.now())
+    rt.notify_outbox()
+    return {"success": True, "requeued": requeued}
 
 
 async def list_deliveries(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:

@@ -198,6 +198,16 @@ class Store(ABC):
         when the deliveries were claimed before a reset: their rows are gone)."""
 
     @abstractmethod
+    async def prune_deliveries(self, before: float, limit: int) -> int:
+        """Delete up to `limit` delivered or failed deliveries last attempted before `before`
+        (virtual time), with their attempts; returns how many deliveries went."""
+
+    @abstractmethod
+    async def requeue_failed(self, query: DeliveryQuery, now: float) -> int:
+        """Make the failed deliveries that match `query`'s filters due at `now`, with a new
+        retry window; returns how many."""
+
+    @abstractmethod
     async def next_delivery_at(self) -> float | None:
         """The earliest `next_attempt_at` of a pending delivery."""
 

@@ -399,6 +399,24 @@ class PostgresStore(Store):
             await cur.executemany(pg(sql.FINISH_DELIVERY), updates)
             await cur.executemany(pg(sql.INSERT_ATTEMPT), attempts)
 
+    async def prune_deliveries(self, before: float, limit: int) -> int:
+        """One statement, so that a row another process prunes at once is not counted twice
+        and leaves no attempts behind."""
+        statement = (
+            f"WITH gone AS (DELETE FROM outbox WHERE id IN ({sql.FINISHED_BEFORE} "
+            "FOR UPDATE SKIP LOCKED) RETURNING id), "
+            "swept AS (DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM gone)) "
+            "SELECT count(*) FROM gone"
+        )
+        rows = await self._fetchall(statement, (before, limit))
+        return int(rows[0][0])
+
+    async def requeue_failed(self, query: DeliveryQuery, now: float) -> int:
+        statement, params = sql.requeue(query, now)
+        async with self._tx() as cur:
+            await cur.execute(pg(statement), params)
+            return cur.rowcount
+
     async def next_delivery_at(self) -> float | None:
         rows = await self._fetchall(
             "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"

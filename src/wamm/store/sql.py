@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from msgspec.structs import replace
+
 from wamm.core import ids
 from wamm.core.errors import ResetDuringRequest
 from wamm.core.model import App, Business, PhoneNumber, Template, Token, User, Waba
@@ -237,6 +239,15 @@ FINISH_DELIVERY = (
     "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, delivered_at = ?, "
     "last_error = ?, lease_until = NULL WHERE id = ?"
 )
+# The oldest finished rows, off the (state, next_attempt_at) index: a finished row's
+# next_attempt_at is the time of its last attempt.
+FINISHED_BEFORE = (
+    "SELECT id FROM outbox WHERE state IN ('delivered', 'failed') AND next_attempt_at < ? "
+    "ORDER BY next_attempt_at LIMIT ?"
+)
+REQUEUE_FAILED = (
+    "UPDATE outbox SET state = 'pending', attempts = 0, due_at = ?, next_attempt_at = ?"
+)
 INSERT_ATTEMPT = (
     "INSERT INTO attempts (delivery_id, at, real_at, url, status_code, latency_ms, error, "
     "batch_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -259,6 +270,12 @@ def delivery_row(d: Any) -> tuple[Any, ...]:
         d.due_at,
         d.next_attempt_at,
     )
+
+
+def requeue(query: Any, now: float) -> tuple[str, list[Any]]:
+    """The statement that makes the failed deliveries matching `query` due again at `now`."""
+    where, params = delivery_filters(replace(query, state="failed", after_id=None))
+    return REQUEUE_FAILED + where, [now, now, *params]
 
 
 def delivery_filters(query: Any) -> tuple[str, list[Any]]:

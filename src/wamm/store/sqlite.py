@@ -272,6 +272,20 @@ class SqliteStore(Store):
             db.executemany(sql.INSERT_ATTEMPT, attempts)
 
     @on_store_thread
+    def prune_deliveries(self, before: float, limit: int) -> int:
+        with self._transaction() as db:
+            finished = f"({sql.FINISHED_BEFORE})"
+            db.execute(f"DELETE FROM attempts WHERE delivery_id IN {finished}", (before, limit))
+            gone = db.execute(f"DELETE FROM outbox WHERE id IN {finished}", (before, limit))
+        return gone.rowcount
+
+    @on_store_thread
+    def requeue_failed(self, query: DeliveryQuery, now: float) -> int:
+        statement, params = sql.requeue(query, now)
+        with self._transaction() as db:
+            return db.execute(statement, params).rowcount
+
+    @on_store_thread
     def next_delivery_at(self) -> float | None:
         row = self._db.execute(
             "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"

@@ -116,6 +116,12 @@ class Control:
         `wamid`, `app_id`, `field`."""
         return self._every("/webhooks", filters)
 
+    def retry_webhooks(self, **filters: str) -> dict[str, Any]:
+        """Re-queue the failed deliveries the filters select (`wamid`, `app_id`, `field`; none:
+        every failed one): `{"success": true, "requeued": N}`."""
+        answer: dict[str, Any] = self("POST", "/webhooks/retry", json=filters)
+        return answer
+
     def page(self, path: str, limit: int, **filters: str) -> list[dict[str, Any]]:
         """The first `limit` items of a listing (`/messages`, `/webhooks`, `/users`)."""
         page: dict[str, Any] = self("GET", path, params={**filters, "limit": limit})

@@ -230,6 +230,10 @@ async def webhooks(request: Request, rt: Runtime) -> dict[str, Any]:
     return await webhook_admin.list_deliveries(rt, dict(request.query_params))
 
 
+async def retry_webhooks(request: Request, rt: Runtime) -> dict[str, Any]:
+    return await webhook_admin.retry_failed(rt, await _json_body(request))
+
+
 async def drain(request: Request, _rt: Runtime) -> dict[str, Any]:
     """Wait until every due webhook is delivered or rescheduled (tests use this after
     advancing the clock instead of sleeping)."""
@@ -313,4 +317,5 @@ ROUTES = [
     Route("/apps/{app_id}/webhook", endpoint_for(app_webhook), methods=["POST"]),
     Route("/webhooks", endpoint_for(webhooks), methods=["GET"]),
     Route("/webhooks/drain", endpoint_for(drain), methods=["POST"]),
+    Route("/webhooks/retry", endpoint_for(retry_webhooks), methods=["POST"]),
 ]
