@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -414,8 +415,10 @@ async def test_receiver_outage_loses_nothing(graph: Graph, receiver: WebhookRece
     ]
     summary = await settle(graph)
     assert summary.get("pending") == 15 and "delivered" not in summary
-    log = (await graph.http.get("/_wamm/webhooks", params={"limit": 1})).json()
-    assert "ClientConnectorError" in log["data"][0]["attempts"][0]["error"]
+    log = (await graph.http.get("/_wamm/webhooks")).json()
+    attempted = [d for d in log["data"] if d["attempts"]]
+    assert len(attempted) == 5  # each message's `sent`: its later updates wait behind it
+    assert "ClientConnectorError" in attempted[0]["attempts"][0]["error"]
     await receiver.start()
     for _ in range(12):  # backoff doubles from 5 s; a few hours of virtual time cover it
         summary = await settle(graph, HOUR)
@@ -486,6 +489,102 @@ async def test_batched_updates_of_a_message_keep_their_order_across_claims(
         assert await settle(graph) == {"delivered": 48}
         for wamid in wamids:
             assert [s["status"] for s in statuses_of(slow, wamid)] == ["sent", "delivered", "read"]
+
+
+class FailsEachFirstSent(WebhookReceiver):
+    """Answers 500 to the first POST carrying each message's `sent` status."""
+
+    failed: set[str]
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        sent = {s["id"] for s in _statuses(await request.json()) if s["status"] == "sent"}
+        if sent - self.failed:
+            self.failed |= sent
+            return web.Response(status=500, text="failing the first sent on purpose")
+        return await super()._receive(request)
+
+
+def _statuses(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    changes = [change for entry in payload["entry"] for change in entry["changes"]]
+    return [status for change in changes for status in change["value"].get("statuses", [])]
+
+
+@pytest.mark.parametrize("batch_size", [1, 20])
+async def test_a_failed_sent_holds_back_the_later_updates_of_its_message(
+    graph: Graph, batch_size: int
+) -> None:
+    """`delivered` (due 1 s after `sent`) and `read` wait for the retry of `sent` (5 s later)."""
+    delays = {"sent_delay": 1, "delivery_delay": 1, "read_delay": 1}
+    recipients = {name: {"distribution": "constant", "value": v} for name, v in delays.items()}
+    settings = {"webhooks": {"batch_size": batch_size}, "recipients": recipients}
+    await graph.http.post("/_wamm/seed", json={"settings": settings})
+    async with FailsEachFirstSent(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as flaky:
+        flaky.failed = set()
+        callback = {"url": flaky.url, "verify_token": VERIFY_TOKEN}
+        response = await graph.http.post(f"/_wamm/apps/{sd.APP_ID}/webhook", json=callback)
+        assert response.status_code == 200, response.text
+        wamids = [
+            await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to=f"55119000004{i:02}"))
+            for i in range(20)
+        ]
+        assert await settle(graph, 3) == {"pending": 60}  # every `sent` failed once
+        assert flaky.deliveries == []
+        assert await settle(graph, 10) == {"delivered": 60}
+        for wamid in wamids:
+            assert [s["status"] for s in statuses_of(flaky, wamid)] == ["sent", "delivered", "read"]
+        log = (await graph.http.get("/_wamm/webhooks", params={"limit": 100})).json()
+        attempts = {(_statuses(d["payload"])[0]["status"], d["attempt_count"]) for d in log["data"]}
+        assert attempts == {("sent", 2), ("delivered", 1), ("read", 1)}
+
+
+@dataclass
+class HangingReceiver(WebhookReceiver):
+    """Answers the handshake, but holds every POST unanswered until `release()`."""
+
+    held: int = 0
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        self.held += 1
+        async with self._arrived:
+            self._arrived.notify_all()
+        await self._released.wait()
+        return await super()._receive(request)
+
+    def release(self) -> None:
+        self._released.set()
+
+
+OTHER_APP = {"id": "900000000000002", "secret": "other-secret", "name": "Other app"}
+
+
+async def test_a_hanging_receiver_holds_only_its_own_apps_slots(
+    graph: Graph, seed_document: dict[str, Any]
+) -> None:
+    """App A's callback never answers; app B, subscribed to the same WABA, gets its updates at
+    once: each app has its own `concurrency` POST slots."""
+    async with (
+        HangingReceiver(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as hanging,
+        WebhookReceiver(app_secret=OTHER_APP["secret"], verify_token=VERIFY_TOKEN) as other,
+    ):
+        seed_document["apps"][0]["webhook"] = {"url": hanging.url, "verify_token": VERIFY_TOKEN}
+        callback = {"url": other.url, "verify_token": VERIFY_TOKEN}
+        seed_document["apps"].append({**OTHER_APP, "webhook": callback})
+        seed_document["businesses"][0]["wabas"][0]["subscribed_apps"].append(OTHER_APP["id"])
+        seed_document["settings"]["webhooks"] = {"concurrency": 2, "timeout_seconds": 60}
+        assert (await graph.http.post("/_wamm/reset", json=seed_document)).status_code == 200
+        wamids = [
+            await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to=f"55119000005{i:02}"))
+            for i in range(6)
+        ]
+        await graph.http.post("/_wamm/clock/advance", json={"seconds": 2 * HOUR})
+        arrived = await other.wait_for(lambda r: len(r.statuses()) == 3 * len(wamids), 10)
+        assert arrived
+        for wamid in wamids:
+            assert [s["status"] for s in statuses_of(other, wamid)] == ["sent", "delivered", "read"]
+        await hanging.wait_for(lambda r: r.held == 2)
+        assert hanging.held == 2  # A's two slots, no more
+        hanging.release()
 
 
 async def test_statuses_after_a_reset_describe_the_new_messages(

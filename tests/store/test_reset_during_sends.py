@@ -20,7 +20,7 @@ from wamm.core.settings import Settings
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.store import open_store
-from wamm.store.base import Attempt, DeliveryQuery
+from wamm.store.base import Attempt, ClaimLimits, DeliveryQuery
 
 RESET_ERROR = {
     "message": "(#2) Service temporarily unavailable",
@@ -150,7 +150,7 @@ async def test_outcomes_of_deliveries_claimed_before_a_reset_touch_nothing_after
     store = await open_store(database_url)
     try:
         await store.add_deliveries(deliveries(2))
-        in_flight = await store.claim_deliveries(200.0, time.time(), 60, 10)
+        in_flight = await store.claim_deliveries(200.0, time.time(), 60, ClaimLimits(per_app=10))
         await store.reset([], settings=Settings(), clock_time=0.0, counters={})
         await store.add_deliveries(deliveries(2))  # new rows, with the same ids again
         for delivery in in_flight:

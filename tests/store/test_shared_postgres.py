@@ -16,7 +16,7 @@ from tests.server.test_sending import template_send
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
-from wamm.store.base import Delivery
+from wamm.store.base import ClaimLimits, Delivery
 from wamm.store.migrations import migrations_for
 from wamm.store.postgres import PostgresStore
 
@@ -35,12 +35,17 @@ async def stores(url: str) -> AsyncIterator[list[PostgresStore]]:
         await store.close()
 
 
+LIMITS = ClaimLimits(per_app=100)
+
+
 def deliveries(count: int, due: float = 100.0) -> list[Delivery]:
+    """Inbound messages: each its own, none waits for another."""
     return [
         Delivery(
             app_id="a",
             waba_id="w",
             field="messages",
+            wamid=f"wamid.inbound-{i}",
             value=b'{"n":%d}' % i,
             event_at=due,
             due_at=due,
@@ -57,7 +62,9 @@ async def test_each_due_delivery_is_leased_by_exactly_one_worker(
 
     async def worker(store: PostgresStore) -> list[int]:
         claimed: list[int] = []
-        while batch := await store.claim_deliveries(200.0, time.time(), 60, 25):
+        while batch := await store.claim_deliveries(
+            200.0, time.time(), 60, ClaimLimits(per_app=25)
+        ):
             claimed += [d.id for d in batch]
             await asyncio.sleep(0)
         return claimed
@@ -68,20 +75,35 @@ async def test_each_due_delivery_is_leased_by_exactly_one_worker(
     assert first and second  # both workers got a share
 
 
-async def test_rows_of_a_dead_worker_go_to_the_others(stores: list[PostgresStore]) -> None:
+async def test_rows_of_a_dead_worker_go_to_the_others_at_once(
+    url: str, stores: list[PostgresStore]
+) -> None:
     await stores[0].add_deliveries(deliveries(10))
-    dying = await stores[0].claim_deliveries(200.0, time.time(), 0.2, 100)
-    assert len(dying) == 10
-    assert await stores[1].claim_deliveries(200.0, time.time(), 60, 100) == []
-    assert await stores[1].claim_deliveries(200.0, time.time(), 60, 100, expired=True) == []
-    await asyncio.sleep(0.3)  # the lease is real time: the worker holding it stopped
-    taken = await stores[1].claim_deliveries(200.0, time.time(), 60, 100, expired=True)
-    assert sorted(d.id for d in taken) == sorted(d.id for d in dying)
+    dying = await PostgresStore.connect(url)
+    held = await dying.claim_deliveries(200.0, time.time(), 60, LIMITS)
+    assert len(held) == 10
+    assert await stores[1].reclaim_leases(time.time()) == 0  # its owner is alive
+    assert await stores[1].claim_deliveries(200.0, time.time(), 60, LIMITS) == []
+    await dying.close()  # its owner lock goes with its connection, as when it is killed
+    assert await stores[1].reclaim_leases(time.time()) == 10  # long before the lease ends
+    taken = await stores[1].claim_deliveries(200.0, time.time(), 60, LIMITS)
+    assert sorted(d.id for d in taken) == sorted(d.id for d in held)
+
+
+async def test_rows_of_a_hung_worker_go_to_the_others_when_the_lease_ends(
+    stores: list[PostgresStore],
+) -> None:
+    await stores[0].add_deliveries(deliveries(10))
+    hung = await stores[0].claim_deliveries(200.0, time.time(), 30, LIMITS)
+    assert await stores[1].reclaim_leases(time.time()) == 0
+    assert await stores[1].reclaim_leases(time.time() + 31) == 10  # the lease is real time
+    taken = await stores[1].claim_deliveries(200.0, time.time(), 60, LIMITS)
+    assert sorted(d.id for d in taken) == sorted(d.id for d in hung)
 
 
 async def test_not_due_rows_stay(stores: list[PostgresStore]) -> None:
     await stores[0].add_deliveries(deliveries(3, due=500.0))
-    assert await stores[1].claim_deliveries(200.0, time.time(), 60, 100) == []
+    assert await stores[1].claim_deliveries(200.0, time.time(), 60, LIMITS) == []
     assert await stores[1].next_delivery_at() == 500.0
 
 

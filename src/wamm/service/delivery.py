@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
+import functools
 import logging
 import math
 import secrets
 import time
-import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,12 +28,12 @@ from wamm.core.settings import WebhookSettings
 from wamm.core.webhooks import OBJECT, SIGNATURE_HEADER, sign
 from wamm.service.lifecycle import materialize
 from wamm.service.runtime import Runtime
-from wamm.store.base import Attempt, Delivery
+from wamm.store.base import Attempt, ClaimLimits, Delivery
 
 log = logging.getLogger("wamm.delivery")
 CLAIM_LIMIT = 1000
 IDLE_POLL_SECONDS = 0.25  # also picks up rows written by other processes
-RECLAIM_SECONDS = 5.0  # how often to look for rows a dead worker leased
+RECLAIM_SECONDS = 5.0  # how often to look for rows a dead (or hung) worker leased
 PRUNE_BATCH = 500  # finished deliveries deleted per transaction
 PRUNE_EVERY_SECONDS = 60.0  # virtual time between prunes once the old rows are gone
 USER_AGENT = "facebookexternalua"
@@ -76,10 +75,12 @@ def envelope_bytes(deliveries: Sequence[Delivery]) -> bytes:
     return msgspec.json.encode({"object": OBJECT, "entry": list(entries.values())})
 
 
-def _order_of(delivery: Delivery) -> tuple[str, str]:
-    """What an update must keep its place behind: earlier updates of its message (or field),
-    to the same app."""
-    return (delivery.app_id, delivery.wamid or delivery.field)
+async def wait_event(event: asyncio.Event, timeout: float) -> None:
+    """Until `event` is set or `timeout` seconds pass. Not `asyncio.wait_for`: on Python 3.11 it
+    swallows a cancellation that arrives as the event is set, and `Dispatcher.stop` hangs."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout):
+            await event.wait()
 
 
 def http_error(status: int) -> str:
@@ -101,15 +102,11 @@ class Dispatcher:
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[None]] = set()
-        # order key -> (its lock, how many tasks hold or wait for it)
-        self._order_locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+        self._posts: Counter[str] = Counter()  # app id -> its POSTs in flight
         # (app, url, verify token) -> the handshake; concurrent deliveries share one.
         self._verifications: dict[tuple[str, str, str], asyncio.Task[PostResult]] = {}
-        # (app, message or field) with updates claimed -> (their group, how many)
-        self._in_order: dict[tuple[str, str], tuple[tuple[str, str], int]] = {}
-        self._claims = 0
         self._idle = asyncio.Event()
-        self._next_reclaim = 0.0
+        self._next_reclaim = 0.0  # at start first: rows a dead process held are due again
         self._pruned_before = -math.inf  # every finished row older than this is gone
 
     # --- life cycle -------------------------------------------------------------------------
@@ -135,11 +132,10 @@ class Dispatcher:
     async def drain(self, timeout: float) -> dict[str, int]:
         """Wait until nothing is due or in flight (or `timeout` real seconds pass)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while (left := deadline - time.monotonic()) > 0:
             self.rt.notify_outbox()
             self._idle.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._idle.wait(), deadline - time.monotonic())
+            await wait_event(self._idle, left)
             due = await self.rt.store.next_delivery_at()
             quiet = not self._inflight and not self._prune_due()
             if quiet and (due is None or due > self.rt.now()):
@@ -150,6 +146,7 @@ class Dispatcher:
 
     async def _run(self) -> None:
         while True:
+            self.rt.outbox_ready.clear()  # a wake-up from here on starts another round
             try:
                 claimed = await self._claim()
             except Exception:
@@ -165,79 +162,49 @@ class Dispatcher:
             await self._sleep()
 
     async def _claim(self) -> list[Delivery]:
+        """Each app gets its own `concurrency` POST slots: a receiver that hangs holds only
+        its own app's, and the other apps' rows are claimed beside it."""
         policy = self.rt.settings.webhooks
-        free = policy.concurrency - len(self._inflight)
-        if free <= 0:
-            return []
-        limit = min(CLAIM_LIMIT, free * policy.batch_size)
-        lease = policy.timeout_seconds * 2 + 30
         real_now = time.time()
-        expired = real_now >= self._next_reclaim
-        if expired:
+        if real_now >= self._next_reclaim:
             self._next_reclaim = real_now + RECLAIM_SECONDS
-        claimed = await self.rt.store.claim_deliveries(
-            self.rt.now(), real_now, lease, limit, expired
+            if reclaimed := await self.rt.store.reclaim_leases(real_now):
+                log.info(
+                    "%d webhook update(s) left in flight by a stopped worker are due again",
+                    reclaimed,
+                )
+        per_app = min(CLAIM_LIMIT, policy.concurrency * policy.batch_size)
+        limits = ClaimLimits(
+            per_app=per_app,
+            apps={
+                app_id: min(per_app, (policy.concurrency - posts) * policy.batch_size)
+                for app_id, posts in self._posts.items()
+            },
         )
-        if expired and not claimed:  # nothing to take over: look for due rows at once
-            claimed = await self.rt.store.claim_deliveries(self.rt.now(), real_now, lease, limit)
-        return claimed
+        lease = policy.timeout_seconds * 2 + 30
+        return await self.rt.store.claim_deliveries(self.rt.now(), real_now, lease, limits)
 
     def _launch(self, claimed: list[Delivery]) -> None:
-        """Updates about one message (or of one non-message field) go out in event order, one
-        POST after the other; different groups are delivered concurrently. With batching, a
-        POST carries up to `batch_size` updates of one app: the claimed rows are spread over
-        as many groups as make full batches, each claim's groups beside the earlier ones."""
-        policy = self.rt.settings.webhooks
-        self._claims += 1
-        lanes = 0
-        if policy.batch_size > 1:
-            lanes = min(policy.concurrency, math.ceil(len(claimed) / policy.batch_size))
-        groups: dict[tuple[str, str], list[Delivery]] = defaultdict(list)
+        """One POST per `batch_size` claimed updates of an app. A claim holds at most one
+        update per message (the later ones wait in the outbox), so POSTs may run in any order."""
+        size = self.rt.settings.webhooks.batch_size
+        by_app: dict[str, list[Delivery]] = defaultdict(list)
         for delivery in claimed:
-            groups[self._group_of(delivery, lanes)].append(delivery)
-        for key, rows in groups.items():
-            chunks = [
-                rows[start : start + policy.batch_size]
-                for start in range(0, len(rows), policy.batch_size)
-            ]
-            task = asyncio.create_task(self._deliver_in_order(key, chunks))
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+            by_app[delivery.app_id].append(delivery)
+        for app_id, rows in by_app.items():
+            for start in range(0, len(rows), size):
+                task = asyncio.create_task(self._deliver(rows[start : start + size]))
+                self._posts[app_id] += 1
+                self._inflight.add(task)
+                task.add_done_callback(functools.partial(self._finished, app_id))
 
-    def _group_of(self, delivery: Delivery, lanes: int) -> tuple[str, str]:
-        """The group of an update still in flight about the same message (so its updates stay
-        in order); otherwise the message's own group, or a lane of this claim."""
-        order = _order_of(delivery)
-        key, count = self._in_order.get(order, (None, 0))
-        if key is None:
-            lane = f"{self._claims}:{zlib.crc32(order[1].encode()) % lanes}" if lanes else order[1]
-            key = (order[0], lane)
-        self._in_order[order] = (key, count + 1)
-        return key
-
-    def _release(self, chunks: list[list[Delivery]]) -> None:
-        for order in map(_order_of, itertools.chain.from_iterable(chunks)):
-            key, count = self._in_order[order]
-            if count == 1:
-                del self._in_order[order]
-            else:
-                self._in_order[order] = (key, count - 1)
-
-    async def _deliver_in_order(self, key: tuple[str, str], chunks: list[list[Delivery]]) -> None:
-        """Groups claimed in earlier rounds go first: the per-key lock is taken in FIFO order."""
-        lock, users = self._order_locks.get(key, (asyncio.Lock(), 0))
-        self._order_locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                for chunk in chunks:
-                    await self._deliver(chunk)
-        finally:
-            lock, users = self._order_locks[key]
-            if users == 1:
-                del self._order_locks[key]
-            else:
-                self._order_locks[key] = (lock, users - 1)
-            self._release(chunks)
+    def _finished(self, app_id: str, task: asyncio.Task[None]) -> None:
+        """A POST slot is free, and the next updates of its messages may be ready."""
+        self._inflight.discard(task)
+        self._posts[app_id] -= 1
+        if not self._posts[app_id]:
+            del self._posts[app_id]
+        self.rt.notify_outbox()
 
     def _retention_cutoff(self) -> float:
         return self.rt.now() - self.rt.settings.webhooks.retention_seconds
@@ -262,12 +229,14 @@ class Dispatcher:
         return removed == PRUNE_BATCH
 
     async def _sleep(self) -> None:
-        """Until woken, the next delivery is due, or the idle poll interval passes."""
+        """Until woken (a send, a finished POST), the next delivery is due, or the idle poll
+        interval passes. Rows due now but not claimed wait for a slot of their app, or are
+        another process's: they are polled for, not spun on."""
         rt = self.rt
         timeout = IDLE_POLL_SECONDS
         next_at = await rt.store.next_delivery_at()
-        if next_at is not None and rt.clock.rate > 0:
-            timeout = min(timeout, max(0.0, (next_at - rt.now()) / rt.clock.rate))
+        if next_at is not None and rt.clock.rate > 0 and next_at > rt.now():
+            timeout = min(timeout, (next_at - rt.now()) / rt.clock.rate)
         # Sends wake the dispatcher only for deliveries due before it would wake anyway.
         rt.dispatcher_wake_at = (
             rt.now() + timeout * rt.clock.rate
@@ -276,13 +245,8 @@ class Dispatcher:
             if next_at is not None
             else math.inf
         )
-        if self._inflight and len(self._inflight) >= rt.settings.webhooks.concurrency:
-            await asyncio.wait(self._inflight, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-            return
-        rt.outbox_ready.clear()
         try:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(rt.outbox_ready.wait(), timeout)
+            await wait_event(rt.outbox_ready, timeout)
         finally:
             rt.dispatcher_wake_at = -math.inf
 

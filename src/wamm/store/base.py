@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -72,6 +74,15 @@ class Delivery(msgspec.Struct, kw_only=True, gc=False):
     epoch: int = 0
 
 
+class ClaimLimits(msgspec.Struct, frozen=True, kw_only=True):
+    """How many ready rows one claim may lease: per app its cap in `apps` (0: none, the app
+    has no free POST slot) or else `per_app`; `per_app` rows at most are looked at (and, on
+    PostgreSQL, locked while the claim runs), so concurrent workers take different rows."""
+
+    per_app: int
+    apps: dict[str, int] = msgspec.field(default_factory=dict)
+
+
 class Attempt(msgspec.Struct, kw_only=True, gc=False):
     delivery_id: int
     at: float  # virtual time
@@ -109,6 +120,11 @@ class Interaction(msgspec.Struct, kw_only=True):
     data: dict[str, object] = msgspec.field(default_factory=dict)
 
 
+def new_lease_owner() -> str:
+    """This process's name on the rows it leases: its PID and a random instance token."""
+    return f"{os.getpid()}-{secrets.token_hex(8)}"
+
+
 class Store(ABC):
     """Persistence. Every method is a complete unit: it commits before it returns.
 
@@ -117,6 +133,7 @@ class Store(ABC):
     """
 
     shared: bool = False
+    lease_owner: str = ""
 
     async def catalog_version(self) -> int:
         """A number that changes whenever read-mostly state changes (shared stores)."""
@@ -185,10 +202,15 @@ class Store(ABC):
 
     @abstractmethod
     async def claim_deliveries(
-        self, now: float, real_now: float, lease_seconds: float, limit: int, expired: bool = False
+        self, now: float, real_now: float, lease_seconds: float, limits: ClaimLimits
     ) -> list[Delivery]:
-        """Lease pending deliveries due by `now`, or (`expired`) in-flight ones whose lease ran
-        out by `real_now` because the worker holding them died."""
+        """Lease, to this process (`lease_owner`), pending deliveries due by `now` whose earlier
+        updates (of the same message or field, to the same app) are all finished."""
+
+    @abstractmethod
+    async def reclaim_leases(self, real_now: float) -> int:
+        """Make in-flight rows due again whose holder is gone: their lease ran out by
+        `real_now`, or (shared stores) their owner process died. Returns how many."""
 
     @abstractmethod
     async def finish_deliveries(
@@ -209,7 +231,7 @@ class Store(ABC):
 
     @abstractmethod
     async def next_delivery_at(self) -> float | None:
-        """The earliest `next_attempt_at` of a pending delivery."""
+        """The earliest `next_attempt_at` of a pending delivery no earlier update holds back."""
 
     @abstractmethod
     async def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:

@@ -3,8 +3,10 @@ webhook workers on one host or many.
 
 - Migrations run under an advisory lock, so processes starting together apply them once.
 - Sends are group-committed per process through a connection pool (psycopg 3, async).
-- Deliveries are leased with `FOR UPDATE SKIP LOCKED`: each due row goes to exactly one worker;
-  a worker that dies leaves its rows to the others when the lease expires.
+- Deliveries are leased with `FOR UPDATE SKIP LOCKED`: each due row goes to exactly one worker.
+  Each row names its owner, and each process holds an advisory lock on its owner name while it
+  lives: the rows of a process that died go back to the others within seconds (see
+  `owner_lock`), those of one that hangs when their lease expires.
 - A catalog version counter, bumped by every change of read-mostly state, lets each process
   notice changes made elsewhere and reload its in-memory catalog.
 - Rate-limit buckets live in a table, so limits hold across processes.
@@ -33,6 +35,7 @@ from wamm.store import sql
 from wamm.store.base import (
     Attempt,
     CatalogData,
+    ClaimLimits,
     Delivery,
     DeliveryQuery,
     Entity,
@@ -40,9 +43,11 @@ from wamm.store.base import (
     MessageQuery,
     Store,
     TokenRequest,
+    new_lease_owner,
 )
 from wamm.store.batch import Batcher, GroupCommitter
 from wamm.store.migrations import migrations_for
+from wamm.store.owner_lock import OWNER_KEY, OwnerLock
 
 MIGRATION_LOCK = 7_220_001  # pg_advisory_lock key for schema migrations
 RESET_LOCK = 7_220_002  # exclusive for a reset, shared for the writes it fences
@@ -72,6 +77,15 @@ LOCK_BUCKETS = (
 )
 SAVE_BUCKET = pg("UPDATE rate_buckets SET tokens = ?, updated_at = ? WHERE key = ?")
 BUMP_VERSION = "UPDATE catalog_version SET version = version + 1 WHERE id = 1"
+# In-flight rows whose lease ran out, or whose owner's lock is free (the owner died: taking its
+# lock succeeds), are due again.
+RELEASE_ABANDONED = pg(
+    "UPDATE outbox SET state = 'pending', lease_until = NULL, lease_owner = NULL "
+    "WHERE state = 'inflight' AND (lease_until < ? OR lease_owner IN ("
+    "SELECT owner FROM (SELECT DISTINCT lease_owner AS owner FROM outbox "
+    "WHERE state = 'inflight' AND lease_owner <> ?) AS owners "
+    f"WHERE pg_try_advisory_xact_lock({OWNER_KEY.format('owner')})))"
+)
 
 
 class PostgresStore(Store):
@@ -88,6 +102,8 @@ class PostgresStore(Store):
         )
         self._finished: GroupCommitter[_Finished] = GroupCommitter(self._flush_finished)
         self._tokens: Batcher[TokenRequest, bool] = Batcher(self._flush_tokens)
+        self.lease_owner = new_lease_owner()
+        self._owner_lock = OwnerLock(conninfo, self.lease_owner)
 
     @classmethod
     async def connect(cls, conninfo: str, max_connections: int = 10) -> PostgresStore:
@@ -112,6 +128,7 @@ class PostgresStore(Store):
         return store
 
     async def _close_pools(self) -> None:
+        await self._owner_lock.release()
         await self._pool.close()
         await self._single.close()
 
@@ -378,15 +395,22 @@ class PostgresStore(Store):
             )
 
     async def claim_deliveries(
-        self, now: float, real_now: float, lease_seconds: float, limit: int, expired: bool = False
+        self, now: float, real_now: float, lease_seconds: float, limits: ClaimLimits
     ) -> list[Delivery]:
+        await self._owner_lock.hold()  # before a row carries this owner's name
         statement, params = sql.claim(
-            now, real_now, lease_seconds, limit, expired, " FOR UPDATE SKIP LOCKED"
+            now, real_now, lease_seconds, limits, self.lease_owner, " FOR UPDATE SKIP LOCKED"
         )
         async with self._tx() as cur:
             epoch = await self._fenced_epoch(cur)
             await cur.execute(pg(statement), params)
             return sql.claimed(await cur.fetchall(), epoch)
+
+    async def reclaim_leases(self, real_now: float) -> int:
+        await self._owner_lock.hold(check=True)
+        async with self._single.connection() as conn, conn.cursor() as cur:
+            await cur.execute(RELEASE_ABANDONED, (real_now, self.lease_owner))
+            return cur.rowcount
 
     async def finish_deliveries(
         self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
@@ -418,10 +442,8 @@ class PostgresStore(Store):
             return cur.rowcount
 
     async def next_delivery_at(self) -> float | None:
-        rows = await self._fetchall(
-            "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"
-        )
-        return None if rows[0][0] is None else float(rows[0][0])
+        rows = await self._fetchall(sql.NEXT_READY_AT)
+        return float(rows[0][0]) if rows else None
 
     async def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:
         where, params = sql.delivery_filters(query)

@@ -15,7 +15,14 @@ from msgspec.structs import replace
 from wamm.core import ids
 from wamm.core.errors import ResetDuringRequest
 from wamm.core.model import App, Business, PhoneNumber, Template, Token, User, Waba
-from wamm.store.base import Attempt, Delivery, Entity, Interaction, Subscription
+from wamm.store.base import (
+    Attempt,
+    ClaimLimits,
+    Delivery,
+    Entity,
+    Interaction,
+    Subscription,
+)
 
 
 @dataclass(frozen=True)
@@ -210,34 +217,76 @@ DELIVERY_COLUMNS = (
 )
 INSERT_DELIVERY = (
     "INSERT INTO outbox (app_id, waba_id, field, value, wamid, message_seq, event_index, "
-    "event_at, due_at, next_attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')"
+    "event_at, due_at, next_attempt_at, order_key, state) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')"
 )
-# Due rows come straight off the (state, next_attempt_at) index; rows whose lease expired (a
-# worker died holding them) are looked for separately, much less often.
-CLAIM_DUE = (
-    "UPDATE outbox SET state = 'inflight', lease_until = ? WHERE id IN ("
-    "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
-    "ORDER BY next_attempt_at LIMIT ?{lock}) RETURNING " + DELIVERY_COLUMNS
+# A pending row waits while an earlier update of its order key is unfinished (pending or in
+# flight): a later event of a message goes out once the earlier ones are delivered or finally
+# failed.
+_UNBLOCKED = (
+    "NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.order_key = due.order_key "
+    "AND earlier.state IN ('pending', 'inflight') "
+    "AND (earlier.due_at < due.due_at OR (earlier.due_at = due.due_at AND earlier.id < due.id)))"
 )
-CLAIM_EXPIRED = (
-    "UPDATE outbox SET lease_until = ? WHERE id IN ("
-    "SELECT id FROM outbox WHERE state = 'inflight' AND lease_until < ? "
-    "ORDER BY lease_until LIMIT ?{lock}) RETURNING " + DELIVERY_COLUMNS
+# Ready rows (pending, due, unblocked) come off the (state, next_attempt_at) index, at most one
+# app's worth of them looked at; each app gets at most its cap of those (its free POST slots
+# times the batch size), and apps without a free slot are skipped.
+CLAIM = (
+    "UPDATE outbox SET state = 'inflight', lease_until = ?, lease_owner = ? WHERE id IN ("
+    "SELECT id FROM (SELECT id, app_id, "
+    "row_number() OVER (PARTITION BY app_id ORDER BY next_attempt_at, id) AS place FROM ("
+    "SELECT id, app_id, next_attempt_at FROM outbox AS due "
+    "WHERE state = 'pending' AND next_attempt_at <= ? AND " + _UNBLOCKED + "{excluded} "
+    "ORDER BY next_attempt_at LIMIT ?{lock}) AS ready) AS ranked WHERE place <= {cap}"
+    ") RETURNING " + DELIVERY_COLUMNS
+)
+NEXT_READY_AT = (
+    "SELECT next_attempt_at FROM outbox AS due WHERE state = 'pending' AND "
+    + _UNBLOCKED
+    + " ORDER BY next_attempt_at LIMIT 1"
+)
+# Rows whose lease ran out (the worker holding them died or hangs) are due again.
+RELEASE_EXPIRED = (
+    "UPDATE outbox SET state = 'pending', lease_until = NULL, lease_owner = NULL "
+    "WHERE state = 'inflight' AND lease_until < ?"
 )
 
 
 def claim(
-    now: float, real_now: float, lease_seconds: float, limit: int, expired: bool, lock: str = ""
+    now: float,
+    real_now: float,
+    lease_seconds: float,
+    limits: ClaimLimits,
+    owner: str,
+    lock: str = "",
 ) -> tuple[str, tuple[Any, ...]]:
-    """The claim statement and its parameters: due rows by virtual time, or rows whose lease
-    ran out by real time. `lock` is PostgreSQL's `FOR UPDATE SKIP LOCKED`."""
-    statement = (CLAIM_EXPIRED if expired else CLAIM_DUE).format(lock=lock)
-    return statement, (real_now + lease_seconds, real_now if expired else now, limit)
+    """The claim statement and its parameters: ready rows by virtual time, leased by real
+    time to `owner`. `lock` is PostgreSQL's `FOR UPDATE SKIP LOCKED`."""
+    full = [app for app, cap in limits.apps.items() if cap <= 0]
+    room = [(app, cap) for app, cap in limits.apps.items() if cap > 0]
+    excluded = f" AND app_id NOT IN ({', '.join('?' * len(full))})" if full else ""
+    cap = "?"
+    if room:
+        cap = f"CASE app_id {' '.join('WHEN ? THEN ?' for _ in room)} ELSE ? END"
+    statement = CLAIM.format(excluded=excluded, lock=lock, cap=cap)
+    caps = [value for pair in room for value in pair]
+    params = (real_now + lease_seconds, owner, now, *full, limits.per_app, *caps, limits.per_app)
+    return statement, params
+
+
+def order_key(
+    app_id: str, waba_id: str, field: str, wamid: str | None, seq: int | None
+) -> str | None:
+    """What an update keeps its place behind: the earlier updates of its message (or of its
+    WABA's non-message field) to the same app. An inbound message stands alone."""
+    if seq is not None:
+        return f"{app_id}/{seq}"
+    return f"{app_id}/{waba_id}/{field}" if wamid is None else None
 
 
 FINISH_DELIVERY = (
     "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, delivered_at = ?, "
-    "last_error = ?, lease_until = NULL WHERE id = ?"
+    "last_error = ?, lease_until = NULL, lease_owner = NULL WHERE id = ?"
 )
 # The oldest finished rows, off the (state, next_attempt_at) index: a finished row's
 # next_attempt_at is the time of its last attempt.
@@ -269,6 +318,7 @@ def delivery_row(d: Any) -> tuple[Any, ...]:
         d.event_at,
         d.due_at,
         d.next_attempt_at,
+        order_key(d.app_id, d.waba_id, d.field, d.wamid, seq),
     )
 
 

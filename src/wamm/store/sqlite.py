@@ -30,12 +30,14 @@ from wamm.store import sql
 from wamm.store.base import (
     Attempt,
     CatalogData,
+    ClaimLimits,
     Delivery,
     DeliveryQuery,
     Entity,
     Interaction,
     MessageQuery,
     Store,
+    new_lease_owner,
 )
 from wamm.store.checkpoint import WRITER_AUTOCHECKPOINT_PAGES, WalCheckpointer
 from wamm.store.migrations import migrations_for
@@ -89,6 +91,7 @@ class SqliteStore(Store):
         )
         self._finished = ThreadGroupCommitter[_Finished](self._thread, self._flush_finished)
         self._recent = RecentMessages()
+        self.lease_owner = new_lease_owner()
         self._release_leases()
 
     # --- plumbing -----------------------------------------------------------------------
@@ -240,10 +243,12 @@ class SqliteStore(Store):
     # --- webhook outbox -----------------------------------------------------------------
 
     def _release_leases(self) -> None:
-        """A restarted single-process store owns every lease: in-flight rows are due again."""
+        """One process uses a SQLite database: at start, the rows other owners (earlier runs)
+        had in flight are due again."""
         with self._transaction() as db:
             db.execute(
-                "UPDATE outbox SET state = 'pending', lease_until = NULL WHERE state = 'inflight'"
+                "UPDATE outbox SET state = 'pending', lease_until = NULL, lease_owner = NULL "
+                "WHERE state = 'inflight'"
             )
 
     @on_store_thread
@@ -253,12 +258,17 @@ class SqliteStore(Store):
 
     @on_store_thread
     def claim_deliveries(
-        self, now: float, real_now: float, lease_seconds: float, limit: int, expired: bool = False
+        self, now: float, real_now: float, lease_seconds: float, limits: ClaimLimits
     ) -> list[Delivery]:
-        statement, params = sql.claim(now, real_now, lease_seconds, limit, expired)
+        statement, params = sql.claim(now, real_now, lease_seconds, limits, self.lease_owner)
         with self._transaction() as db:
             rows = db.execute(statement, params).fetchall()
             return sql.claimed(rows, self._epoch(db))
+
+    @on_store_thread
+    def reclaim_leases(self, real_now: float) -> int:
+        with self._transaction() as db:
+            return db.execute(sql.RELEASE_EXPIRED, (real_now,)).rowcount
 
     async def finish_deliveries(
         self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
@@ -287,10 +297,8 @@ class SqliteStore(Store):
 
     @on_store_thread
     def next_delivery_at(self) -> float | None:
-        row = self._db.execute(
-            "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"
-        ).fetchone()
-        return None if row[0] is None else float(row[0])
+        row = self._db.execute(sql.NEXT_READY_AT).fetchone()
+        return None if row is None else float(row[0])
 
     @on_store_thread
     def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:
