@@ -582,7 +582,7 @@ async def test_a_hanging_receiver_holds_only_its_own_apps_slots(
         assert arrived
         for wamid in wamids:
             assert [s["status"] for s in statuses_of(other, wamid)] == ["sent", "delivered", "read"]
-        await hanging.wait_for(lambda r: r.held == 2)
+        await hanging.wait_for(lambda _: hanging.held == 2)
         assert hanging.held == 2  # A's two slots, no more
         hanging.release()
 
