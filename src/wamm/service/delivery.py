@@ -4,8 +4,13 @@ The dispatcher leases due deliveries, POSTs them (alone or batched per app) with
 `X-Hub-Signature-256`, and records every attempt. A 2xx acknowledges; anything else (a 3xx too:
 redirects are never followed), a timeout or a refused connection schedules a retry with
 exponential backoff in virtual time, until the retry window closes. A new callback URL is
-verified with Meta's `hub.challenge` handshake before its first POST. Leases (real time) make a
-crashed worker's rows due again. Finished rows older than the retention period are pruned.
+verified with Meta's `hub.challenge` handshake before its first POST. Finished rows older than
+the retention period are pruned.
+
+The store hands out a message's next update only once the earlier ones are finished (event
+order), and each app has its own `concurrency` POST slots (one hanging receiver delays only its
+app). Claimed rows name this process; those of a process that died (or whose lease ran out)
+are due again.
 """
 
 from __future__ import annotations
