@@ -220,13 +220,19 @@ INSERT_DELIVERY = (
     "event_at, due_at, next_attempt_at, order_key, state) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')"
 )
-# A pending row waits while an earlier update of its order key is unfinished (pending or in
-# flight): a later event of a message goes out once the earlier ones are delivered or finally
-# failed.
+# A pending row waits while an earlier update to its app about the same message (by
+# `message_seq`), or of the same non-message field of its WABA (by `order_key`), is unfinished
+# (pending or in flight): a later event goes out once the earlier ones are delivered or finally
+# failed. Both lookups are indexed; message rows need no index of their own.
+_EARLIER = (
+    "earlier.state IN ('pending', 'inflight') "
+    "AND (earlier.due_at < due.due_at OR (earlier.due_at = due.due_at AND earlier.id < due.id))"
+)
 _UNBLOCKED = (
-    "NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.order_key = due.order_key "
-    "AND earlier.state IN ('pending', 'inflight') "
-    "AND (earlier.due_at < due.due_at OR (earlier.due_at = due.due_at AND earlier.id < due.id)))"
+    "NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.message_seq = due.message_seq "
+    f"AND earlier.app_id = due.app_id AND {_EARLIER}) "
+    "AND NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.order_key = due.order_key "
+    f"AND {_EARLIER})"
 )
 # Ready rows (pending, due, unblocked) come off the (state, next_attempt_at) index, at most one
 # app's worth of them looked at; each app gets at most its cap of those (its free POST slots
@@ -274,14 +280,11 @@ def claim(
     return statement, params
 
 
-def order_key(
-    app_id: str, waba_id: str, field: str, wamid: str | None, seq: int | None
-) -> str | None:
-    """What an update keeps its place behind: the earlier updates of its message (or of its
-    WABA's non-message field) to the same app. An inbound message stands alone."""
-    if seq is not None:
-        return f"{app_id}/{seq}"
-    return f"{app_id}/{waba_id}/{field}" if wamid is None else None
+def field_order_key(app_id: str, waba_id: str, field: str, wamid: str | None) -> str | None:
+    """What an update of a non-message field keeps its place behind: the earlier updates of
+    that field of its WABA to the same app. Message updates go by their message instead, and an
+    inbound message stands alone."""
+    return None if wamid is not None else f"{app_id}/{waba_id}/{field}"
 
 
 FINISH_DELIVERY = (
@@ -318,7 +321,7 @@ def delivery_row(d: Any) -> tuple[Any, ...]:
         d.event_at,
         d.due_at,
         d.next_attempt_at,
-        order_key(d.app_id, d.waba_id, d.field, d.wamid, seq),
+        field_order_key(d.app_id, d.waba_id, d.field, d.wamid),
     )
 
 
