@@ -20,6 +20,7 @@ from wamm.core.ids import wamid_sequence
 from wamm.core.settings import WebhookSettings
 from wamm.server.app import build_app
 from wamm.service.delivery import Dispatcher, retry_at, verify_callback
+from wamm.service.events import TEMPLATE_QUALITY
 from wamm.service.runtime import Runtime
 from wamm.store.base import Delivery
 from wamm.testing.receiver import WebhookReceiver
@@ -692,6 +693,25 @@ async def test_low_quality_pauses_then_disables(graph: Graph, receiver: WebhookR
     }
     blocked = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())
     assert error_of(blocked)["code"] == 132016
+
+
+async def test_updates_of_one_field_keep_their_order_after_a_failed_attempt(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    listing = (
+        await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="summer_sale", fields="id")
+    ).json()
+    template_id = listing["data"][0]["id"]
+    receiver.fail_next = [500]  # the first quality update's first POST
+    for score in ("YELLOW", "GREEN"):
+        response = await graph.http.post(
+            f"/_wamm/templates/{template_id}/quality", json={"score": score}
+        )
+        assert response.status_code == 200, response.text
+    assert await settle(graph, 1) == {"pending": 2}  # the second waits for the first's retry
+    assert await settle(graph, 10) == {"delivered": 2}
+    scores = [c["value"]["new_quality_score"] for c in receiver.changes(TEMPLATE_QUALITY)]
+    assert scores == ["YELLOW", "GREEN"]
 
 
 async def test_recategorisation_sends_template_category_update(
