@@ -21,6 +21,7 @@ from wamm.core.bounds import (
     ClockFactor,
     Count,
     Hours,
+    RequestBytes,
     RngSeed,
     Seconds,
     StrictFallbackCode,
@@ -66,6 +67,7 @@ class SettingsSeed(_Strict):
     marketing_limit: MarketingLimit | None = None
     pair_limit: PairLimit | None = None
     webhooks: WebhookSettings | None = None
+    max_request_bytes: RequestBytes | None = None
 
 
 class WebhookSeed(_Strict):
@@ -78,6 +80,7 @@ class AppSeed(_Strict):
     secret: str
     name: str = ""
     webhook: WebhookSeed | None = None
+    require_appsecret_proof: bool = False
 
 
 class PhoneNumberSeed(_Strict):

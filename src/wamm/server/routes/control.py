@@ -22,7 +22,14 @@ from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
 from wamm.core.model import Template
-from wamm.server.request import decode_json_object, is_json_type, media_type, read_body
+from wamm.core.text import check_no_nul
+from wamm.server.request import (
+    decode_json_object,
+    is_json_type,
+    may_hold_nul,
+    media_type,
+    read_body,
+)
 from wamm.server.responses import JSONResponse, error_response, internal_error
 from wamm.service import control as use_cases
 from wamm.service import templates, webhook_admin
@@ -77,6 +84,7 @@ def endpoint_for(
                 )
             )
         try:
+            _check_no_nul(request)
             result = await handler(request, request.app.state.runtime)
         except schema.SeedError as error:
             return seed_error_response(error)
@@ -90,9 +98,20 @@ def endpoint_for(
     return endpoint
 
 
+def _check_no_nul(request: Request) -> None:
+    """Refuse a NUL in the path or the query (filters reach the database as text, which
+    PostgreSQL cannot hold a NUL in)."""
+    if may_hold_nul(request.scope["query_string"]):
+        check_no_nul(dict(request.query_params))
+    check_no_nul(request.path_params)
+
+
 async def _json_body(request: Request) -> dict[str, Any]:
     raw = await read_body(request)
-    return decode_json_object(raw) if raw.strip() else {}
+    body = decode_json_object(raw) if raw.strip() else {}
+    if may_hold_nul(raw):
+        check_no_nul(body)
+    return body
 
 
 def _json_content(request: Request) -> bool | None:
