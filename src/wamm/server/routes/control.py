@@ -282,7 +282,10 @@ async def state(_request: Request, rt: Runtime) -> dict[str, Any]:
             {"id": p.id, "waba_id": p.waba_id, "display_phone_number": p.display_phone_number}
             for p in catalog.phone_numbers.values()
         ],
-        "apps": [{"id": a.id, "name": a.name} for a in catalog.apps.values()],
+        "apps": [
+            {"id": a.id, "name": a.name, "require_appsecret_proof": a.require_appsecret_proof}
+            for a in catalog.apps.values()
+        ],
         "tokens": [
             {"value": t.value, "scopes": sorted(t.scopes), "wabas": sorted(t.wabas)}
             for t in catalog.tokens.values()
