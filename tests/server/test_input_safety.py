@@ -238,6 +238,26 @@ async def test_a_recipient_starting_with_a_minus_is_refused(graph: Graph) -> Non
 
 
 @pytest.mark.parametrize(
+    ("content_type", "raw", "problem"),
+    [
+        ("application/json", b'{"apps": [{"id": "7", "secret": "\\ud800"}]}', "surrogates"),
+        ("application/yaml", b'apps:\n- {id: "7", secret: "\\ud800"}\n', "surrogates"),
+        ("application/json", b'{"apps": [{"id": "7", "secret": "a\\u0000"}]}', "NUL characters"),
+    ],
+)
+async def test_unwritable_text_in_a_seed_is_a_seed_error(
+    graph: Graph, content_type: str, raw: bytes, problem: str
+) -> None:
+    response = await graph.http.post(
+        "/_wamm/seed", content=raw, headers={"Content-Type": content_type}
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["error_data"]["path"] == "$.apps[0].secret"
+    assert error["error_data"]["details"].endswith(problem)
+
+
+@pytest.mark.parametrize(
     ("path", "params"),
     [
         ("/_wamm/messages", {"recipient": "55\0"}),

@@ -31,6 +31,7 @@ from wamm.core.clock import LATEST_TIME
 from wamm.core.ratelimit import PairLimit
 from wamm.core.recipients import Behaviour, MarketingLimit, RecipientDefaults
 from wamm.core.settings import WebhookSettings
+from wamm.core.text import text_problem
 
 Id = str | int
 ClockMode = Literal["realtime", "accelerated", "manual"]
@@ -252,6 +253,9 @@ def decode(document: Any) -> Seed:
         raise SeedError(
             "$", "a seed must be a mapping with keys settings, apps, businesses, tokens and users"
         )
+    unwritable = text_problem(document, "$")
+    if unwritable is not None:
+        raise SeedError(*unwritable)
     try:
         return msgspec.convert(document, Seed)
     except msgspec.ValidationError as exc:

@@ -18,7 +18,7 @@ from starlette.requests import Request
 
 from wamm.core.coerce import type_name
 from wamm.core.errors import GraphError, invalid_parameter
-from wamm.core.text import check_no_nul
+from wamm.core.text import check_text
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -166,7 +166,7 @@ async def read_params(request: RawRequest, limit: int = MAX_BODY_BYTES) -> dict[
     if raw.strip():
         params.update(await _body_params(request, raw))
     if may_hold_nul(raw) or may_hold_nul(request.scope.get("query_string", b"")):
-        check_no_nul(params)
+        check_text(params)
     return params
 
 

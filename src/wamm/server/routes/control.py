@@ -22,7 +22,7 @@ from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
 from wamm.core.model import Template
-from wamm.core.text import check_no_nul
+from wamm.core.text import check_text
 from wamm.server.request import (
     decode_json_object,
     is_json_type,
@@ -84,7 +84,7 @@ def endpoint_for(
                 )
             )
         try:
-            _check_no_nul(request)
+            _check_request_text(request)
             result = await handler(request, request.app.state.runtime)
         except schema.SeedError as error:
             return seed_error_response(error)
@@ -98,19 +98,19 @@ def endpoint_for(
     return endpoint
 
 
-def _check_no_nul(request: Request) -> None:
+def _check_request_text(request: Request) -> None:
     """Refuse a NUL in the path or the query (filters reach the database as text, which
     PostgreSQL cannot hold a NUL in)."""
     if may_hold_nul(request.scope["query_string"]):
-        check_no_nul(dict(request.query_params))
-    check_no_nul(request.path_params)
+        check_text(dict(request.query_params))
+    check_text(request.path_params)
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
     raw = await read_body(request)
     body = decode_json_object(raw) if raw.strip() else {}
     if may_hold_nul(raw):
-        check_no_nul(body)
+        check_text(body)
     return body
 
 
