@@ -22,7 +22,7 @@ def normalize_phone(raw: str) -> str | None:
     """Digits of a phone number as Meta's `wa_id`, or None when it cannot be one: punctuation
     goes between digits, and only `+` or `(` may come first (`-5511...` is no number)."""
     text = raw.strip()
-    if text[:1] not in _LEADING or "+" in text[1:]:
+    if text[:1] not in _LEADING or text.rfind("+") > 0:
         return None
     digits = text.translate(_PHONE_PUNCTUATION)
     if digits.startswith("00"):

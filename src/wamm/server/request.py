@@ -156,41 +156,48 @@ def decode_json_object(raw: bytes) -> dict[str, Any]:
     return data
 
 
+# How a NUL character looks in raw JSON and URL-encoded text: only a request that holds one of
+# these is walked for NULs (one byte scan on the send path).
+NUL_IN_JSON = b"\\u0000"
+NUL_IN_URL = b"%00"
+
+
 async def read_params(request: RawRequest, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
     """Query string and body merged into one parameter map (body wins). The query's
     `access_token` is removed (`bearer_token` reads it); a body's is left for the caller.
     Text holding a NUL character is refused (code 100) wherever it is."""
     params: dict[str, Any] = {k: _maybe_json(v) for k, v in request.query.items()}
+    if NUL_IN_URL in request.scope.get("query_string", b""):
+        check_text(params)
     params.pop("access_token", None)
     raw = b"" if request.method == "GET" else await request.body(limit)
     if raw.strip():
         params.update(await _body_params(request, raw))
-    if may_hold_nul(raw) or may_hold_nul(request.scope.get("query_string", b"")):
-        check_text(params)
     return params
 
 
 async def _body_params(request: RawRequest, raw: bytes) -> dict[str, Any]:
     content_type = media_type(request.headers)
     if content_type == "application/x-www-form-urlencoded":
-        return {
+        body = {
             k: _maybe_json(v)
             for k, v in parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
         }
-    if content_type == "multipart/form-data":
-        return await _multipart(request, raw)
-    if content_type == "" or is_json_type(content_type):
-        return decode_json_object(raw)
-    raise invalid_parameter(
-        f"Unsupported Content-Type '{content_type}': send application/json, "
-        "application/x-www-form-urlencoded or multipart/form-data."
-    )
-
-
-def may_hold_nul(raw: bytes) -> bool:
-    """Whether raw JSON, form or query text may decode to a NUL character: a quick scan, so
-    that only the rare request that may hold one is walked."""
-    return b"\\u0000" in raw or b"%00" in raw or b"\x00" in raw
+        suspect = NUL_IN_URL in raw or b"\x00" in raw
+    elif content_type == "multipart/form-data":
+        body = await _multipart(request, raw)
+        suspect = b"\x00" in raw
+    elif content_type == "" or is_json_type(content_type):
+        body = decode_json_object(raw)
+        suspect = NUL_IN_JSON in raw
+    else:
+        raise invalid_parameter(
+            f"Unsupported Content-Type '{content_type}': send application/json, "
+            "application/x-www-form-urlencoded or multipart/form-data."
+        )
+    if suspect:
+        check_text(body)
+    return body
 
 
 async def _multipart(request: RawRequest, raw: bytes) -> dict[str, Any]:

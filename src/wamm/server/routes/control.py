@@ -24,9 +24,10 @@ from wamm.core.ids import fbtrace_id
 from wamm.core.model import Template
 from wamm.core.text import check_text
 from wamm.server.request import (
+    NUL_IN_JSON,
+    NUL_IN_URL,
     decode_json_object,
     is_json_type,
-    may_hold_nul,
     media_type,
     read_body,
 )
@@ -101,7 +102,7 @@ def endpoint_for(
 def _check_request_text(request: Request) -> None:
     """Refuse a NUL in the path or the query (filters reach the database as text, which
     PostgreSQL cannot hold a NUL in)."""
-    if may_hold_nul(request.scope["query_string"]):
+    if NUL_IN_URL in request.scope["query_string"]:
         check_text(dict(request.query_params))
     check_text(request.path_params)
 
@@ -109,7 +110,7 @@ def _check_request_text(request: Request) -> None:
 async def _json_body(request: Request) -> dict[str, Any]:
     raw = await read_body(request)
     body = decode_json_object(raw) if raw.strip() else {}
-    if may_hold_nul(raw):
+    if NUL_IN_JSON in raw:
         check_text(body)
     return body
 
