@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from wamm.core import ids
+from wamm.core import ids, phones
 from wamm.core.clock import Clock
 from wamm.core.errors import CATALOGUE, GraphError, async_error_object
 from wamm.core.phones import country_of, is_bsuid, normalize_phone
@@ -49,6 +49,9 @@ def test_object_ids_look_like_meta_ids() -> None:
         ("12345", None),
         ("+1 650 CALL NOW", None),
         ("1" * 16, None),
+        ("-5511987654321", None),
+        ("55+11987654321", None),
+        ("(11) 98765-4321", "11987654321"),
     ],
 )
 def test_normalize_phone(raw: str, digits: str | None) -> None:
@@ -61,6 +64,14 @@ def test_normalize_phone(raw: str, digits: str | None) -> None:
 )
 def test_country_of(phone: str, country: str) -> None:
     assert country_of(phone) == country
+
+
+def test_remembered_regions_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(phones, "MAX_REMEMBERED_REGIONS", 3)
+    monkeypatch.setattr(phones, "_regions_by_prefix", {})
+    for phone in ("16505551234", "5511987654321", "447700900123", "14165551234"):
+        country_of(phone)
+    assert phones._regions_by_prefix == {"141655": "CA"}
 
 
 @pytest.mark.parametrize(

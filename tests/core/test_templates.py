@@ -1279,7 +1279,11 @@ def test_shape_of_named_text_header_template() -> None:
         parameter_format="NAMED",
     )
     assert template_shape(template) == TemplateShape(
-        named=True, header_format="TEXT", header_params=("name",), body_params=("order_id", "day")
+        named=True,
+        header_format="TEXT",
+        header_params=("name",),
+        body_params=("order_id", "day"),
+        body_text_limit=1024,
     )
 
 

@@ -26,3 +26,13 @@ def test_the_oldest_are_forgotten_beyond_capacity() -> None:
     found, missing = recent.split([1, 2, 3])
     assert sorted(found) == [2, 3]
     assert missing == [1]
+
+
+def test_the_oldest_are_forgotten_beyond_the_byte_budget() -> None:
+    size = len(document(1))
+    recent = RecentMessages(capacity=100, max_bytes=2 * size)
+    recent.remember((seq, document(seq)) for seq in (1, 2, 3))
+    assert sorted(recent.split([1, 2, 3])[0]) == [2, 3]
+    large = msgspec.structs.replace(message(4, []), biz_opaque_callback_data="x" * 3 * size)
+    recent.remember([(4, msgspec.json.encode(large))])  # over the whole budget: none stays
+    assert recent.split([2, 3, 4]) == ({}, [2, 3, 4])

@@ -1,9 +1,15 @@
-"""Access tokens: validity, permissions (scopes) and which objects a token may touch."""
+"""Access tokens: validity, `appsecret_proof`, permissions (scopes) and which objects a token
+may touch."""
 
 from __future__ import annotations
 
-from wamm.core.errors import GraphError
-from wamm.core.model import SCOPE_BUSINESS, SCOPE_MANAGEMENT, SCOPE_MESSAGING, Token
+import hashlib
+import hmac
+from collections.abc import MutableMapping
+from typing import Any
+
+from wamm.core.errors import GRAPH_METHOD, GraphError
+from wamm.core.model import SCOPE_BUSINESS, SCOPE_MANAGEMENT, SCOPE_MESSAGING, App, Token
 
 KNOWN_SCOPES = frozenset(
     {
@@ -38,6 +44,29 @@ def check_token(raw: str | None, token: Token | None, now: float) -> Token:
             with_error_data=False,
         )
     return token
+
+
+def appsecret_proof(app_secret: str, access_token: str) -> str:
+    """What Graph expects as `appsecret_proof`: HMAC-SHA256 of the token keyed with the app
+    secret, in hex."""
+    return hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
+
+
+def check_appsecret_proof(token: Token, app: App | None, params: MutableMapping[str, Any]) -> None:
+    """Graph checks an `appsecret_proof` parameter whenever one is sent, and requires one from
+    apps that enabled "Require app secret"; both errors are code 100 GraphMethodException."""
+    proof = params.pop("appsecret_proof", None)
+    if proof is None:
+        if app is not None and app.require_appsecret_proof:
+            raise _proof_error("API calls from the server require an appsecret_proof argument")
+        return
+    expected = appsecret_proof(app.secret, token.value) if app is not None else ""
+    if not (isinstance(proof, str) and expected and hmac.compare_digest(proof.lower(), expected)):
+        raise _proof_error("Invalid appsecret_proof provided in the API argument")
+
+
+def _proof_error(message: str) -> GraphError:
+    return GraphError(100, message=message, error_type=GRAPH_METHOD, with_error_data=False)
 
 
 def require_scope(token: Token, scope: str) -> None:

@@ -26,6 +26,7 @@ RngSeed = Annotated[int, Meta(ge=-INT64_MAX - 1, le=INT64_MAX)]
 ClockFactor = Annotated[float, Meta(gt=0, le=1_000_000)]  # virtual seconds per real second
 BatchSize = Annotated[int, Meta(ge=1, le=1000)]  # updates per webhook POST (Meta: up to 1000)
 WebhookTimeout = Annotated[float, Meta(gt=0, le=3600)]
+RequestBytes = Annotated[int, Meta(ge=4096, le=64 * 1024 * 1024)]  # a Graph request body
 
 # The codes a STRICT send from a WABA that is not onboarded may answer (Meta documents none,
 # see decisions.md): template unavailable (ad sync failed or WABA not eligible, the default),

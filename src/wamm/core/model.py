@@ -82,6 +82,8 @@ class App(msgspec.Struct, kw_only=True):
     secret: str
     webhook_url: str | None = None
     verify_token: str | None = None
+    # Meta's "Require app secret" app setting: every Graph call needs an appsecret_proof.
+    require_appsecret_proof: bool = False
 
 
 class Token(msgspec.Struct, kw_only=True):

@@ -12,14 +12,19 @@ import re
 import phonenumbers
 
 _PHONE_PUNCTUATION = str.maketrans("", "", "+-() .")
+_LEADING = frozenset("+(0123456789")
 BSUID_RE = re.compile(r"^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$")
 MIN_DIGITS, MAX_DIGITS = 6, 15
 UNKNOWN_COUNTRY = "ZZ"
 
 
 def normalize_phone(raw: str) -> str | None:
-    """Digits of a phone number as Meta's `wa_id`, or None when it cannot be one."""
-    digits = raw.strip().translate(_PHONE_PUNCTUATION)
+    """Digits of a phone number as Meta's `wa_id`, or None when it cannot be one: punctuation
+    goes between digits, and only `+` or `(` may come first (`-5511...` is no number)."""
+    text = raw.strip()
+    if text[:1] not in _LEADING or text.rfind("+") > 0:
+        return None
+    digits = text.translate(_PHONE_PUNCTUATION)
     if digits.startswith("00"):
         digits = digits[2:]
     if not digits.isdigit() or not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
@@ -28,6 +33,7 @@ def normalize_phone(raw: str) -> str | None:
 
 
 REGION_PREFIX_DIGITS = 6
+MAX_REMEMBERED_REGIONS = 100_000  # of the million prefixes, more than real traffic meets
 _regions_by_prefix: dict[str, str] = {}
 
 
@@ -40,6 +46,8 @@ def country_of(phone: str) -> str:
     prefix = phone[:REGION_PREFIX_DIGITS]
     region = _regions_by_prefix.get(prefix)
     if region is None:
+        if len(_regions_by_prefix) >= MAX_REMEMBERED_REGIONS:
+            _regions_by_prefix.clear()  # forgetting costs only a parse per prefix
         region = _regions_by_prefix[prefix] = _parse_region(phone)
     return region
 

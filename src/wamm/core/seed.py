@@ -21,6 +21,7 @@ from wamm.core.bounds import (
     ClockFactor,
     Count,
     Hours,
+    RequestBytes,
     RngSeed,
     Seconds,
     StrictFallbackCode,
@@ -30,6 +31,7 @@ from wamm.core.clock import LATEST_TIME
 from wamm.core.ratelimit import PairLimit
 from wamm.core.recipients import Behaviour, MarketingLimit, RecipientDefaults
 from wamm.core.settings import WebhookSettings
+from wamm.core.text import text_problem
 
 Id = str | int
 ClockMode = Literal["realtime", "accelerated", "manual"]
@@ -66,6 +68,7 @@ class SettingsSeed(_Strict):
     marketing_limit: MarketingLimit | None = None
     pair_limit: PairLimit | None = None
     webhooks: WebhookSettings | None = None
+    max_request_bytes: RequestBytes | None = None
 
 
 class WebhookSeed(_Strict):
@@ -78,6 +81,7 @@ class AppSeed(_Strict):
     secret: str
     name: str = ""
     webhook: WebhookSeed | None = None
+    require_appsecret_proof: bool = False
 
 
 class PhoneNumberSeed(_Strict):
@@ -249,6 +253,9 @@ def decode(document: Any) -> Seed:
         raise SeedError(
             "$", "a seed must be a mapping with keys settings, apps, businesses, tokens and users"
         )
+    unwritable = text_problem(document, "$")
+    if unwritable is not None:
+        raise SeedError(*unwritable)
     try:
         return msgspec.convert(document, Seed)
     except msgspec.ValidationError as exc:

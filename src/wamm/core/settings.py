@@ -12,6 +12,7 @@ from wamm.core.bounds import (
     Hours,
     PositiveCount,
     PositiveSeconds,
+    RequestBytes,
     RngSeed,
     Seconds,
     StrictFallbackCode,
@@ -54,6 +55,9 @@ class Settings(msgspec.Struct, kw_only=True):
     marketing_limit: MarketingLimit | None = None
     pair_limit: PairLimit = msgspec.field(default_factory=PairLimit)
     webhooks: WebhookSettings = msgspec.field(default_factory=WebhookSettings)
+    # Graph request bodies above this answer 413; Meta's largest legitimate send (a 32,768-
+    # character template parameter, every character escaped) stays far below it.
+    max_request_bytes: RequestBytes = 1024 * 1024
 
     def merged(self, changes: dict[str, Any]) -> Settings:
         """A copy with the non-None values of `changes` applied."""

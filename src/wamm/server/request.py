@@ -6,7 +6,6 @@ Starlette's request object costs more than everything these few fields need.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from starlette.requests import Request
 
 from wamm.core.coerce import type_name
 from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.text import check_text
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -65,13 +65,15 @@ class RawRequest:
 
     async def body(self, limit: int = MAX_BODY_BYTES) -> bytes:
         declared = self.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise too_large(limit)  # before reading a byte of it
         first = await self.receive()
         if first["type"] == "http.request" and not first.get("more_body", False):
             body: bytes = first.get("body", b"")  # the usual case: one message
             if len(body) > limit:
-                raise _too_large(limit)
+                raise too_large(limit)
             return body
-        return await collect(self._rest(first), declared, limit)
+        return await collect(self._rest(first), None, limit)
 
     async def _rest(self, first: Message) -> AsyncIterator[bytes]:
         yield first.get("body", b"")
@@ -102,12 +104,12 @@ def bearer_token(headers: dict[str, str], query: dict[str, str]) -> str | None:
 async def collect(chunks: AsyncIterator[bytes], declared: str | None, limit: int) -> bytes:
     """A whole body, refusing (413) anything over `limit` bytes before reading it all."""
     if declared and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
+        raise too_large(limit)
     parts, size = [], 0
     async for chunk in chunks:
         size += len(chunk)
         if size > limit:
-            raise _too_large(limit)
+            raise too_large(limit)
         parts.append(chunk)
     return b"".join(parts)
 
@@ -117,17 +119,18 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     return await collect(request.stream(), request.headers.get("content-length"), limit)
 
 
-def _too_large(limit: int) -> GraphError:
+def too_large(limit: int) -> GraphError:
     return GraphError(100, f"The request body is larger than {limit} bytes.", http_status=413)
 
 
 def _maybe_json(value: str) -> Any:
-    """Graph form parameters may carry JSON objects and arrays as text."""
+    """Graph form parameters may carry JSON objects and arrays as text; text that does not
+    parse (a lone UTF-16 surrogate escape included) stays text."""
     text = value.strip()
     if text[:1] in ("{", "["):
         try:
-            return json.loads(text)
-        except (ValueError, RecursionError):
+            return _json.decode(text)
+        except (msgspec.DecodeError, RecursionError):
             return value
     return value
 
@@ -153,33 +156,48 @@ def decode_json_object(raw: bytes) -> dict[str, Any]:
     return data
 
 
-async def read_params(request: RawRequest) -> dict[str, Any]:
-    """Query string and body merged into one parameter map (body wins, token removed)."""
+# How a NUL character looks in raw JSON and URL-encoded text: only a request that holds one of
+# these is walked for NULs (one byte scan on the send path).
+NUL_IN_JSON = b"\\u0000"
+NUL_IN_URL = b"%00"
+
+
+async def read_params(request: RawRequest, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    """Query string and body merged into one parameter map (body wins). The query's
+    `access_token` is removed (`bearer_token` reads it); a body's is left for the caller.
+    Text holding a NUL character is refused (code 100) wherever it is."""
     params: dict[str, Any] = {k: _maybe_json(v) for k, v in request.query.items()}
+    if NUL_IN_URL in request.scope.get("query_string", b""):
+        check_text(params)
     params.pop("access_token", None)
-    if request.method == "GET":
-        return params
-    raw = await request.body()
-    if not raw.strip():
-        return params
+    raw = b"" if request.method == "GET" else await request.body(limit)
+    if raw.strip():
+        params.update(await _body_params(request, raw))
+    return params
+
+
+async def _body_params(request: RawRequest, raw: bytes) -> dict[str, Any]:
     content_type = media_type(request.headers)
     if content_type == "application/x-www-form-urlencoded":
         body = {
             k: _maybe_json(v)
             for k, v in parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
         }
+        suspect = NUL_IN_URL in raw or b"\x00" in raw
     elif content_type == "multipart/form-data":
         body = await _multipart(request, raw)
+        suspect = b"\x00" in raw
     elif content_type == "" or is_json_type(content_type):
         body = decode_json_object(raw)
+        suspect = NUL_IN_JSON in raw
     else:
         raise invalid_parameter(
             f"Unsupported Content-Type '{content_type}': send application/json, "
             "application/x-www-form-urlencoded or multipart/form-data."
         )
-    body.pop("access_token", None)
-    params.update(body)
-    return params
+    if suspect:
+        check_text(body)
+    return body
 
 
 async def _multipart(request: RawRequest, raw: bytes) -> dict[str, Any]:

@@ -125,6 +125,7 @@ class _Planner:
                 secret=app.secret,
                 webhook_url=webhook.url if webhook else None,
                 verify_token=webhook.verify_token if webhook else None,
+                require_appsecret_proof=app.require_appsecret_proof,
             )
         )
 

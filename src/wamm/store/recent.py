@@ -14,21 +14,28 @@ import msgspec
 
 from wamm.core.model import Message
 
-CAPACITY = 16_384  # about 16 MB of documents
+CAPACITY = 16_384  # documents: about 16 MB of usual ones ...
+MAX_BYTES = 32 * 1024 * 1024  # ... and never more than this, however large they are
 _MESSAGE = msgspec.json.Decoder(Message)
 
 
 class RecentMessages:
-    def __init__(self, capacity: int = CAPACITY) -> None:
+    def __init__(self, capacity: int = CAPACITY, max_bytes: int = MAX_BYTES) -> None:
         self._capacity = capacity
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._documents: dict[int, bytes] = {}
 
     def remember(self, documents: Iterable[tuple[int, bytes]]) -> None:
-        """Keep (seq, document) pairs just committed, forgetting the oldest beyond capacity."""
+        """Keep (seq, document) pairs just committed, forgetting the oldest beyond capacity
+        (a count of documents and a total of bytes)."""
         kept = self._documents
-        kept.update(documents)
-        while len(kept) > self._capacity:
-            del kept[next(iter(kept))]
+        for seq, document in documents:
+            replaced = kept.pop(seq, None)
+            self._bytes += len(document) - (0 if replaced is None else len(replaced))
+            kept[seq] = document
+        while len(kept) > self._capacity or self._bytes > self._max_bytes:
+            self._bytes -= len(kept.pop(next(iter(kept))))
 
     def split(self, seqs: Sequence[int]) -> tuple[dict[int, Message], list[int]]:
         """The messages known here, and the sequence numbers to read from the database."""

@@ -77,6 +77,13 @@ URL_LIMIT = 2000
 PHONE_LIMIT = 20
 COPY_CODE_EXAMPLE_LIMIT = 15
 OFFER_TEXT_LIMIT = 16
+# Send-time parameter text (Meta's parameter object): a header variable takes 60 characters, a
+# body variable 1,024, or 32,768 when the body is the template's only component; an
+# authentication code (body variable and OTP button) at most 15.
+HEADER_PARAM_LIMIT = 60
+BODY_PARAM_LIMIT = 1024
+BODY_ONLY_PARAM_LIMIT = 32_768
+AUTH_CODE_LIMIT = 15
 MAX_BUTTONS = 10
 MAX_CARD_BUTTONS = 2
 MAX_CARDS = 10

@@ -13,11 +13,20 @@ from wamm.core.coerce import as_list, as_object
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.model import Template
 from wamm.core.templates.errors import invalid_value
+from wamm.core.templates.limits import AUTH_CODE_LIMIT, HEADER_PARAM_LIMIT, URL_LIMIT
 from wamm.core.templates.readers import member_enum
 from wamm.core.templates.shape import ButtonSlot, TemplateShape, template_shape
-from wamm.core.templates.values import TEXT_TYPES, check_param, integer, is_plain_text
+from wamm.core.templates.values import (
+    TEXT_TYPES,
+    check_param,
+    check_text_length,
+    integer,
+    is_plain_text,
+)
 
 _SEND_COMPONENT_TYPES = ("HEADER", "BODY", "BUTTON", "LIMITED_TIME_OFFER", "CAROUSEL")
+# The characters of a button's text parameter: a URL suffix, or an authentication code.
+_BUTTON_TEXT_LIMITS = {"URL": URL_LIMIT, "OTP": AUTH_CODE_LIMIT}
 
 
 class _Part(NamedTuple):
@@ -39,7 +48,9 @@ def check_send_components(template: Template | TemplateShape, components: Any) -
 def _check_against(shape: TemplateShape, components: Any, field: str) -> None:
     singles, buttons = _collect(components, field, len(shape.buttons))
     _check_header_params(shape, singles.get("header"), field)
-    _check_text_params("body", shape.body_params, singles.get("body"), shape.named)
+    _check_text_params(
+        "body", shape.body_params, singles.get("body"), shape.named, shape.body_text_limit
+    )
     _check_button_params(shape, buttons, field)
     _check_offer_params(shape, singles.get("limited_time_offer"))
     _check_cards(shape, singles.get("carousel"), field)
@@ -124,7 +135,7 @@ def _check_first(part: _Part, params: list[Mapping[str, Any]], ptype: str, wante
 def _check_header_params(shape: TemplateShape, part: _Part | None, field: str) -> None:
     fmt = shape.header_format
     if fmt is None or fmt == "TEXT":
-        _check_text_params("header", shape.header_params, part, shape.named)
+        _check_text_params("header", shape.header_params, part, shape.named, HEADER_PARAM_LIMIT)
         return
     params = _parameters(part)
     wanted = fmt.lower()
@@ -142,7 +153,7 @@ def _check_header_params(shape: TemplateShape, part: _Part | None, field: str) -
 
 
 def _check_text_params(
-    label: str, expected: tuple[str, ...], part: _Part | None, named: bool
+    label: str, expected: tuple[str, ...], part: _Part | None, named: bool, limit: int
 ) -> None:
     params = _parameters(part)
     if len(params) != len(expected):
@@ -150,14 +161,13 @@ def _check_text_params(
     if part is None:
         return
     for i, param in enumerate(params):
-        if is_plain_text(param):
+        if is_plain_text(param, limit):
             continue  # valid as it is: skip building the paths an error would name
+        field = f"{part.field}.parameters[{i}]"
         check_param(
-            param,
-            f"{part.field}.parameters[{i}]",
-            TEXT_TYPES,
-            f"a {label} variable takes text, currency or date_time",
+            param, field, TEXT_TYPES, f"a {label} variable takes text, currency or date_time"
         )
+        check_text_length(param, field, limit)
     if named:
         _check_param_names(expected, params, part.field)
 
@@ -221,6 +231,9 @@ def _check_button_param(slot: ButtonSlot, part: _Part) -> None:
         raise _count_error(label, 1, len(params), part)
     if params:
         _check_first(part, params, slot.parameter, f"{label} takes a {slot.parameter} parameter")
+        limit = _BUTTON_TEXT_LIMITS.get(slot.type)
+        if limit is not None:
+            check_text_length(params[0], f"{part.field}.parameters[0]", limit)
     elif slot.required:
         raise GraphError(
             131008, f"{part.field}.parameters needs a {slot.parameter} parameter for {label}."

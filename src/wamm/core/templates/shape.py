@@ -9,6 +9,7 @@ import msgspec
 
 from wamm.core.model import Template
 from wamm.core.templates.buttons import BUTTON_RULES, ButtonRule
+from wamm.core.templates.limits import AUTH_CODE_LIMIT, BODY_ONLY_PARAM_LIMIT, BODY_PARAM_LIMIT
 from wamm.core.templates.variables import TOKEN
 
 
@@ -25,13 +26,15 @@ class ButtonSlot(msgspec.Struct, frozen=True, kw_only=True):
 class TemplateShape(msgspec.Struct, frozen=True, kw_only=True):
     """What a send of a template must supply.
 
-    `header_params` and `body_params` hold the variable names ("1", "2" or "first_name").
+    `header_params` and `body_params` hold the variable names ("1", "2" or "first_name");
+    `body_text_limit` is the characters one body parameter may hold.
     """
 
     named: bool
     header_format: str | None = None
     header_params: tuple[str, ...] = ()
     body_params: tuple[str, ...] = ()
+    body_text_limit: int = BODY_ONLY_PARAM_LIMIT
     buttons: tuple[ButtonSlot, ...] = ()
     has_offer: bool = False  # a LIMITED_TIME_OFFER component
     offer_expires: bool = False  # ... with has_expiration: the send must give expiration_time_ms
@@ -43,7 +46,7 @@ def template_shape(template: Template) -> TemplateShape:
     shape = _shape(template.components, template.parameter_format.upper() == "NAMED")
     if template.category == "AUTHENTICATION":
         # The preset authentication body has one variable: the code.
-        shape = msgspec.structs.replace(shape, body_params=("1",))
+        shape = msgspec.structs.replace(shape, body_params=("1",), body_text_limit=AUTH_CODE_LIMIT)
     return shape
 
 
@@ -56,6 +59,7 @@ def _shape(components: list[dict[str, Any]], named: bool) -> TemplateShape:
         header_format=str(header["format"]).upper() if header.get("format") else None,
         header_params=tuple(TOKEN.findall(header.get("text", ""))),
         body_params=tuple(TOKEN.findall(by_type.get("BODY", {}).get("text", ""))),
+        body_text_limit=BODY_PARAM_LIMIT if by_type.keys() - {"BODY"} else BODY_ONLY_PARAM_LIMIT,
         buttons=tuple(
             _slot(index, button)
             for index, button in enumerate(by_type.get("BUTTONS", {}).get("buttons", []))

@@ -111,13 +111,27 @@ _VALUE_CHECKS: dict[str, Callable[[Any, str], None]] = {
 }
 
 
-def is_plain_text(param: Mapping[str, Any]) -> bool:
-    """`{"type": "text", "text": <non-empty>}`, the parameter most sends carry: valid wherever
-    a text parameter is allowed (what `check_param` would find, without building its paths)."""
+def is_plain_text(param: Mapping[str, Any], limit: int) -> bool:
+    """`{"type": "text", "text": <non-empty, at most limit characters>}`, the parameter most
+    sends carry: valid wherever a text parameter of that limit is allowed (what `check_param`
+    and `check_text_length` would find, without building their paths)."""
     if param.get("type") != "text":
         return False
     text = param.get("text")
-    return isinstance(text, str) and text != "" and not text.isspace()
+    return isinstance(text, str) and 0 < len(text) <= limit and not text.isspace()
+
+
+def check_text_length(param: Mapping[str, Any], field: str, limit: int) -> None:
+    """Meta's character limit on the text a valid parameter puts into the message (131009)."""
+    ptype = str(param["type"]).lower()
+    if ptype == "text":
+        text, where = param["text"], f"{field}.text"
+    elif ptype in ("currency", "date_time"):
+        text, where = param[ptype]["fallback_value"], f"{field}.{ptype}.fallback_value"
+    else:
+        return
+    if len(text) > limit:
+        raise invalid_value(where, f"must be at most {limit} characters long, got {len(text)}.")
 
 
 def check_param(

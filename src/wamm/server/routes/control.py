@@ -22,7 +22,15 @@ from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
 from wamm.core.model import Template
-from wamm.server.request import decode_json_object, is_json_type, media_type, read_body
+from wamm.core.text import check_text
+from wamm.server.request import (
+    NUL_IN_JSON,
+    NUL_IN_URL,
+    decode_json_object,
+    is_json_type,
+    media_type,
+    read_body,
+)
 from wamm.server.responses import JSONResponse, error_response, internal_error
 from wamm.service import control as use_cases
 from wamm.service import templates, webhook_admin
@@ -77,6 +85,7 @@ def endpoint_for(
                 )
             )
         try:
+            _check_request_text(request)
             result = await handler(request, request.app.state.runtime)
         except schema.SeedError as error:
             return seed_error_response(error)
@@ -90,9 +99,20 @@ def endpoint_for(
     return endpoint
 
 
+def _check_request_text(request: Request) -> None:
+    """Refuse a NUL in the path or the query (filters reach the database as text, which
+    PostgreSQL cannot hold a NUL in)."""
+    if NUL_IN_URL in request.scope["query_string"]:
+        check_text(dict(request.query_params))
+    check_text(request.path_params)
+
+
 async def _json_body(request: Request) -> dict[str, Any]:
     raw = await read_body(request)
-    return decode_json_object(raw) if raw.strip() else {}
+    body = decode_json_object(raw) if raw.strip() else {}
+    if NUL_IN_JSON in raw:
+        check_text(body)
+    return body
 
 
 def _json_content(request: Request) -> bool | None:
@@ -263,7 +283,10 @@ async def state(_request: Request, rt: Runtime) -> dict[str, Any]:
             {"id": p.id, "waba_id": p.waba_id, "display_phone_number": p.display_phone_number}
             for p in catalog.phone_numbers.values()
         ],
-        "apps": [{"id": a.id, "name": a.name} for a in catalog.apps.values()],
+        "apps": [
+            {"id": a.id, "name": a.name, "require_appsecret_proof": a.require_appsecret_proof}
+            for a in catalog.apps.values()
+        ],
         "tokens": [
             {"value": t.value, "scopes": sorted(t.scopes), "wabas": sorted(t.wabas)}
             for t in catalog.tokens.values()

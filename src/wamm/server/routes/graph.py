@@ -1,6 +1,7 @@
 """Graph API dispatch: `/[vNN.N/]{object_id}[/{edge}]` to the use case for that node type.
 
-Order of checks follows Graph: token (190), object visible to the token (100/33), operation
+Order of checks follows Graph: the request's parameters (a POST body may carry the token),
+token (190), `appsecret_proof` (100), object visible to the token (100/33), operation
 supported by the node (100/33), permission (10 / 200), then the use case's own validation.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from wamm.core.auth import check_token, require_scope
+from wamm.core.auth import check_appsecret_proof, check_token, require_scope
 from wamm.core.errors import (
     GraphError,
     ResetDuringRequest,
@@ -82,13 +83,23 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
 }
 
 
-@functools.lru_cache(maxsize=4096)  # a campaign sends to the same few paths over and over
+MAX_CACHED_PATH = 256  # Graph paths are short: a long one is not worth remembering
+
+
 def split_path(path: str) -> tuple[int, tuple[str, ...]]:
     """(API major version, path segments without the version prefix)."""
+    return _split_cached(path) if len(path) <= MAX_CACHED_PATH else _split(path)
+
+
+def _split(path: str) -> tuple[int, tuple[str, ...]]:
     segments = tuple(s for s in path.split("/") if s)
     if segments and (match := VERSION_RE.match(segments[0])):
         return int(match[1]), segments[1:]
     return LATEST_API_VERSION, segments
+
+
+# A campaign sends to the same few paths over and over.
+_split_cached = functools.lru_cache(maxsize=4096)(_split)
 
 
 def resolve(catalog: Catalog, object_id: str) -> Node | None:
@@ -134,11 +145,13 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
         version, segments = split_path(request.path)
         if not segments:
             raise invalid_parameter("Unsupported request: give an object id in the path.")
-        raw_token = bearer_token(request.headers, request.query)
+        params = await read_params(request, rt.settings.max_request_bytes)
+        body_token = _body_token(params)
+        raw_token = bearer_token(request.headers, request.query) or body_token
         token = check_token(raw_token, rt.catalog.tokens.get(raw_token or ""), rt.now())
+        check_appsecret_proof(token, rt.catalog.apps.get(token.app_id or ""), params)
         operation, node = _operation(rt, token, request.method, segments)
         require_scope(token, operation.scope)
-        params = await read_params(request)
         call = GraphCall(rt, token, params, request.query, version, request.url, epoch)
         return 200, encode(await operation.handler(call, node)), {}
     except GraphError as error:
@@ -148,6 +161,12 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
             return error_parts(ResetDuringRequest())
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_parts(INTERNAL_ERROR)
+
+
+def _body_token(params: dict[str, Any]) -> str | None:
+    """An `access_token` sent as a POST parameter, which Graph accepts like the header."""
+    value = params.pop("access_token", None)
+    return value if isinstance(value, str) else None
 
 
 ASGIApp = Callable[[Scope, Receive, Any], Awaitable[None]]
