@@ -14,7 +14,8 @@ from wamm.cli.common import UsageError
 
 # Values copied from examples and compose files rather than chosen.
 PLACEHOLDERS = frozenset(
-    "change-me changeme change_me changeit replace-me secret password admin token xxx todo".split()
+    {"change-me", "changeme", "change_me", "changeit", "replace-me", "your-token"}
+    | {"secret", "password", "admin", "token", "xxx", "todo"}
 )
 
 
