@@ -11,7 +11,11 @@ from wamm.core.versions import DEFAULT_API_VERSION
 from wamm.service.runtime import Runtime
 
 
-def print_banner(runtime: Runtime, base_url: str, database: str) -> None:
+def print_banner(
+    runtime: Runtime, base_url: str, database: str, generated_admin_token: str | None = None
+) -> None:
+    """`generated_admin_token`: the token `wamm serve` made up for the control API (it
+    listens off loopback and none was given), printed once here."""
     console = Console(highlight=False, soft_wrap=True)
     catalog = runtime.catalog
     graph = f"{base_url}/{DEFAULT_API_VERSION}"
@@ -52,14 +56,22 @@ def print_banner(runtime: Runtime, base_url: str, database: str) -> None:
             '"index":"0","parameters":[{"type":"text","text":"summer"}]}]}}\''
         )
     console.print(f"  Control API: {base_url}/_wamm/state   Messages: {base_url}/_wamm/messages")
+    if generated_admin_token:
+        console.print(
+            f"  Admin token for the control API: [bold]{generated_admin_token}[/] (generated: "
+            "wamm listens off loopback; set --admin-token or WAMM_ADMIN_TOKEN to choose one)"
+        )
     if first_token and first_phone:
-        _print_environment(console, base_url, first_token.value, first_phone)
+        _print_environment(console, base_url, first_token.value, first_phone, generated_admin_token)
 
 
-def _print_environment(console: Console, base_url: str, token: str, phone: PhoneNumber) -> None:
+def _print_environment(
+    console: Console, base_url: str, token: str, phone: PhoneNumber, admin_token: str | None
+) -> None:
     """The lines that point the `wamm` CLI and the SDK at this server."""
     console.print("  For the wamm CLI and SDK (from a checkout: `python3 dev wamm ...`):")
-    console.print(f"    export WAMM_BASE_URL={base_url} WAMM_TOKEN={token}", markup=False)
+    admin = f" WAMM_ADMIN_TOKEN={admin_token}" if admin_token else ""
+    console.print(f"    export WAMM_BASE_URL={base_url} WAMM_TOKEN={token}{admin}", markup=False)
     console.print(
         f"    export WAMM_WABA_ID={phone.waba_id} WAMM_PHONE_NUMBER_ID={phone.id}", markup=False
     )

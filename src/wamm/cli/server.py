@@ -18,11 +18,15 @@ import typer
 import uvicorn
 
 from wamm import __version__
+from wamm.cli.admin_token import control_token
 from wamm.cli.asgi import PortOption, listening_socket, serve_asgi
 from wamm.cli.common import EXIT_NETWORK, EXIT_USAGE, ListenError, Output, UsageError
+from wamm.cli.descriptors import raise_descriptor_limit
 from wamm.store.url import DEFAULT_URL, DatabaseUrlError, parse_database_url
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+DEFAULT_REQUEST_TIMEOUT = 30.0
+DEFAULT_MAX_CONNECTIONS = 1000
 
 
 def serve(
@@ -54,9 +58,26 @@ def serve(
         str | None,
         typer.Option(
             envvar="WAMM_ADMIN_TOKEN",
-            help="Require this bearer token on the /_wamm control API.",
+            help="Require this bearer token on the /_wamm control API (generated when "
+            "listening off loopback without one).",
         ),
     ] = None,
+    request_timeout: Annotated[
+        float,
+        typer.Option(
+            envvar="WAMM_REQUEST_TIMEOUT",
+            min=0.1,
+            help="Seconds a client has to send a whole request; then its connection is closed.",
+        ),
+    ] = DEFAULT_REQUEST_TIMEOUT,
+    max_connections: Annotated[
+        int,
+        typer.Option(
+            envvar="WAMM_MAX_CONNECTIONS",
+            min=1,
+            help="Connections served at once (per process); requests beyond get HTTP 503.",
+        ),
+    ] = DEFAULT_MAX_CONNECTIONS,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
     workers: Annotated[
@@ -78,9 +99,18 @@ def serve(
         create_app,
         prepare_database,
     )
+    from wamm.server.connections import ConnectionLimits, guarded_protocol  # noqa: PLC0415
 
     display = _database_display(database)
     _configure_logging(log_level)
+    if workers > 1 and not display.startswith("postgresql"):
+        raise typer.BadParameter(
+            "several server processes need a PostgreSQL database (SQLite serves one process)",
+            param_hint="--workers",
+        )
+    raise_descriptor_limit()
+    sock = _listening(host, port)
+    admin_token, generated = _control_token(sock, admin_token)
     base_url = f"http://{host}:{port}"
     config = ServerConfig(
         database_url=database,
@@ -88,23 +118,21 @@ def serve(
         demo_if_empty=demo,
         admin_token=admin_token,
         dispatch=dispatch,
-        on_ready=lambda runtime: print_banner(runtime, base_url, display),
+        on_ready=lambda runtime: print_banner(
+            runtime, base_url, display, admin_token if generated else None
+        ),
     )
     options: dict[str, Any] = {
         "log_level": log_level.lower(),
         "access_log": access_log,
         "server_header": False,
+        "http": guarded_protocol(ConnectionLimits(request_timeout, max_connections)),
     }
     if workers == 1:
         _prepared(check_startup_seed(config))  # the server applies it when it starts
-        serve_asgi(create_app(config), _listening(host, port), **options)
+        serve_asgi(create_app(config), sock, **options)
         return
-    if not display.startswith("postgresql"):
-        raise typer.BadParameter(
-            "several server processes need a PostgreSQL database (SQLite serves one process)",
-            param_hint="--workers",
-        )
-    _listening(host, port).close()  # uvicorn binds it again, for its worker processes
+    sock.close()  # uvicorn binds it again, for its worker processes
     _prepared(prepare_database(config))  # seed once, before the workers start
     _export_for_workers(database, admin_token, dispatch)
     uvicorn.run(
@@ -125,6 +153,16 @@ def _listening(host: str, port: int) -> socket.socket:
     except ListenError as error:
         Output(as_json=False).fail(error, EXIT_NETWORK)
     except UsageError as error:
+        Output(as_json=False).fail(error, EXIT_USAGE)
+
+
+def _control_token(sock: socket.socket, given: str | None) -> tuple[str | None, bool]:
+    """The admin token for the address `sock` is bound to (see `control_token`); a placeholder
+    exits with code 2."""
+    try:
+        return control_token(sock.getsockname()[0], given)
+    except UsageError as error:
+        sock.close()
         Output(as_json=False).fail(error, EXIT_USAGE)
 
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 import msgspec
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from wamm.core.coerce import type_name
 from wamm.core.errors import GraphError, invalid_parameter
@@ -85,7 +85,7 @@ class RawRequest:
         while True:
             message = await self.receive()
             if message["type"] == "http.disconnect":
-                return
+                raise _disconnected()
             yield message.get("body", b"")
             if not message.get("more_body", False):
                 return
@@ -116,7 +116,16 @@ async def collect(chunks: AsyncIterator[bytes], declared: str | None, limit: int
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     """The body of a control-API request (a Starlette request)."""
-    return await collect(request.stream(), request.headers.get("content-length"), limit)
+    try:
+        return await collect(request.stream(), request.headers.get("content-length"), limit)
+    except ClientDisconnect:
+        raise _disconnected() from None
+
+
+def _disconnected() -> GraphError:
+    """A body cut short: the client closed the connection, or wamm did (--request-timeout).
+    A truncated body is never decoded, lest half a form be taken for a whole one."""
+    return invalid_parameter("The connection closed before the whole request body arrived.")
 
 
 def too_large(limit: int) -> GraphError:
