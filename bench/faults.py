@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -105,8 +106,13 @@ class KillTotals:
         )
 
     def slowest_recovery(self) -> float | None:
-        times = [r.recovery_seconds for r in self.rounds]
-        return None if None in times else max(t for t in times if t is not None)
+        return slowest([r.recovery_seconds for r in self.rounds])
+
+
+def slowest(times: list[float | None]) -> float | None:
+    """The longest time, None if one of them is None (not in time)."""
+    known = [t for t in times if t is not None]
+    return max(known) if len(known) == len(times) else None
 
 
 def kill_settings(backends: list[str]) -> Iterator[tuple[str, str | None]]:
@@ -324,11 +330,10 @@ def add_promises(
 ) -> None:
     lost = sum(t.total("lost") for t in kills)
     acked = sum(t.total("acked") for t in kills)
-    recoveries: dict[str, float | None] = {}
-    for row in kills:  # the slowest round per backend
-        backend, slowest = row.label.split(",")[0], row.slowest_recovery()
-        earlier = recoveries.get(backend, 0.0)
-        recoveries[backend] = None if None in (earlier, slowest) else max(earlier, slowest)
+    by_backend: dict[str, list[float | None]] = defaultdict(list)
+    for row in kills:
+        by_backend[row.label.split(",")[0]].append(row.slowest_recovery())
+    recoveries = {backend: slowest(times) for backend, times in by_backend.items()}
     outcomes = receivers.outcomes()
     out_of_order = sum(o.arrivals.out_of_order for o in outcomes.values())
     other = receivers.slow.other_seconds
