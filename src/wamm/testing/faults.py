@@ -231,7 +231,7 @@ def receiver_down_then_back(
     ):
         wamids = send_all(server, messages)
         receiver.stop()
-        step_until(server, lambda: False, 10.0, outage)
+        step_until(server, lambda: False, 10.0, outage)  # every retry of the outage fails
         receiver.start()
         wait = step_until(server, complete(receiver, wamids), 10.0, HOUR)
         return ReceiverFigures(arrivals(receiver.statuses(), wamids), wait)
