@@ -50,7 +50,7 @@ class WammServer:
     base_url: str
     process: subprocess.Popen[bytes]
     log_path: Path
-    database_url: str
+    database_path: Path | None  # None: not a SQLite file (`running_wamm(database_url=...)`)
     ids: WammIds = DEMO_IDS
     seed: Mapping[str, Any] | None = field(default=None, compare=False)
     api_version: str = DEFAULT_API_VERSION
@@ -216,10 +216,14 @@ def running_wamm(
     until it answers, and stop it (by its PID) on exit. `ids` describe the seed it runs with
     (the demo's by default)."""
     port = free_port()
-    database_url = database_url or f"sqlite:///{database_path or directory / 'wamm.db'}"
+    if database_url is None:
+        database_path = database_path or directory / "wamm.db"
+        database_url = f"sqlite:///{database_path}"
+    else:
+        database_path = None
     log_path = directory / f"wamm-{port}.log"
     command = serve_command(port, database_url, *extra)
     with running_process(command, log_path, subprocess_env(**(env or {}))) as process:
-        server = WammServer(f"http://{LOOPBACK}:{port}", process, log_path, database_url, ids)
+        server = WammServer(f"http://{LOOPBACK}:{port}", process, log_path, database_path, ids)
         wait_until_healthy(server)
         yield server
