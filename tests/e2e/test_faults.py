@@ -175,14 +175,16 @@ def test_reset_under_load_keeps_every_send_acknowledged_after_it(
     assert figures.after_found == len(figures.after.acked) > 0
 
 
-@issue_9(5)
 @pytest.mark.parametrize("backend", ["sqlite", POSTGRES])
-def test_reset_under_load_answers_no_reset_and_no_send_with_a_5xx(
+def test_reset_under_load_answers_sends_200_or_the_transient_503_only(
     reset_runs: Callable[[str], ResetFigures], backend: str
 ) -> None:
+    """A send racing a reset may be refused with Meta's transient code 2 (HTTP 503, see
+    docs/control-api.md); never a 500 or a 401 (the state is replaced in one transaction)."""
     figures = reset_runs(backend)
     assert figures.reset_failures == 0
-    assert (figures.during.server_errors, figures.after.server_errors) == (0, 0)
+    assert set(figures.during.by_status) <= {200, 503}
+    assert set(figures.after.by_status) == {200}
 
 
 # --- retention ---------------------------------------------------------------------------------

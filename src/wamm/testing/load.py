@@ -35,10 +35,9 @@ class LoadTally:
     acked: list[str] = field(default_factory=list, repr=False)
     by_status: Counter[int] = field(default_factory=Counter)
 
-    @property
-    def server_errors(self) -> int:
-        """Answers with a 5xx status."""
-        return sum(count for status, count in self.by_status.items() if status >= 500)
+    def other_than(self, *statuses: int) -> int:
+        """Requests answered with none of these HTTP statuses (or not answered)."""
+        return sum(count for status, count in self.by_status.items() if status not in statuses)
 
     @property
     def unanswered(self) -> int:
