@@ -190,7 +190,6 @@ def test_reset_under_load_answers_sends_200_or_the_transient_503_only(
 # --- retention ---------------------------------------------------------------------------------
 
 
-@issue_9(11)
 def test_delivered_webhooks_are_pruned_after_the_retention_period(tmp_path: Path) -> None:
     with database("sqlite", tmp_path) as url:
         figures = faults.retention(tmp_path, url, messages=5)
