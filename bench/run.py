@@ -10,6 +10,7 @@ bench/webhooks.py's (it checks every X-Hub-Signature-256).
     python3 dev bench postgres                 # 1, 2 and 4 server processes on PostgreSQL
     python3 dev bench soak --minutes 10        # RSS every 10 s under a steady 1,000 sends/s
     python3 dev bench fill --messages 1000000  # throughput before and after 1M stored messages
+    python3 dev bench faults                   # kill -9, receiver faults, resets under load
     python3 dev bench all                      # quick, then postgres (skipped without a server)
 
 Webhook scheduling is on in every measured run: the seed's app is subscribed to the WABA with
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import faults as fm
 import send_path as sp
 import webhooks as wh
 
@@ -429,6 +431,10 @@ class Database:
             (self.schema,),
         )
         return int(rows[0][0])
+
+    def pg_setting(self, name: str) -> str:
+        """`SHOW name` on the PostgreSQL server."""
+        return str(self._pg_query(f"SHOW {name}")[0][0])
 
     def messages(self) -> int:
         if self.kind == "sqlite":
@@ -1296,6 +1302,36 @@ def add_load_options(parser: argparse.ArgumentParser, requests: int, audience: i
     )
 
 
+# --- faults ---------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def fault_database(backend: str, directory: Path) -> Iterator[tuple[str, str]]:
+    """bench/faults.py's databases: (URL, PostgreSQL's synchronous_commit; "" for SQLite)."""
+    with database_for(backend, directory, "faults") as db:
+        setting = (
+            ""
+            if db.kind == "sqlite"
+            else f"synchronous_commit={db.pg_setting('synchronous_commit')}"
+        )
+        yield db.url, setting
+
+
+def cmd_faults(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, Any]]:
+    backends = ["sqlite"]
+    if problem := postgres_problem():
+        print(f"faults: PostgreSQL rows skipped, {problem}")
+    else:
+        backends.append("postgres")
+    matrix = fm.run_matrix(args, workdir, backends, fault_database)
+    for title, headers, rows in matrix.tables:
+        print(f"\n{title}")
+        print_table(headers, rows)
+    print("\npromises (docs/reliability.md)")
+    passed = print_targets(matrix.promises)
+    return passed, matrix.results
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1363,6 +1399,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     fill.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     fill.add_argument("--processes", type=int, default=1, help="server processes (PostgreSQL)")
 
+    fm.add_options(commands.add_parser("faults", help="the fault matrix (docs/reliability.md)"))
+
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*argv, "quick"])
@@ -1370,10 +1408,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("bounded runs only: --minutes <= 120, --messages <= 10,000,000")
     if not 1 <= getattr(args, "rounds", 1) <= 10:
         parser.error("--rounds must be 1 to 10")
+    if args.command == "faults" and (problem := fm.bounded(args)):
+        parser.error(problem)
     return args
 
 
-COMMANDS = {"quick": cmd_quick, "postgres": cmd_postgres, "soak": cmd_soak, "fill": cmd_fill}
+COMMANDS = {
+    "quick": cmd_quick,
+    "postgres": cmd_postgres,
+    "soak": cmd_soak,
+    "fill": cmd_fill,
+    "faults": cmd_faults,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,7 +45,10 @@ class WebhookReceiver:
     """An asyncio webhook receiver on `host`:`port` (0: a free port, known once started),
     serving `path`: GET answers the `hub.challenge` handshake for `verify_token`, POST checks
     `X-Hub-Signature-256` against `app_secret` and records the delivery. `fail_next` holds
-    status codes to answer the next signed POSTs with, to make the sender retry."""
+    status codes to answer the next signed POSTs with, to make the sender retry.
+    `delay_seconds` makes it slow: each signed POST is answered that much later, and one whose
+    sender stopped waiting meanwhile (a timeout, a crash) is dropped unrecorded, as it was
+    never acknowledged."""
 
     app_secret: str
     verify_token: str = ""
@@ -57,6 +60,8 @@ class WebhookReceiver:
     verifications: int = 0
     # Status codes to answer the next POSTs with (then 200 again), to simulate failures.
     fail_next: list[int] = field(default_factory=list)
+    # Seconds to wait before answering each signed POST.
+    delay_seconds: float = 0.0
     _runner: web.AppRunner | None = None
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
 
@@ -112,6 +117,10 @@ class WebhookReceiver:
         if not hmac.compare_digest(signature, expected):
             self.rejected.append(f"bad signature {signature!r}")
             return web.Response(status=401, text="bad signature")
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
+            if request.transport is None:  # the connection is gone
+                return web.Response(status=408, text="the sender stopped waiting")
         if self.fail_next:
             return web.Response(status=self.fail_next.pop(0), text="failing on purpose")
         async with self._arrived:

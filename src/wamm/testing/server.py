@@ -26,6 +26,7 @@ from wamm.testing.process import (
     free_port,
     kill_process,
     running_process,
+    subprocess_env,
     wamm_command,
 )
 from wamm.testing.seeds import WammIds, demo_seed
@@ -49,7 +50,7 @@ class WammServer:
     base_url: str
     process: subprocess.Popen[bytes]
     log_path: Path
-    database_path: Path
+    database_path: Path | None  # None: not a SQLite file (`running_wamm(database_url=...)`)
     ids: WammIds = DEMO_IDS
     seed: Mapping[str, Any] | None = field(default=None, compare=False)
     api_version: str = DEFAULT_API_VERSION
@@ -178,11 +179,11 @@ def write_seed(directory: Path, document: Mapping[str, Any], name: str = "seed.j
     return path
 
 
-def serve_command(port: int, database_path: Path, *extra: str) -> list[str]:
-    """`python -m wamm serve` on `port` of the loopback interface with a SQLite file."""
+def serve_command(port: int, database_url: str, *extra: str) -> list[str]:
+    """`python -m wamm serve` on `port` of the loopback interface with that database."""
     return wamm_command(
         *("serve", "--host", LOOPBACK, "--port", str(port)),
-        *("--database", f"sqlite:///{database_path}"),
+        *("--database", database_url),
         *extra,
     )
 
@@ -206,15 +207,23 @@ def running_wamm(
     directory: Path,
     *extra: str,
     database_path: Path | None = None,
+    database_url: str | None = None,
     ids: WammIds = DEMO_IDS,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[WammServer]:
-    """Start `wamm serve` (SQLite file in `directory` unless `database_path`) with `extra`
-    arguments, wait until it answers, and stop it (by its PID) on exit. `ids` describe the
-    seed it runs with (the demo's by default)."""
+    """Start `wamm serve` (on `database_url`, else the SQLite file `database_path`, else
+    `wamm.db` in `directory`) with `extra` arguments and `env` added to the environment, wait
+    until it answers, and stop it (by its PID) on exit. `ids` describe the seed it runs with
+    (the demo's by default)."""
     port = free_port()
-    database_path = database_path or directory / "wamm.db"
+    if database_url is None:
+        database_path = database_path or directory / "wamm.db"
+        database_url = f"sqlite:///{database_path}"
+    else:
+        database_path = None
     log_path = directory / f"wamm-{port}.log"
-    with running_process(serve_command(port, database_path, *extra), log_path) as process:
+    command = serve_command(port, database_url, *extra)
+    with running_process(command, log_path, subprocess_env(**(env or {}))) as process:
         server = WammServer(f"http://{LOOPBACK}:{port}", process, log_path, database_path, ids)
         wait_until_healthy(server)
         yield server

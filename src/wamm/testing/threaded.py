@@ -76,6 +76,14 @@ class ThreadedReceiver:
         """Answer the next POSTs with these status codes (then 200 again)."""
         self._snapshot(lambda: self.receiver.fail_next.extend(status_codes))
 
+    def set_delay(self, seconds: float) -> None:
+        """Answer every following POST only after `seconds` (0: at once again)."""
+
+        def change() -> None:
+            self.receiver.delay_seconds = seconds
+
+        self._snapshot(change)
+
     def deliveries(self) -> list[Delivery]:
         """Every accepted POST so far, in arrival order."""
         return self._snapshot(lambda: list(self.receiver.deliveries))
