@@ -1,5 +1,6 @@
 """Schemathesis against a real wamm: every operation of /_wamm/openapi.json, fed data generated
-from the document (valid and invalid), answers JSON and never a server error."""
+from the document (valid and invalid), answers JSON as the document describes it and never a
+server error."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
-from schemathesis.specs.openapi.checks import content_type_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
 
 from wamm.testing.server import WammServer, running_wamm
 
@@ -93,7 +97,12 @@ def no_server_error_but_metas(
     not_a_server_error(ctx, response, case)
 
 
-CHECKS = [no_server_error_but_metas, a_json_answer, content_type_conformance]
+CHECKS = [
+    no_server_error_but_metas,
+    a_json_answer,
+    content_type_conformance,
+    response_schema_conformance,  # 2xx answers match the document's schemas
+]
 
 
 def fuzz(operation: Operation, mode: GenerationMode, token: str) -> None:
