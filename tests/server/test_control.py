@@ -478,3 +478,21 @@ async def test_admin_token_guards_the_control_api(runtime: Runtime) -> None:
         ).status_code == 200
         assert (await http.get("/_wamm/health")).status_code == 200
         assert (await http.get("/_wamm/ready")).json()["status"] == "ready"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/_wamm/nothing", 404), ("DELETE", "/_wamm/clock", 405)],
+)
+async def test_unknown_control_routes_answer_the_graph_envelope(
+    graph: Graph, method: str, path: str, status: int
+) -> None:
+    response = await graph.http.request(method, path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    error = error_of(response)
+    assert error["code"] == 100
+    assert error["error_data"]["details"] == (
+        f"The wamm control API has no {method} {path}; its routes are listed at "
+        "/_wamm/openapi.json."
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.routing import Mount
 
 from wamm.core import seed as schema
@@ -55,7 +56,9 @@ def build_app(
 ) -> WammApp:
     """The app around an already opened runtime (tests), or one a lifespan opens."""
     control_app = Starlette(
-        routes=[Mount(CONTROL_PREFIX, routes=control.ROUTES)], lifespan=lifespan
+        routes=[Mount(CONTROL_PREFIX, routes=control.ROUTES)],
+        exception_handlers={HTTPException: control.no_such_route},
+        lifespan=lifespan,
     )
     control_app.state.runtime = runtime
     control_app.state.dispatcher = dispatcher

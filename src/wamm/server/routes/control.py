@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,6 +24,7 @@ from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
 from wamm.core.model import Template
 from wamm.core.text import check_text
+from wamm.server.openapi import openapi_document
 from wamm.server.request import (
     NUL_IN_JSON,
     NUL_IN_URL,
@@ -105,6 +107,19 @@ def _check_request_text(request: Request) -> None:
     if NUL_IN_URL in request.scope["query_string"]:
         check_text(dict(request.query_params))
     check_text(request.path_params)
+
+
+async def no_such_route(request: Request, error: Exception) -> Response:
+    """A path or method the control API lacks: the Graph envelope, not Starlette's text."""
+    status = error.status_code if isinstance(error, HTTPException) else 404
+    return error_response(
+        GraphError(
+            100,
+            f"The wamm control API has no {request.method} {request.url.path}; its routes are "
+            "listed at /_wamm/openapi.json.",
+            http_status=status,
+        )
+    )
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
@@ -295,6 +310,11 @@ async def state(_request: Request, rt: Runtime) -> dict[str, Any]:
     }
 
 
+async def openapi(request: Request, _rt: Runtime) -> dict[str, Any]:
+    """This API's OpenAPI document, naming this server (it describes no data: never guarded)."""
+    return openapi_document(str(request.base_url))
+
+
 async def health(_request: Request, _rt: Runtime) -> dict[str, Any]:
     """Liveness: the process answers."""
     return {"status": "ok"}
@@ -319,6 +339,7 @@ async def ready(request: Request, rt: Runtime) -> Response:
 
 
 ROUTES = [
+    Route("/openapi.json", endpoint_for(openapi, guarded=False), methods=["GET"]),
     Route("/health", endpoint_for(health, guarded=False), methods=["GET"]),
     Route("/ready", endpoint_for(ready, guarded=False), methods=["GET"]),
     Route("/state", endpoint_for(state), methods=["GET"]),
