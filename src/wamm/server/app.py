@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from wamm.core import seed as schema
+from wamm.server import inspector
 from wamm.server.routes import control
 from wamm.server.routes.graph import GraphApp
 from wamm.service.delivery import Dispatcher
@@ -54,9 +55,8 @@ def build_app(
     lifespan: Any = None,
 ) -> WammApp:
     """The app around an already opened runtime (tests), or one a lifespan opens."""
-    control_app = Starlette(
-        routes=[Mount(CONTROL_PREFIX, routes=control.ROUTES)], lifespan=lifespan
-    )
+    routes = [*control.ROUTES, Mount("/ui", routes=inspector.ROUTES)]
+    control_app = Starlette(routes=[Mount(CONTROL_PREFIX, routes=routes)], lifespan=lifespan)
     control_app.state.runtime = runtime
     control_app.state.dispatcher = dispatcher
     control_app.state.admin_token = admin_token
