@@ -11,11 +11,11 @@ import re
 from markupsafe import Markup, escape
 
 _MONOSPACE = re.compile(r"```(.+?)```", re.DOTALL)
-# A marker pair encloses text that neither starts nor ends with a space (as WhatsApp renders).
-_INLINE = (
-    (re.compile(r"\*(\S(?:[^*\n]*\S)?)\*"), "strong"),
-    (re.compile(r"_(\S(?:[^_\n]*\S)?)_"), "em"),
-    (re.compile(r"~(\S(?:[^~\n]*\S)?)~"), "s"),
+# As WhatsApp renders: a marker pair stands outside words (snake_case stays text) and encloses
+# text that neither starts nor ends with a space (2 * 3 * 4 stays text).
+_INLINE = tuple(
+    (re.compile(rf"(?<!\w){m}(\S(?:[^{m}\n]*\S)?){m}(?!\w)"), tag)
+    for m, tag in ((r"\*", "strong"), ("_", "em"), ("~", "s"))
 )
 
 

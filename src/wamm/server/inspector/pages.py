@@ -61,7 +61,7 @@ def guarded(handler: PageHandler) -> Callable[[Request], Awaitable[Response]]:
         try:
             return await handler(request, request.app.state.runtime)
         except GraphError as error:
-            return _refused(request, error.http_status, error.message)
+            return _refused(request, error.http_status, error.details or error.message)
         except Exception:
             log.exception("unexpected error on %s %s", request.method, request.url.path)
             return _refused(request, 500, "wamm failed to show this page: its log says why.")
@@ -146,18 +146,19 @@ def _request_as_sent(message: dict[str, Any], payload: Any) -> dict[str, Any]:
 
 async def message_page(request: Request, rt: Runtime) -> Response:
     wamid = request.query_params.get("wamid", "")
-    found = await use_cases.list_messages(rt, {"wamid": wamid, "limit": "1"})
-    if not found["data"]:
+    now = rt.now()
+    found, _ = await use_cases.find_messages(rt, {"wamid": wamid, "limit": "1"}, now)
+    if not found:
         raise GraphError(100, f"No message with id {wamid}.", http_status=404)
-    message = found["data"][0]
-    payload = _decode.decode(message["payload"])
-    message["payload"] = payload
-    template = rt.catalog.templates.get((message["template"] or {}).get("id", ""))
+    message = use_cases.message_view(found[0], now)
+    message["payload"] = payload = _decode.decode(message["payload"])
+    template = rt.catalog.templates.get(found[0].template_id or "")
     deliveries = await webhook_admin.list_deliveries(rt, {"wamid": wamid, "limit": "100"})
     return page(
         request,
         "message.html",
         message=message,
+        happened=[event.at <= now for event in found[0].events],
         preview=message_preview(message, template),
         request_as_sent=_request_as_sent(message, payload),
         deliveries=deliveries["data"],

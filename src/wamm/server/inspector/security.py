@@ -31,7 +31,7 @@ CONTENT_SECURITY_POLICY = (
 SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # "no-referrer" would make forms send `Origin: null`
     "x-frame-options": "DENY",
     "cache-control": "no-store",
 }
