@@ -52,6 +52,7 @@ def print_banner(runtime: Runtime, base_url: str, database: str) -> None:
             '"index":"0","parameters":[{"type":"text","text":"summer"}]}]}}\''
         )
     console.print(f"  Control API: {base_url}/_wamm/state   Messages: {base_url}/_wamm/messages")
+    console.print(f"  Inspector (open in a browser): [bold]{base_url}/_wamm/ui/[/]")
     if first_token and first_phone:
         _print_environment(console, base_url, first_token.value, first_phone)
 
