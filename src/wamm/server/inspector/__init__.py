@@ -17,6 +17,7 @@ ROUTES = [
     Route("/events", pages.guarded(pages.message_events), methods=["GET"]),
     Route("/message", pages.guarded(pages.message_page), methods=["GET"]),
     Route("/webhooks", pages.guarded(pages.webhooks_page), methods=["GET"]),
+    Route("/webhooks/retry", pages.guarded(pages.retry_webhooks), methods=["POST"]),
     Route("/clock/advance", pages.guarded(pages.advance_clock), methods=["POST"]),
     Route("/login", pages.login_page, methods=["GET"]),
     Route("/login", pages.login, methods=["POST"]),

@@ -184,6 +184,12 @@ async def webhooks_page(request: Request, rt: Runtime) -> Response:
     )
 
 
+async def retry_webhooks(_request: Request, rt: Runtime) -> Response:
+    """Send every failed delivery again (the control API's `POST /_wamm/webhooks/retry`)."""
+    await webhook_admin.retry_failed(rt, {})
+    return RedirectResponse(f"{security.UI_PATH}/webhooks", 303)
+
+
 # --- the clock --------------------------------------------------------------------------------
 
 
