@@ -73,3 +73,8 @@ def test_the_sdist_and_its_wheel_install_and_run(tmp_path: Path) -> None:
         wait_until_healthy(server)
         state = httpx.get(f"{server.base_url}/_wamm/state", timeout=10).json()
         assert [business["name"] for business in state["businesses"]][:1] == ["Acme"]
+        # The inspector's templates and vendored scripts are inside the wheel.
+        inspector = httpx.get(f"{server.base_url}/_wamm/ui/", timeout=10)
+        assert inspector.status_code == 200, inspector.text
+        htmx = httpx.get(f"{server.base_url}/_wamm/ui/static/vendor/htmx-2.0.8.min.js")
+        assert htmx.status_code == 200 and htmx.content.startswith(b"var htmx=")

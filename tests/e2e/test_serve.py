@@ -49,6 +49,7 @@ def test_serve_on_an_empty_database_prints_the_banner_and_serves_the_demo(
         assert f"listening on {server.base_url}" in banner, banner
         assert f"Graph API base URL: {server.base_url}/v" in banner, banner
         assert f"Access token: {DEMO_TOKEN}" in banner, banner
+        assert f"Inspector (open in a browser): {server.base_url}/_wamm/ui/" in banner, banner
         assert DEMO_WABA in banner, banner
         response = graph(server, "GET", DEMO_WABA, params={"fields": "name"})
     assert response.status_code == 200, response.text

@@ -61,6 +61,7 @@ def print_banner(
             f"  Admin token for the control API: [bold]{generated_admin_token}[/] (generated: "
             "wamm listens off loopback; set --admin-token or WAMM_ADMIN_TOKEN to choose one)"
         )
+    console.print(f"  Inspector (open in a browser): [bold]{base_url}/_wamm/ui/[/]")
     if first_token and first_phone:
         _print_environment(console, base_url, first_token.value, first_phone, generated_admin_token)
 

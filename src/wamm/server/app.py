@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Mount
 
 from wamm.core import seed as schema
+from wamm.server import inspector
 from wamm.server.routes import control
 from wamm.server.routes.graph import GraphApp
 from wamm.service.delivery import Dispatcher
@@ -55,8 +56,9 @@ def build_app(
     lifespan: Any = None,
 ) -> WammApp:
     """The app around an already opened runtime (tests), or one a lifespan opens."""
+    routes = [*control.ROUTES, Mount("/ui", routes=inspector.ROUTES)]
     control_app = Starlette(
-        routes=[Mount(CONTROL_PREFIX, routes=control.ROUTES)],
+        routes=[Mount(CONTROL_PREFIX, routes=routes)],
         exception_handlers={HTTPException: control.no_such_route},
         lifespan=lifespan,
     )

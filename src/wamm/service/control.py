@@ -67,8 +67,12 @@ def message_view(message: Message, now: float) -> dict[str, Any]:
     }
 
 
-async def list_messages(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
-    """Messages newest first; `status` filters on the status at the current virtual time."""
+async def find_messages(
+    rt: Runtime, query: dict[str, str], now: float
+) -> tuple[list[Message], bool]:
+    """Messages newest first, and whether more follow. `status` filters on the status at `now`
+    and `template` on the template name: both are read from the stored document, so the
+    listing looks through at most MAX_SCAN messages for them."""
     limit = _limit(query)
     after = query.get("after")
     store_query = MessageQuery(
@@ -79,20 +83,27 @@ async def list_messages(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
         route=query.get("route"),
         wamid=query.get("wamid"),
     )
-    now, wanted = rt.now(), query.get("status")
+    status, template = query.get("status"), query.get("template")
     page: list[Message] = []
-    more = False
     for _ in range(MAX_SCAN // SCAN_CHUNK):
         chunk = await rt.store.list_messages(store_query)
         for message in chunk:
-            if wanted is None or current_status(message.events, now) == wanted:
+            if (status is None or current_status(message.events, now) == status) and (
+                template is None or message.template_name == template
+            ):
                 if len(page) == limit:
-                    more = True
-                    break
+                    return page, True
                 page.append(message)
-        if more or len(chunk) < SCAN_CHUNK:
+        if len(chunk) < SCAN_CHUNK:
             break
         store_query.after_seq = chunk[-1].seq
+    return page, False
+
+
+async def list_messages(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
+    """The control API's message listing (see `find_messages`)."""
+    now = rt.now()
+    page, more = await find_messages(rt, query, now)
     body: dict[str, Any] = {"data": [message_view(m, now) for m in page]}
     if more:
         body["paging"] = {"cursors": {"after": encode_cursor(page[-1].seq)}}

@@ -34,6 +34,7 @@ from wamm.core.model import (
 )
 from wamm.core.sending import ENDPOINT_MARKETING, ENDPOINT_MESSAGES
 from wamm.core.versions import LATEST_API_VERSION
+from wamm.server.inspector.security import UI_PATH
 from wamm.server.request import RawRequest, Receive, Scope, bearer_token, read_params
 from wamm.server.responses import INTERNAL_ERROR, encode, error_parts, send_json
 from wamm.service import accounts, analytics, messaging, templates, webhook_admin
@@ -138,12 +139,19 @@ def _operation(
     return operation, node
 
 
+def _opens_a_page(request: RawRequest) -> bool:
+    """A browser opening `/` (Graph clients never ask for a path without an object id)."""
+    return request.method == "GET" and "text/html" in request.headers.get("accept", "")
+
+
 async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str, str]]:
     """Status, JSON body and headers for one Graph request."""
     epoch = rt.epoch
     try:
         version, segments = split_path(request.path)
         if not segments:
+            if _opens_a_page(request):
+                return 307, b"", {"location": f"{UI_PATH}/"}
             raise invalid_parameter("Unsupported request: give an object id in the path.")
         params = await read_params(request, rt.settings.max_request_bytes)
         body_token = _body_token(params)

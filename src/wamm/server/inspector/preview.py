@@ -1,0 +1,170 @@
+"""A message as the recipient's WhatsApp shows it: header, body with the parameters substituted,
+footer and buttons, built from the stored request and (for a template) the template.
+
+Values stay plain text here; the page template escapes them and applies WhatsApp's formatting
+(see `formatting.py`). Carousel cards and limited-time offers are named, not drawn, yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from wamm.core.model import Template
+from wamm.core.templates.variables import TOKEN
+
+MEDIA_TYPES = ("image", "video", "document", "audio", "sticker")
+# What a button shows when its template gives no text of its own (Meta's labels).
+DEFAULT_BUTTON_TEXT = {"OTP": "Copy code", "COPY_CODE": "Copy offer code"}
+
+
+@dataclass(frozen=True)
+class PreviewButton:
+    kind: str  # the template's button type: QUICK_REPLY, URL, PHONE_NUMBER, COPY_CODE, ...
+    text: str
+    target: str | None = None  # the URL, phone number or code it acts on
+
+
+@dataclass(frozen=True)
+class Preview:
+    header_kind: str | None = None  # text, image, video, document, location, ...
+    header_text: str | None = None  # header text, a media link or a location name
+    body: str = ""
+    footer: str | None = None
+    buttons: list[PreviewButton] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # parts shown as a label only
+
+
+def _object(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def parameter_text(parameter: Any) -> str:
+    """What a send parameter shows in the text: its text, or a currency's or date's
+    fallback value; other kinds by their type."""
+    parameter = _object(parameter)
+    kind = str(parameter.get("type", "text"))
+    if kind == "text":
+        return str(parameter.get("text", ""))
+    if kind in ("currency", "date_time"):
+        return str(_object(parameter.get(kind)).get("fallback_value", ""))
+    value = parameter.get(kind)
+    return str(value) if isinstance(value, str | int | float) else f"[{kind}]"
+
+
+def substitute(text: str, parameters: list[Any]) -> str:
+    """`text` with {{1}}... (positional) or {{name}} (named) replaced by the parameters; a
+    variable without a parameter stays as written."""
+    positional = [parameter_text(p) for p in parameters]
+    named = {
+        str(_object(p).get("parameter_name")): parameter_text(p)
+        for p in parameters
+        if _object(p).get("parameter_name")
+    }
+
+    def value(match: Any) -> str:
+        name = str(match[1]).strip()
+        if name.isdigit():
+            index = int(name) - 1
+            return positional[index] if 0 <= index < len(positional) else str(match[0])
+        return named.get(name, str(match[0]))
+
+    return TOKEN.sub(value, text)
+
+
+def _sent_components(payload: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The parameters sent per component: `header`, `body`, `button:<index>`."""
+    sent: dict[str, list[Any]] = {}
+    for raw in _list(payload.get("components")):
+        component = _object(raw)
+        kind = str(component.get("type", "")).lower()
+        key = f"button:{component.get('index', '0')}" if kind == "button" else kind
+        sent[key] = _list(component.get("parameters"))
+    return sent
+
+
+def _header(component: Mapping[str, Any], parameters: list[Any]) -> tuple[str, str | None]:
+    kind = str(component.get("format", "TEXT")).lower()
+    if kind == "text":
+        return kind, substitute(str(component.get("text", "")), parameters)
+    media = _object(_object(parameters[0]).get(kind)) if parameters else {}
+    return kind, media.get("link") or media.get("id") or media.get("name")
+
+
+def _template_button(
+    index: int, button: Mapping[str, Any], sent: dict[str, list[Any]]
+) -> PreviewButton:
+    kind = str(button.get("type", "")).upper()
+    parameters = sent.get(f"button:{index}", [])
+    text = str(button.get("text") or DEFAULT_BUTTON_TEXT.get(kind, kind.replace("_", " ")))
+    target: str | None = None
+    if kind == "URL":
+        target = substitute(str(button.get("url", "")), parameters)
+    elif kind == "PHONE_NUMBER":
+        target = str(button.get("phone_number", ""))
+    elif kind == "COPY_CODE" and parameters:
+        target = str(_object(parameters[0]).get("coupon_code", ""))
+    return PreviewButton(kind, text, target)
+
+
+def template_preview(template: Template, payload: Mapping[str, Any]) -> Preview:
+    """A template message: the template's components with the sent parameters."""
+    sent = _sent_components(payload)
+    header_kind = header_text = footer = None
+    body, buttons, notes = "", [], []
+    for component in template.components:
+        kind = str(component.get("type", "")).upper()
+        if kind == "HEADER":
+            header_kind, header_text = _header(component, sent.get("header", []))
+        elif kind == "BODY":
+            body = substitute(str(component.get("text", "")), sent.get("body", []))
+        elif kind == "FOOTER":
+            footer = str(component.get("text", ""))
+        elif kind == "BUTTONS":
+            buttons = [
+                _template_button(i, _object(b), sent) for i, b in enumerate(component["buttons"])
+            ]
+        else:
+            notes.append(kind.replace("_", " ").lower())
+    return Preview(header_kind, header_text, body, footer, buttons, notes)
+
+
+def _interactive_buttons(action: Mapping[str, Any]) -> list[PreviewButton]:
+    return [
+        PreviewButton("QUICK_REPLY", str(_object(_object(b).get("reply")).get("title", "")))
+        for b in _list(action.get("buttons"))
+    ]
+
+
+def content_preview(kind: str, payload: Mapping[str, Any]) -> Preview:
+    """A message that is not a template: text, media, location or interactive."""
+    if kind == "text":
+        return Preview(body=str(payload.get("body", "")))
+    if kind in MEDIA_TYPES:
+        link = payload.get("link") or payload.get("id")
+        return Preview(kind, str(link or ""), str(payload.get("caption", "")))
+    if kind == "location":
+        return Preview(kind, str(payload.get("name", "")), str(payload.get("address", "")))
+    if kind == "interactive":
+        action = _object(payload.get("action"))
+        return Preview(
+            body=str(_object(payload.get("body")).get("text", "")),
+            footer=str(_object(payload.get("footer")).get("text", "")) or None,
+            buttons=_interactive_buttons(action),
+        )
+    return Preview(notes=[f"{kind} message"])
+
+
+def message_preview(message: Mapping[str, Any], template: Template | None) -> Preview:
+    """The preview of a message as the control API lists it (`message_view`)."""
+    payload = _object(message.get("payload"))
+    if template is not None:
+        return template_preview(template, payload)
+    if message.get("type") == "template":  # the template is gone from the catalog
+        return Preview(notes=[f"template {payload.get('name', '')} (no longer in the catalog)"])
+    return content_preview(str(message.get("type", "")), payload)

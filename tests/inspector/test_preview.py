@@ -1,0 +1,129 @@
+"""The phone preview's pieces: WhatsApp formatting as safe HTML, and parameters substituted
+into a template's components."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wamm.core.model import Template
+from wamm.server.inspector.formatting import whatsapp_html
+from wamm.server.inspector.preview import (
+    Preview,
+    PreviewButton,
+    content_preview,
+    message_preview,
+    substitute,
+)
+
+
+def template(*components: dict[str, Any], parameter_format: str = "POSITIONAL") -> Template:
+    return Template(
+        id="1",
+        waba_id="2",
+        seq=1,
+        name="promo",
+        language="en_US",
+        category="MARKETING",
+        status="APPROVED",
+        components=list(components),
+        parameter_format=parameter_format,
+    )
+
+
+def text(value: str) -> dict[str, str]:
+    return {"type": "text", "text": value}
+
+
+def test_whatsapp_formatting_becomes_tags() -> None:
+    html = whatsapp_html("*big* _soft_ ~gone~ ```x *not bold*```\nnext")
+    assert html == (
+        "<strong>big</strong> <em>soft</em> <s>gone</s> <code>x *not bold*</code><br>next"
+    )
+
+
+def test_markers_around_spaces_stay_text() -> None:
+    assert whatsapp_html("2 * 3 * 4 and snake_case_name") == "2 * 3 * 4 and snake_case_name"
+
+
+def test_markup_in_text_is_escaped_before_formatting() -> None:
+    html = whatsapp_html("*<img src=x onerror=alert(1)>* & 'q'")
+    assert html == "<strong>&lt;img src=x onerror=alert(1)&gt;</strong> &amp; &#39;q&#39;"
+
+
+def test_positional_and_named_variables_are_substituted() -> None:
+    assert substitute("Hi {{1}}, {{2}} off {{3}}", [text("Ana"), text("20%")]) == (
+        "Hi Ana, 20% off {{3}}"
+    )
+    named = [
+        {"type": "text", "parameter_name": "first_name", "text": "Ana"},
+        {"type": "currency", "parameter_name": "price", "currency": {"fallback_value": "$5"}},
+    ]
+    assert substitute("{{first_name}} pays {{price}} ({{code}})", named) == (
+        "Ana pays $5 ({{code}})"
+    )
+
+
+def test_template_preview_has_every_component() -> None:
+    promo = template(
+        {"type": "HEADER", "format": "TEXT", "text": "Sale for {{1}}"},
+        {"type": "BODY", "text": "Hi *{{1}}*, take {{2}}"},
+        {"type": "FOOTER", "text": "Reply STOP to opt out"},
+        {
+            "type": "BUTTONS",
+            "buttons": [
+                {"type": "URL", "text": "Shop", "url": "https://shop.example/{{1}}"},
+                {"type": "QUICK_REPLY", "text": "Not interested"},
+                {"type": "PHONE_NUMBER", "text": "Call", "phone_number": "+15550100"},
+                {"type": "COPY_CODE", "example": "SAVE10"},
+            ],
+        },
+    )
+    payload = {
+        "name": "promo",
+        "components": [
+            {"type": "header", "parameters": [text("Ana")]},
+            {"type": "body", "parameters": [text("Ana"), text("20%")]},
+            {"type": "button", "sub_type": "url", "index": "0", "parameters": [text("s1")]},
+            {
+                "type": "button",
+                "sub_type": "copy_code",
+                "index": 3,
+                "parameters": [{"type": "coupon_code", "coupon_code": "SAVE10"}],
+            },
+        ],
+    }
+    message = {"type": "template", "payload": payload}
+    assert message_preview(message, promo) == Preview(
+        header_kind="text",
+        header_text="Sale for Ana",
+        body="Hi *Ana*, take 20%",
+        footer="Reply STOP to opt out",
+        buttons=[
+            PreviewButton("URL", "Shop", "https://shop.example/s1"),
+            PreviewButton("QUICK_REPLY", "Not interested"),
+            PreviewButton("PHONE_NUMBER", "Call", "+15550100"),
+            PreviewButton("COPY_CODE", "Copy offer code", "SAVE10"),
+        ],
+    )
+
+
+def test_media_header_shows_its_link_and_unknown_components_are_named() -> None:
+    promo = template(
+        {"type": "HEADER", "format": "IMAGE"},
+        {"type": "BODY", "text": "Look"},
+        {"type": "LIMITED_TIME_OFFER", "limited_time_offer": {"text": "Ends soon"}},
+    )
+    header = {"type": "image", "image": {"link": "https://cdn.example/a.png"}}
+    payload = {"components": [{"type": "header", "parameters": [header]}]}
+    preview = message_preview({"type": "template", "payload": payload}, promo)
+    assert (preview.header_kind, preview.header_text) == ("image", "https://cdn.example/a.png")
+    assert preview.notes == ["limited time offer"]
+
+
+def test_messages_that_are_not_templates() -> None:
+    assert content_preview("text", {"body": "hello _there_"}) == Preview(body="hello _there_")
+    assert content_preview("image", {"link": "https://x/y.png", "caption": "c"}) == Preview(
+        "image", "https://x/y.png", "c"
+    )
+    gone = message_preview({"type": "template", "payload": {"name": "old"}}, None)
+    assert gone.notes == ["template old (no longer in the catalog)"]

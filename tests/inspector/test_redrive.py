@@ -1,0 +1,46 @@
+"""Failed webhook deliveries re-driven from the inspector's delivery log."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests import seed_data as sd
+from tests.conftest import Graph
+from tests.inspector.conftest import rows, summer_sale
+from tests.inspector.test_pages import csrf_of
+from tests.server.test_webhooks import (  # noqa: F401 - fixtures
+    dispatcher,
+    http,
+    receiver,
+    seed_document,
+    settle,
+)
+from wamm.testing.receiver import WebhookReceiver
+
+UI = "/_wamm/ui"
+
+
+async def test_failed_deliveries_are_sent_again_from_the_log(
+    graph: Graph,
+    http: httpx.AsyncClient,  # noqa: F811
+    receiver: WebhookReceiver,  # noqa: F811
+) -> None:
+    settings = {"webhooks": {"retry_initial_seconds": 10, "retry_window_seconds": 30}}
+    await graph.http.post("/_wamm/seed", json={"settings": settings})
+    receiver.fail_next = [500] * 3
+    sent = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", summer_sale())
+    assert sent.status_code == 200, sent.text
+    assert await settle(graph, 2 * 3600) == {"failed": 3}
+
+    page = await http.get(f"{UI}/webhooks")
+    assert {r["data-state"] for r in rows(page.text, "webhook-row")} == {"failed"}
+    assert rows(page.text, "webhook-retry") and "the 3 failed deliveries again" in page.text
+    forged = await http.post(f"{UI}/webhooks/retry", data={"csrf_token": "forged"})
+    assert forged.status_code == 403
+    retried = await http.post(f"{UI}/webhooks/retry", data={"csrf_token": csrf_of(page)})
+    assert (retried.status_code, retried.headers["location"]) == (303, f"{UI}/webhooks")
+
+    assert await settle(graph, 1) == {"delivered": 3}
+    page = await http.get(f"{UI}/webhooks")
+    assert {r["data-state"] for r in rows(page.text, "webhook-row")} == {"delivered"}
+    assert rows(page.text, "webhook-retry") == []
