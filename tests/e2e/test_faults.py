@@ -5,8 +5,7 @@ receivers on loopback, driven by the scenarios of `wamm.testing.faults`, which
 Each scenario runs once per module (and backend); the tests below assert its figures: no
 acknowledged send lost to kill -9, every status delivered at least once and in life-cycle
 order, one slow receiver delaying only its own app, no 5xx while resets run, delivered webhooks
-pruned after the retention period. Tests marked xfail describe what wamm promises but does not
-do yet; they fail as long as the bug is there (strict), and flip when it is fixed.
+pruned after the retention period.
 """
 
 from __future__ import annotations
@@ -32,10 +31,6 @@ RECOVERY_LIMIT = 20.0  # seconds from the restart (start-up included) until ever
 FAIR_LIMIT = 2.0  # real seconds for the healthy app's statuses while the other app's hang
 RESETS = 20  # enough for today's sequence collisions to show on both backends, every run
 MESSAGES = 20
-
-
-def issue_9(item: int) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"issue 9 item {item}")
 
 
 @contextlib.contextmanager
@@ -88,7 +83,7 @@ def test_kill_9_under_load_loses_no_acknowledged_send(
 
 
 @pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, issue_9(14)])]
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def test_kill_9_under_load_every_status_arrives_within_seconds_of_the_restart(
     killed: Callable[[str], KillFigures], backend: str
@@ -132,7 +127,6 @@ def test_receiver_500_then_ok_gets_every_status_at_the_first_retry(
     assert errors.virtual_wait == faults.RETRY_SECONDS
 
 
-@issue_9(6)
 def test_receiver_500_then_ok_keeps_each_message_in_event_order(errors: ReceiverFigures) -> None:
     assert errors.arrivals.out_of_order == 0
 
@@ -149,7 +143,6 @@ def test_slow_receiver_gets_every_status_at_least_once(slow: SlowFigures) -> Non
     assert slow.slow.virtual_wait is not None
 
 
-@issue_9(7)
 def test_slow_receiver_does_not_delay_another_apps_webhooks(slow: SlowFigures) -> None:
     assert slow.other_seconds is not None
     assert slow.other_seconds < FAIR_LIMIT
