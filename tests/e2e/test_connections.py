@@ -128,7 +128,12 @@ WITH_LOW_SOFT_LIMIT = (
 @pytest.mark.skipif(not Path("/proc/self/limits").exists(), reason="reads /proc/PID/limits")
 def test_serve_raises_the_soft_open_file_limit_to_the_hard_limit(tmp_path: Path) -> None:
     port = free_port()
-    command = [sys.executable, "-c", WITH_LOW_SOFT_LIMIT, *serve_command(port, tmp_path / "w.db")]
+    command = [
+        sys.executable,
+        "-c",
+        WITH_LOW_SOFT_LIMIT,
+        *serve_command(port, f"sqlite:///{tmp_path / 'w.db'}"),
+    ]
     with running_process(command, tmp_path / "wamm.log") as process:
         server = WammServer(f"http://127.0.0.1:{port}", process, tmp_path / "wamm.log", tmp_path)
         wait_until_healthy(server)
