@@ -16,6 +16,8 @@ POLL_INTERVAL = 0.02
 
 @dataclass(frozen=True)
 class Arrivals:
+    """What a receiver got: statuses expected, arrived, duplicated, out of order."""
+
     messages: int
     expected: int  # statuses: one per life-cycle step and message
     arrived: int  # distinct (message, status) received at least once
@@ -24,6 +26,7 @@ class Arrivals:
 
     @property
     def complete(self) -> bool:
+        """Every expected status arrived."""
         return self.arrived == self.expected
 
 
@@ -50,7 +53,10 @@ def arrivals(statuses: Iterable[Mapping[str, Any]], wamids: Collection[str]) -> 
 
 
 class Receiving(Protocol):
-    def statuses(self) -> list[dict[str, Any]]: ...
+    """A webhook receiver whose status updates can be read (ThreadedReceiver, WebhookReceiver)."""
+
+    def statuses(self) -> list[dict[str, Any]]:
+        """The status objects received so far."""
 
 
 def wait_for_arrivals(

@@ -65,6 +65,7 @@ def fault_seed(
 
 
 def app_secret(seed: Mapping[str, Any], index: int = 0) -> str:
+    """The secret of the seed's app number `index`."""
     secret: str = seed["apps"][index]["secret"]
     return secret
 
@@ -75,6 +76,7 @@ def recipient(number: int) -> str:
 
 
 def send_body(number: int) -> dict[str, Any]:
+    """The marketing send numbered `number` of a load (each to its own recipient)."""
     return {
         "messaging_product": "whatsapp",
         "to": recipient(number),
@@ -103,6 +105,7 @@ def serving(
 
 
 def send_load(server: WammServer, connections: int = 8, max_sends: int = 100_000) -> SendLoad:
+    """A load of marketing sends to `server`'s demo number (not started)."""
     url = f"{server.graph_url}/{server.phone_number_id}/marketing_messages"
     return SendLoad(url, server.token, send_body, connections=connections, max_sends=max_sends)
 
@@ -158,6 +161,7 @@ class KillFigures:
 
     @property
     def lost(self) -> int:
+        """Acknowledged sends not found after the restart."""
         return self.acked - self.found
 
 
@@ -290,6 +294,7 @@ def slow_receiver(
 
 
 def complete(receiver: ThreadedReceiver, wamids: Collection[str]) -> Callable[[], bool]:
+    """A condition: every status of these messages reached the receiver."""
     return lambda: arrivals(receiver.statuses(), wamids).complete
 
 
@@ -337,6 +342,8 @@ def reset_under_load(
 
 @dataclass(frozen=True)
 class RetentionFigures:
+    """Webhook rows delivered, and rows left once the retention period passed."""
+
     delivered: int  # webhook rows delivered
     left: int  # of the outbox, rows still stored `limit` real seconds after the clock moved
 

@@ -41,6 +41,7 @@ class LoadTally:
 
     @property
     def unanswered(self) -> int:
+        """Sends that got no answer (the connection broke first)."""
         return self.by_status[NO_ANSWER]
 
 
@@ -69,6 +70,7 @@ class SendLoad:
         self._thread = threading.Thread(target=self._run, name="wamm-send-load", daemon=True)
 
     def start(self) -> Self:
+        """Start sending in a background thread."""
         self._thread.start()
         return self
 
@@ -84,6 +86,7 @@ class SendLoad:
             return LoadTally(list(self._tally.acked), Counter(self._tally.by_status))
 
     def running(self) -> bool:
+        """The sending thread has not stopped yet."""
         return self._thread.is_alive()
 
     def finish(self, timeout: float = 60.0) -> LoadTally:
