@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +155,35 @@ def test_a_json_seed_file_is_read_as_json(tmp_path: Path) -> None:
     result = run_cli("serve", "--database", "sqlite://", "--port", port, "--seed", str(seed))
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("Error: invalid seed: $.settings.clock: Invalid enum value")
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_sqlite_file_in_a_missing_folder_is_one_line_and_creates_nothing(
+    tmp_path: Path, command: str
+) -> None:
+    missing = tmp_path / "no" / "such" / "folder"
+    database = f"sqlite:///{missing / 'wamm.db'}"
+    args = [command, "--database", database]
+    if command == "serve":
+        args += ["--port", str(free_port())]
+    result = run_cli(*args)
+    message = f"Error: --database: cannot open {missing / 'wamm.db'}: no folder {missing}\n"
+    assert (result.returncode, result.stderr) == (2, message)
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_postgresql_server_that_does_not_answer_is_one_line_within_seconds(
+    command: str,
+) -> None:
+    url = f"postgresql://127.0.0.1:{free_port()}/wamm"
+    args = [command, "--database", url]
+    if command == "serve":
+        args += ["--port", str(free_port())]
+    started = time.monotonic()
+    result = run_cli(*args)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"Error: --database: cannot connect to {url}: "), line
+    assert "Traceback" not in result.stderr
+    assert time.monotonic() - started < 20  # libpq's timeout is 5 s; the default pool waited 30

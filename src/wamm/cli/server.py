@@ -22,7 +22,7 @@ from wamm.cli.admin_token import control_token
 from wamm.cli.asgi import PortOption, listening_socket, serve_asgi
 from wamm.cli.common import EXIT_NETWORK, EXIT_USAGE, ListenError, Output, UsageError
 from wamm.cli.descriptors import raise_descriptor_limit
-from wamm.store.url import DEFAULT_URL, DatabaseUrlError, parse_database_url
+from wamm.store.url import DEFAULT_URL, DatabaseUnavailable, DatabaseUrlError, parse_database_url
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 DEFAULT_REQUEST_TIMEOUT = 30.0
@@ -95,7 +95,7 @@ def serve(
     from wamm.cli.banner import print_banner  # noqa: PLC0415 - see the module's docstring
     from wamm.server.app import (  # noqa: PLC0415
         ServerConfig,
-        check_startup_seed,
+        check_startup,
         create_app,
         prepare_database,
     )
@@ -129,7 +129,7 @@ def serve(
         "http": guarded_protocol(ConnectionLimits(request_timeout, max_connections)),
     }
     if workers == 1:
-        _prepared(check_startup_seed(config))  # the server applies it when it starts
+        _prepared(check_startup(config))  # opens the database; the server seeds it
         serve_asgi(create_app(config), sock, **options)
         return
     sock.close()  # uvicorn binds it again, for its worker processes
@@ -167,13 +167,16 @@ def _control_token(sock: socket.socket, given: str | None) -> tuple[str | None, 
 
 
 def _prepared(preparation: Coroutine[Any, Any, None]) -> None:
-    """Check or apply the seed before the server starts: a bad seed is one line, exit code 2."""
+    """Open the database and check or apply the seed before the server starts: a database
+    that cannot be opened or a bad seed is one line, exit code 2."""
     from wamm.core.seed import SeedError  # noqa: PLC0415 - see the module's docstring
 
     try:
         asyncio.run(preparation)
     except SeedError as error:
         Output(as_json=False).fail(UsageError(f"invalid seed: {error}"), EXIT_USAGE)
+    except DatabaseUnavailable as error:
+        Output(as_json=False).fail(UsageError(f"--database: {error}"), EXIT_USAGE)
 
 
 def worker(
@@ -190,7 +193,7 @@ def worker(
     from wamm.service.worker import run_worker  # noqa: PLC0415 - see the module's docstring
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_worker(database))
+        _prepared(run_worker(database))
 
 
 def _database_display(url: str) -> str:

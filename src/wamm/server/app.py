@@ -89,16 +89,16 @@ async def open_runtime(config: ServerConfig) -> Runtime:
     return runtime
 
 
-async def check_startup_seed(config: ServerConfig) -> None:
-    """Refuse a bad `--seed FILE` (SeedError) before the server starts, so that `wamm serve`
-    can say so in one line: the seed is checked against the database's current content, as
-    applying it will be, and nothing is written."""
-    if config.seed_path is None:
-        return
-    document = read_seed(config.seed_path)
+async def check_startup(config: ServerConfig) -> None:
+    """Open the database (`DatabaseUnavailable` if it cannot be) and refuse a bad `--seed
+    FILE` (SeedError) before the server starts, so that `wamm serve` can say so in one line:
+    the seed is checked against the database's current content, as applying it will be, and
+    nothing is written."""
+    document = None if config.seed_path is None else read_seed(config.seed_path)
     runtime = await Runtime.open(config.database_url)
     try:
-        check_seed(runtime, document)
+        if document is not None:
+            check_seed(runtime, document)
     finally:
         await runtime.close()
 

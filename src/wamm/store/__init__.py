@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from wamm.store.base import Store
-from wamm.store.url import parse_database_url
+from wamm.store.url import DatabaseUnavailable, parse_database_url
 
 
 async def open_store(url: str) -> Store:
-    """Open (and migrate) the store a database URL names."""
+    """Open (and migrate) the store a database URL names; `DatabaseUnavailable` when it
+    cannot be opened. No folder is created for a SQLite file: a missing one is a mistake."""
     parsed = parse_database_url(url)
     if parsed.backend == "sqlite":
         from wamm.store.sqlite import SqliteStore  # noqa: PLC0415 - backends load on demand
 
-        return SqliteStore(parsed.target)
+        folder = Path(parsed.target).parent
+        if parsed.target != ":memory:" and not folder.is_dir():
+            raise DatabaseUnavailable(f"cannot open {parsed.target}: no folder {folder}")
+        try:
+            return SqliteStore(parsed.target)
+        except sqlite3.Error as error:
+            raise DatabaseUnavailable(f"cannot open {parsed.target}: {error}") from None
     from wamm.store.postgres import PostgresStore  # noqa: PLC0415 - needs psycopg installed
 
     return await PostgresStore.connect(parsed.target)

@@ -48,6 +48,7 @@ from wamm.store.base import (
 from wamm.store.batch import Batcher, GroupCommitter
 from wamm.store.migrations import migrations_for
 from wamm.store.owner_lock import OWNER_KEY, OwnerLock
+from wamm.store.url import DatabaseUnavailable, hide_password
 
 MIGRATION_LOCK = 7_220_001  # pg_advisory_lock key for schema migrations
 RESET_LOCK = 7_220_002  # exclusive for a reset, shared for the writes it fences
@@ -107,6 +108,7 @@ class PostgresStore(Store):
 
     @classmethod
     async def connect(cls, conninfo: str, max_connections: int = 10) -> PostgresStore:
+        await _reachable(conninfo)
         pools = [
             AsyncConnectionPool(
                 conninfo,
@@ -483,3 +485,20 @@ class PostgresStore(Store):
         await self._messages.drain()
         await self._finished.drain()
         await self._close_pools()
+
+
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+async def _reachable(conninfo: str) -> None:
+    """One connection first, with a short timeout, so that a wrong host, port, database or
+    login is one line within seconds (libpq's own words), not a pool waiting 30 s."""
+    try:
+        connection = await psycopg.AsyncConnection.connect(
+            conninfo, connect_timeout=CONNECT_TIMEOUT_SECONDS
+        )
+    except psycopg.Error as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        where = hide_password(conninfo)
+        raise DatabaseUnavailable(f"cannot connect to {where}: {reason}") from None
+    await connection.close()

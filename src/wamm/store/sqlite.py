@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import msgspec
@@ -73,8 +72,6 @@ class SqliteStore(Store):
     shared = False  # one process: limits and caches live in memory
 
     def __init__(self, path: str) -> None:
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wamm-sqlite")
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)

@@ -16,6 +16,11 @@ class DatabaseUrlError(ValueError):
     pass
 
 
+class DatabaseUnavailable(Exception):
+    """The database a valid URL names cannot be opened: a missing folder, a server that does
+    not answer, a refused login. The message is one line for people."""
+
+
 @dataclass(frozen=True)
 class DatabaseUrl:
     backend: str  # "sqlite" | "postgresql"
@@ -23,10 +28,10 @@ class DatabaseUrl:
 
     @property
     def display(self) -> str:
-        return self.target if self.backend == "sqlite" else _hide_password(self.target)
+        return self.target if self.backend == "sqlite" else hide_password(self.target)
 
 
-def _hide_password(url: str) -> str:
+def hide_password(url: str) -> str:
     scheme, _, rest = url.partition("://")
     credentials, at, host = rest.rpartition("@")
     if not at or ":" not in credentials:
