@@ -22,12 +22,15 @@ class OwnerLock:
         self._conninfo = conninfo
         self._owner = owner
         self._connection: psycopg.AsyncConnection[object] | None = None
-        self._taking = asyncio.Lock()
+        self._taking = asyncio.Lock()  # hold and release, one at a time
+        self._released = False
 
     async def hold(self, check: bool = False) -> None:
         """Take the lock unless it is held; `check` also makes sure the connection holding
         it is still alive (and takes the lock again on a new one if not)."""
         async with self._taking:
+            if self._released:
+                return
             if self._connection is not None and not self._connection.closed:
                 if not check:
                     return
@@ -37,13 +40,20 @@ class OwnerLock:
                 except psycopg.Error:
                     await self._connection.close()
             connection = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
-            await connection.execute(
-                f"SELECT pg_advisory_lock({OWNER_KEY.format('%s')})", (self._owner,)
-            )
+            try:
+                await connection.execute(
+                    f"SELECT pg_advisory_lock({OWNER_KEY.format('%s')})", (self._owner,)
+                )
+            except BaseException:
+                await connection.close()
+                raise
             self._connection = connection
 
     async def release(self) -> None:
-        """Close the connection: the lock goes with it."""
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+        """Close the connection: the lock goes with it. A `hold` under way finishes first, so
+        that no connection it opens outlives the store."""
+        async with self._taking:
+            self._released = True
+            if self._connection is not None:
+                await self._connection.close()
+                self._connection = None
