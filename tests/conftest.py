@@ -77,14 +77,19 @@ def postgres_problem() -> str | None:
         return f"no PostgreSQL server at {POSTGRES_URL} ({error.__class__.__name__}: {error})"
 
 
-def require_postgres() -> None:
-    """Skip with the reason, or fail when CI says PostgreSQL is mandatory."""
-    problem = postgres_problem()
+def require(what: str, problem: str | None, mandatory_when: str) -> None:
+    """Go on when `problem` is None; else skip with it, or fail when the environment variable
+    `mandatory_when` is set (CI makes PostgreSQL and the browser mandatory)."""
     if problem is None:
         return
-    if os.environ.get("WAMM_REQUIRE_POSTGRES"):
-        pytest.fail(f"PostgreSQL is required (WAMM_REQUIRE_POSTGRES is set) but {problem}")
+    if os.environ.get(mandatory_when):
+        pytest.fail(f"{what} is required ({mandatory_when} is set) but {problem}")
     pytest.skip(problem)
+
+
+def require_postgres() -> None:
+    """Skip with the reason, or fail when CI says PostgreSQL is mandatory."""
+    require("PostgreSQL", postgres_problem(), "WAMM_REQUIRE_POSTGRES")
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
+from tests.conftest import require
 
 CHROMIUM = Path(os.environ.get("WAMM_CHROMIUM", "/usr/bin/chromium"))
 # Set to a directory to keep the screenshots there too (docs/images is how docs get theirs).
@@ -24,12 +24,7 @@ def browser_problem() -> str | None:
 
 def require_browser() -> None:
     """Skip with the reason, or fail when a browser is mandatory (CI)."""
-    problem = browser_problem()
-    if problem is None:
-        return
-    if os.environ.get("WAMM_REQUIRE_BROWSER"):
-        pytest.fail(f"a browser is required (WAMM_REQUIRE_BROWSER is set) but {problem}")
-    pytest.skip(problem)
+    require("a browser", browser_problem(), "WAMM_REQUIRE_BROWSER")
 
 
 def keep_screenshot(path: Path) -> None:
