@@ -660,11 +660,15 @@ async def test_review_decision_sends_template_status_update(
     assert entry["id"] == sd.SIGNED_WABA and isinstance(entry["time"], int)
 
 
+async def signed_template_id(graph: Graph, name: str) -> str:
+    """The id of the signed WABA's template called `name`."""
+    listing = await graph.get(f"{sd.SIGNED_WABA}/message_templates", name=name, fields="id")
+    template_id: str = listing.json()["data"][0]["id"]
+    return template_id
+
+
 async def test_low_quality_pauses_then_disables(graph: Graph, receiver: WebhookReceiver) -> None:
-    listing = (
-        await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="summer_sale", fields="id")
-    ).json()
-    template_id = listing["data"][0]["id"]
+    template_id = await signed_template_id(graph, "summer_sale")
     for _ in range(3):
         response = await graph.http.post(
             f"/_wamm/templates/{template_id}/quality", json={"score": "RED"}
@@ -698,10 +702,7 @@ async def test_low_quality_pauses_then_disables(graph: Graph, receiver: WebhookR
 async def test_updates_of_one_field_keep_their_order_after_a_failed_attempt(
     graph: Graph, receiver: WebhookReceiver
 ) -> None:
-    listing = (
-        await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="summer_sale", fields="id")
-    ).json()
-    template_id = listing["data"][0]["id"]
+    template_id = await signed_template_id(graph, "summer_sale")
     receiver.fail_next = [500]  # the first quality update's first POST
     for score in ("YELLOW", "GREEN"):
         response = await graph.http.post(
@@ -717,10 +718,7 @@ async def test_updates_of_one_field_keep_their_order_after_a_failed_attempt(
 async def test_recategorisation_sends_template_category_update(
     graph: Graph, receiver: WebhookReceiver
 ) -> None:
-    listing = (
-        await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="order_update", fields="id")
-    ).json()
-    template_id = listing["data"][0]["id"]
+    template_id = await signed_template_id(graph, "order_update")
     await graph.http.post(
         f"/_wamm/templates/{template_id}/category", json={"category": "MARKETING"}
     )
