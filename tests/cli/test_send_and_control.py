@@ -16,6 +16,7 @@ from wamm.cli.common import CliCommand
 from wamm.cli.main import app
 from wamm.testing.process import free_port
 from wamm.testing.server import WammServer
+from wamm.testing.threaded import ThreadedReceiver
 
 ANA = "5511987654321"
 ANA_BSUID = "BR.13491208655302741918"
@@ -211,6 +212,28 @@ def test_seed_and_reset(cli: Cli, tmp_path: Path, wamm_server: WammServer) -> No
     demo = cli("reset", "--demo", "--json")
     assert demo.json()["applied"]["business"] == 3
     assert cli("templates", "list", "--json").code == 0
+
+
+def test_reset_says_which_callbacks_it_dropped_and_can_keep_them(
+    cli: Cli, wamm_server: WammServer, wamm_webhooks: ThreadedReceiver
+) -> None:
+    app_id = wamm_server.app_id
+    callback = {"url": wamm_webhooks.url, "verify_token": wamm_webhooks.verify_token}
+    kept = cli("reset", "--demo", "--keep-callbacks", "--json")
+    assert kept.code == 0, kept.stderr
+    assert kept.json()["callbacks"] == {"kept": [app_id], "dropped": []}
+    assert kept.stderr == (f"the webhook callback of app {app_id}, {wamm_webhooks.url}, was kept\n")
+    (app,) = wamm_server.control.state()["apps"]
+    assert app["webhook"] == callback
+
+    dropped = cli("reset", "--demo")
+    assert dropped.code == 0, dropped.stderr
+    assert dropped.stderr == (
+        f"the webhook callback of app {app_id}, {wamm_webhooks.url}, was dropped "
+        "(--keep-callbacks keeps it)\n"
+    )
+    (app,) = wamm_server.control.state()["apps"]
+    assert app["webhook"] is None
 
 
 @pytest.mark.parametrize("command", ["seed", "reset"])

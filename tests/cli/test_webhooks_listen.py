@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest.mock import ANY
 
 import httpx
 import pytest
@@ -16,10 +16,10 @@ import pytest
 from tests.cli.conftest import cli_env, run_cli
 from wamm.client import Client, TemplateMessage
 from wamm.client import parameters as p
-from wamm.testing.control import ControlError
 from wamm.testing.plugin import WammClock
 from wamm.testing.process import free_port, running_process, wamm_command
 from wamm.testing.server import WammServer
+from wamm.testing.threaded import ThreadedReceiver
 
 VERIFY_TOKEN = "listen-verify-token"
 START_TIMEOUT = 20.0
@@ -32,29 +32,19 @@ FLASH = TemplateMessage(
 
 @contextmanager
 def listening(server: WammServer, output: Path, *extra: str) -> Iterator[str]:
-    """Run `wamm webhooks listen` on a free port, make it the app's callback, yield its URL."""
+    """Run `wamm webhooks listen` on a free port until it is the app's callback; yield its
+    URL. On exit the receiver is stopped (SIGTERM) and has put the previous callback back."""
     port = free_port()
-    command = wamm_command(
-        *("webhooks", "listen", "--port", str(port), "--verify-token", VERIFY_TOKEN), *extra
-    )
-    env = cli_env(server, WAMM_APP_SECRET=server.app_secret)
-    with running_process(command, output, env=env):
-        url = f"http://127.0.0.1:{port}/hook"
-        register(server, url)
-        yield url
+    command = wamm_command("webhooks", "listen", "--port", str(port), *extra)
+    with running_process(command, output, env=cli_env(server)):
+        wait_for_text(output, "as the webhook callback of app")
+        yield f"http://127.0.0.1:{port}/"
 
 
-def register(server: WammServer, url: str) -> None:
-    """Set the callback once the receiver answers wamm's handshake."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        try:
-            server.control.set_webhook(server.app_id, url, VERIFY_TOKEN)
-            return
-        except ControlError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+def callback_of(server: WammServer) -> dict[str, str] | None:
+    (app,) = [a for a in server.control.state()["apps"] if a["id"] == server.app_id]
+    webhook: dict[str, str] | None = app["webhook"]
+    return webhook
 
 
 def wait_for_text(path: Path, text: str) -> str:
@@ -98,18 +88,66 @@ def test_listen_prints_json_lines(
     assert failed["status"]["errors"][0]["code"] == 131049  # no marketing to US numbers
 
 
-def test_listen_needs_its_secret(tmp_path: Path, wamm_server: WammServer) -> None:
-    env = {k: v for k, v in cli_env(wamm_server).items() if k != "WAMM_APP_SECRET"}
-    done = subprocess.run(
-        wamm_command("webhooks", "listen", "--verify-token", "x"),
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=30,
-        check=False,
+def test_listen_registers_itself_and_removes_itself_on_exit(
+    wamm_server: WammServer, listen_log: Path
+) -> None:
+    assert callback_of(wamm_server) is None
+    with listening(wamm_server, listen_log) as url:
+        webhook = callback_of(wamm_server)
+        assert webhook is not None
+        assert webhook["url"] == url
+        assert "warning" not in wamm_server.control("GET", "/webhooks")
+    log = wait_for_text(listen_log, "removed the callback")
+    assert f"registered {url} as the webhook callback of app {wamm_server.app_id}" in log
+    assert f"removed the callback of app {wamm_server.app_id}" in log
+    assert callback_of(wamm_server) is None
+    assert "No app has a webhook callback" in wamm_server.control("GET", "/webhooks")["warning"]
+
+
+def test_listen_restores_the_previous_callback(
+    wamm_server: WammServer, wamm_webhooks: ThreadedReceiver, listen_log: Path
+) -> None:
+    before = callback_of(wamm_server)
+    assert before is not None
+    with listening(wamm_server, listen_log) as url:
+        assert callback_of(wamm_server) == {"url": url, "verify_token": ANY}
+    wait_for_text(listen_log, "restored the callback")
+    assert callback_of(wamm_server) == before
+
+
+def test_listen_keep_stays_the_callback(wamm_server: WammServer, listen_log: Path) -> None:
+    with listening(wamm_server, listen_log, "--keep", "--verify-token", VERIFY_TOKEN) as url:
+        pass
+    assert callback_of(wamm_server) == {"url": url, "verify_token": VERIFY_TOKEN}
+    log = listen_log.read_text()
+    assert "removed the callback" not in log
+    assert "restored the callback" not in log
+
+
+def test_listen_names_the_app_when_there_are_several(
+    tmp_path: Path, wamm_server: WammServer
+) -> None:
+    wamm_server.control.seed({"apps": [{"id": "900000000000777", "secret": "other"}]})
+    result = run_cli("webhooks", "listen", "--port", str(free_port()), env=cli_env(wamm_server))
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.startswith(
+        f"Error: wamm has 2 apps ({wamm_server.app_id}, 900000000000777): choose one with --app-id"
+    ), result.stderr
+    result = run_cli(
+        "webhooks", "listen", "--app-id", "42", "--port", str(free_port()), env=cli_env(wamm_server)
     )
-    assert done.returncode == 2
-    assert "--app-secret" in done.stderr
+    assert result.code == 2
+    assert "wamm has no app 42" in result.stderr
+
+
+def test_listen_without_registering_needs_its_secret(
+    tmp_path: Path, wamm_server: WammServer
+) -> None:
+    result = run_cli(
+        "webhooks", "listen", "--no-register", "--verify-token", "x", env=cli_env(wamm_server)
+    )
+    assert (result.code, result.stdout) == (2, "")
+    assert "--app-secret is required with --no-register" in result.stderr
 
 
 LISTEN = ("webhooks", "listen", "--app-secret", "s", "--verify-token", "v")

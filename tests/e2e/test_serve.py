@@ -52,6 +52,10 @@ def test_serve_on_an_empty_database_prints_the_banner_and_serves_the_demo(
         assert f"Access token: {DEMO_TOKEN}" in banner, banner
         assert f"Inspector (open in a browser): {server.base_url}/_wamm/ui/" in banner, banner
         assert DEMO_WABA in banner, banner
+        assert (
+            "Webhooks: No app has a webhook callback, so no webhook is delivered: run `wamm "
+            in banner
+        )
         response = graph(server, "GET", DEMO_WABA, params={"fields": "name"})
     assert response.status_code == 200, response.text
     assert response.json() == {"name": "Acme WA", "id": DEMO_WABA}

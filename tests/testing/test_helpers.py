@@ -11,11 +11,13 @@ import pytest
 
 import wamm.testing
 from tests.client.test_public_api import undocumented
+from wamm import client
 from wamm.client import TemplateMessage
+from wamm.client import control as control_module
 from wamm.client import parameters as p
+from wamm.client.control import Control, ControlError
 from wamm.server.app import read_seed
-from wamm.testing import control as control_module
-from wamm.testing.control import Control, ControlError
+from wamm.testing import control as legacy_control
 from wamm.testing.process import free_port, kill_process, stop_process
 from wamm.testing.seeds import SeedFileError, WammIds, demo_seed, load_seed
 from wamm.testing.server import WammServer
@@ -118,6 +120,11 @@ def test_control_follows_the_cursor(
     assert report.summary.accepted == 5
     monkeypatch.setattr(control_module, "PAGE_LIMIT", 2)
     assert sorted(m["recipient"]["input"] for m in wamm_server.control.messages()) == audience
+
+
+def test_the_control_client_is_the_sdks_and_still_importable_from_testing() -> None:
+    assert legacy_control.Control is client.Control is Control
+    assert legacy_control.ControlError is client.ControlError is ControlError
 
 
 def test_control_errors(wamm_server: WammServer) -> None:

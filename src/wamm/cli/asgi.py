@@ -6,7 +6,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Annotated, Any
 
 import typer
@@ -17,6 +22,7 @@ from wamm.cli.common import ListenError, UsageError
 MAX_PORT = 65535
 # uvicorn's exit code when the app did not start (its lifespan startup failed; uvicorn logged why).
 STARTUP_FAILURE = 3
+STARTED_POLL_SECONDS = 0.01
 
 
 PortOption = Annotated[int, typer.Option(min=1, max=MAX_PORT, help="TCP port to listen on.")]
@@ -38,12 +44,53 @@ def listening_socket(host: str, port: int) -> socket.socket:
         raise ListenError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
-def serve_asgi(app: Any, sock: socket.socket, **options: Any) -> None:
+def serve_asgi(
+    app: Any, sock: socket.socket, *, when_started: Callable[[], None] | None = None, **options: Any
+) -> None:
     """Serve `app` on the listening socket `sock` (see `listening_socket`) until SIGINT or
-    SIGTERM; `options` are uvicorn's. Exits with uvicorn's code 3 if the app failed to start."""
+    SIGTERM; `options` are uvicorn's. Exits with uvicorn's code 3 if the app failed to start.
+
+    `when_started` runs in a thread once the app serves; if it raises, the server stops and
+    its exception is raised here."""
     host, port = sock.getsockname()[:2]
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, **options))
+    failures: list[Exception] = []
+    if when_started is not None:
+        threading.Thread(
+            target=_once_started, args=(server, when_started, failures), daemon=True
+        ).start()
     with contextlib.suppress(KeyboardInterrupt), sock:
         server.run(sockets=[sock])
+    if failures:
+        raise failures[0]
     if not server.started:
         raise typer.Exit(STARTUP_FAILURE)
+
+
+def _once_started(
+    server: uvicorn.Server, action: Callable[[], None], failures: list[Exception]
+) -> None:
+    while not server.started:  # uvicorn has no "started" callback
+        if server.should_exit:
+            return
+        time.sleep(STARTED_POLL_SECONDS)
+    try:
+        action()
+    except Exception as error:
+        failures.append(error)
+        server.should_exit = True
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within: SIGTERM ends `serve_asgi` as Ctrl-C does, so the code after it still runs
+    (uvicorn raises the signal again once it has shut down)."""
+
+    def interrupt(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.tree import Tree
 
 from wamm import __version__
 from wamm.core.model import PhoneNumber, onboarding_status
 from wamm.core.versions import DEFAULT_API_VERSION
 from wamm.service.runtime import Runtime
+from wamm.service.webhook_admin import callback_warning
 
 
 def print_banner(
@@ -62,6 +64,9 @@ def print_banner(
             "wamm listens off loopback; set --admin-token or WAMM_ADMIN_TOKEN to choose one)"
         )
     console.print(f"  Inspector (open in a browser): [bold]{base_url}/_wamm/ui/[/]")
+    warning = callback_warning(runtime)
+    if warning:
+        console.print(f"  [yellow]Webhooks:[/] {escape(warning)}")
     if first_token and first_phone:
         _print_environment(console, base_url, first_token.value, first_phone, generated_admin_token)
 

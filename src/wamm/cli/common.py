@@ -37,8 +37,8 @@ from wamm.client import (
     WhatsAppError,
 )
 from wamm.client.api import base_url_problem
+from wamm.client.control import Control, ControlError
 from wamm.client.errors import ValidationError, decode_error
-from wamm.testing.control import Control, ControlError
 
 # Click's context and usage error, as Typer uses them: recent Typer versions carry their own
 # copy of Click (`typer._click`), older ones use the `click` package. Both are the bases of
@@ -339,17 +339,6 @@ def _wamm_context(
     return Wamm(Output(as_json, base_url), Control(base_url, admin_token=admin_token))
 
 
-@dataclass(frozen=True)
-class Plain:
-    """What a command that talks to no API works with."""
-
-    output: Output
-
-
-def _plain_context(as_json: JsonOption = False) -> Plain:
-    return Plain(Output(as_json))
-
-
 Command = Callable[..., None]
 
 
@@ -379,5 +368,3 @@ graph_command = _with_options(_graph_context)
 """Decorator: a Graph API command, `command(graph: Graph, ...)`."""
 wamm_command = _with_options(_wamm_context)
 """Decorator: a control API command, `command(wamm: Wamm, ...)`."""
-plain_command = _with_options(_plain_context)
-"""Decorator: a command that only needs the output, `command(plain: Plain, ...)`."""

@@ -10,10 +10,9 @@ from typing import Annotated, Any
 import typer
 
 from wamm.cli.common import UsageError, Wamm, wamm_command
-from wamm.core.seed import SeedFileError
+from wamm.client.control import ControlError
+from wamm.core.seed import DEMO_SEED_PATH, SeedFileError
 from wamm.core.seed import load_file as load_seed
-from wamm.testing.control import ControlError
-from wamm.testing.seeds import DEMO_SEED_PATH
 
 SeedFile = Annotated[
     Path | None,
@@ -76,14 +75,47 @@ def reset(
     demo: Annotated[
         bool, typer.Option(help="Apply the demo seed (what `wamm serve` starts with).")
     ] = False,
+    keep_callbacks: Annotated[
+        bool,
+        typer.Option(help="Give the apps the new state still has their webhook callbacks back."),
+    ] = False,
 ) -> None:
     """Replace the whole state of a running wamm by SEED_FILE (or --demo; nothing: empty), in
-    one step: a bad seed is refused and changes nothing."""
+    one step: a bad seed is refused and changes nothing. Webhook callbacks set since the seed
+    are part of the state: the command says which ones the reset dropped (--keep-callbacks
+    sets them again, without a handshake)."""
     if seed_file is not None and demo:
         raise UsageError("give a seed file or --demo, not both")
     path = DEMO_SEED_PATH if demo else seed_file
+    before = _callbacks(wamm)
     if path is None:
-        _applied(wamm, "reset", wamm.control.reset(None))
-        return
-    document = _read(path)
-    _applied(wamm, "reset", _send_seed(path, lambda: wamm.control.reset(document)))
+        answer = wamm.control.reset(None)
+    else:
+        document = _read(path)
+        answer = _send_seed(path, lambda: wamm.control.reset(document))
+    answer["callbacks"] = _carry_callbacks(wamm, before, keep_callbacks)
+    _applied(wamm, "reset", answer)
+
+
+def _callbacks(wamm: Wamm) -> dict[str, dict[str, Any] | None]:
+    """Each app's callback (`{"url", "verify_token"}` or None), by app id."""
+    return {app["id"]: app["webhook"] for app in wamm.control.state()["apps"]}
+
+
+def _carry_callbacks(
+    wamm: Wamm, before: dict[str, dict[str, Any] | None], keep: bool
+) -> dict[str, list[str]]:
+    """Set again (`keep`) or report the callbacks the reset dropped."""
+    after = _callbacks(wamm)
+    carried: dict[str, list[str]] = {"kept": [], "dropped": []}
+    for app_id, webhook in before.items():
+        if webhook is None or after.get(app_id, webhook) is not None:
+            continue  # none before, or the seed gave one (or dropped the app)
+        if keep:
+            wamm.control.set_webhook(
+                app_id, webhook["url"], webhook["verify_token"] or "", verify=False
+            )
+        carried["kept" if keep else "dropped"].append(app_id)
+        verb = "kept" if keep else "dropped (--keep-callbacks keeps it)"
+        wamm.output.note(f"the webhook callback of app {app_id}, {webhook['url']}, was {verb}")
+    return carried

@@ -5,7 +5,8 @@ delivery log, and sending its failed deliveries again."""
 from __future__ import annotations
 
 import json
-from collections.abc import MutableMapping
+import socket
+from collections.abc import Callable, MutableMapping
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -13,8 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from wamm.cli.asgi import PortOption, listening_socket, serve_asgi
-from wamm.cli.common import CliCommand, Output, Plain, Wamm, compact, plain_command, wamm_command
+from wamm.cli.asgi import PortOption, listening_socket, serve_asgi, sigterm_as_interrupt
+from wamm.cli.callback import Registration, choose_app, new_verify_token, receiver_url
+from wamm.cli.common import CliCommand, Output, UsageError, Wamm, compact, wamm_command
 from wamm.cli.views import LimitOption, filters, moment
 from wamm.client.webhooks import MessageUpdate, StatusUpdate, Update, WebhookApp
 from wamm.client.webhooks.receiver import Receive, Scope, Send
@@ -77,26 +79,97 @@ class Printer:
 
 
 @app.command("listen", cls=CliCommand)
-@plain_command
+@wamm_command
 def listen(
-    plain: Plain,
+    wamm: Wamm,
+    app_id: Annotated[
+        str | None,
+        typer.Option(help="The app to receive for (default: the only app).", show_default=False),
+    ] = None,
     app_secret: Annotated[
-        str, typer.Option(envvar="WAMM_APP_SECRET", help="The app secret webhooks are signed with.")
-    ],
+        str | None,
+        typer.Option(
+            envvar="WAMM_APP_SECRET",
+            help="The app secret webhooks are signed with (default: the app's, from wamm).",
+            show_default=False,
+        ),
+    ] = None,
     verify_token: Annotated[
-        str,
-        typer.Option(envvar="WAMM_VERIFY_TOKEN", help="The token of the hub.challenge handshake."),
-    ],
+        str | None,
+        typer.Option(
+            envvar="WAMM_VERIFY_TOKEN",
+            help="The token of the hub.challenge handshake (default: a random one).",
+            show_default=False,
+        ),
+    ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: PortOption = 9000,
+    callback_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The URL wamm posts to (default: http://HOST:PORT/).", show_default=False
+        ),
+    ] = None,
+    register: Annotated[
+        bool,
+        typer.Option(help="Become the app's callback on the wamm server (--base-url)."),
+    ] = True,
+    keep: Annotated[
+        bool, typer.Option(help="Stay the app's callback after stopping (default: restore).")
+    ] = False,
 ) -> None:
     """Receive webhooks on http://HOST:PORT/ (any path): answer the verification handshake,
     refuse POSTs with a bad X-Hub-Signature-256, print every update (--json: one JSON line
-    each). Stop with Ctrl-C. A port that is taken exits with code 3."""
-    printer = Printer(WebhookApp(app_secret, verify_token), plain.output)
+    each). Stop with Ctrl-C.
+
+    By default the receiver makes itself the callback of the app (--app-id, or wamm's only
+    app), with the app's secret, and puts the previous callback back when it stops (--keep:
+    leave it). With --no-register it only listens, and needs --app-secret and
+    --verify-token. A port that is taken exits with code 3."""
     sock = listening_socket(host, port)
-    plain.output.note(f"listening for webhooks on http://{host}:{port}/ (Ctrl-C to stop)")
-    serve_asgi(printer, sock, log_level="warning", access_log=False)
+    if not register:
+        _listen(wamm.output, sock, _required(app_secret, "--app-secret"), verify_token)
+        return
+    chosen = choose_app(wamm.control, app_id)
+    url = callback_url or receiver_url(host, port)
+    registration = Registration(wamm.control, chosen, url, verify_token or new_verify_token())
+    with sigterm_as_interrupt():
+        _listen(
+            wamm.output,
+            sock,
+            app_secret or chosen["secret"],
+            registration.verify_token,
+            when_started=lambda: _register(wamm.output, registration),
+        )
+    if not keep:
+        wamm.output.note(registration.restore())
+
+
+def _listen(
+    output: Output,
+    sock: socket.socket,
+    app_secret: str,
+    verify_token: str | None,
+    when_started: Callable[[], None] | None = None,
+) -> None:
+    printer = Printer(WebhookApp(app_secret, _required(verify_token, "--verify-token")), output)
+    host, port = sock.getsockname()[:2]
+    output.note(f"listening for webhooks on http://{host}:{port}/ (Ctrl-C to stop)")
+    serve_asgi(printer, sock, log_level="warning", access_log=False, when_started=when_started)
+
+
+def _register(output: Output, registration: Registration) -> None:
+    registration.register()
+    output.note(
+        f"registered {registration.url} as the webhook callback of app "
+        f"{registration.app['id']} ({registration.app['name']})"
+    )
+
+
+def _required(value: str | None, option: str) -> str:
+    if not value:
+        raise UsageError(f"{option} is required with --no-register", param_hint=option)
+    return value
 
 
 WamidOption = Annotated[str | None, typer.Option(help="One message's updates.", show_default=False)]

@@ -26,6 +26,7 @@ from wamm.client.components import (
     QuickReply,
     UrlButton,
 )
+from wamm.client.control import Control, ControlError
 from wamm.client.errors import (
     AmbiguousSendError,
     AuthError,
@@ -84,6 +85,8 @@ __all__ = [
     "CampaignReport",
     "CampaignSummary",
     "Client",
+    "Control",
+    "ControlError",
     "CopyCodeButton",
     "DuplicateSendError",
     "Footer",

@@ -33,6 +33,9 @@ from wamm.core.recipients import Behaviour, MarketingLimit, RecipientDefaults
 from wamm.core.settings import WebhookSettings
 from wamm.core.text import text_problem
 
+# The world `wamm serve` starts with, and `wamm reset --demo` restores.
+DEMO_SEED_PATH = Path(__file__).resolve().parent.parent / "data" / "demo_seed.yaml"
+
 Id = str | int
 ClockMode = Literal["realtime", "accelerated", "manual"]
 ReviewMode = Literal["auto", "manual"]

@@ -25,7 +25,6 @@ from wamm.service.seeding import apply_seed, check_seed
 from wamm.store.url import DEFAULT_URL
 
 log = logging.getLogger("wamm")
-DEMO_SEED = Path(__file__).resolve().parent.parent / "data" / "demo_seed.yaml"
 CONTROL_PREFIX = "/_wamm"
 
 
@@ -80,7 +79,7 @@ async def open_runtime(config: ServerConfig) -> Runtime:
         if config.seed_path is not None:
             await apply_seed(runtime, read_seed(config.seed_path))
         elif config.demo_if_empty and not runtime.catalog.businesses:
-            await apply_seed(runtime, read_seed(DEMO_SEED))
+            await apply_seed(runtime, read_seed(schema.DEMO_SEED_PATH))
             log.info("empty database: applied the demo seed")
     except BaseException:
         await runtime.close()

@@ -25,6 +25,10 @@ _decode = msgspec.json.Decoder()
 # What a Graph caller learns of any failed handshake: the same words for a closed port, a
 # server that is not HTTP and a wrong answer, so that wamm is no port scanner for tenants.
 NOT_VERIFIED = "The callback URL did not answer the verification request with hub.challenge."
+NO_CALLBACK = (
+    "No app has a webhook callback, so no webhook is delivered: run `wamm webhooks listen` "
+    "(it registers itself as the app's callback) or POST /_wamm/apps/{app_id}/webhook."
+)
 
 
 async def verify_or_fail(rt: Runtime, url: str, verify_token: str, *, explain: bool) -> None:
@@ -40,13 +44,38 @@ async def verify_or_fail(rt: Runtime, url: str, verify_token: str, *, explain: b
 
 
 async def set_app_webhook(rt: Runtime, app: App, body: dict[str, Any]) -> dict[str, Any]:
+    """Set the app's callback after the handshake (`"verify": false` skips it: restoring a
+    callback saved earlier, whose receiver may be down), or clear it (`"url": null`)."""
+    if "url" in body and body["url"] is None:
+        await _store_callback(rt, app, None, None)
+        return {"id": app.id, "webhook": None}
     url = callback_url(body.get("url"), "url")
     verify_token = as_str(body.get("verify_token", ""), "verify_token")
-    await verify_or_fail(rt, url, verify_token, explain=True)
+    verify = body.get("verify", True)
+    if not isinstance(verify, bool):
+        raise invalid_parameter("verify must be true or false.")
+    if verify:
+        await verify_or_fail(rt, url, verify_token, explain=True)
+    await _store_callback(rt, app, url, verify_token)
+    return {"id": app.id, "webhook": {"url": url, "verify_token": verify_token}, "verified": verify}
+
+
+async def _store_callback(rt: Runtime, app: App, url: str | None, verify_token: str | None) -> None:
     updated = msgspec.structs.replace(app, webhook_url=url, verify_token=verify_token)
     await rt.store.write([updated])
     rt.catalog.put(updated)
-    return {"id": app.id, "webhook": {"url": url, "verify_token": verify_token}, "verified": True}
+
+
+def callback_warning(rt: Runtime) -> str | None:
+    """Why no webhook is delivered at all, when no app has a callback (a new user's first
+    surprise: sends work, and nothing arrives)."""
+    catalog = rt.catalog
+    overridden = any(
+        s.override_callback_uri for subs in catalog.subscriptions.values() for s in subs.values()
+    )
+    if overridden or any(app.webhook_url for app in catalog.apps.values()):
+        return None
+    return NO_CALLBACK
 
 
 # --- Graph: /{waba_id}/subscribed_apps ---------------------------------------------------
@@ -178,6 +207,9 @@ async def list_deliveries(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
         "data": [delivery_view(rt, d, by_delivery.get(d.id, [])) for d in page],
         "summary": await rt.store.delivery_counts(),
     }
+    warning = callback_warning(rt)
+    if warning:
+        body["warning"] = warning
     if len(rows) > limit:
         body["paging"] = {"cursors": {"after": encode_cursor(page[-1].id)}}
     return body

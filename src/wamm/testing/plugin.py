@@ -26,7 +26,7 @@ from wamm.testing.seeds import demo_seed, load_seed
 # (httpx, aiohttp, the SDK) is imported when a test first asks for one of them.
 if TYPE_CHECKING:
     from wamm.client import AsyncClient, Client
-    from wamm.testing.control import Control
+    from wamm.client.control import Control
     from wamm.testing.server import WammServer
     from wamm.testing.threaded import ThreadedReceiver
 

@@ -7,11 +7,9 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import wamm
-from wamm.core.seed import SeedFileError
+from wamm.core.seed import DEMO_SEED_PATH, SeedFileError
 from wamm.core.seed import load_file as load_seed
 
 __all__ = [
@@ -23,7 +21,6 @@ __all__ = [
     "load_seed",
 ]
 
-DEMO_SEED_PATH = Path(wamm.__file__).resolve().parent / "data" / "demo_seed.yaml"
 TEST_CLOCK_START = "2026-01-01T00:00:00Z"
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from wamm.client import DEFAULT_API_VERSION, AsyncClient, Client
-from wamm.testing.control import CONTROL_TIMEOUT, Control
+from wamm.client.control import CONTROL_TIMEOUT, Control
 from wamm.testing.process import (
     LOOPBACK,
     free_port,

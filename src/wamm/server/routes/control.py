@@ -299,7 +299,17 @@ async def state(_request: Request, rt: Runtime) -> dict[str, Any]:
             for p in catalog.phone_numbers.values()
         ],
         "apps": [
-            {"id": a.id, "name": a.name, "require_appsecret_proof": a.require_appsecret_proof}
+            {
+                "id": a.id,
+                "name": a.name,
+                "secret": a.secret,
+                "require_appsecret_proof": a.require_appsecret_proof,
+                "webhook": (
+                    {"url": a.webhook_url, "verify_token": a.verify_token}
+                    if a.webhook_url
+                    else None
+                ),
+            }
             for a in catalog.apps.values()
         ],
         "tokens": [

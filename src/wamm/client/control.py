@@ -1,0 +1,169 @@
+"""A small blocking client of wamm's control API (`/_wamm/...`, see docs/control-api.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from wamm.core.versions import split_api_version
+
+CONTROL_TIMEOUT = 30.0
+PAGE_LIMIT = 1000
+
+
+class ControlError(Exception):
+    """The control API answered with an error (`status_code`, raw `body`), or could not be
+    reached (`status_code` 0)."""
+
+    def __init__(self, message: str, *, status_code: int = 0, body: bytes = b"") -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+
+
+class Control:
+    """Calls to one wamm server's control API. Calling the object itself is the generic call:
+    `control("POST", "/inbound", json={...})` returns the decoded JSON answer.
+
+    `base_url` is the server's root; a Graph base URL (`.../v25.0`) is taken as its root.
+    `admin_token` is sent as a bearer token (servers started with `--admin-token`).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        admin_token: str | None = None,
+        timeout: float = CONTROL_TIMEOUT,
+    ) -> None:
+        self.base_url = split_api_version(base_url)[0].rstrip("/")
+        self._headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
+        self._timeout = timeout
+
+    def __call__(self, method: str, path: str, **kwargs: Any) -> Any:
+        """`method /_wamm{path}`; raises `ControlError` unless the answer is a 2xx."""
+        url = f"{self.base_url}/_wamm{path}"
+        try:
+            response = httpx.request(
+                method, url, headers=self._headers, timeout=self._timeout, **kwargs
+            )
+        except httpx.TransportError as error:
+            raise ControlError(f"{method} {url} failed: {error!r}") from error
+        if not response.is_success:
+            message = f"{method} {url} answered {response.status_code}: {response.text}"
+            raise ControlError(message, status_code=response.status_code, body=response.content)
+        return response.json()
+
+    def health(self) -> bool:
+        """Whether the server answers `GET /_wamm/health`."""
+        try:
+            self("GET", "/health")
+        except ControlError:
+            return False
+        return True
+
+    def state(self) -> dict[str, Any]:
+        """Settings, businesses, WABAs, phone numbers, apps and tokens."""
+        state: dict[str, Any] = self("GET", "/state")
+        return state
+
+    def reset(self, seed: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Replace the whole state by `seed` (None: an empty state) in one step; a seed the
+        server refuses changes nothing."""
+        answer: dict[str, Any] = self("POST", "/reset", json=seed)
+        return answer
+
+    def seed(self, seed: Mapping[str, Any]) -> dict[str, Any]:
+        """Upsert `seed`; returns `{"success": true, "applied": {...}}`."""
+        answer: dict[str, Any] = self("POST", "/seed", json=seed)
+        return answer
+
+    def clock(self) -> dict[str, Any]:
+        """`{"mode": ..., "now": ...}`."""
+        clock: dict[str, Any] = self("GET", "/clock")
+        return clock
+
+    def advance(self, seconds: float) -> dict[str, Any]:
+        """Move the virtual clock forward; what is due fires (webhooks are queued)."""
+        answer: dict[str, Any] = self("POST", "/clock/advance", json={"seconds": seconds})
+        return answer
+
+    def drain(self, timeout: float = 20.0) -> dict[str, int]:
+        """Wait until every due webhook is delivered or rescheduled; the outbox by state."""
+        answer = self("POST", "/webhooks/drain", json={"timeout": timeout})
+        summary: dict[str, int] = answer["summary"]
+        return summary
+
+    def settle(self, seconds: float) -> dict[str, int]:
+        """`advance(seconds)`, then `drain()`: everything due by then is delivered."""
+        self.advance(seconds)
+        return self.drain()
+
+    def messages(self, **filters: str) -> list[dict[str, Any]]:
+        """Every stored message (newest first), following the cursor; `filters` are the
+        listing's (`recipient`, `route`, `status`, `phone_number_id`, `wamid`)."""
+        return self._every("/messages", filters)
+
+    def message(self, wamid: str) -> dict[str, Any]:
+        """One stored message: route, pricing category, status, payload..."""
+        message: dict[str, Any] = self("GET", f"/messages/{wamid}")
+        return message
+
+    def webhooks(self, **filters: str) -> list[dict[str, Any]]:
+        """The webhook delivery log (newest first), following the cursor; `filters`: `state`,
+        `wamid`, `app_id`, `field`."""
+        return self._every("/webhooks", filters)
+
+    def retry_webhooks(self, **filters: str) -> dict[str, Any]:
+        """Re-queue the failed deliveries the filters select (`wamid`, `app_id`, `field`; none:
+        every failed one): `{"success": true, "requeued": N}`."""
+        answer: dict[str, Any] = self("POST", "/webhooks/retry", json=filters)
+        return answer
+
+    def page(self, path: str, limit: int, **filters: str) -> list[dict[str, Any]]:
+        """The first `limit` items of a listing (`/messages`, `/webhooks`, `/users`)."""
+        page: dict[str, Any] = self("GET", path, params={**filters, "limit": limit})
+        items: list[dict[str, Any]] = page["data"]
+        return items
+
+    def users(self) -> list[dict[str, Any]]:
+        """Every simulated user wamm knows (phone, country, BSUID, behaviour)."""
+        return self._every("/users", {})
+
+    def inbound(self, phone_number_id: str, sender: str, text: str) -> dict[str, Any]:
+        """The user `sender` writes `text` to the business number: the customer-service window
+        opens and an inbound `messages` webhook is queued."""
+        body = {"phone_number_id": phone_number_id, "from": sender, "text": text}
+        answer: dict[str, Any] = self("POST", "/inbound", json=body)
+        return answer
+
+    def marketing(self, phone: str, phone_number_id: str, *, stop: bool) -> dict[str, Any]:
+        """The user stops (or resumes) marketing messages from that business number."""
+        body = {"action": "stop" if stop else "resume", "phone_number_id": phone_number_id}
+        answer: dict[str, Any] = self("POST", f"/users/{phone}/marketing", json=body)
+        return answer
+
+    def set_webhook(
+        self, app_id: str, url: str | None, verify_token: str = "", *, verify: bool = True
+    ) -> dict[str, Any]:
+        """Give the app a callback: wamm runs the `hub.challenge` handshake first, unless
+        `verify` is false (restoring a callback whose receiver may be down). `url` None
+        removes the app's callback."""
+        body: dict[str, Any] = {"url": url}
+        if url is not None:
+            body |= {"verify_token": verify_token, "verify": verify}
+        answer: dict[str, Any] = self("POST", f"/apps/{app_id}/webhook", json=body)
+        return answer
+
+    def _every(self, path: str, filters: Mapping[str, str]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        params: dict[str, Any] = {**filters, "limit": PAGE_LIMIT}
+        while True:
+            page = self("GET", path, params=params)
+            items.extend(page["data"])
+            after = (page.get("paging") or {}).get("cursors", {}).get("after")
+            if not after or not page["data"]:
+                return items
+            params["after"] = after
