@@ -24,6 +24,7 @@ app = typer.Typer(
 )
 app.command(cls=CliCommand)(server.serve)
 app.command(cls=CliCommand)(server.worker)
+app.command(cls=CliCommand)(server.migrate)
 app.add_typer(templates.app, name="templates")
 app.add_typer(waba.app, name="waba")
 app.command(cls=CliCommand)(send)

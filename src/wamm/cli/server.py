@@ -12,7 +12,7 @@ import os
 import socket
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 import uvicorn
@@ -24,22 +24,24 @@ from wamm.cli.common import EXIT_NETWORK, EXIT_USAGE, ListenError, Output, Usage
 from wamm.cli.descriptors import raise_descriptor_limit
 from wamm.store.url import DEFAULT_URL, DatabaseUnavailable, DatabaseUrlError, parse_database_url
 
+T = TypeVar("T")
 LOG_LEVELS = ("debug", "info", "warning", "error")
 DEFAULT_REQUEST_TIMEOUT = 30.0
 DEFAULT_MAX_CONNECTIONS = 1000
+DatabaseOption = Annotated[
+    str,
+    typer.Option(
+        envvar="WAMM_DATABASE_URL",
+        help="Database URL: sqlite:///wamm.db (relative), sqlite:////abs/path.db, sqlite:// "
+        "(memory) or postgresql://user@host/db.",
+    ),
+]
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: PortOption = 8000,
-    database: Annotated[
-        str,
-        typer.Option(
-            envvar="WAMM_DATABASE_URL",
-            help="Database URL: sqlite:///wamm.db (relative), sqlite:////abs/path.db, sqlite:// "
-            "(memory) or postgresql://user@host/db.",
-        ),
-    ] = DEFAULT_URL,
+    database: DatabaseOption = DEFAULT_URL,
     seed: Annotated[
         Path | None,
         typer.Option(
@@ -166,13 +168,13 @@ def _control_token(sock: socket.socket, given: str | None) -> tuple[str | None, 
         Output(as_json=False).fail(error, EXIT_USAGE)
 
 
-def _prepared(preparation: Coroutine[Any, Any, None]) -> None:
+def _prepared(preparation: Coroutine[Any, Any, T]) -> T:
     """Open the database and check or apply the seed before the server starts: a database
     that cannot be opened or a bad seed is one line, exit code 2."""
     from wamm.core.seed import SeedError  # noqa: PLC0415 - see the module's docstring
 
     try:
-        asyncio.run(preparation)
+        return asyncio.run(preparation)
     except SeedError as error:
         Output(as_json=False).fail(UsageError(f"invalid seed: {error}"), EXIT_USAGE)
     except DatabaseUnavailable as error:
@@ -194,6 +196,39 @@ def worker(
 
     with contextlib.suppress(KeyboardInterrupt):
         _prepared(run_worker(database))
+
+
+def migrate(
+    database: DatabaseOption = DEFAULT_URL,
+    seed: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="WAMM_SEED",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Seed file (YAML or JSON) for an empty database.",
+        ),
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option(help="Apply the demo seed to an empty database when no --seed.")
+    ] = True,
+) -> None:
+    """Create or upgrade the database, apply the seed if the database is empty, and exit:
+    run it once before the servers of a deployment, which then start without --seed (a
+    server restarting never seeds again). A database that holds a state is left as it is."""
+    from wamm.server.app import ServerConfig, migrate_database  # noqa: PLC0415
+
+    display = _database_display(database)
+    config = ServerConfig(database_url=database, seed_path=seed, demo_if_empty=demo)
+    applied = _prepared(migrate_database(config))
+    if applied is not None:
+        source = "the demo seed" if seed is None else str(seed)
+        typer.echo(f"database {display} is ready: seeded from {source}")
+    elif seed is not None or demo:
+        typer.echo(f"database {display} is ready: it already holds a state, no seed applied")
+    else:
+        typer.echo(f"database {display} is ready")
 
 
 def _database_display(url: str) -> str:

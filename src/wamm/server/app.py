@@ -102,6 +102,21 @@ async def check_startup(config: ServerConfig) -> None:
         await runtime.close()
 
 
+async def migrate_database(config: ServerConfig) -> Path | None:
+    """Create or upgrade the database; apply the seed (`--seed FILE`, else the demo unless
+    turned off) only if it holds no business yet. The seed applied, if any."""
+    runtime = await Runtime.open(config.database_url)
+    try:
+        if runtime.catalog.businesses:
+            return None
+        path = config.seed_path or (schema.DEMO_SEED_PATH if config.demo_if_empty else None)
+        if path is not None:
+            await apply_seed(runtime, read_seed(path))
+        return path
+    finally:
+        await runtime.close()
+
+
 async def prepare_database(config: ServerConfig) -> None:
     """Migrate and seed once, then report (the parent of several server processes)."""
     runtime = await open_runtime(config)
