@@ -16,6 +16,7 @@ from wamm.client import (
     AsyncClient,
     AuthError,
     BSUIDNotSupportedError,
+    GraphAPIError,
     MarketingTemplatesDisabledError,
     PricingAnalyticsQuery,
     RateLimitError,
@@ -112,6 +113,25 @@ async def test_non_template_messages_and_the_service_window(
         to=sd.BR_PHONE, reply_to=first.wamid,
     )  # fmt: skip
     assert reply.wamid != first.wamid
+
+
+async def test_mark_as_read_with_a_typing_indicator(
+    aclient: AsyncClient, control: httpx.AsyncClient
+) -> None:
+    written = await control.post(
+        "/_wamm/inbound", json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE}
+    )
+    wamid = written.json()["message"]["id"]
+    assert (await aclient.mark_as_read(sd.SIGNED_PHONE, wamid, typing=True)).success
+    (received,) = (await control.get("/_wamm/inbound")).json()["data"]
+    assert received["read_at"] is not None
+    assert received["typing_indicator"]["active"] is True
+    with pytest.raises(GraphAPIError) as raised:
+        await aclient.mark_as_read(sd.SIGNED_PHONE, "wamid.unknown")
+    assert (raised.value.code, raised.value.details) == (
+        131009,
+        "message_id wamid.unknown is not the id of a message this phone number received.",
+    )
 
 
 @pytest.mark.parametrize(

@@ -214,6 +214,7 @@ class GraphApi(Generic[TransportT, SleepT]):
     subscribe_app = Endpoint(operations.subscribe_app)
     list_subscribed_apps = Endpoint(operations.list_subscribed_apps)
     unsubscribe_app = Endpoint(operations.unsubscribe_app)
+    mark_as_read = Endpoint(operations.mark_as_read)
     send_template = Endpoint(operations.send_template)
     send_marketing = Endpoint(operations.send_marketing)
     send_message = Endpoint(operations.send_message)

@@ -143,6 +143,20 @@ class User(msgspec.Struct, kw_only=True):
     created_at: float = 0.0
 
 
+class InboundMessage(msgspec.Struct, kw_only=True):
+    """A message a user sent to a business number, as its `messages` webhook carried it."""
+
+    seq: int
+    wamid: str
+    phone_number_id: str
+    waba_id: str
+    user_phone: str
+    received_at: float
+    content: dict[str, Any]  # the webhook's message object (`from`, `id`, `type`, ...)
+    read_at: float | None = None  # when the business marked it (or a later one) as read
+    typing_at: float | None = None  # when the business last showed a typing indicator
+
+
 class Message(msgspec.Struct, kw_only=True, gc=False):
     wamid: str
     seq: int

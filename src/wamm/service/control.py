@@ -12,9 +12,9 @@ from wamm.core.fields import decode_cursor, encode_cursor
 from wamm.core.model import MM_TERMS, Business, Message, PhoneNumber, User
 from wamm.core.phones import normalize_phone
 from wamm.core.recipients import current_status
-from wamm.service import events, nodes
+from wamm.service import events, nodes, receipts
 from wamm.service.runtime import Runtime
-from wamm.store.base import MessageQuery
+from wamm.store.base import InboundQuery, MessageQuery
 
 MAX_PAGE = 1000
 SCAN_CHUNK = 1000
@@ -106,6 +106,25 @@ async def list_messages(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
     page, more = await find_messages(rt, query, now)
     body: dict[str, Any] = {"data": [message_view(m, now) for m in page]}
     if more:
+        body["paging"] = {"cursors": {"after": encode_cursor(page[-1].seq)}}
+    return body
+
+
+async def list_inbound(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
+    """The messages users sent, newest first, with their read state."""
+    limit = _limit(query)
+    after = query.get("after")
+    found = await rt.store.list_inbound(
+        InboundQuery(
+            limit=limit + 1,
+            after_seq=decode_cursor(after, "after") if after else None,
+            phone_number_id=query.get("phone_number_id"),
+            user_phone=query.get("from"),
+        )
+    )
+    page = found[:limit]
+    body: dict[str, Any] = {"data": [await receipts.inbound_view(rt, m) for m in page]}
+    if len(found) > limit:
         body["paging"] = {"cursors": {"after": encode_cursor(page[-1].seq)}}
     return body
 

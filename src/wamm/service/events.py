@@ -9,7 +9,7 @@ import msgspec
 
 from wamm.core import ids, webhooks
 from wamm.core.errors import invalid_parameter
-from wamm.core.model import Message, PhoneNumber, Template, User
+from wamm.core.model import InboundMessage, Message, PhoneNumber, Template, User
 from wamm.service.lifecycle import deliveries_for
 from wamm.service.runtime import Runtime
 from wamm.store.base import Interaction
@@ -73,23 +73,32 @@ async def terms_signed(rt: Runtime, business_id: str) -> None:
 # --- simulated users ------------------------------------------------------------------------
 
 
-async def _inbound_wamid(rt: Runtime, user: User) -> str:
-    return ids.wamid(await rt.ids.next("inbound"), user.phone, kind="inbound")
-
-
 async def user_writes(
     rt: Runtime, phone: PhoneNumber, user: User, message: dict[str, Any]
 ) -> dict[str, Any]:
-    """An inbound message from the user: opens the service window, then the webhook."""
+    """An inbound message from the user: opens the service window, is kept (the business
+    may mark it read), then the webhook."""
     now = rt.now()
     await rt.open_window(phone.id, user.phone, now)
+    seq = await rt.ids.next("inbound")
     inbound = {
         "from": user.phone,
         "from_user_id": user.bsuid,
-        "id": await _inbound_wamid(rt, user),
+        "id": ids.wamid(seq, user.phone, kind="inbound"),
         "timestamp": str(int(now)),
         **message,
     }
+    await rt.store.add_inbound(
+        InboundMessage(
+            seq=seq,
+            wamid=inbound["id"],
+            phone_number_id=phone.id,
+            waba_id=phone.waba_id,
+            user_phone=user.phone,
+            received_at=now,
+            content=inbound,
+        )
+    )
     value = webhooks.messages_value(phone, contacts=[webhooks.contact(user)], messages=[inbound])
     await emit(rt, phone.waba_id, MESSAGES, value, wamid=inbound["id"])
     return inbound

@@ -16,8 +16,9 @@ from wamm.core import ids, routing, sending
 from wamm.core.content import validate_content, validate_context
 from wamm.core.errors import GraphError, ResetDuringRequest
 from wamm.core.model import ROUTE_CLOUD, Business, Message, PhoneNumber, Template, User, Waba
+from wamm.core.receipts import is_status_update
 from wamm.core.templates import check_send_components
-from wamm.service import lifecycle
+from wamm.service import lifecycle, receipts
 from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
@@ -112,6 +113,8 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
     rt = call.rt
     if call.epoch != rt.epoch:  # `phone` is from before a reset
         raise ResetDuringRequest
+    if endpoint == sending.ENDPOINT_MESSAGES and is_status_update(call.params):
+        return await receipts.mark_read(call, phone)
     waba = rt.catalog.wabas[phone.waba_id]
     envelope = sending.parse_envelope(call.params, endpoint)
     if envelope.recipient.phone == phone.display_phone_number:

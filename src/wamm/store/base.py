@@ -10,7 +10,17 @@ from contextlib import asynccontextmanager
 
 import msgspec
 
-from wamm.core.model import App, Business, Message, PhoneNumber, Template, Token, User, Waba
+from wamm.core.model import (
+    App,
+    Business,
+    InboundMessage,
+    Message,
+    PhoneNumber,
+    Template,
+    Token,
+    User,
+    Waba,
+)
 from wamm.core.settings import Settings
 
 
@@ -50,6 +60,13 @@ class MessageQuery(msgspec.Struct, kw_only=True):
     recipient: str | None = None
     route: str | None = None
     wamid: str | None = None
+
+
+class InboundQuery(msgspec.Struct, kw_only=True):
+    limit: int = 25
+    after_seq: int | None = None
+    phone_number_id: str | None = None
+    user_phone: str | None = None
 
 
 class Delivery(msgspec.Struct, kw_only=True, gc=False):
@@ -278,6 +295,22 @@ class Store(ABC):
 
     @abstractmethod
     async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None: ...
+
+    @abstractmethod
+    async def add_inbound(self, message: InboundMessage) -> None:
+        """Keep a message a user sent to a business number."""
+
+    @abstractmethod
+    async def get_inbound(self, wamid: str) -> InboundMessage | None: ...
+
+    @abstractmethod
+    async def list_inbound(self, query: InboundQuery) -> list[InboundMessage]:
+        """Inbound messages newest first."""
+
+    @abstractmethod
+    async def mark_inbound_read(self, message: InboundMessage, at: float, *, typing: bool) -> None:
+        """`message` and the earlier unread messages of its conversation are read at `at`;
+        with `typing`, a typing indicator starts on it at `at`."""
 
     @abstractmethod
     async def close(self) -> None: ...

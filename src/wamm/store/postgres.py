@@ -28,10 +28,10 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from wamm.core.errors import ResetDuringRequest
-from wamm.core.model import Message, User
+from wamm.core.model import InboundMessage, Message, User
 from wamm.core.ratelimit import grant
 from wamm.core.settings import Settings
-from wamm.store import sql
+from wamm.store import inbound, sql
 from wamm.store.base import (
     Attempt,
     CatalogData,
@@ -39,6 +39,7 @@ from wamm.store.base import (
     Delivery,
     DeliveryQuery,
     Entity,
+    InboundQuery,
     Interaction,
     MessageQuery,
     Store,
@@ -468,6 +469,26 @@ class PostgresStore(Store):
     async def delivery_counts(self) -> dict[str, int]:
         rows = await self._fetchall("SELECT state, count(*) FROM outbox GROUP BY state")
         return {state: int(count) for state, count in rows}
+
+    # --- inbound messages ---------------------------------------------------------------
+
+    async def add_inbound(self, message: InboundMessage) -> None:
+        async with self._tx() as cur:
+            await cur.execute(pg(inbound.INSERT), inbound.row(message, _encode))
+
+    async def get_inbound(self, wamid: str) -> InboundMessage | None:
+        rows = await self._fetchall(inbound.SELECT_BY_WAMID, (wamid,))
+        return inbound.from_row(rows[0]) if rows else None
+
+    async def list_inbound(self, query: InboundQuery) -> list[InboundMessage]:
+        statement, params = inbound.select(query)
+        return [inbound.from_row(found) for found in await self._fetchall(statement, params)]
+
+    async def mark_inbound_read(self, message: InboundMessage, at: float, *, typing: bool) -> None:
+        async with self._tx() as cur:
+            await cur.execute(pg(inbound.MARK_READ), inbound.read_params(message, at))
+            if typing:
+                await cur.execute(pg(inbound.MARK_TYPING), (at, message.seq))
 
     # --- analytics inputs ---------------------------------------------------------------
 

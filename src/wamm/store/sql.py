@@ -94,6 +94,7 @@ ALL_TABLES = (
     "outbox",
     "attempts",
     "interactions",
+    "inbound_messages",
 )
 
 # The reset epoch lives in its own table, which resets leave in place.

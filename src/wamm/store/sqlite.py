@@ -23,9 +23,9 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import msgspec
 
 from wamm.core.errors import ResetDuringRequest
-from wamm.core.model import Message, User
+from wamm.core.model import InboundMessage, Message, User
 from wamm.core.settings import Settings
-from wamm.store import sql
+from wamm.store import inbound, sql
 from wamm.store.base import (
     Attempt,
     CatalogData,
@@ -33,6 +33,7 @@ from wamm.store.base import (
     Delivery,
     DeliveryQuery,
     Entity,
+    InboundQuery,
     Interaction,
     MessageQuery,
     Store,
@@ -322,6 +323,30 @@ class SqliteStore(Store):
     def delivery_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT state, count(*) FROM outbox GROUP BY state")
         return {state: int(count) for state, count in rows}
+
+    # --- inbound messages ---------------------------------------------------------------
+
+    @on_store_thread
+    def add_inbound(self, message: InboundMessage) -> None:
+        with self._transaction() as db:
+            db.execute(inbound.INSERT, inbound.row(message, _encode))
+
+    @on_store_thread
+    def get_inbound(self, wamid: str) -> InboundMessage | None:
+        found = self._db.execute(inbound.SELECT_BY_WAMID, (wamid,)).fetchone()
+        return inbound.from_row(found) if found else None
+
+    @on_store_thread
+    def list_inbound(self, query: InboundQuery) -> list[InboundMessage]:
+        statement, params = inbound.select(query)
+        return [inbound.from_row(found) for found in self._db.execute(statement, params)]
+
+    @on_store_thread
+    def mark_inbound_read(self, message: InboundMessage, at: float, *, typing: bool) -> None:
+        with self._transaction() as db:
+            db.execute(inbound.MARK_READ, inbound.read_params(message, at))
+            if typing:
+                db.execute(inbound.MARK_TYPING, (at, message.seq))
 
     # --- analytics inputs ---------------------------------------------------------------
 

@@ -235,6 +235,8 @@ async def advance_clock(request: Request, rt: Runtime) -> dict[str, Any]:
 
 
 async def inbound(request: Request, rt: Runtime) -> dict[str, Any]:
+    if request.method == "GET":
+        return await use_cases.list_inbound(rt, dict(request.query_params))
     return await use_cases.inbound(rt, await _json_body(request))
 
 
@@ -362,7 +364,7 @@ ROUTES = [
     Route("/templates/{template_id}/review", endpoint_for(review), methods=["POST"]),
     Route("/clock", endpoint_for(clock), methods=["GET"]),
     Route("/clock/advance", endpoint_for(advance_clock), methods=["POST"]),
-    Route("/inbound", endpoint_for(inbound), methods=["POST"]),
+    Route("/inbound", endpoint_for(inbound), methods=["GET", "POST"]),
     Route("/messages/{wamid}/reply", endpoint_for(reply), methods=["POST"]),
     Route("/messages/{wamid}/click", endpoint_for(click), methods=["POST"]),
     Route("/users/{phone}/marketing", endpoint_for(marketing), methods=["POST"]),
