@@ -78,12 +78,17 @@ def parse_recipient(body: Mapping[str, Any]) -> Recipient:
     return Recipient(bsuid, None, bsuid)
 
 
-def parse_envelope(body: Mapping[str, Any], endpoint: str) -> Envelope:
+def check_product(body: Mapping[str, Any]) -> None:
+    """`messaging_product` is there and is `whatsapp`."""
     product = body.get("messaging_product")
     if product is None:
         raise invalid_parameter("The parameter messaging_product is required.")
     if product != "whatsapp":
         raise invalid_parameter(f"Param messaging_product must be 'whatsapp', got '{product}'.")
+
+
+def parse_envelope(body: Mapping[str, Any], endpoint: str) -> Envelope:
+    check_product(body)
     recipient_type = body.get("recipient_type", "individual")
     if recipient_type == "group":
         raise NotEmulated(131051, "Group messages (recipient_type group) are not supported.")
