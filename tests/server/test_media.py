@@ -46,7 +46,9 @@ async def post_media(
     )
 
 
-async def upload(graph: Graph, content: bytes = PNG, mime_type: str = "image/png", **kw: Any) -> str:
+async def upload(
+    graph: Graph, content: bytes = PNG, mime_type: str = "image/png", **kw: Any
+) -> str:
     response = await post_media(graph, content, mime_type, **kw)
     assert response.status_code == 200, response.text
     media_id: str = response.json()["id"]
@@ -131,8 +133,7 @@ async def test_a_file_over_its_kind_s_limit_is_131053(
         "code": 131053,
         "error_data": {
             "messaging_product": "whatsapp",
-            "details": f"The {name} is {size} bytes; Meta takes at most {limit} bytes for "
-            f"{kind}.",
+            "details": f"The {name} is {size} bytes; Meta takes at most {limit} bytes for {kind}.",
         },
     }
 
@@ -165,7 +166,11 @@ async def test_a_type_contradicting_the_file_part_is_131053(graph: Graph) -> Non
     ("fields", "files", "details"),
     [
         ({"type": "image/png"}, True, "The parameter messaging_product is required."),
-        ({"messaging_product": "whatsapp", "type": "image/png"}, False, "The parameter file is required."),
+        (
+            {"messaging_product": "whatsapp", "type": "image/png"},
+            False,
+            "The parameter file is required.",
+        ),
     ],
 )
 async def test_missing_upload_parameters_are_100(
