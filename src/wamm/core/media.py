@@ -111,14 +111,13 @@ def check_upload(mime_type: str, content: bytes) -> Kind:
         )
     if not content:
         raise GraphError(131053, "The file is empty.")
-    limit = kind.max_bytes
+    limit, label = kind.max_bytes, kind.name
     if kind.name == "sticker" and not is_animated_webp(content):
-        limit = STATIC_STICKER_BYTES
+        limit, label = STATIC_STICKER_BYTES, "static sticker"
     if len(content) > limit:
         raise GraphError(
             131053,
-            f"The {kind.name} is {len(content)} bytes; Meta takes at most {limit} bytes for "
-            f"{'a static ' if limit == STATIC_STICKER_BYTES else 'a '}{kind.name}.",
+            f"The file is {len(content)} bytes; Meta takes {label} files up to {limit} bytes.",
         )
     return kind
 
