@@ -139,8 +139,10 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
             return node.waba_id in token.wabas
         case Media():
             return node.blob.owner in token.wabas
-        case App() | UploadSession():
-            return token.app_id == (node.id if isinstance(node, App) else node.blob.owner)
+        case App():
+            return token.app_id == node.id
+        case UploadSession():
+            return token.app_id == node.blob.owner
         case Business():
             return any(
                 catalog.wabas[w].business_id == node.id for w in token.wabas if w in catalog.wabas
@@ -148,18 +150,17 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
     return False
 
 
-async def _operation(
-    rt: Runtime, token: Token, method: str, segments: tuple[str, ...]
-) -> tuple[Operation, Node]:
+def _operation(
+    rt: Runtime, token: Token, method: str, segments: tuple[str, ...], node: Node | None
+) -> Operation:
     object_id, edge = segments[0], segments[1] if len(segments) > 1 else None
-    node = resolve(rt.catalog, object_id) or await media.find(rt, object_id)
     deleted = isinstance(node, Template) and node.status == "DELETED"
     if node is None or deleted or not visible(rt.catalog, token, node):
         raise unknown_object(method, object_id)
     operation = OPERATIONS.get((type(node), edge, method))
     if operation is None or len(segments) > 2:
         raise unknown_object(method, object_id)
-    return operation, node
+    return operation
 
 
 def _opens_a_page(request: RawRequest) -> bool:
@@ -181,7 +182,9 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
         raw_token = bearer_token(request.headers, request.query) or body_token
         token = check_token(raw_token, rt.catalog.tokens.get(raw_token or ""), rt.now())
         check_appsecret_proof(token, rt.catalog.apps.get(token.app_id or ""), params)
-        operation, node = await _operation(rt, token, request.method, segments)
+        # Media and upload sessions live in the store, not the catalog: looked up only on a miss.
+        node = resolve(rt.catalog, segments[0]) or await media.find(rt, segments[0])
+        operation = _operation(rt, token, request.method, segments, node)
         require_scope(token, operation.scope)
         call = GraphCall(rt, token, params, request.query, version, request.url, epoch, body)
         return 200, encode(await operation.handler(call, node)), {}
