@@ -48,10 +48,14 @@ class Blob(msgspec.Struct, kw_only=True):
 
 
 @dataclass(frozen=True)
-class Media:
-    """An uploaded media as a Graph node (`GET|DELETE /{media_id}`)."""
+class BlobNode:
+    """A Graph node whose state is a blob."""
 
     blob: Blob
+
+
+class Media(BlobNode):
+    """An uploaded media as a Graph node (`GET|DELETE /{media_id}`)."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wamm.core.errors import invalid_parameter
-from wamm.core.media import MAX_MEDIA_BYTES, Blob
+from wamm.core.media import MAX_MEDIA_BYTES, BlobNode
 
 SESSION_PREFIX = "upload:"
 FILE_TYPES = ("application/pdf", "image/jpeg", "image/jpg", "image/png", "video/mp4")
@@ -23,11 +23,8 @@ SESSION_SECONDS = 30 * 86400.0  # a session and its handle (Meta documents no li
 HANDLE_VERSION = "4"
 
 
-@dataclass(frozen=True)
-class UploadSession:
+class UploadSession(BlobNode):
     """A resumable upload session as a Graph node (`GET|POST /upload:...`)."""
-
-    blob: Blob
 
 
 @dataclass(frozen=True)
