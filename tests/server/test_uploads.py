@@ -201,3 +201,13 @@ async def test_a_template_header_media_sent_by_id_is_checked(graph: Graph) -> No
     assert accepted.status_code == 200, accepted.text
     refused = await graph.post(f"{sd.SIGNED_PHONE}/messages", send({"id": "42"}))
     assert error_of(refused) == not_a_media("template.components[0].parameters[0].image.id")
+
+
+async def test_a_seeded_media_header_keeps_its_handle_text(graph: Graph) -> None:
+    document = sd.seed()
+    waba = document["businesses"][0]["wabas"][0]
+    waba["templates"].append(image_template("4::seeded-sample", name="seeded_logo"))
+    assert (await graph.http.post("/_wamm/reset", json=document)).status_code == 200
+    listed = await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="seeded_logo")
+    header = listed.json()["data"][0]["components"][0]
+    assert header["example"] == {"header_handle": ["4::seeded-sample"]}
