@@ -11,6 +11,7 @@ from wamm.core.clock import LATEST_TIME
 from wamm.core.errors import GraphError, invalid_parameter, template_rejected
 from wamm.core.media import Blob, sha256_hex
 from wamm.core.model import App, Template, Token
+from wamm.core.templates.components import MEDIA_FORMATS
 from wamm.core.uploads import (
     SESSION_SECONDS,
     UploadSession,
@@ -24,7 +25,6 @@ from wamm.service import media
 from wamm.service.call import GraphCall
 from wamm.service.runtime import Runtime
 
-MEDIA_HEADERS = ("IMAGE", "VIDEO", "DOCUMENT")
 SAMPLE_PATH = "/_wamm/media/samples"
 # Meta's answer to a header_handle it did not issue (template creation, code 100).
 INVALID_HANDLE_SUBCODE = 2494102
@@ -102,7 +102,7 @@ def _first_handle(components: list[dict[str, Any]]) -> Any:
     """The first `example.header_handle` of a media header (None without one)."""
     for component in components:
         is_header = str(component.get("type", "")).upper() == "HEADER"
-        if is_header and str(component.get("format", "")).upper() in MEDIA_HEADERS:
+        if is_header and str(component.get("format", "")).upper() in MEDIA_FORMATS:
             return component["example"]["header_handle"][0]
     return None
 
