@@ -45,7 +45,7 @@ async def find(rt: Runtime, object_id: str) -> Media | UploadSession | None:
     return UploadSession(blob) if blob.kind == "upload" else None
 
 
-async def store(rt: Runtime, blob: Blob, content: bytes) -> None:
+async def put_within_budget(rt: Runtime, blob: Blob, content: bytes) -> None:
     """Keep `content` within the `media_budget_bytes` setting (code 131053 past it)."""
     if not await rt.store.put_blob(blob, content, rt.settings.media_budget_bytes):
         raise GraphError(
@@ -79,7 +79,7 @@ async def upload(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
         phone_number_id=phone.id,
         url_secret=secrets.token_hex(16),
     )
-    await store(rt, blob, file.content)
+    await put_within_budget(rt, blob, file.content)
     return {"id": media_id}
 
 

@@ -44,7 +44,7 @@ async def create_session(call: GraphCall, app: App) -> dict[str, Any]:
         length=request.file_length,
         file_name=request.file_name,
     )
-    await media.store(rt, blob, b"")
+    await media.put_within_budget(rt, blob, b"")
     return {"id": blob.id}
 
 
@@ -67,7 +67,7 @@ async def upload_part(call: GraphCall, session: UploadSession) -> dict[str, Any]
     updated = msgspec.structs.replace(
         blob, size=len(content), sha256=sha256_hex(content) if done else ""
     )
-    await media.store(rt, updated, content)
+    await media.put_within_budget(rt, updated, content)
     if not done:
         return {"id": blob.id, "file_offset": updated.size}
     return {"h": handle(blob.id, blob.mime_type, blob.expires_at, blob.owner)}
@@ -126,7 +126,7 @@ async def keep_sample(
     kept = msgspec.structs.replace(
         upload, id=sample_id, owner=template.waba_id, kind="sample", expires_at=LATEST_TIME
     )
-    await media.store(rt, kept, content)
+    await media.put_within_budget(rt, kept, content)
     url = f"{call.origin}{SAMPLE_PATH}/{template.id}"
     return [_with_sample(c, given, url) for c in components]
 
