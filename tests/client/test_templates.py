@@ -139,12 +139,13 @@ async def test_authentication_and_offer_templates(aclient: AsyncClient) -> None:
         message_send_ttl_seconds=600,
     )
     assert (await aclient.create_template(WABA, otp)).category == "AUTHENTICATION"
+    handle = await aclient.upload_resumable(sd.APP_ID, b"\x89PNG sample", "image/png")
     offer = TemplateDefinition(
         "flash_offer",
         "en_US",
         "MARKETING",
         [
-            HeaderMedia("IMAGE", handle="4::aW1hZ2U="),
+            HeaderMedia("IMAGE", handle=handle),
             LimitedTimeOffer("Ends soon!", has_expiration=True),
             Body("Grab {{first_name}}'s deal now, it is great", example={"first_name": "Ana"}),
             Buttons([CopyCodeButton("SAVE10")]),

@@ -130,6 +130,9 @@ def threaded_holding_receiver(app_secret: str = seed_data.APP_SECRET) -> Threade
     return ThreadedHoldingReceiver(app_secret)
 
 
+# --- pywa, pointed at the live server ------------------------------------------------------
+
+
 def _loopback_only(request: httpx.Request) -> None:
     """Guard: pywa must never reach graph.facebook.com from these tests."""
     if request.url.host != "127.0.0.1":

@@ -11,7 +11,9 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.versions import consts, get_spec_version
 
 from wamm import __version__
-from wamm.core.model import Business, PhoneNumber, Template, Waba
+from wamm.core.media import Media
+from wamm.core.model import App, Business, PhoneNumber, Template, Waba
+from wamm.core.uploads import UploadSession
 from wamm.server.app import CONTROL_PREFIX, build_app
 from wamm.server.routes.control import ROUTES
 from wamm.server.routes.graph import OPERATIONS
@@ -23,6 +25,9 @@ NODE_NAMES: dict[type, str] = {
     PhoneNumber: "PhoneNumber",
     Template: "Template",
     Business: "Business",
+    App: "App",
+    Media: "Media",
+    UploadSession: "UploadSession",
 }
 
 
@@ -92,4 +97,9 @@ def test_open_routes_are_the_unguarded_ones(document: dict[str, Any]) -> None:
     open_paths = {
         path for path, _, operation in operations(document) if operation.get("security") == []
     }
-    assert open_paths == {"/_wamm/openapi.json", "/_wamm/health", "/_wamm/ready"}
+    assert open_paths == {
+        "/_wamm/openapi.json",
+        "/_wamm/health",
+        "/_wamm/ready",
+        "/_wamm/media/samples/{template_id}",
+    }

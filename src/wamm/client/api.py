@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Generic, Literal, ParamSpec, Protocol, Self, T
 
 import httpx
 
-from wamm.client import campaign, operations
+from wamm.client import campaign, media, operations
 from wamm.client.idempotency import SendLedger
 from wamm.client.models import Page
 from wamm.client.ratelimit import RateLimit
@@ -221,3 +221,9 @@ class GraphApi(Generic[TransportT, SleepT]):
     send_campaign = Endpoint(campaign.send_campaign)
     template_analytics = Endpoint(operations.template_analytics)
     pricing_analytics = Endpoint(operations.pricing_analytics)
+    upload_media = Endpoint(media.upload_media)
+    get_media_url = Endpoint(media.get_media_url)
+    download_media = Endpoint(media.download_media)
+    delete_media = Endpoint(media.delete_media)
+    upload_resumable = Endpoint(media.upload_resumable)
+    get_upload_session = Endpoint(media.get_upload_session)

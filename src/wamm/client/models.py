@@ -362,3 +362,27 @@ class WabaPricing(Model):
 
     id: str
     pricing_analytics: PricingAnalytics | None = None
+
+
+class MediaInfo(Model):
+    """An uploaded media (`GET /{media_id}`): `url` downloads it for 5 minutes, with the token."""
+
+    id: str
+    url: str
+    mime_type: str
+    sha256: str
+    file_size: int
+    messaging_product: str = "whatsapp"
+
+
+class UploadSession(Model):
+    """A Resumable Upload session: how many bytes it holds (`file_offset`)."""
+
+    id: str
+    file_offset: int = 0
+
+
+class UploadHandle(Model):
+    """The handle of a finished Resumable Upload (`h`), for `example.header_handle`."""
+
+    h: str

@@ -127,6 +127,20 @@ def decoder(model: Any) -> Callable[[bytes], Any]:
 
 
 @dataclass(frozen=True)
+class FileBody:
+    """A body that is not JSON: multipart form fields with files (`form`, `files` as
+    name -> (file name, bytes, MIME type)), or raw bytes (`content`); `headers` go with it."""
+
+    form: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, tuple[str, bytes, str]] = field(default_factory=dict)
+    content: bytes | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+NO_FILE = FileBody()
+
+
+@dataclass(frozen=True)
 class Call(Generic[T_co]):
     """One Graph API request: `path` is relative to the versioned base URL, or absolute."""
 
@@ -135,6 +149,7 @@ class Call(Generic[T_co]):
     decode: Callable[[bytes], T_co]
     params: Mapping[str, str] = field(default_factory=dict)
     body: Mapping[str, Any] | None = None
+    file: FileBody = NO_FILE
 
     def program(self, engine: Engine) -> Program[T_co]:
         """Send with retries."""
@@ -202,7 +217,10 @@ class Engine:
                 self.url(call.path),
                 params=dict(call.params) or None,
                 json=call.body,
-                headers=self._headers,
+                data=dict(call.file.form) or None,
+                files=dict(call.file.files) or None,
+                content=call.file.content,
+                headers={**self._headers, **call.file.headers},
                 extensions={"timeout": self.settings.timeout.as_dict()},
             )
         except httpx.InvalidURL as error:

@@ -72,6 +72,7 @@ class SettingsSeed(_Strict):
     pair_limit: PairLimit | None = None
     webhooks: WebhookSettings | None = None
     max_request_bytes: RequestBytes | None = None
+    media_budget_bytes: Count | None = None
 
 
 class WebhookSeed(_Strict):

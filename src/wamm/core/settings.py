@@ -9,6 +9,7 @@ import msgspec
 from wamm.core.bounds import (
     BatchSize,
     ClockFactor,
+    Count,
     Hours,
     PositiveCount,
     PositiveSeconds,
@@ -58,6 +59,9 @@ class Settings(msgspec.Struct, kw_only=True):
     # Graph request bodies above this answer 413; Meta's largest legitimate send (a 32,768-
     # character template parameter, every character escaped) stays far below it.
     max_request_bytes: RequestBytes = 1024 * 1024
+    # What all stored media, upload sessions and template samples may hold together (bytes);
+    # an upload that would pass it fails with 131053. Expired media make room first.
+    media_budget_bytes: Count = 1024 * 1024 * 1024
 
     def merged(self, changes: dict[str, Any]) -> Settings:
         """A copy with the non-None values of `changes` applied."""

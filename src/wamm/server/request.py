@@ -18,6 +18,7 @@ from starlette.requests import ClientDisconnect, Request
 
 from wamm.core.coerce import type_name
 from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.media import FilePart
 from wamm.core.text import check_text
 
 Scope = MutableMapping[str, Any]
@@ -175,13 +176,18 @@ async def read_params(request: RawRequest, limit: int = MAX_BODY_BYTES) -> dict[
     """Query string and body merged into one parameter map (body wins). The query's
     `access_token` is removed (`bearer_token` reads it); a body's is left for the caller.
     Text holding a NUL character is refused (code 100) wherever it is."""
+    params = _query_params(request)
+    raw = b"" if request.method == "GET" else await request.body(limit)
+    if raw.strip():
+        params.update(await _body_params(request, raw))
+    return params
+
+
+def _query_params(request: RawRequest) -> dict[str, Any]:
     params: dict[str, Any] = {k: _maybe_json(v) for k, v in request.query.items()}
     if NUL_IN_URL in request.scope.get("query_string", b""):
         check_text(params)
     params.pop("access_token", None)
-    raw = b"" if request.method == "GET" else await request.body(limit)
-    if raw.strip():
-        params.update(await _body_params(request, raw))
     return params
 
 
@@ -220,5 +226,20 @@ async def _multipart(request: RawRequest, raw: bytes) -> dict[str, Any]:
         raise invalid_parameter(details) from None
     out: dict[str, Any] = {}
     for key, value in form.multi_items():
-        out[key] = value if isinstance(value, UploadFile) else _maybe_json(value)
+        out[key] = await _file_part(value) if isinstance(value, UploadFile) else _maybe_json(value)
     return out
+
+
+async def _file_part(upload: UploadFile) -> FilePart:
+    content = await upload.read()
+    await upload.close()
+    return FilePart(upload.filename or "", upload.content_type or "", content)
+
+
+async def read_raw_upload(request: RawRequest, limit: int) -> tuple[dict[str, Any], bytes]:
+    """A Resumable Upload part: the query (and the `file_offset` header) as parameters, and
+    the body as the file's bytes, whatever its Content-Type."""
+    params = _query_params(request)
+    if "file_offset" in request.headers:
+        params["file_offset"] = request.headers["file_offset"]
+    return params, await request.body(limit)

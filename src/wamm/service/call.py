@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from wamm.core.fields import FieldRequest, parse_fields
 from wamm.core.model import Token
@@ -20,6 +21,13 @@ class GraphCall:
     api_version: int  # major version from the /vNN.N/ prefix; unversioned = latest
     url_of: Callable[[], str]  # absolute URL of this node or edge, for paging links
     epoch: int  # the reset epoch when the request arrived: its writes may not outlive a reset
+    body: bytes = b""  # the raw body of a Resumable Upload part (other bodies are in params)
+
+    @property
+    def origin(self) -> str:
+        """`scheme://host` of this request, for the URLs wamm serves itself."""
+        parts = urlsplit(self.url_of())
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def url(self) -> str:

@@ -15,10 +15,11 @@ import msgspec
 from wamm.core import ids, routing, sending
 from wamm.core.content import validate_content, validate_context
 from wamm.core.errors import GraphError, ResetDuringRequest
+from wamm.core.media import media_refs
 from wamm.core.model import ROUTE_CLOUD, Business, Message, PhoneNumber, Template, User, Waba
 from wamm.core.receipts import is_status_update
 from wamm.core.templates import check_send_components
-from wamm.service import lifecycle, receipts
+from wamm.service import lifecycle, media, receipts
 from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
@@ -127,6 +128,8 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
         _check_template(request, call)
     else:
         request.payload = validate_content(envelope.type, call.params.get(envelope.type))
+    if refs := list(media_refs(envelope.type, request.payload or {})):
+        await media.check_refs(rt, waba.id, refs)
     await _resolve_user(request)
     _check_window(request)
     await _take_rate_limits(request)

@@ -20,7 +20,7 @@ from wamm.core.templates import (
     parse_create,
     parse_edit,
 )
-from wamm.service import events, nodes
+from wamm.service import events, nodes, uploads
 from wamm.service.call import GraphCall
 from wamm.service.runtime import Runtime
 
@@ -102,6 +102,8 @@ async def create(call: GraphCall, waba: Waba) -> dict[str, Any]:
         created_at=now,
         updated_at=now,
     )
+    components = await uploads.keep_sample(call, template, template.components)
+    template = msgspec.structs.replace(template, components=components)
     await _save(rt, [template])
     return {"id": template.id, "status": template.status, "category": template.category}
 
@@ -229,6 +231,10 @@ async def edit(call: GraphCall, template: Template) -> dict[str, Any]:
     rt = call.rt
     now = rt.now()
     changes = parse_edit(template, call.params, now)
+    if "components" in changes:
+        changes["components"] = await uploads.keep_sample(
+            call, template, changes["components"], template.components
+        )
     was_approved = template.status == "APPROVED"
     edit_times = [*template.edit_times, now] if was_approved else template.edit_times
     if "category" in changes and changes["category"] != template.category:

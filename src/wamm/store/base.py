@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 import msgspec
 
+from wamm.core.media import Blob
 from wamm.core.model import (
     App,
     Business,
@@ -311,6 +312,23 @@ class Store(ABC):
     async def mark_inbound_read(self, message: InboundMessage, at: float, *, typing: bool) -> None:
         """`message` and the earlier unread messages of its conversation are read at `at`;
         with `typing`, a typing indicator starts on it at `at`."""
+
+    @abstractmethod
+    async def put_blob(self, blob: Blob, content: bytes, budget: int) -> bool:
+        """Store (or replace) `blob` with its bytes, first deleting the blobs expired by
+        `blob.created_at`; False, and nothing written, if the unexpired blobs would then hold
+        more than `budget` bytes."""
+
+    @abstractmethod
+    async def get_blob(self, blob_id: str) -> Blob | None:
+        """A blob's description (expired ones too: the caller judges by its clock)."""
+
+    @abstractmethod
+    async def blob_content(self, blob_id: str) -> bytes | None: ...
+
+    @abstractmethod
+    async def delete_blob(self, blob_id: str) -> bool:
+        """Delete a blob; False if there was none."""
 
     @abstractmethod
     async def close(self) -> None: ...

@@ -28,6 +28,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from wamm.core.errors import ResetDuringRequest
+from wamm.core.media import Blob
 from wamm.core.model import InboundMessage, Message, User
 from wamm.core.ratelimit import grant
 from wamm.core.settings import Settings
@@ -53,6 +54,7 @@ from wamm.store.url import DatabaseUnavailable, hide_password
 
 MIGRATION_LOCK = 7_220_001  # pg_advisory_lock key for schema migrations
 RESET_LOCK = 7_220_002  # exclusive for a reset, shared for the writes it fences
+BLOB_LOCK = 7_220_003  # one blob write at a time, so that the byte budget holds
 # Two statements in one round trip; the second reads the epoch after the lock is granted.
 FENCE = f"SELECT pg_advisory_xact_lock_shared({RESET_LOCK}); {sql.SELECT_EPOCH}"
 # Errors about one item's rows, not the database: the group commit retries item by item.
@@ -63,6 +65,7 @@ _Finished = tuple[Sequence[Delivery], Sequence[Attempt]]
 _MESSAGE = msgspec.json.Decoder(Message)
 _USER = msgspec.json.Decoder(User)
 _INTERACTION = msgspec.json.Decoder(dict[str, object])
+_BLOB = msgspec.json.Decoder(Blob)
 
 
 def pg(statement: str) -> str:
@@ -501,6 +504,32 @@ class PostgresStore(Store):
     ) -> list[Interaction]:
         rows = await self._fetchall(sql.SELECT_INTERACTIONS, (waba_id, start, end))
         return [sql.interaction_from_row(waba_id, row, _INTERACTION.decode) for row in rows]
+
+    # --- blobs ----------------------------------------------------------------------------
+
+    async def put_blob(self, blob: Blob, content: bytes, budget: int) -> bool:
+        async with self._tx() as cur:
+            await cur.execute("SELECT pg_advisory_xact_lock(%s)", (BLOB_LOCK,))
+            await cur.execute(pg(sql.DELETE_EXPIRED_BLOBS), (blob.created_at,))
+            await cur.execute(pg(sql.BLOB_BYTES_BESIDE), (blob.id,))
+            row = await cur.fetchone()
+            if int(row[0] if row else 0) + len(content) > budget:
+                return False
+            await cur.execute(pg(sql.UPSERT_BLOB), sql.blob_row(blob, _encode(blob), content))
+        return True
+
+    async def get_blob(self, blob_id: str) -> Blob | None:
+        rows = await self._fetchall(sql.SELECT_BLOB, (blob_id,))
+        return _BLOB.decode(rows[0][0]) if rows else None
+
+    async def blob_content(self, blob_id: str) -> bytes | None:
+        rows = await self._fetchall(sql.SELECT_BLOB_CONTENT, (blob_id,))
+        return bytes(rows[0][0]) if rows else None
+
+    async def delete_blob(self, blob_id: str) -> bool:
+        async with self._single.connection() as conn, conn.cursor() as cur:
+            await cur.execute(pg(sql.DELETE_BLOB), (blob_id,))
+            return cur.rowcount > 0
 
     async def close(self) -> None:
         await self._messages.drain()

@@ -95,6 +95,7 @@ ALL_TABLES = (
     "attempts",
     "interactions",
     "inbound_messages",
+    "blobs",
 )
 
 # The reset epoch lives in its own table, which resets leave in place.
@@ -410,3 +411,21 @@ def interaction_from_row(
     return Interaction(
         waba_id=waba_id, wamid=row[0], kind=row[1], at=row[2], data=decode(bytes(row[3]))
     )
+
+
+# Blobs: the description as JSON (`info`) beside the bytes (`content`).
+DELETE_EXPIRED_BLOBS = "DELETE FROM blobs WHERE expires_at <= ?"
+BLOB_BYTES_BESIDE = "SELECT coalesce(sum(size), 0) FROM blobs WHERE id <> ?"
+UPSERT_BLOB = (
+    "INSERT INTO blobs (id, owner, kind, expires_at, size, info, content) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, "
+    "kind = excluded.kind, expires_at = excluded.expires_at, size = excluded.size, "
+    "info = excluded.info, content = excluded.content"
+)
+SELECT_BLOB = "SELECT info FROM blobs WHERE id = ?"
+SELECT_BLOB_CONTENT = "SELECT content FROM blobs WHERE id = ?"
+DELETE_BLOB = "DELETE FROM blobs WHERE id = ?"
+
+
+def blob_row(blob: Any, info: bytes, content: bytes) -> tuple[Any, ...]:
+    return (blob.id, blob.owner, blob.kind, blob.expires_at, len(content), info, content)

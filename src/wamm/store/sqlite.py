@@ -23,6 +23,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import msgspec
 
 from wamm.core.errors import ResetDuringRequest
+from wamm.core.media import Blob
 from wamm.core.model import InboundMessage, Message, User
 from wamm.core.settings import Settings
 from wamm.store import inbound, sql
@@ -50,6 +51,7 @@ _Finished = tuple[Sequence[Delivery], Sequence[Attempt]]
 _INTERACTION = msgspec.json.Decoder(dict[str, object])
 _MESSAGE = msgspec.json.Decoder(Message)
 _USER = msgspec.json.Decoder(User)
+_BLOB = msgspec.json.Decoder(Blob)
 # Errors about one item's rows, not the database: the group commit retries item by item.
 _ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.DataError, ResetDuringRequest)
 P = ParamSpec("P")
@@ -418,6 +420,33 @@ class SqliteStore(Store):
     def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
         with self._transaction() as db:
             db.execute(sql.UPSERT_WINDOW, (phone_number_id, user_phone, at))
+
+    # --- blobs ----------------------------------------------------------------------------
+
+    @on_store_thread
+    def put_blob(self, blob: Blob, content: bytes, budget: int) -> bool:
+        with self._transaction() as db:
+            db.execute(sql.DELETE_EXPIRED_BLOBS, (blob.created_at,))
+            held = int(db.execute(sql.BLOB_BYTES_BESIDE, (blob.id,)).fetchone()[0])
+            if held + len(content) > budget:
+                return False
+            db.execute(sql.UPSERT_BLOB, sql.blob_row(blob, _encode(blob), content))
+        return True
+
+    @on_store_thread
+    def get_blob(self, blob_id: str) -> Blob | None:
+        row = self._db.execute(sql.SELECT_BLOB, (blob_id,)).fetchone()
+        return _BLOB.decode(row[0]) if row else None
+
+    @on_store_thread
+    def blob_content(self, blob_id: str) -> bytes | None:
+        row = self._db.execute(sql.SELECT_BLOB_CONTENT, (blob_id,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    @on_store_thread
+    def delete_blob(self, blob_id: str) -> bool:
+        with self._transaction() as db:
+            return db.execute(sql.DELETE_BLOB, (blob_id,)).rowcount > 0
 
     async def close(self) -> None:
         await self._messages.drain()

@@ -41,7 +41,7 @@ HEADER_FORMATS: dict[str, frozenset[str]] = {
     "GIF": MARKETING_ONLY,
     "LOCATION": MARKETING_OR_UTILITY,
 }
-_MEDIA_FORMATS = frozenset({"IMAGE", "VIDEO", "DOCUMENT", "GIF"})
+MEDIA_FORMATS = frozenset({"IMAGE", "VIDEO", "DOCUMENT", "GIF"})
 
 # Authentication templates are body + footer + OTP buttons only (no header).
 _COMPONENT_CATEGORIES: dict[str, frozenset[str]] = {
@@ -90,7 +90,7 @@ def check_header(component: dict[str, Any], field: str, rules: Rules) -> None:
     check_available(fmt, HEADER_FORMATS[fmt], rules, f"{field}.format", SUBCODE_HEADER_FORMAT)
     if fmt == "TEXT":
         _check_header_text(component, field, rules)
-    elif fmt in _MEDIA_FORMATS:
+    elif fmt in MEDIA_FORMATS:
         check_header_handle(component, field, fmt)
 
 

@@ -28,6 +28,7 @@ from wamm.server.openapi import openapi_document
 from wamm.server.request import (
     NUL_IN_JSON,
     NUL_IN_URL,
+    bearer_token,
     decode_json_object,
     is_json_type,
     media_type,
@@ -35,7 +36,7 @@ from wamm.server.request import (
 )
 from wamm.server.responses import JSONResponse, error_response, internal_error
 from wamm.service import control as use_cases
-from wamm.service import templates, webhook_admin
+from wamm.service import media, templates, uploads, webhook_admin
 from wamm.service.delivery import Dispatcher
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed, reset_to_seed
@@ -350,6 +351,23 @@ async def ready(request: Request, rt: Runtime) -> Response:
     )
 
 
+async def media_download(request: Request, rt: Runtime) -> Response:
+    """A media's bytes behind the URL `GET /{media_id}` answered (needs the Graph token)."""
+    query = dict(request.query_params)
+    raw_token = bearer_token(dict(request.headers), query)
+    blob, content = await media.download(rt, raw_token, query)
+    return Response(content, media_type=blob.mime_type)
+
+
+async def template_sample(request: Request, rt: Runtime) -> Response:
+    """A template's header sample, public like Meta's sample URLs."""
+    found = await uploads.sample(rt, request.path_params["template_id"])
+    if found is None:
+        raise GraphError(100, "This template has no uploaded sample.", http_status=404)
+    blob, content = found
+    return Response(content, media_type=blob.mime_type)
+
+
 ROUTES = [
     Route("/openapi.json", endpoint_for(openapi, guarded=False), methods=["GET"]),
     Route("/health", endpoint_for(health, guarded=False), methods=["GET"]),
@@ -374,4 +392,10 @@ ROUTES = [
     Route("/webhooks", endpoint_for(webhooks), methods=["GET"]),
     Route("/webhooks/drain", endpoint_for(drain), methods=["POST"]),
     Route("/webhooks/retry", endpoint_for(retry_webhooks), methods=["POST"]),
+    Route("/media/download", endpoint_for(media_download, guarded=False), methods=["GET"]),
+    Route(
+        "/media/samples/{template_id}",
+        endpoint_for(template_sample, guarded=False),
+        methods=["GET"],
+    ),
 ]

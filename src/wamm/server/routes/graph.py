@@ -22,10 +22,12 @@ from wamm.core.errors import (
     unknown_object,
     unknown_path,
 )
+from wamm.core.media import MAX_MEDIA_BYTES, Media
 from wamm.core.model import (
     SCOPE_BUSINESS,
     SCOPE_MANAGEMENT,
     SCOPE_MESSAGING,
+    App,
     Business,
     PhoneNumber,
     Template,
@@ -33,11 +35,19 @@ from wamm.core.model import (
     Waba,
 )
 from wamm.core.sending import ENDPOINT_MARKETING, ENDPOINT_MESSAGES
+from wamm.core.uploads import UploadSession, is_session_id
 from wamm.core.versions import LATEST_API_VERSION
 from wamm.server.inspector.security import UI_PATH
-from wamm.server.request import RawRequest, Receive, Scope, bearer_token, read_params
+from wamm.server.request import (
+    RawRequest,
+    Receive,
+    Scope,
+    bearer_token,
+    read_params,
+    read_raw_upload,
+)
 from wamm.server.responses import INTERNAL_ERROR, encode, error_parts, send_json
-from wamm.service import accounts, analytics, messaging, templates, webhook_admin
+from wamm.service import accounts, analytics, media, messaging, templates, uploads, webhook_admin
 from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
@@ -46,7 +56,7 @@ log = logging.getLogger("wamm.graph")
 VERSION_RE = re.compile(r"^v(\d{1,2})\.(\d{1,2})$")
 ALLOWED_METHODS = frozenset({"GET", "POST", "DELETE"})
 
-Node = Waba | PhoneNumber | Template | Business
+Node = Waba | PhoneNumber | Template | Business | App | Media | UploadSession
 Handler = Callable[[GraphCall, Any], Awaitable[dict[str, Any]]]
 
 
@@ -81,7 +91,15 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
         _send(ENDPOINT_MARKETING), SCOPE_MESSAGING
     ),
     (Business, None, "GET"): Operation(accounts.get_business, SCOPE_BUSINESS),
+    (PhoneNumber, "media", "POST"): Operation(media.upload, SCOPE_MESSAGING),
+    (Media, None, "GET"): Operation(media.get, SCOPE_MESSAGING),
+    (Media, None, "DELETE"): Operation(media.delete, SCOPE_MESSAGING),
+    (App, "uploads", "POST"): Operation(uploads.create_session, SCOPE_MANAGEMENT),
+    (UploadSession, None, "GET"): Operation(uploads.get_session, SCOPE_MANAGEMENT),
+    (UploadSession, None, "POST"): Operation(uploads.upload_part, SCOPE_MANAGEMENT),
 }
+# Bodies that carry a file may be as large as Meta's largest media (a 100 MB document).
+MAX_FILE_BODY = MAX_MEDIA_BYTES + 64 * 1024
 
 
 MAX_CACHED_PATH = 256  # Graph paths are short: a long one is not worth remembering
@@ -109,6 +127,7 @@ def resolve(catalog: Catalog, object_id: str) -> Node | None:
         or catalog.wabas.get(object_id)
         or catalog.templates.get(object_id)
         or catalog.businesses.get(object_id)
+        or catalog.apps.get(object_id)
     )
 
 
@@ -118,6 +137,12 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
             return node.id in token.wabas
         case PhoneNumber() | Template():
             return node.waba_id in token.wabas
+        case Media():
+            return node.blob.owner in token.wabas
+        case App():
+            return token.app_id == node.id
+        case UploadSession():
+            return token.app_id == node.blob.owner
         case Business():
             return any(
                 catalog.wabas[w].business_id == node.id for w in token.wabas if w in catalog.wabas
@@ -126,17 +151,16 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
 
 
 def _operation(
-    rt: Runtime, token: Token, method: str, segments: tuple[str, ...]
-) -> tuple[Operation, Node]:
+    rt: Runtime, token: Token, method: str, segments: tuple[str, ...], node: Node | None
+) -> Operation:
     object_id, edge = segments[0], segments[1] if len(segments) > 1 else None
-    node = resolve(rt.catalog, object_id)
     deleted = isinstance(node, Template) and node.status == "DELETED"
     if node is None or deleted or not visible(rt.catalog, token, node):
         raise unknown_object(method, object_id)
     operation = OPERATIONS.get((type(node), edge, method))
     if operation is None or len(segments) > 2:
         raise unknown_object(method, object_id)
-    return operation, node
+    return operation
 
 
 def _opens_a_page(request: RawRequest) -> bool:
@@ -153,14 +177,16 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
             if _opens_a_page(request):
                 return 307, b"", {"location": f"{UI_PATH}/"}
             raise invalid_parameter("Unsupported request: give an object id in the path.")
-        params = await read_params(request, rt.settings.max_request_bytes)
+        params, body = await _read(rt, request, segments)
         body_token = _body_token(params)
         raw_token = bearer_token(request.headers, request.query) or body_token
         token = check_token(raw_token, rt.catalog.tokens.get(raw_token or ""), rt.now())
         check_appsecret_proof(token, rt.catalog.apps.get(token.app_id or ""), params)
-        operation, node = _operation(rt, token, request.method, segments)
+        # Media and upload sessions live in the store, not the catalog: looked up only on a miss.
+        node = resolve(rt.catalog, segments[0]) or await media.find(rt, segments[0])
+        operation = _operation(rt, token, request.method, segments, node)
         require_scope(token, operation.scope)
-        call = GraphCall(rt, token, params, request.query, version, request.url, epoch)
+        call = GraphCall(rt, token, params, request.query, version, request.url, epoch, body)
         return 200, encode(await operation.handler(call, node)), {}
     except GraphError as error:
         return error_parts(error)
@@ -169,6 +195,17 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
             return error_parts(ResetDuringRequest())
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_parts(INTERNAL_ERROR)
+
+
+async def _read(
+    rt: Runtime, request: RawRequest, segments: tuple[str, ...]
+) -> tuple[dict[str, Any], bytes]:
+    """Parameters, and the raw body of a Resumable Upload part. A media upload or an upload
+    part may be as large as a file Meta takes; other bodies are held to max_request_bytes."""
+    if request.method == "POST" and is_session_id(segments[0]):
+        return await read_raw_upload(request, MAX_FILE_BODY)
+    limit = MAX_FILE_BODY if segments[1:] == ("media",) else rt.settings.max_request_bytes
+    return await read_params(request, limit), b""
 
 
 def _body_token(params: dict[str, Any]) -> str | None:
