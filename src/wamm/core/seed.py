@@ -87,12 +87,36 @@ class AppSeed(_Strict):
     require_appsecret_proof: bool = False
 
 
+class BusinessProfileSeed(_Strict):
+    about: str | None = None
+    address: str | None = None
+    description: str | None = None
+    email: str | None = None
+    vertical: str | None = None
+    websites: list[str] = msgspec.field(default_factory=list)
+
+
 class PhoneNumberSeed(_Strict):
     id: Id
     display_phone_number: Id
     verified_name: str
     throughput_mps: int = 80
     quality_rating: Literal["GREEN", "YELLOW", "RED", "UNKNOWN"] = "GREEN"
+    registered: bool = True
+    code_verification_status: Literal["NOT_VERIFIED", "VERIFIED", "EXPIRED"] = "VERIFIED"
+    pin: str | None = None
+    account_mode: Literal["LIVE", "SANDBOX"] = "LIVE"
+    name_status: Literal[
+        "APPROVED", "AVAILABLE_WITHOUT_REVIEW", "DECLINED", "EXPIRED", "PENDING_REVIEW", "NONE"
+    ] = "APPROVED"
+    is_official_business_account: bool = False
+    is_on_biz_app: bool = False
+    is_preverified_number: bool = False
+    search_visibility: Literal["VISIBLE", "NON_VISIBLE"] = "VISIBLE"
+    messaging_limit_tier: Literal[
+        "TIER_50", "TIER_250", "TIER_1K", "TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED"
+    ] = "TIER_UNLIMITED"
+    business_profile: BusinessProfileSeed | None = None
 
 
 class TemplateSeed(_Strict):

@@ -20,6 +20,7 @@ class GraphCall:
     api_version: int  # major version from the /vNN.N/ prefix; unversioned = latest
     url_of: Callable[[], str]  # absolute URL of this node or edge, for paging links
     epoch: int  # the reset epoch when the request arrived: its writes may not outlive a reset
+    item: str | None = None  # the id after the edge, as in /{phone_number_id}/message_qrdls/{code}
 
     @property
     def url(self) -> str:

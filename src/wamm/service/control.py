@@ -173,6 +173,13 @@ async def inbound(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
     phone = _phone_number(rt, body)
     user = await user_by_phone(rt, body.get("from"))
     text = as_str(body.get("text", "Hello"), "text")
+    if rt.is_blocked(phone.id, user.phone):  # Meta drops it: no webhook, no window
+        return {
+            "phone_number_id": phone.id,
+            "from": user.phone,
+            "user_id": user.bsuid,
+            "dropped": "the business blocked this user",
+        }
     message = await events.user_writes(rt, phone, user, {"type": "text", "text": {"body": text}})
     hours = rt.settings.customer_service_window_hours
     return {

@@ -112,6 +112,8 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
     rt = call.rt
     if call.epoch != rt.epoch:  # `phone` is from before a reset
         raise ResetDuringRequest
+    if not phone.registered:
+        raise GraphError(133010)
     waba = rt.catalog.wabas[phone.waba_id]
     envelope = sending.parse_envelope(call.params, endpoint)
     if envelope.recipient.phone == phone.display_phone_number:

@@ -10,7 +10,17 @@ from contextlib import asynccontextmanager
 
 import msgspec
 
-from wamm.core.model import App, Business, Message, PhoneNumber, Template, Token, User, Waba
+from wamm.core.model import (
+    App,
+    BlockedUser,
+    Business,
+    Message,
+    PhoneNumber,
+    Template,
+    Token,
+    User,
+    Waba,
+)
 from wamm.core.settings import Settings
 
 
@@ -39,6 +49,7 @@ class CatalogData(msgspec.Struct, kw_only=True):
     custom_users: list[User] = msgspec.field(default_factory=list)
     # (phone_number_id, user phone, opened_at) of every customer-service window.
     windows: list[tuple[str, str, float]] = msgspec.field(default_factory=list)
+    blocked: list[BlockedUser] = msgspec.field(default_factory=list)  # by `block_users`
     version: int = 0  # the catalog version this snapshot was read at (shared stores)
     epoch: int = 0  # how many resets the store has seen (see `Store.reset`)
 
@@ -278,6 +289,12 @@ class Store(ABC):
 
     @abstractmethod
     async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None: ...
+
+    @abstractmethod
+    async def change_blocks(
+        self, blocked: Sequence[BlockedUser], unblocked: Sequence[tuple[str, str]]
+    ) -> None:
+        """Store new blocks and remove the (phone_number_id, user phone) pairs `unblocked`."""
 
     @abstractmethod
     async def close(self) -> None: ...

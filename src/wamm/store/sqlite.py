@@ -23,7 +23,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import msgspec
 
 from wamm.core.errors import ResetDuringRequest
-from wamm.core.model import Message, User
+from wamm.core.model import BlockedUser, Message, User
 from wamm.core.settings import Settings
 from wamm.store import sql
 from wamm.store.base import (
@@ -49,6 +49,7 @@ _Finished = tuple[Sequence[Delivery], Sequence[Attempt]]
 _INTERACTION = msgspec.json.Decoder(dict[str, object])
 _MESSAGE = msgspec.json.Decoder(Message)
 _USER = msgspec.json.Decoder(User)
+_BLOCKED = msgspec.json.Decoder(BlockedUser)
 # Errors about one item's rows, not the database: the group commit retries item by item.
 _ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.DataError, ResetDuringRequest)
 P = ParamSpec("P")
@@ -146,6 +147,7 @@ class SqliteStore(Store):
         data.custom_users = [_USER.decode(row[0]) for row in rows]
         rows = self._db.execute("SELECT phone_number_id, user_phone, opened_at FROM windows")
         data.windows = [(str(a), str(b), float(c)) for a, b, c in rows]
+        data.blocked = [_BLOCKED.decode(row[0]) for row in self._db.execute(sql.SELECT_BLOCKED)]
         data.epoch = self._epoch(self._db)
         return data
 
@@ -393,6 +395,14 @@ class SqliteStore(Store):
     def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
         with self._transaction() as db:
             db.execute(sql.UPSERT_WINDOW, (phone_number_id, user_phone, at))
+
+    @on_store_thread
+    def change_blocks(
+        self, blocked: Sequence[BlockedUser], unblocked: Sequence[tuple[str, str]]
+    ) -> None:
+        with self._transaction() as db:
+            db.executemany(sql.UPSERT_BLOCKED, [sql.blocked_row(b, _encode(b)) for b in blocked])
+            db.executemany(sql.DELETE_BLOCKED, unblocked)
 
     async def close(self) -> None:
         await self._messages.drain()

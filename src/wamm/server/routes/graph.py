@@ -37,7 +37,16 @@ from wamm.core.versions import LATEST_API_VERSION
 from wamm.server.inspector.security import UI_PATH
 from wamm.server.request import RawRequest, Receive, Scope, bearer_token, read_params
 from wamm.server.responses import INTERNAL_ERROR, encode, error_parts, send_json
-from wamm.service import accounts, analytics, messaging, templates, webhook_admin
+from wamm.service import (
+    accounts,
+    analytics,
+    blocking,
+    messaging,
+    phone_numbers,
+    qr_codes,
+    templates,
+    webhook_admin,
+)
 from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
@@ -61,6 +70,29 @@ def _send(endpoint: str) -> Handler:
     return functools.partial(messaging.send, endpoint=endpoint)
 
 
+# A business number's settings (`{edge}/{id}` edges take an item id as a third path segment).
+PHONE_SETTINGS: dict[tuple[str | None, str], Operation] = {
+    (None, "POST"): Operation(phone_numbers.update, SCOPE_MANAGEMENT),
+    ("request_code", "POST"): Operation(phone_numbers.request_code, SCOPE_MANAGEMENT),
+    ("verify_code", "POST"): Operation(phone_numbers.verify_code, SCOPE_MANAGEMENT),
+    ("register", "POST"): Operation(phone_numbers.register, SCOPE_MANAGEMENT),
+    ("deregister", "POST"): Operation(phone_numbers.deregister, SCOPE_MANAGEMENT),
+    ("whatsapp_business_profile", "GET"): Operation(phone_numbers.get_profile, SCOPE_MANAGEMENT),
+    ("whatsapp_business_profile", "POST"): Operation(
+        phone_numbers.update_profile, SCOPE_MANAGEMENT
+    ),
+    ("conversational_automation", "POST"): Operation(
+        phone_numbers.update_automation, SCOPE_MANAGEMENT
+    ),
+    ("block_users", "GET"): Operation(blocking.list_blocked, SCOPE_MESSAGING),
+    ("block_users", "POST"): Operation(blocking.block, SCOPE_MESSAGING),
+    ("block_users", "DELETE"): Operation(blocking.unblock, SCOPE_MESSAGING),
+    ("message_qrdls", "GET"): Operation(qr_codes.list_codes, SCOPE_MANAGEMENT),
+    ("message_qrdls", "POST"): Operation(qr_codes.create_or_update, SCOPE_MANAGEMENT),
+    ("message_qrdls/{id}", "GET"): Operation(qr_codes.get_code, SCOPE_MANAGEMENT),
+    ("message_qrdls/{id}", "DELETE"): Operation(qr_codes.delete_code, SCOPE_MANAGEMENT),
+}
+
 OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (Waba, None, "GET"): Operation(accounts.get_waba, SCOPE_MANAGEMENT),
     (Waba, None, "POST"): Operation(accounts.update_waba, SCOPE_MANAGEMENT),
@@ -81,6 +113,7 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
         _send(ENDPOINT_MARKETING), SCOPE_MESSAGING
     ),
     (Business, None, "GET"): Operation(accounts.get_business, SCOPE_BUSINESS),
+    **{(PhoneNumber, edge, method): op for (edge, method), op in PHONE_SETTINGS.items()},
 }
 
 
@@ -133,8 +166,10 @@ def _operation(
     deleted = isinstance(node, Template) and node.status == "DELETED"
     if node is None or deleted or not visible(rt.catalog, token, node):
         raise unknown_object(method, object_id)
+    if len(segments) == 3:
+        edge = f"{edge}/{{id}}"
     operation = OPERATIONS.get((type(node), edge, method))
-    if operation is None or len(segments) > 2:
+    if operation is None or len(segments) > 3:
         raise unknown_object(method, object_id)
     return operation, node
 
@@ -160,7 +195,8 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
         check_appsecret_proof(token, rt.catalog.apps.get(token.app_id or ""), params)
         operation, node = _operation(rt, token, request.method, segments)
         require_scope(token, operation.scope)
-        call = GraphCall(rt, token, params, request.query, version, request.url, epoch)
+        item = segments[2] if len(segments) == 3 else None
+        call = GraphCall(rt, token, params, request.query, version, request.url, epoch, item)
         return 200, encode(await operation.handler(call, node)), {}
     except GraphError as error:
         return error_parts(error)
