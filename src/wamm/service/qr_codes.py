@@ -8,11 +8,12 @@ from urllib.parse import urlsplit
 from msgspec.structs import replace
 
 from wamm.core import qr
-from wamm.core.errors import unknown_object
+from wamm.core.errors import GraphError, unknown_object
 from wamm.core.fields import page_request, paged_body, paginate
 from wamm.core.model import PhoneNumber, QrCode
 from wamm.service.call import GraphCall
 from wamm.service.phone_numbers import save
+from wamm.service.runtime import Runtime
 
 
 def _image_url(call: GraphCall, phone: PhoneNumber, code: QrCode, fmt: str | None) -> str | None:
@@ -75,3 +76,14 @@ async def get_code(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
 async def delete_code(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
     code = _find(phone, call.item or "", "DELETE")
     return await save(call, replace(phone, qr_codes=[c for c in phone.qr_codes if c is not code]))
+
+
+def image_of(rt: Runtime, phone_number_id: str, name: str) -> tuple[bytes, str]:
+    """The image (bytes, media type) behind a `qr_image_url` (`<code>.png` or `<code>.svg`)."""
+    code, _, extension = name.rpartition(".")
+    phone = rt.catalog.phone_numbers.get(phone_number_id)
+    fmt = extension.upper()
+    known = phone is not None and any(c.code == code for c in phone.qr_codes)
+    if not known or fmt not in qr.IMAGE_FORMATS:
+        raise GraphError(100, f"No QR code image {phone_number_id}/{name}.", http_status=404)
+    return qr.image(code, fmt), qr.IMAGE_FORMATS[fmt]
