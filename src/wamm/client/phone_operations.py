@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
+
 from wamm.client.models import BlockedUser, BlockUsersResult, BusinessProfile, Page, Success
 from wamm.client.transport import Call, decoder
 
-_PROFILES = decoder(Page[BusinessProfile])
+_PROFILES = msgspec.json.Decoder(Page[BusinessProfile])
 
 
 def _some(**values: Any) -> dict[str, Any]:
@@ -53,7 +55,7 @@ def set_two_step_pin(phone_number_id: str, pin: str) -> Call[Success]:
 
 
 def _first_profile(content: bytes) -> BusinessProfile:
-    return _PROFILES(content).data[0]
+    return _PROFILES.decode(content).data[0]
 
 
 def get_business_profile(
