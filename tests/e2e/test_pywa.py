@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -25,31 +24,6 @@ DISABLED_DETAILS = (
     "for WhatsApp or enable marketing templates on Cloud API by turning off "
     "disable_marketing_messages_on_cloud_api."
 )
-
-
-def _loopback_only(request: httpx.Request) -> None:
-    """Guard: pywa must never reach graph.facebook.com from these tests."""
-    if request.url.host != "127.0.0.1":
-        raise AssertionError(f"pywa tried to leave loopback: {request.url}")
-
-
-@pytest.fixture
-def wa(live_server: LiveServer) -> Iterator[WhatsApp]:
-    # No callback_url / server / verify_token: the constructor then makes no network calls.
-    session = httpx.Client(event_hooks={"request": [_loopback_only]})
-    client = WhatsApp(
-        phone_id=sd.SIGNED_PHONE,
-        token=sd.TOKEN,
-        waba_id=sd.SIGNED_WABA,
-        app_id=sd.APP_ID,
-        app_secret=sd.APP_SECRET,
-        session=session,
-        api_version="23.0",
-    )
-    # pywa has no base-URL option; its GraphAPI sets graph.facebook.com on the session.
-    client.api._session.base_url = f"{live_server.base_url}/v23.0"
-    with session:
-        yield client
 
 
 def seasonal_template(name: str = "seasonal_promo") -> t.Template:
