@@ -345,3 +345,42 @@ async def test_qr_prefilled_message_is_limited(graph: Graph) -> None:
     assert error_of(response) == invalid_parameter_error(
         "Param prefilled_message must have 1 to 140 characters."
     )
+
+
+def number_seed(**settings: Any) -> dict[str, Any]:
+    number = {"id": "1065", "display_phone_number": "15550100200", "verified_name": "N", **settings}
+    waba = {"id": "1020", "name": "W", "phone_numbers": [number]}
+    return {"businesses": [{"id": "8000", "name": "B", "wabas": [waba]}]}
+
+
+NUMBER_PATH = "$.businesses[0].wabas[0].phone_numbers[0]"
+
+
+@pytest.mark.parametrize(
+    ("settings", "path", "problem"),
+    [
+        ({"pin": "12"}, f"{NUMBER_PATH}.pin", "Invalid PIN format. PIN must be exactly 6 digits"),
+        (
+            {"business_profile": {"colour": "red"}},
+            f"{NUMBER_PATH}.business_profile.colour",
+            "unknown key; one of about, address, description, email, vertical, websites",
+        ),
+        (
+            {"business_profile": {"email": "nope"}},
+            f"{NUMBER_PATH}.business_profile",
+            "Param email must be a valid email address.",
+        ),
+        (
+            {"account_mode": "TEST"},
+            f"{NUMBER_PATH}.account_mode",
+            "Invalid enum value 'TEST'",
+        ),
+    ],
+)
+async def test_bad_number_seeds_name_the_key(
+    graph: Graph, settings: dict[str, Any], path: str, problem: str
+) -> None:
+    response = await graph.http.post("/_wamm/seed", json=number_seed(**settings))
+    error = error_of(response)
+    assert error["error_data"]["path"] == path
+    assert problem in error["error_data"]["details"]

@@ -29,6 +29,8 @@ VERTICALS = frozenset(
 TEXT_LIMITS = {"about": 139, "address": 256, "description": 512, "email": 128}
 MAX_WEBSITES = 2
 MAX_WEBSITE_CHARS = 256
+# What a seed's `business_profile` may set (the upload handle needs an upload).
+SEEDED_FIELDS = (*TEXT_LIMITS, "vertical", "websites")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FIELDS = (
     "about",

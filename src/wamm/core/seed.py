@@ -87,15 +87,6 @@ class AppSeed(_Strict):
     require_appsecret_proof: bool = False
 
 
-class BusinessProfileSeed(_Strict):
-    about: str | None = None
-    address: str | None = None
-    description: str | None = None
-    email: str | None = None
-    vertical: str | None = None
-    websites: list[str] = msgspec.field(default_factory=list)
-
-
 class PhoneNumberSeed(_Strict):
     id: Id
     display_phone_number: Id
@@ -116,7 +107,8 @@ class PhoneNumberSeed(_Strict):
     messaging_limit_tier: Literal[
         "TIER_50", "TIER_250", "TIER_1K", "TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED"
     ] = "TIER_UNLIMITED"
-    business_profile: BusinessProfileSeed | None = None
+    # The body of a profile update (checked like one), without `messaging_product`.
+    business_profile: dict[str, Any] | None = None
 
 
 class TemplateSeed(_Strict):

@@ -228,16 +228,14 @@ class _Planner:
             )
         )
 
-    def _profile(self, seed: schema.BusinessProfileSeed | None, path: str) -> BusinessProfile:
-        if seed is None:
-            return BusinessProfile()
-        body = {k: v for k, v in msgspec.structs.asdict(seed).items() if v is not None}
-        return self._guard(
-            path,
-            functools.partial(
-                profile.update, BusinessProfile(), {**body, "messaging_product": "whatsapp"}
-            ),
-        )
+    def _profile(self, seed: dict[str, Any] | None, path: str) -> BusinessProfile:
+        unknown = sorted(set(seed or {}) - set(profile.SEEDED_FIELDS))
+        if unknown:
+            raise SeedError(
+                f"{path}.{unknown[0]}", f"unknown key; one of {', '.join(profile.SEEDED_FIELDS)}"
+            )
+        body = {**(seed or {}), "messaging_product": "whatsapp"}
+        return self._guard(path, functools.partial(profile.update, BusinessProfile(), body))
 
     def _templates(self, seed: schema.WabaSeed, waba_id: str, path: str) -> None:
         seen: dict[tuple[str, str], int] = {}
