@@ -9,13 +9,10 @@ from typing import Any
 import msgspec
 
 from wamm.client.models import BlockedUser, BlockUsersResult, BusinessProfile, Page, Success
+from wamm.client.operations import _set
 from wamm.client.transport import Call, decoder
 
 _PROFILES = msgspec.json.Decoder(Page[BusinessProfile])
-
-
-def _some(**values: Any) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if value is not None}
 
 
 def register_phone_number(
@@ -24,7 +21,7 @@ def register_phone_number(
     """Register a verified number for the Cloud API with its six-digit two-step PIN (the first
     registration of a number without a PIN sets it). Fails with `RegistrationError`: 133006
     when the number is not verified, 133005 when the PIN differs from the number's."""
-    body = _some(
+    body = _set(
         messaging_product="whatsapp", pin=pin, data_localization_region=data_localization_region
     )
     return Call("POST", f"{phone_number_id}/register", decoder(Success), body=body)
@@ -82,7 +79,7 @@ def update_business_profile(
     """Change the fields given of the number's business profile ("" clears a text;
     `websites` replaces the list, at most 2 URLs; `profile_picture_handle` is a Resumable
     Upload handle)."""
-    body = _some(
+    body = _set(
         messaging_product="whatsapp",
         about=about,
         address=address,
