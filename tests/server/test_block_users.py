@@ -135,6 +135,15 @@ async def test_inbound_from_a_blocked_user_is_dropped(graph: Graph) -> None:
     }
 
 
+async def test_quick_replies_of_a_blocked_user_are_dropped(graph: Graph) -> None:
+    await writes(graph)
+    wamid = (await graph.post(f"{PHONE}/messages", template_send())).json()["messages"][0]["id"]
+    await graph.http.post("/_wamm/clock/advance", json={"seconds": 3600})
+    await graph.post(EDGE, users(sd.BR_PHONE))
+    reply = await graph.http.post(f"/_wamm/messages/{wamid}/reply", json={"text": "Stop"})
+    assert reply.json()["dropped"] == "the business blocked this user"
+
+
 async def test_unblock_restores_sending(graph: Graph) -> None:
     await writes(graph)
     await graph.post(EDGE, users(sd.BR_PHONE))
