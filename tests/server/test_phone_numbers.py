@@ -209,6 +209,18 @@ async def test_deregistered_number_cannot_send(graph: Graph) -> None:
     }
 
 
+async def test_ten_registrations_in_72_hours(graph: Graph) -> None:
+    register = {"messaging_product": "whatsapp", "pin": "123456"}
+    for _ in range(10):
+        assert (await graph.post(f"{PHONE}/register", register)).status_code == 200
+    refused = await graph.post(f"{PHONE}/register", register)
+    assert (
+        error_of(refused)["message"] == "(#133016) Account register deregister rate limit exceeded"
+    )
+    await graph.http.post("/_wamm/clock/advance", json={"seconds": 72 * 3600})
+    assert (await graph.post(f"{PHONE}/register", register)).status_code == 200
+
+
 async def test_request_code_checks_its_parameters(graph: Graph) -> None:
     response = await graph.post(f"{PHONE}/request_code", {"code_method": "FAX", "language": "en"})
     assert error_of(response) == invalid_parameter_error(

@@ -110,6 +110,7 @@ class PhoneNumber(msgspec.Struct, kw_only=True):
     code_verification_status: str = "VERIFIED"  # NOT_VERIFIED | VERIFIED | EXPIRED
     requested_code: str | None = None  # the code `request_code` "sent", until verified
     pin: str | None = None  # two-step verification PIN
+    registrations: list[float] = msgspec.field(default_factory=list)  # in the last 72 hours
     account_mode: str = "LIVE"  # LIVE | SANDBOX
     name_status: str = "APPROVED"
     new_display_name: str | None = None

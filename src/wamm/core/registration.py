@@ -24,6 +24,8 @@ CODE_METHODS = ("SMS", "VOICE")
 PIN_DIGITS = 6
 CODE_DIGITS = 6
 NOT_REGISTERED_SUBCODE = 2207051
+MAX_REGISTRATIONS = 10
+REGISTRATION_WINDOW_SECONDS = 72 * 3600
 
 
 def verification_code(phone: PhoneNumber) -> str:
@@ -70,14 +72,18 @@ def verify_code(phone: PhoneNumber, params: Mapping[str, Any]) -> PhoneNumber:
     return replace(phone, code_verification_status="VERIFIED", requested_code=None)
 
 
-def register(phone: PhoneNumber, params: Mapping[str, Any]) -> PhoneNumber:
+def register(phone: PhoneNumber, params: Mapping[str, Any], now: float) -> PhoneNumber:
+    """Meta allows 10 registrations of a number in a moving 72-hour window (133016)."""
     check_messaging_product(params)
     pin = read_pin(params)
+    recent = [at for at in phone.registrations if now - at < REGISTRATION_WINDOW_SECONDS]
+    if len(recent) >= MAX_REGISTRATIONS:
+        raise GraphError(133016)
     if phone.code_verification_status != "VERIFIED":
         raise GraphError(133006)
     if phone.pin is not None and pin != phone.pin:
         raise GraphError(133005)
-    return replace(phone, registered=True, pin=pin)
+    return replace(phone, registered=True, pin=pin, registrations=[*recent, now])
 
 
 def deregister(phone: PhoneNumber) -> PhoneNumber:

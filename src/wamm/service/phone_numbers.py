@@ -41,7 +41,10 @@ def _step(rule: Callable[[PhoneNumber, Mapping[str, Any]], PhoneNumber]) -> Hand
 
 request_code = _step(registration.request_code)
 verify_code = _step(registration.verify_code)
-register = _step(registration.register)
+
+
+async def register(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
+    return await save(call, registration.register(phone, call.params, call.rt.now()))
 
 
 async def deregister(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
