@@ -1,4 +1,5 @@
-"""Graph API dispatch: `/[vNN.N/]{object_id}[/{edge}]` to the use case for that node type.
+"""Graph API dispatch: `/[vNN.N/]{object_id}[/{edge}[/{item_id}]]` to the use case for that
+node type.
 
 Order of checks follows Graph: the request's parameters (a POST body may carry the token),
 token (190), `appsecret_proof` (100), object visible to the token (100/33), operation
