@@ -43,6 +43,12 @@ def test_get_business_phone_number_reads_every_field(wa: WhatsApp) -> None:
     assert number.last_onboarded_time is not None
 
 
+def test_get_business_phone_numbers_reads_the_same_fields(wa: WhatsApp) -> None:
+    numbers = list(wa.get_business_phone_numbers())
+    assert [n.id for n in numbers] == [PHONE]
+    assert numbers[0] == wa.get_business_phone_number()
+
+
 def test_register_and_deregister(wa: WhatsApp) -> None:
     assert wa.deregister_phone_number().success
     with pytest.raises(pywa_errors.WhatsAppError) as refused:
