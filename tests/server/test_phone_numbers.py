@@ -221,6 +221,15 @@ async def test_ten_registrations_in_72_hours(graph: Graph) -> None:
     assert (await graph.post(f"{PHONE}/register", register)).status_code == 200
 
 
+async def test_data_localization_region_is_a_country_code(graph: Graph) -> None:
+    body = {"messaging_product": "whatsapp", "pin": "123456", "data_localization_region": "IN"}
+    assert (await graph.post(f"{PHONE}/register", body)).status_code == 200
+    wrong = await graph.post(f"{PHONE}/register", {**body, "data_localization_region": "India"})
+    assert error_of(wrong) == invalid_parameter_error(
+        "Param data_localization_region must be a 2-letter ISO 3166 country code (e.g. IN)."
+    )
+
+
 async def test_request_code_checks_its_parameters(graph: Graph) -> None:
     response = await graph.post(f"{PHONE}/request_code", {"code_method": "FAX", "language": "en"})
     assert error_of(response) == invalid_parameter_error(

@@ -11,6 +11,7 @@ Each step returns the number's new state; nothing here is stored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +26,7 @@ PIN_DIGITS = 6
 CODE_DIGITS = 6
 NOT_REGISTERED_SUBCODE = 2207051
 MAX_REGISTRATIONS = 10
+REGION_RE = re.compile(r"^[A-Z]{2}$")
 REGISTRATION_WINDOW_SECONDS = 72 * 3600
 
 
@@ -76,6 +78,11 @@ def register(phone: PhoneNumber, params: Mapping[str, Any], now: float) -> Phone
     """Meta allows 10 registrations of a number in a moving 72-hour window (133016)."""
     check_messaging_product(params)
     pin = read_pin(params)
+    region = params.get("data_localization_region")
+    if region is not None and not (isinstance(region, str) and REGION_RE.match(region)):
+        raise invalid_parameter(
+            "Param data_localization_region must be a 2-letter ISO 3166 country code (e.g. IN)."
+        )
     recent = [at for at in phone.registrations if now - at < REGISTRATION_WINDOW_SECONDS]
     if len(recent) >= MAX_REGISTRATIONS:
         raise GraphError(133016)
