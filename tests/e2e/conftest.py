@@ -77,6 +77,32 @@ def live_server(wamm_server: LiveServer) -> LiveServer:
     return wamm_server
 
 
+def _loopback_only(request: httpx.Request) -> None:
+    """Guard: pywa must never reach graph.facebook.com from these tests."""
+    if request.url.host != "127.0.0.1":
+        raise AssertionError(f"pywa tried to leave loopback: {request.url}")
+
+
+@pytest.fixture
+def wa(live_server: LiveServer) -> Iterator[WhatsApp]:
+    """pywa for the seed's signed number, talking to the live wamm and nothing else."""
+    # No callback_url / server / verify_token: the constructor then makes no network calls.
+    session = httpx.Client(event_hooks={"request": [_loopback_only]})
+    client = WhatsApp(
+        phone_id=seed_data.SIGNED_PHONE,
+        token=seed_data.TOKEN,
+        waba_id=seed_data.SIGNED_WABA,
+        app_id=seed_data.APP_ID,
+        app_secret=seed_data.APP_SECRET,
+        session=session,
+        api_version="23.0",
+    )
+    # pywa has no base-URL option; its GraphAPI sets graph.facebook.com on the session.
+    client.api._session.base_url = f"{live_server.base_url}/v23.0"
+    with session:
+        yield client
+
+
 # --- a receiver that can hold POSTs ------------------------------------------------------------
 
 
@@ -128,31 +154,3 @@ class ThreadedHoldingReceiver(ThreadedReceiver):
 def threaded_holding_receiver(app_secret: str = seed_data.APP_SECRET) -> ThreadedHoldingReceiver:
     """A `ThreadedHoldingReceiver` to use in a `with` block (started, then closed)."""
     return ThreadedHoldingReceiver(app_secret)
-
-
-# --- pywa, pointed at the live server ------------------------------------------------------
-
-
-def _loopback_only(request: httpx.Request) -> None:
-    """Guard: pywa must never reach graph.facebook.com from these tests."""
-    if request.url.host != "127.0.0.1":
-        raise AssertionError(f"pywa tried to leave loopback: {request.url}")
-
-
-@pytest.fixture
-def wa(live_server: LiveServer) -> Iterator[WhatsApp]:
-    # No callback_url / server / verify_token: the constructor then makes no network calls.
-    session = httpx.Client(event_hooks={"request": [_loopback_only]})
-    client = WhatsApp(
-        phone_id=seed_data.SIGNED_PHONE,
-        token=seed_data.TOKEN,
-        waba_id=seed_data.SIGNED_WABA,
-        app_id=seed_data.APP_ID,
-        app_secret=seed_data.APP_SECRET,
-        session=session,
-        api_version="23.0",
-    )
-    # pywa has no base-URL option; its GraphAPI sets graph.facebook.com on the session.
-    client.api._session.base_url = f"{live_server.base_url}/v23.0"
-    with session:
-        yield client

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Generic, Literal, ParamSpec, Protocol, Self, T
 
 import httpx
 
-from wamm.client import campaign, media, operations
+from wamm.client import campaign, media, operations, phone_operations
 from wamm.client.idempotency import SendLedger
 from wamm.client.models import Page
 from wamm.client.ratelimit import RateLimit
@@ -211,6 +211,17 @@ class GraphApi(Generic[TransportT, SleepT]):
     list_phone_numbers = Endpoint(operations.list_phone_numbers)
     iter_phone_numbers = Pager(operations.list_phone_numbers)
     get_phone_number = Endpoint(operations.get_phone_number)
+    register_phone_number = Endpoint(phone_operations.register_phone_number)
+    deregister_phone_number = Endpoint(phone_operations.deregister_phone_number)
+    request_verification_code = Endpoint(phone_operations.request_verification_code)
+    verify_code = Endpoint(phone_operations.verify_code)
+    set_two_step_pin = Endpoint(phone_operations.set_two_step_pin)
+    get_business_profile = Endpoint(phone_operations.get_business_profile)
+    update_business_profile = Endpoint(phone_operations.update_business_profile)
+    block_users = Endpoint(phone_operations.block_users)
+    unblock_users = Endpoint(phone_operations.unblock_users)
+    list_blocked_users = Endpoint(phone_operations.list_blocked_users)
+    iter_blocked_users = Pager(phone_operations.list_blocked_users)
     subscribe_app = Endpoint(operations.subscribe_app)
     list_subscribed_apps = Endpoint(operations.list_subscribed_apps)
     unsubscribe_app = Endpoint(operations.unsubscribe_app)

@@ -149,6 +149,20 @@ class TemplateError(GraphAPIError):
     family = "template"
 
 
+class RegistrationError(GraphAPIError):
+    """A number's registration step failed: wrong verification code (136025), not verified
+    (133006) or a two-step PIN mismatch (133005)."""
+
+    family = "registration"
+
+
+class BlockUsersError(GraphAPIError):
+    """`block_users` could not block or unblock some of the users named (139100) or the
+    blocklist is full (139101)."""
+
+    family = "block"
+
+
 GRAPH_ERROR_CLASSES: tuple[type[GraphAPIError], ...] = (
     GraphAPIError,
     AuthError,
@@ -159,6 +173,8 @@ GRAPH_ERROR_CLASSES: tuple[type[GraphAPIError], ...] = (
     BSUIDNotSupportedError,
     MarketingTemplatesDisabledError,
     TemplateError,
+    RegistrationError,
+    BlockUsersError,
 )
 _BY_FAMILY: dict[str, type[GraphAPIError]] = {cls.family: cls for cls in GRAPH_ERROR_CLASSES}
 

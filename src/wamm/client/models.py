@@ -259,6 +259,21 @@ class Throughput(Model):
     level: str
 
 
+class BotCommand(Model):
+    """A `/` command users see in the chat with the business."""
+
+    command_name: str
+    command_description: str
+
+
+class ConversationalAutomation(Model):
+    """A number's conversational components: welcome message, ice breakers, commands."""
+
+    enable_welcome_message: bool = False
+    prompts: list[str] = msgspec.field(default_factory=list)
+    commands: list[BotCommand] = msgspec.field(default_factory=list)
+
+
 class PhoneNumber(Model):
     """A business phone number node."""
 
@@ -270,7 +285,59 @@ class PhoneNumber(Model):
     platform_type: str | None = None
     throughput: Throughput | None = None
     name_status: str | None = None
+    new_name_status: str | None = None
     status: str | None = None
+    account_mode: str | None = None
+    is_pin_enabled: bool | None = None
+    is_on_biz_app: bool | None = None
+    is_official_business_account: bool | None = None
+    is_preverified_number: bool | None = None
+    search_visibility: str | None = None
+    whatsapp_business_manager_messaging_limit: str | None = None
+    conversational_automation: ConversationalAutomation | None = None
+    country_code: str | None = None
+    country_dial_code: str | None = None
+    last_onboarded_time: str | None = None
+
+
+class BusinessProfile(Model):
+    """A number's `whatsapp_business_profile` (unset fields are None)."""
+
+    about: str | None = None
+    address: str | None = None
+    description: str | None = None
+    email: str | None = None
+    vertical: str | None = None
+    websites: list[str] = msgspec.field(default_factory=list)
+    profile_picture_url: str | None = None
+
+
+class BlockedUser(Model):
+    """One entry of a number's blocklist."""
+
+    wa_id: str
+    input: str | None = None
+
+
+class BlockOutcome(Model):
+    """A user named by a block or unblock request: `wa_id` by phone, `user_id` by BSUID."""
+
+    input: str
+    wa_id: str | None = None
+    user_id: str | None = None
+
+
+class BlockLists(Model):
+    """Who a block (`added_users`) or an unblock (`removed_users`) request took."""
+
+    added_users: list[BlockOutcome] = msgspec.field(default_factory=list)
+    removed_users: list[BlockOutcome] = msgspec.field(default_factory=list)
+
+
+class BlockUsersResult(Model):
+    """The answer to `block_users` and `unblock_users`."""
+
+    block_users: BlockLists
 
 
 class AppData(Model):

@@ -272,6 +272,37 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
         "The phone number is not registered on the WhatsApp Business Platform.",
         family="send",
     ),
+    # Registration
+    ErrorKind(
+        133005,
+        400,
+        "Two step verification PIN mismatch",
+        "Two-step verification PIN incorrect.",
+        family="registration",
+    ),
+    ErrorKind(
+        133006,
+        400,
+        "Phone number re-verification needed",
+        "Phone number needs to be verified before registering.",
+        family="registration",
+    ),
+    ErrorKind(136025, 400, "Verify code error", family="registration"),
+    # Block users
+    ErrorKind(
+        139100,
+        400,
+        "Failed to block/unblock users",
+        "Failed to block some users, see the block_users response list for details",
+        family="block",
+    ),
+    ErrorKind(
+        139101,
+        400,
+        "Blocklist limit reached",
+        "The blocklist has reached its 64,000 user limit.",
+        family="block",
+    ),
     ErrorKind(
         135000,
         400,
@@ -311,7 +342,8 @@ class GraphError(Exception):
 
     `message` overrides the default "(#code) title" text for the few errors Meta words
     differently (for example "The parameter to is required."). `with_error_data` controls the
-    WhatsApp `error_data` object, which Meta leaves out of plain Graph errors.
+    WhatsApp `error_data` object, which Meta leaves out of plain Graph errors. `beside` holds
+    members Meta sends next to `error` (a partly failed `block_users` lists its outcomes).
     """
 
     def __init__(
@@ -326,6 +358,7 @@ class GraphError(Exception):
         user_title: str | None = None,
         user_msg: str | None = None,
         http_status: int | None = None,
+        beside: dict[str, Any] | None = None,
     ) -> None:
         self.kind = CATALOGUE.get(code) or ErrorKind(code, 400, "Unknown error")
         self.code = code
@@ -337,6 +370,7 @@ class GraphError(Exception):
         self.user_title = user_title
         self.user_msg = user_msg
         self.http_status = http_status or self.kind.http_status
+        self.beside = beside or {}
         super().__init__(self.message)
 
     def body(self, fbtrace_id: str) -> dict[str, Any]:
@@ -355,7 +389,7 @@ class GraphError(Exception):
         if self.with_error_data and self.details:
             error["error_data"] = {"messaging_product": "whatsapp", "details": self.details}
         error["fbtrace_id"] = fbtrace_id
-        return {"error": error}
+        return {**self.beside, "error": error}
 
 
 class NotEmulated(GraphError):

@@ -84,6 +84,14 @@ def parse_fields(text: str | None) -> tuple[FieldRequest, ...] | None:
 Getter = Callable[[FieldRequest], Any]
 
 
+def unknown_field(node_type: str, name: str) -> GraphError:
+    return GraphError(
+        100,
+        message=f"(#100) Tried accessing nonexisting field ({name}) on node type ({node_type})",
+        with_error_data=False,
+    )
+
+
 def select(
     node_type: str,
     node_id: str,
@@ -98,12 +106,7 @@ def select(
     wanted = requested if requested is not None else tuple(FieldRequest(n) for n in default)
     for request in wanted:
         if request.name not in getters and request.name != "id":
-            raise GraphError(
-                100,
-                message=f"(#100) Tried accessing nonexisting field ({request.name}) on node type "
-                f"({node_type})",
-                with_error_data=False,
-            )
+            raise unknown_field(node_type, request.name)
     out: dict[str, Any] = {}
     if requested is None:
         out["id"] = node_id

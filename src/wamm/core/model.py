@@ -67,6 +67,37 @@ class Waba(msgspec.Struct, kw_only=True):
     created_at: float = 0.0
 
 
+class BusinessProfile(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """The `whatsapp_business_profile` of a number; unset texts are left out of reads."""
+
+    about: str | None = None
+    address: str | None = None
+    description: str | None = None
+    email: str | None = None
+    vertical: str = "UNDEFINED"
+    websites: list[str] = msgspec.field(default_factory=list)
+    profile_picture_handle: str | None = None
+
+
+class BotCommand(msgspec.Struct, kw_only=True):
+    command_name: str
+    command_description: str
+
+
+class Automation(msgspec.Struct, kw_only=True):
+    """Conversational components: welcome message, ice breakers (`prompts`) and commands."""
+
+    enable_welcome_message: bool = False
+    prompts: list[str] = msgspec.field(default_factory=list)
+    commands: list[BotCommand] = msgspec.field(default_factory=list)
+
+
+class QrCode(msgspec.Struct, kw_only=True):
+    code: str
+    prefilled_message: str
+    created_at: float = 0.0
+
+
 class PhoneNumber(msgspec.Struct, kw_only=True):
     id: str
     waba_id: str
@@ -74,6 +105,35 @@ class PhoneNumber(msgspec.Struct, kw_only=True):
     verified_name: str
     throughput_mps: int = 80
     quality_rating: str = "GREEN"
+    # Registration state machine: request_code -> verify_code -> register <-> deregister.
+    registered: bool = True
+    code_verification_status: str = "VERIFIED"  # NOT_VERIFIED | VERIFIED | EXPIRED
+    requested_code: str | None = None  # the code `request_code` "sent", until verified
+    pin: str | None = None  # two-step verification PIN
+    registrations: list[float] = msgspec.field(default_factory=list)  # in the last 72 hours
+    account_mode: str = "LIVE"  # LIVE | SANDBOX
+    name_status: str = "APPROVED"
+    new_display_name: str | None = None
+    new_name_status: str = "NONE"
+    is_official_business_account: bool = False
+    is_on_biz_app: bool = False
+    is_preverified_number: bool = False
+    search_visibility: str = "VISIBLE"  # VISIBLE | NON_VISIBLE
+    messaging_limit_tier: str = "TIER_UNLIMITED"
+    onboarded_at: float = 0.0
+    profile: BusinessProfile = msgspec.field(default_factory=BusinessProfile)
+    automation: Automation = msgspec.field(default_factory=Automation)
+    qr_codes: list[QrCode] = msgspec.field(default_factory=list)
+
+
+class BlockedUser(msgspec.Struct, kw_only=True):
+    """A user the business blocked on one of its numbers (`block_users`)."""
+
+    phone_number_id: str
+    phone: str
+    input: str
+    seq: int
+    blocked_at: float
 
 
 class App(msgspec.Struct, kw_only=True):

@@ -63,5 +63,13 @@ def _parse_region(phone: str) -> str:
     return region or phonenumbers.region_code_for_country_code(number.country_code or 0)
 
 
+def calling_code(phone: str) -> str:
+    """The country calling code of an international number (digits only), e.g. "1", "55"."""
+    try:
+        return str(phonenumbers.parse("+" + phone).country_code or "")
+    except phonenumbers.NumberParseException:
+        return ""
+
+
 def is_bsuid(value: str) -> bool:
     return BSUID_RE.match(value) is not None

@@ -95,6 +95,7 @@ class SendContext(msgspec.Struct, frozen=True):
     ttl_seconds: int | None  # the template's message_send_ttl_seconds
     over_marketing_limit: bool
     marketing_stopped: bool = False  # the user stopped marketing from this business
+    blocked_by_business: bool = False  # the number blocked the user (`block_users`)
 
 
 _UNPACK = struct.Struct("<8Q").unpack
@@ -141,7 +142,7 @@ def message_rng(seed: int, seq: int) -> Draws:
 def _failure(behaviour: Behaviour, ctx: SendContext, defaults: RecipientDefaults) -> int | None:
     if ctx.country is None or not behaviour.reachable:
         return 131026
-    if behaviour.blocked:
+    if behaviour.blocked or ctx.blocked_by_business:
         return 130403
     if ctx.category != "MARKETING":
         return None

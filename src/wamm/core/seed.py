@@ -94,6 +94,22 @@ class PhoneNumberSeed(_Strict):
     verified_name: str
     throughput_mps: int = 80
     quality_rating: Literal["GREEN", "YELLOW", "RED", "UNKNOWN"] = "GREEN"
+    registered: bool = True
+    code_verification_status: Literal["NOT_VERIFIED", "VERIFIED", "EXPIRED"] = "VERIFIED"
+    pin: str | None = None
+    account_mode: Literal["LIVE", "SANDBOX"] = "LIVE"
+    name_status: Literal[
+        "APPROVED", "AVAILABLE_WITHOUT_REVIEW", "DECLINED", "EXPIRED", "PENDING_REVIEW", "NONE"
+    ] = "APPROVED"
+    is_official_business_account: bool = False
+    is_on_biz_app: bool = False
+    is_preverified_number: bool = False
+    search_visibility: Literal["VISIBLE", "NON_VISIBLE"] = "VISIBLE"
+    messaging_limit_tier: Literal[
+        "TIER_50", "TIER_250", "TIER_1K", "TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED"
+    ] = "TIER_UNLIMITED"
+    # The body of a profile update (checked like one), without `messaging_product`.
+    business_profile: dict[str, Any] | None = None
 
 
 class TemplateSeed(_Strict):

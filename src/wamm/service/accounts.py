@@ -61,7 +61,7 @@ async def get_business(call: GraphCall, business: Business) -> dict[str, Any]:
 
 
 async def get_phone_number(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
-    return nodes.phone_number_node(phone, call.fields())
+    return nodes.phone_number_node(call.rt.catalog, phone, call.fields(), call.token.app_id)
 
 
 async def list_phone_numbers(call: GraphCall, waba: Waba) -> dict[str, Any]:
@@ -75,5 +75,6 @@ async def list_phone_numbers(call: GraphCall, waba: Waba) -> dict[str, Any]:
     )
     fields = call.fields()
     page = paginate(phones, position, page_request(call.query))
-    data = [nodes.phone_number_node(p, fields) for p in page.items]
+    catalog, app_id = call.rt.catalog, call.token.app_id
+    data = [nodes.phone_number_node(catalog, p, fields, app_id) for p in page.items]
     return paged_body(data, page, position, call.url, call.query)

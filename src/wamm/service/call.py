@@ -22,6 +22,7 @@ class GraphCall:
     url_of: Callable[[], str]  # absolute URL of this node or edge, for paging links
     epoch: int  # the reset epoch when the request arrived: its writes may not outlive a reset
     body: bytes = b""  # the raw body of a Resumable Upload part (other bodies are in params)
+    item: str | None = None  # the id after the edge, as in /{phone_number_id}/message_qrdls/{code}
 
     @property
     def origin(self) -> str:

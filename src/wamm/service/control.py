@@ -186,12 +186,24 @@ async def user_by_phone(rt: Runtime, raw: Any, name: str = "from") -> User:
     return user
 
 
+def dropped(phone: PhoneNumber, user: User) -> dict[str, Any]:
+    """What a user the number blocked writes goes nowhere, as at Meta: no webhook, no window."""
+    return {
+        "phone_number_id": phone.id,
+        "from": user.phone,
+        "user_id": user.bsuid,
+        "dropped": "the business blocked this user",
+    }
+
+
 async def inbound(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
     """The user writes to the business number: opens the 24-hour service window and is
     delivered as an inbound `messages` webhook."""
     phone = _phone_number(rt, body)
     user = await user_by_phone(rt, body.get("from"))
     text = as_str(body.get("text", "Hello"), "text")
+    if rt.is_blocked(phone.id, user.phone):
+        return dropped(phone, user)
     message = await events.user_writes(rt, phone, user, {"type": "text", "text": {"body": text}})
     hours = rt.settings.customer_service_window_hours
     return {
@@ -217,6 +229,8 @@ async def reply(rt: Runtime, wamid: str, body: dict[str, Any]) -> dict[str, Any]
     message, phone, user = await sent_message(rt, wamid)
     text = as_str(body.get("text", "Yes"), "text")
     payload = as_str(body.get("payload", text), "payload")
+    if rt.is_blocked(phone.id, user.phone):
+        return dropped(phone, user)
     return await events.quick_reply(rt, phone, user, message, text, payload)
 
 

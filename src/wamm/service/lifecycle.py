@@ -58,6 +58,7 @@ async def plan(rt: Runtime, message: Message, user: User | None, template: Templ
         ttl_seconds=ttl,
         over_marketing_limit=over,
         marketing_stopped=user is not None and message.waba_id in user.marketing_stopped,
+        blocked_by_business=user is not None and rt.is_blocked(message.phone_number_id, user.phone),
     )
     behaviour = user.behaviour if user else DEFAULT_BEHAVIOUR
     message.events = plan_delivery(

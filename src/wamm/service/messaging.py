@@ -116,6 +116,8 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
         raise ResetDuringRequest
     if endpoint == sending.ENDPOINT_MESSAGES and is_status_update(call.params):
         return await receipts.mark_read(call, phone)
+    if not phone.registered:
+        raise GraphError(133010)
     waba = rt.catalog.wabas[phone.waba_id]
     envelope = sending.parse_envelope(call.params, endpoint)
     if envelope.recipient.phone == phone.display_phone_number:

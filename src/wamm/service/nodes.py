@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
+
+import msgspec
 
 from wamm.core import ids
 from wamm.core.fields import FieldRequest, Getter, select
@@ -17,6 +20,7 @@ from wamm.core.model import (
     lite_api_status,
     onboarding_status,
 )
+from wamm.core.phones import calling_code, country_of
 from wamm.core.templates import DOF_FEATURES, creative_features_read
 from wamm.service.catalog import Catalog
 
@@ -180,19 +184,103 @@ def template_node(
     )
 
 
+def phone_health(phone: PhoneNumber, waba: Waba) -> dict[str, Any]:
+    """`health_status` of a number: a number that is not registered cannot send."""
+    own = "AVAILABLE" if phone.registered else "BLOCKED"
+    number: dict[str, Any] = {
+        "entity_type": "PHONE_NUMBER",
+        "id": phone.id,
+        "can_send_message": own,
+    }
+    if not phone.registered:
+        number["errors"] = [
+            {
+                "error_code": 133010,
+                "error_description": "Phone number not registered",
+                "possible_solution": "Register the number: POST /{phone_number_id}/register.",
+            }
+        ]
+    return {
+        "can_send_message": own,
+        "entities": [
+            number,
+            {"entity_type": "WABA", "id": waba.id, "can_send_message": "AVAILABLE"},
+            {"entity_type": "BUSINESS", "id": waba.business_id, "can_send_message": "AVAILABLE"},
+        ],
+    }
+
+
+def conversational_automation(phone: PhoneNumber) -> dict[str, Any]:
+    automation = phone.automation
+    return {
+        "enable_welcome_message": automation.enable_welcome_message,
+        "prompts": list(automation.prompts),
+        "commands": [msgspec.structs.asdict(command) for command in automation.commands],
+        "id": phone.id,
+    }
+
+
+def webhook_configuration(
+    catalog: Catalog, phone: PhoneNumber, app_id: str | None
+) -> dict[str, str] | None:
+    """Where the calling app's webhooks for this number go: the app's callback URL, and the
+    WABA-level override of its subscription if one is set."""
+    app = catalog.apps.get(app_id or "")
+    if app is None:
+        return None
+    config = {"application": app.webhook_url} if app.webhook_url else {}
+    subscription = catalog.subscriptions.get(phone.waba_id, {}).get(app.id)
+    if subscription is not None and subscription.override_callback_uri:
+        config["whatsapp_business_account"] = subscription.override_callback_uri
+    return config or None
+
+
+def _graph_time(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
 def phone_number_node(
-    phone: PhoneNumber, requested: Sequence[FieldRequest] | None
+    catalog: Catalog,
+    phone: PhoneNumber,
+    requested: Sequence[FieldRequest] | None,
+    app_id: str | None = None,
 ) -> dict[str, Any]:
+    registered = phone.registered
     getters: dict[str, Getter] = {
         "verified_name": lambda _: phone.verified_name,
         "display_phone_number": lambda _: phone.display_phone_number,
         "quality_rating": lambda _: phone.quality_rating,
-        "code_verification_status": lambda _: "VERIFIED",
-        "platform_type": lambda _: "CLOUD_API",
-        "name_status": lambda _: "APPROVED",
+        "quality_score": lambda _: {"score": phone.quality_rating},
+        "code_verification_status": lambda _: phone.code_verification_status,
+        "platform_type": lambda _: "CLOUD_API" if registered else "NOT_APPLICABLE",
+        "name_status": lambda _: phone.name_status,
+        "new_name_status": lambda _: phone.new_name_status,
         "throughput": lambda _: {"level": "HIGH" if phone.throughput_mps >= 1000 else "STANDARD"},
-        "whatsapp_business_manager_messaging_limit": lambda _: "TIER_UNLIMITED",
-        "is_official_business_account": lambda _: False,
-        "status": lambda _: "CONNECTED",
+        "whatsapp_business_manager_messaging_limit": lambda _: phone.messaging_limit_tier,
+        "is_official_business_account": lambda _: phone.is_official_business_account,
+        "status": lambda _: "CONNECTED" if registered else "PENDING",
+        "account_mode": lambda _: phone.account_mode,
+        "is_on_biz_app": lambda _: phone.is_on_biz_app,
+        "is_pin_enabled": lambda _: phone.pin is not None,
+        "is_preverified_number": lambda _: phone.is_preverified_number,
+        "search_visibility": lambda _: phone.search_visibility,
+        "conversational_automation": lambda _: conversational_automation(phone),
+        "webhook_configuration": lambda _: webhook_configuration(catalog, phone, app_id),
+        "eligibility_for_api_business_global_search": lambda _: (
+            "ELIGIBLE" if phone.search_visibility == "VISIBLE" else "NON_ELIGIBLE"
+        ),
+        "health_status": lambda _: phone_health(phone, catalog.wabas[phone.waba_id]),
+        "certificate": lambda _: certificate(phone.id, phone.verified_name),
+        "new_certificate": lambda _: (
+            certificate(phone.id, phone.new_display_name) if phone.new_display_name else None
+        ),
+        "last_onboarded_time": lambda _: _graph_time(phone.onboarded_at),
+        "country_code": lambda _: country_of(phone.display_phone_number),
+        "country_dial_code": lambda _: calling_code(phone.display_phone_number),
     }
     return select("WhatsAppBusinessPhoneNumber", phone.id, getters, requested, PHONE_DEFAULT_FIELDS)
+
+
+def certificate(phone_id: str, name: str) -> str:
+    """A stand-in for the base64 certificate Meta issues per display name (On-Premises API)."""
+    return base64.b64encode(f"wamm-certificate:{phone_id}:{name}".encode()).decode()

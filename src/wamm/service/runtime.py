@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from wamm.core import ids
 from wamm.core.clock import Clock
 from wamm.core.errors import ResetDuringRequest
-from wamm.core.model import User
+from wamm.core.model import BlockedUser, User
 from wamm.core.settings import Settings
 from wamm.service.catalog import Catalog
 from wamm.service.limits import SendLimits
@@ -76,6 +76,8 @@ class Runtime:
         self.users = Users(store)
         # (phone_number_id, user phone) -> when the user last wrote
         self.windows: dict[tuple[str, str], float] = {}
+        # phone_number_id -> user phone -> the business's block of that user
+        self.blocked: dict[str, dict[str, BlockedUser]] = {}
         self.version = 0
         if data is not None:
             self._take_state(data)
@@ -84,6 +86,9 @@ class Runtime:
         """Adopt users, windows, the catalog version and the reset epoch of a snapshot."""
         self.users = Users(self.store, data.custom_users)
         self.windows = {(phone_id, user): at for phone_id, user, at in data.windows}
+        self.blocked = {}
+        for block in data.blocked:
+            self.blocked.setdefault(block.phone_number_id, {})[block.phone] = block
         self.version = data.version
         if data.epoch != self.ids.epoch:  # the store was reset (here or by another process)
             self.ids.restart(data.epoch)
@@ -129,6 +134,21 @@ class Runtime:
     async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
         await self.store.open_window(phone_number_id, user_phone, at)
         self.windows[(phone_number_id, user_phone)] = at
+
+    def is_blocked(self, phone_number_id: str, user_phone: str) -> bool:
+        """Whether the business blocked the user on this number (`block_users`)."""
+        return user_phone in self.blocked.get(phone_number_id, ())
+
+    async def change_blocks(
+        self, blocked: Sequence[BlockedUser], unblocked: Sequence[tuple[str, str]]
+    ) -> None:
+        if not blocked and not unblocked:
+            return
+        await self.store.change_blocks(blocked, unblocked)
+        for block in blocked:
+            self.blocked.setdefault(block.phone_number_id, {})[block.phone] = block
+        for phone_number_id, user_phone in unblocked:
+            self.blocked.get(phone_number_id, {}).pop(user_phone, None)
 
     def in_window(self, opened_at: float | None, now: float) -> bool:
         hours = self.settings.customer_service_window_hours

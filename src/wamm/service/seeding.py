@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from wamm.core import ids
+from wamm.core import ids, profile, registration
 from wamm.core import seed as schema
 from wamm.core.auth import KNOWN_SCOPES
 from wamm.core.clock import Clock
@@ -22,6 +22,7 @@ from wamm.core.errors import GraphError
 from wamm.core.model import (
     App,
     Business,
+    BusinessProfile,
     PhoneNumber,
     Template,
     Token,
@@ -211,16 +212,30 @@ class _Planner:
             raise SeedError(f"{path}.display_phone_number", "must be a phone number")
         if seed.throughput_mps <= 0:
             raise SeedError(f"{path}.throughput_mps", "must be a positive number of messages/s")
+        if seed.pin is not None:
+            self._guard(f"{path}.pin", functools.partial(registration.read_pin, {"pin": seed.pin}))
+        settings = msgspec.structs.asdict(seed)
+        for key in ("id", "display_phone_number", "business_profile"):
+            del settings[key]
         self.plan.entities.append(
             PhoneNumber(
                 id=str(seed.id),
                 waba_id=waba_id,
                 display_phone_number=display,
-                verified_name=seed.verified_name,
-                throughput_mps=seed.throughput_mps,
-                quality_rating=seed.quality_rating,
+                onboarded_at=existing.onboarded_at if existing else self.now,
+                profile=self._profile(seed.business_profile, f"{path}.business_profile"),
+                **settings,
             )
         )
+
+    def _profile(self, seed: dict[str, Any] | None, path: str) -> BusinessProfile:
+        unknown = sorted(set(seed or {}) - set(profile.SEEDED_FIELDS))
+        if unknown:
+            raise SeedError(
+                f"{path}.{unknown[0]}", f"unknown key; one of {', '.join(profile.SEEDED_FIELDS)}"
+            )
+        body = {**(seed or {}), "messaging_product": "whatsapp"}
+        return self._guard(path, functools.partial(profile.update, BusinessProfile(), body))
 
     def _templates(self, seed: schema.WabaSeed, waba_id: str, path: str) -> None:
         seen: dict[tuple[str, str], int] = {}

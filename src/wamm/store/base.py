@@ -13,6 +13,7 @@ import msgspec
 from wamm.core.media import Blob
 from wamm.core.model import (
     App,
+    BlockedUser,
     Business,
     InboundMessage,
     Message,
@@ -50,6 +51,7 @@ class CatalogData(msgspec.Struct, kw_only=True):
     custom_users: list[User] = msgspec.field(default_factory=list)
     # (phone_number_id, user phone, opened_at) of every customer-service window.
     windows: list[tuple[str, str, float]] = msgspec.field(default_factory=list)
+    blocked: list[BlockedUser] = msgspec.field(default_factory=list)  # by `block_users`
     version: int = 0  # the catalog version this snapshot was read at (shared stores)
     epoch: int = 0  # how many resets the store has seen (see `Store.reset`)
 
@@ -329,6 +331,12 @@ class Store(ABC):
     @abstractmethod
     async def delete_blob(self, blob_id: str) -> bool:
         """Delete a blob; False if there was none."""
+
+    @abstractmethod
+    async def change_blocks(
+        self, blocked: Sequence[BlockedUser], unblocked: Sequence[tuple[str, str]]
+    ) -> None:
+        """Store new blocks and remove the (phone_number_id, user phone) pairs `unblocked`."""
 
     @abstractmethod
     async def close(self) -> None: ...

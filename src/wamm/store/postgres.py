@@ -29,7 +29,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from wamm.core.errors import ResetDuringRequest
 from wamm.core.media import Blob
-from wamm.core.model import InboundMessage, Message, User
+from wamm.core.model import BlockedUser, InboundMessage, Message, User
 from wamm.core.ratelimit import grant
 from wamm.core.settings import Settings
 from wamm.store import inbound, sql
@@ -64,6 +64,7 @@ _NewMessage = tuple[Message, User | None, Sequence[Delivery], int]  # ..., reset
 _Finished = tuple[Sequence[Delivery], Sequence[Attempt]]
 _MESSAGE = msgspec.json.Decoder(Message)
 _USER = msgspec.json.Decoder(User)
+_BLOCKED = msgspec.json.Decoder(BlockedUser)
 _INTERACTION = msgspec.json.Decoder(dict[str, object])
 _BLOB = msgspec.json.Decoder(Blob)
 
@@ -199,6 +200,8 @@ class PostgresStore(Store):
             data.custom_users = [_USER.decode(row[0]) for row in await cur.fetchall()]
             await cur.execute("SELECT phone_number_id, user_phone, opened_at FROM windows")
             data.windows = [(a, b, float(c)) for a, b, c in await cur.fetchall()]
+            await cur.execute(sql.SELECT_BLOCKED)
+            data.blocked = [_BLOCKED.decode(row[0]) for row in await cur.fetchall()]
             await cur.execute("SELECT version FROM catalog_version WHERE id = 1")
             row = await cur.fetchone()
             data.version = int(row[0]) if row else 0
@@ -355,6 +358,17 @@ class PostgresStore(Store):
             (waba_id, start, end),
         )
         return [_MESSAGE.decode(row[0]) for row in rows]
+
+    async def change_blocks(
+        self, blocked: Sequence[BlockedUser], unblocked: Sequence[tuple[str, str]]
+    ) -> None:
+        async with self._tx() as cur:
+            rows = [sql.blocked_row(b, _encode(b)) for b in blocked]
+            if rows:
+                await cur.executemany(pg(sql.UPSERT_BLOCKED), rows)
+            if unblocked:
+                await cur.executemany(pg(sql.DELETE_BLOCKED), unblocked)
+            await cur.execute(BUMP_VERSION)
 
     async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
         async with self._tx() as cur:

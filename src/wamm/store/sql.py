@@ -14,7 +14,16 @@ from msgspec.structs import replace
 
 from wamm.core import ids
 from wamm.core.errors import ResetDuringRequest
-from wamm.core.model import App, Business, PhoneNumber, Template, Token, User, Waba
+from wamm.core.model import (
+    App,
+    BlockedUser,
+    Business,
+    PhoneNumber,
+    Template,
+    Token,
+    User,
+    Waba,
+)
 from wamm.store.base import (
     Attempt,
     ClaimLimits,
@@ -91,6 +100,7 @@ ALL_TABLES = (
     "subscriptions",
     "messages",
     "windows",
+    "blocked_users",
     "outbox",
     "attempts",
     "interactions",
@@ -171,6 +181,19 @@ UPSERT_WINDOW = (
     "INSERT INTO windows (phone_number_id, user_phone, opened_at) VALUES (?, ?, ?) "
     "ON CONFLICT (phone_number_id, user_phone) DO UPDATE SET opened_at = excluded.opened_at"
 )
+
+
+UPSERT_BLOCKED = (
+    "INSERT INTO blocked_users (phone_number_id, user_phone, seq, data) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (phone_number_id, user_phone) DO UPDATE SET seq = excluded.seq, "
+    "data = excluded.data"
+)
+DELETE_BLOCKED = "DELETE FROM blocked_users WHERE phone_number_id = ? AND user_phone = ?"
+SELECT_BLOCKED = "SELECT data FROM blocked_users"
+
+
+def blocked_row(block: BlockedUser, data: bytes) -> tuple[Any, ...]:
+    return (block.phone_number_id, block.phone, block.seq, data)
 
 
 def entity_row(entity: Entity, data: bytes) -> tuple[Table, tuple[Any, ...]]:

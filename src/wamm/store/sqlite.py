@@ -24,7 +24,7 @@ import msgspec
 
 from wamm.core.errors import ResetDuringRequest
 from wamm.core.media import Blob
-from wamm.core.model import InboundMessage, Message, User
+from wamm.core.model import BlockedUser, InboundMessage, Message, User
 from wamm.core.settings import Settings
 from wamm.store import inbound, sql
 from wamm.store.base import (
@@ -52,6 +52,7 @@ _INTERACTION = msgspec.json.Decoder(dict[str, object])
 _MESSAGE = msgspec.json.Decoder(Message)
 _USER = msgspec.json.Decoder(User)
 _BLOB = msgspec.json.Decoder(Blob)
+_BLOCKED = msgspec.json.Decoder(BlockedUser)
 # Errors about one item's rows, not the database: the group commit retries item by item.
 _ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.DataError, ResetDuringRequest)
 P = ParamSpec("P")
@@ -149,6 +150,7 @@ class SqliteStore(Store):
         data.custom_users = [_USER.decode(row[0]) for row in rows]
         rows = self._db.execute("SELECT phone_number_id, user_phone, opened_at FROM windows")
         data.windows = [(str(a), str(b), float(c)) for a, b, c in rows]
+        data.blocked = [_BLOCKED.decode(row[0]) for row in self._db.execute(sql.SELECT_BLOCKED)]
         data.epoch = self._epoch(self._db)
         return data
 
@@ -447,6 +449,14 @@ class SqliteStore(Store):
     def delete_blob(self, blob_id: str) -> bool:
         with self._transaction() as db:
             return db.execute(sql.DELETE_BLOB, (blob_id,)).rowcount > 0
+
+    @on_store_thread
+    def change_blocks(
+        self, blocked: Sequence[BlockedUser], unblocked: Sequence[tuple[str, str]]
+    ) -> None:
+        with self._transaction() as db:
+            db.executemany(sql.UPSERT_BLOCKED, [sql.blocked_row(b, _encode(b)) for b in blocked])
+            db.executemany(sql.DELETE_BLOCKED, unblocked)
 
     async def close(self) -> None:
         await self._messages.drain()

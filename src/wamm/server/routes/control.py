@@ -36,7 +36,7 @@ from wamm.server.request import (
 )
 from wamm.server.responses import JSONResponse, error_response, internal_error
 from wamm.service import control as use_cases
-from wamm.service import media, templates, uploads, webhook_admin
+from wamm.service import media, qr_codes, templates, uploads, webhook_admin
 from wamm.service.delivery import Dispatcher
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed, reset_to_seed
@@ -168,6 +168,13 @@ async def message(request: Request, rt: Runtime) -> dict[str, Any]:
         raise GraphError(100, f"No message with id {wamid}.", http_status=404)
     result: dict[str, Any] = found["data"][0]
     return result
+
+
+async def qr_image(request: Request, rt: Runtime) -> Response:
+    """The image of a message QR code (public, like Meta's CDN URL)."""
+    params = request.path_params
+    content, media_type = qr_codes.image_of(rt, params["phone_number_id"], params["name"])
+    return Response(content, media_type=media_type)
 
 
 async def users(request: Request, rt: Runtime) -> dict[str, Any]:
@@ -378,6 +385,7 @@ ROUTES = [
     Route("/messages", endpoint_for(messages), methods=["GET"]),
     Route("/messages/{wamid}", endpoint_for(message), methods=["GET"]),
     Route("/users", endpoint_for(users), methods=["GET"]),
+    Route("/qr/{phone_number_id}/{name}", endpoint_for(qr_image, guarded=False), methods=["GET"]),
     Route("/businesses/{business_id}/mm_terms", endpoint_for(mm_terms), methods=["POST"]),
     Route("/templates/{template_id}/review", endpoint_for(review), methods=["POST"]),
     Route("/clock", endpoint_for(clock), methods=["GET"]),

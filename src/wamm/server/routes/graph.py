@@ -1,4 +1,5 @@
-"""Graph API dispatch: `/[vNN.N/]{object_id}[/{edge}]` to the use case for that node type.
+"""Graph API dispatch: `/[vNN.N/]{object_id}[/{edge}[/{item_id}]]` to the use case for that
+node type.
 
 Order of checks follows Graph: the request's parameters (a POST body may carry the token),
 token (190), `appsecret_proof` (100), object visible to the token (100/33), operation
@@ -47,7 +48,18 @@ from wamm.server.request import (
     read_raw_upload,
 )
 from wamm.server.responses import INTERNAL_ERROR, encode, error_parts, send_json
-from wamm.service import accounts, analytics, media, messaging, templates, uploads, webhook_admin
+from wamm.service import (
+    accounts,
+    analytics,
+    blocking,
+    media,
+    messaging,
+    phone_numbers,
+    qr_codes,
+    templates,
+    uploads,
+    webhook_admin,
+)
 from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
@@ -70,6 +82,29 @@ def _send(endpoint: str) -> Handler:
     # A partial, not a wrapping coroutine: every frame on the send path costs on each resume.
     return functools.partial(messaging.send, endpoint=endpoint)
 
+
+# A business number's settings (`{edge}/{id}` edges take an item id as a third path segment).
+PHONE_SETTINGS: dict[tuple[str | None, str], Operation] = {
+    (None, "POST"): Operation(phone_numbers.update, SCOPE_MANAGEMENT),
+    ("request_code", "POST"): Operation(phone_numbers.request_code, SCOPE_MANAGEMENT),
+    ("verify_code", "POST"): Operation(phone_numbers.verify_code, SCOPE_MANAGEMENT),
+    ("register", "POST"): Operation(phone_numbers.register, SCOPE_MANAGEMENT),
+    ("deregister", "POST"): Operation(phone_numbers.deregister, SCOPE_MANAGEMENT),
+    ("whatsapp_business_profile", "GET"): Operation(phone_numbers.get_profile, SCOPE_MANAGEMENT),
+    ("whatsapp_business_profile", "POST"): Operation(
+        phone_numbers.update_profile, SCOPE_MANAGEMENT
+    ),
+    ("conversational_automation", "POST"): Operation(
+        phone_numbers.update_automation, SCOPE_MANAGEMENT
+    ),
+    ("block_users", "GET"): Operation(blocking.list_blocked, SCOPE_MESSAGING),
+    ("block_users", "POST"): Operation(blocking.block, SCOPE_MESSAGING),
+    ("block_users", "DELETE"): Operation(blocking.unblock, SCOPE_MESSAGING),
+    ("message_qrdls", "GET"): Operation(qr_codes.list_codes, SCOPE_MANAGEMENT),
+    ("message_qrdls", "POST"): Operation(qr_codes.create_or_update, SCOPE_MANAGEMENT),
+    ("message_qrdls/{id}", "GET"): Operation(qr_codes.get_code, SCOPE_MANAGEMENT),
+    ("message_qrdls/{id}", "DELETE"): Operation(qr_codes.delete_code, SCOPE_MANAGEMENT),
+}
 
 OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (Waba, None, "GET"): Operation(accounts.get_waba, SCOPE_MANAGEMENT),
@@ -97,6 +132,7 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (App, "uploads", "POST"): Operation(uploads.create_session, SCOPE_MANAGEMENT),
     (UploadSession, None, "GET"): Operation(uploads.get_session, SCOPE_MANAGEMENT),
     (UploadSession, None, "POST"): Operation(uploads.upload_part, SCOPE_MANAGEMENT),
+    **{(PhoneNumber, edge, method): op for (edge, method), op in PHONE_SETTINGS.items()},
 }
 # Bodies that carry a file may be as large as Meta's largest media (a 100 MB document).
 MAX_FILE_BODY = MAX_MEDIA_BYTES + 64 * 1024
@@ -157,8 +193,10 @@ def _operation(
     deleted = isinstance(node, Template) and node.status == "DELETED"
     if node is None or deleted or not visible(rt.catalog, token, node):
         raise unknown_object(method, object_id)
+    if len(segments) == 3:
+        edge = f"{edge}/{{id}}"
     operation = OPERATIONS.get((type(node), edge, method))
-    if operation is None or len(segments) > 2:
+    if operation is None or len(segments) > 3:
         raise unknown_object(method, object_id)
     return operation
 
@@ -186,7 +224,8 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
         node = resolve(rt.catalog, segments[0]) or await media.find(rt, segments[0])
         operation = _operation(rt, token, request.method, segments, node)
         require_scope(token, operation.scope)
-        call = GraphCall(rt, token, params, request.query, version, request.url, epoch, body)
+        item = segments[2] if len(segments) == 3 else None
+        call = GraphCall(rt, token, params, request.query, version, request.url, epoch, body, item)
         return 200, encode(await operation.handler(call, node)), {}
     except GraphError as error:
         return error_parts(error)
