@@ -14,9 +14,8 @@ from wamm.core.model import (
     PhoneNumber,
     Template,
     Waba,
-    lite_api_status,
-    onboarding_status,
 )
+from wamm.core.onboarding import lite_api_status, onboarding_status
 from wamm.core.templates import DOF_FEATURES, creative_features_read
 from wamm.service.catalog import Catalog
 

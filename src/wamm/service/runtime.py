@@ -130,10 +130,6 @@ class Runtime:
         await self.store.open_window(phone_number_id, user_phone, at)
         self.windows[(phone_number_id, user_phone)] = at
 
-    def in_window(self, opened_at: float | None, now: float) -> bool:
-        hours = self.settings.customer_service_window_hours
-        return opened_at is not None and now - opened_at <= hours * 3600
-
     @property
     def rng_seed(self) -> int:
         return self.settings.rng_seed
