@@ -3,7 +3,6 @@ users do (write to the business, tap a quick reply, click a link, stop marketing
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -16,36 +15,6 @@ from wamm.service.runtime import Runtime
 from wamm.store.base import Delivery, Interaction
 
 
-def deliveries_for(
-    rt: Runtime,
-    waba_id: str,
-    field: str,
-    values: Iterable[tuple[float, dict[str, Any]]],
-    wamid: str | None = None,
-) -> list[Delivery]:
-    """One delivery per (update, subscribed app with a callback)."""
-    targets = rt.catalog.webhook_targets(waba_id)
-    if not targets:
-        return []
-    out: list[Delivery] = []
-    for at, value in values:
-        raw = encode_value(value)
-        out.extend(
-            Delivery(
-                app_id=app.id,
-                waba_id=waba_id,
-                field=field,
-                value=raw,
-                wamid=wamid,
-                event_at=at,
-                due_at=at,
-                next_attempt_at=at,
-            )
-            for app, _ in targets
-        )
-    return out
-
-
 async def emit(
     rt: Runtime,
     waba_id: str,
@@ -54,14 +23,29 @@ async def emit(
     wamid: str | None = None,
     at: float | None = None,
 ) -> int:
-    """Queue one update for every subscribed app; returns how many deliveries were queued."""
-    deliveries = deliveries_for(
-        rt, waba_id, field, [(rt.now() if at is None else at, value)], wamid
-    )
-    if deliveries:
-        await rt.store.add_deliveries(deliveries)
-        rt.notify_outbox()
-    return len(deliveries)
+    """Queue one update for every subscribed app with a callback; returns how many
+    deliveries were queued. The value is serialised once, for all of them."""
+    targets = rt.catalog.webhook_targets(waba_id)
+    if not targets:
+        return 0
+    when = rt.now() if at is None else at
+    raw = encode_value(value)
+    rows = [
+        Delivery(
+            app_id=app.id,
+            waba_id=waba_id,
+            field=field,
+            value=raw,
+            wamid=wamid,
+            event_at=when,
+            due_at=when,
+            next_attempt_at=when,
+        )
+        for app, _ in targets
+    ]
+    await rt.store.add_deliveries(rows)
+    rt.notify_outbox()
+    return len(rows)
 
 
 # --- templates and onboarding -------------------------------------------------------------
