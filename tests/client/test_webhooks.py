@@ -37,9 +37,13 @@ from wamm.client.webhooks import (
     parse,
     verify_signature,
 )
+from wamm.core import webhook_wire, webhooks
+from wamm.core.model import Template
+from wamm.core.webhook_wire import Field
 from wamm.server.app import build_app
 from wamm.service.delivery import Dispatcher
 from wamm.service.runtime import Runtime
+from wamm.store.base import Delivery
 from wamm.testing.receiver import WebhookReceiver
 
 SALE = TemplateMessage("summer_sale", components=[p.body(p.text("Ana"), p.text("20%"))])
@@ -293,6 +297,59 @@ async def test_webhook_app_handshake_signature_dispatch() -> None:
         assert (delivered.status_code, delivered.text) == (200, "ok")
         assert (await http.put("/")).status_code == 405
     assert seen == ["wamid.A", "messages"]
+
+
+async def test_the_core_serialiser_s_bytes_are_what_the_receiver_verifies_and_parses() -> None:
+    """What wamm posts is `webhook_wire.envelope_bytes` signed with `webhook_wire.sign`: the
+    HMAC of exactly those bytes, accepted by the SDK's receiver and parsed back to the updates."""
+    template = Template(
+        id="9001",
+        waba_id=sd.SIGNED_WABA,
+        seq=1,
+        name="summer_sale",
+        language="en_US",
+        category="MARKETING",
+        status="APPROVED",
+        components=[],
+        created_at=0.0,
+    )
+    rows = [
+        Delivery(
+            app_id=sd.APP_ID,
+            waba_id=sd.SIGNED_WABA,
+            field=field,
+            value=webhook_wire.encode_value(value),
+            event_at=1_700_000_000.5,
+            due_at=0.0,
+            next_attempt_at=0.0,
+        )
+        for field, value in [
+            (Field.TEMPLATE_STATUS, webhooks.template_status_value(template, "APPROVED")),
+            (Field.TEMPLATE_CATEGORY, webhooks.template_category_value(template, "UTILITY", "X")),
+        ]
+    ]
+    body = webhook_wire.envelope_bytes(rows)
+    header = webhook_wire.sign(sd.APP_SECRET, body)
+    assert header == signed(body)["X-Hub-Signature-256"]
+    hooks = WebhookApp(sd.APP_SECRET, VERIFY_TOKEN)
+    seen: list[Update] = []
+    hooks.on(Update)(seen.append)
+    transport = httpx.ASGITransport(app=hooks)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hooks") as http:
+        response = await http.post(
+            "/", content=body, headers={webhook_wire.SIGNATURE_HEADER: header}
+        )
+    assert (response.status_code, response.text) == (200, "ok")
+    assert seen == parse(body)
+    status, category = seen
+    assert isinstance(status, TemplateStatusUpdate) and isinstance(category, TemplateCategoryUpdate)
+    assert (status.waba_id, status.time, status.event) == (
+        sd.SIGNED_WABA,
+        1_700_000_000,
+        "APPROVED",
+    )
+    assert status.message_template_id == 9001
+    assert (category.previous_category, category.new_category) == ("UTILITY", "X")
 
 
 async def test_webhook_app_answers_500_when_a_handler_fails(

@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.builders import template
 from wamm.core.errors import GraphError
 from wamm.core.model import Business, Template, Waba
 from wamm.core.routing import Decision, SendFacts, decide
 
 MM, CLOUD = "marketing_messages", "cloud_api"
-
-
-def template(category: str = "MARKETING", bid: bool = False, created_at: float = 0.0) -> Template:
-    return Template(
-        id="1",
-        waba_id="w",
-        seq=1,
-        name="t",
-        language="en_US",
-        category=category,
-        status="APPROVED",
-        components=[],
-        created_at=created_at,
-        bid_spec={"bid_amount": 1, "bid_strategy": "LOWEST_COST_WITH_BID_CAP"} if bid else None,
-    )
 
 
 def facts(

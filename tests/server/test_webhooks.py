@@ -18,9 +18,9 @@ from tests.conftest import Graph, error_of, invalid_parameter_error
 from tests.server.test_sending import template_send, text_send
 from wamm.core.ids import wamid_sequence
 from wamm.core.settings import WebhookSettings
+from wamm.core.webhook_wire import Field
 from wamm.server.app import build_app
 from wamm.service.delivery import Dispatcher, retry_at, verify_callback
-from wamm.service.events import TEMPLATE_QUALITY
 from wamm.service.runtime import Runtime
 from wamm.store.base import Delivery
 from wamm.testing.receiver import WebhookReceiver
@@ -711,7 +711,7 @@ async def test_updates_of_one_field_keep_their_order_after_a_failed_attempt(
         assert response.status_code == 200, response.text
     assert await settle(graph, 1) == {"pending": 2}  # the second waits for the first's retry
     assert await settle(graph, 10) == {"delivered": 2}
-    scores = [c["value"]["new_quality_score"] for c in receiver.changes(TEMPLATE_QUALITY)]
+    scores = [c["value"]["new_quality_score"] for c in receiver.changes(Field.TEMPLATE_QUALITY)]
     assert scores == ["YELLOW", "GREEN"]
 
 

@@ -7,7 +7,8 @@ from rich.markup import escape
 from rich.tree import Tree
 
 from wamm import __version__
-from wamm.core.model import PhoneNumber, onboarding_status
+from wamm.core.model import PhoneNumber
+from wamm.core.onboarding import onboarding_status
 from wamm.core.versions import DEFAULT_API_VERSION
 from wamm.service.runtime import Runtime
 from wamm.service.webhook_admin import callback_warning

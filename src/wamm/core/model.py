@@ -245,20 +245,3 @@ class Message(msgspec.Struct, kw_only=True, gc=False):
     events: list[PlannedEvent] = msgspec.field(default_factory=list)
     in_window: bool = False  # sent inside the user's customer-service window
     counts_marketing: bool = False  # counts toward the per-user marketing limit
-
-
-def onboarding_status(business: Business, waba: Waba) -> str:
-    """The WABA's `marketing_messages_onboarding_status` derived from the portfolio's terms."""
-    if waba.onboarding_status_override:
-        return waba.onboarding_status_override
-    if business.mm_terms == "signed":
-        return "ONBOARDED"
-    return "ELIGIBLE"
-
-
-def lite_api_status(business: Business, waba: Waba) -> str:
-    """The legacy `marketing_messages_lite_api_status` (INELIGIBLE | ELIGIBLE | ONBOARDED)."""
-    status = onboarding_status(business, waba)
-    if status == "ONBOARDED":
-        return "ONBOARDED"
-    return "INELIGIBLE" if status.startswith("INELIGIBLE") else "ELIGIBLE"

@@ -73,10 +73,30 @@ class RecipientDefaults(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
 
 
 class MarketingLimit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Per-user marketing cap: at most `count` marketing messages per rolling window."""
+    """Per-user marketing cap: at most `count` marketing messages per rolling window. What
+    counts: a marketing template to a known user, sent outside a customer-service window, that
+    its plan delivers (`subject_to_marketing_limit`, `counts_toward_marketing_limit`)."""
 
     count: Count
     window_seconds: Seconds = 86400.0
+
+    def window_start(self, now: float) -> float:
+        """The earliest send time that still counts at `now`."""
+        return now - self.window_seconds
+
+    def reached(self, counted: int) -> bool:
+        """Whether a user with `counted` messages in the window gets no more (131049)."""
+        return counted >= self.count
+
+
+def subject_to_marketing_limit(category: str | None, known_user: bool, in_window: bool) -> bool:
+    """Whether a send is checked against, and may count toward, the marketing limit."""
+    return category == "MARKETING" and known_user and not in_window
+
+
+def counts_toward_marketing_limit(subject: bool, events: list[PlannedEvent]) -> bool:
+    """Whether a planned send counts: a subject one that is delivered."""
+    return subject and any(event.status == "delivered" for event in events)
 
 
 class PlannedEvent(msgspec.Struct, array_like=True, gc=False):

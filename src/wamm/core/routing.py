@@ -29,8 +29,8 @@ from wamm.core.model import (
     Business,
     Template,
     Waba,
-    onboarding_status,
 )
+from wamm.core.onboarding import onboarding_status
 from wamm.core.sending import ENDPOINT_MARKETING, POLICY_STRICT
 
 # API version from which Meta answers non-marketing templates on /marketing_messages with 134100.

@@ -1,16 +1,14 @@
-"""Webhook payloads in Meta's shapes, and their signature.
+"""Webhook payloads in Meta's shapes, and which URLs may receive them.
 
-Every delivery is `{"object": "whatsapp_business_account", "entry": [{"id": <WABA id>,
-"changes": [{"value": ..., "field": ...}]}]}`; the builders here make the `value` of each field.
+The builders here make the `value` of each `changes[]` item; the envelope around the values,
+the field names and the signed bytes are `webhook_wire`'s.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import ipaddress
 import posixpath
-from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -18,15 +16,8 @@ from wamm.core.coerce import as_str
 from wamm.core.errors import async_error_object, invalid_parameter
 from wamm.core.model import Message, PhoneNumber, Template, User
 
-OBJECT = "whatsapp_business_account"
-SIGNATURE_HEADER = "X-Hub-Signature-256"
 CONVERSATION_SECONDS = 24 * 3600
 CONTROL_PREFIX = "/_wamm"  # wamm's own control API: never a callback
-
-
-def sign(secret: str, body: bytes) -> str:
-    """`X-Hub-Signature-256` value: sha256= + hex HMAC-SHA256 of the raw body with the secret."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def callback_url_problem(url: str) -> str | None:
@@ -85,19 +76,6 @@ def callback_url(value: Any, name: str) -> str:
     if problem is not None:
         raise invalid_parameter(f"Param {name} is not a valid callback URL: {problem}.")
     return url
-
-
-def envelope(changes: Iterable[tuple[str, str, dict[str, Any], float | None]]) -> dict[str, Any]:
-    """Group (waba_id, field, value, time) changes into entries, one per WABA, in order."""
-    entries: dict[str, dict[str, Any]] = {}
-    for waba_id, field, value, at in changes:
-        entry = entries.get(waba_id)
-        if entry is None:
-            entry = entries[waba_id] = {"id": waba_id, "changes": []}
-            if at is not None:
-                entry["time"] = int(at)
-        entry["changes"].append({"value": value, "field": field})
-    return {"object": OBJECT, "entry": list(entries.values())}
 
 
 def _metadata(phone: PhoneNumber) -> dict[str, str]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from wamm.core import service_window
 from wamm.core.coerce import as_int, as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import decode_cursor, encode_cursor
@@ -211,7 +212,7 @@ async def inbound(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
         "from": user.phone,
         "user_id": user.bsuid,
         "message": message,
-        "window_expires_at": int(rt.now() + hours * 3600),
+        "window_expires_at": int(service_window.closes_at(rt.now(), hours)),
     }
 
 

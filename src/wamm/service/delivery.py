@@ -23,16 +23,14 @@ import math
 import secrets
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiohttp
-import msgspec
 
 from wamm.core.settings import WebhookSettings
-from wamm.core.webhooks import OBJECT, SIGNATURE_HEADER, sign
-from wamm.service.lifecycle import materialize
+from wamm.core.webhook_wire import SIGNATURE_HEADER, envelope_bytes, sign
 from wamm.service.runtime import Runtime
+from wamm.service.status_payloads import materialize
 from wamm.store.base import Attempt, ClaimLimits, Delivery
 
 log = logging.getLogger("wamm.delivery")
@@ -64,20 +62,6 @@ def retry_at(delivery: Delivery, now: float, policy: WebhookSettings) -> float |
     backoff = min(policy.retry_initial_seconds * 2**doublings, policy.retry_max_seconds)
     next_at = now + backoff
     return next_at if next_at - delivery.due_at <= policy.retry_window_seconds else None
-
-
-def envelope_bytes(deliveries: Sequence[Delivery]) -> bytes:
-    """The POST body: one entry per WABA, one change per delivery, values spliced in as-is.
-    Entries of non-`messages` fields carry Meta's `time` (the event time)."""
-    entries: dict[str, dict[str, object]] = {}
-    for delivery in deliveries:
-        entry = entries.setdefault(delivery.waba_id, {"id": delivery.waba_id, "changes": []})
-        if delivery.field != "messages" and "time" not in entry:
-            entry["time"] = int(delivery.event_at)
-        changes = entry["changes"]
-        assert isinstance(changes, list)
-        changes.append({"value": msgspec.Raw(delivery.value), "field": delivery.field})
-    return msgspec.json.encode({"object": OBJECT, "entry": list(entries.values())})
 
 
 async def wait_event(event: asyncio.Event, timeout: float) -> None:

@@ -10,16 +10,9 @@ import msgspec
 from wamm.core import ids, webhooks
 from wamm.core.errors import invalid_parameter
 from wamm.core.model import InboundMessage, Message, PhoneNumber, Template, User
-from wamm.service.lifecycle import deliveries_for
+from wamm.core.webhook_wire import Field, encode_value
 from wamm.service.runtime import Runtime
-from wamm.store.base import Interaction
-
-TEMPLATE_STATUS = "message_template_status_update"
-TEMPLATE_QUALITY = "message_template_quality_update"
-TEMPLATE_CATEGORY = "template_category_update"
-ACCOUNT_UPDATE = "account_update"
-USER_PREFERENCES = "user_preferences"
-MESSAGES = "messages"
+from wamm.store.base import Delivery, Interaction
 
 
 async def emit(
@@ -30,14 +23,29 @@ async def emit(
     wamid: str | None = None,
     at: float | None = None,
 ) -> int:
-    """Queue one update for every subscribed app; returns how many deliveries were queued."""
-    deliveries = deliveries_for(
-        rt, waba_id, field, [(rt.now() if at is None else at, value)], wamid
-    )
-    if deliveries:
-        await rt.store.add_deliveries(deliveries)
-        rt.notify_outbox()
-    return len(deliveries)
+    """Queue one update for every subscribed app with a callback; returns how many
+    deliveries were queued. The value is serialised once, for all of them."""
+    targets = rt.catalog.webhook_targets(waba_id)
+    if not targets:
+        return 0
+    when = rt.now() if at is None else at
+    raw = encode_value(value)
+    rows = [
+        Delivery(
+            app_id=app.id,
+            waba_id=waba_id,
+            field=field,
+            value=raw,
+            wamid=wamid,
+            event_at=when,
+            due_at=when,
+            next_attempt_at=when,
+        )
+        for app, _ in targets
+    ]
+    await rt.store.add_deliveries(rows)
+    rt.notify_outbox()
+    return len(rows)
 
 
 # --- templates and onboarding -------------------------------------------------------------
@@ -51,23 +59,25 @@ async def template_status(
     other_info: dict[str, str] | None = None,
 ) -> None:
     value = webhooks.template_status_value(template, event, reason, other_info)
-    await emit(rt, template.waba_id, TEMPLATE_STATUS, value)
+    await emit(rt, template.waba_id, Field.TEMPLATE_STATUS, value)
 
 
 async def template_quality(rt: Runtime, template: Template, previous: str) -> None:
     value = webhooks.template_quality_value(template, previous, template.quality_score)
-    await emit(rt, template.waba_id, TEMPLATE_QUALITY, value)
+    await emit(rt, template.waba_id, Field.TEMPLATE_QUALITY, value)
 
 
 async def template_category(rt: Runtime, template: Template, previous: str) -> None:
     value = webhooks.template_category_value(template, previous, template.category)
-    await emit(rt, template.waba_id, TEMPLATE_CATEGORY, value)
+    await emit(rt, template.waba_id, Field.TEMPLATE_CATEGORY, value)
 
 
 async def terms_signed(rt: Runtime, business_id: str) -> None:
     """Meta sends one `account_update` per WABA of the portfolio when it signs the MM terms."""
     for waba in [w for w in rt.catalog.wabas.values() if w.business_id == business_id]:
-        await emit(rt, waba.id, ACCOUNT_UPDATE, webhooks.terms_signed_value(business_id, waba.id))
+        await emit(
+            rt, waba.id, Field.ACCOUNT_UPDATE, webhooks.terms_signed_value(business_id, waba.id)
+        )
 
 
 # --- simulated users ------------------------------------------------------------------------
@@ -100,7 +110,7 @@ async def user_writes(
         )
     )
     value = webhooks.messages_value(phone, contacts=[webhooks.contact(user)], messages=[inbound])
-    await emit(rt, phone.waba_id, MESSAGES, value, wamid=inbound["id"])
+    await emit(rt, phone.waba_id, Field.MESSAGES, value, wamid=inbound["id"])
     return inbound
 
 
@@ -154,7 +164,7 @@ async def link_click(
         "marketing_messages_link_click_data": click,
     }
     value = webhooks.messages_value(phone, contacts=[webhooks.contact(user)], user_actions=[action])
-    await emit(rt, message.waba_id, MESSAGES, value, wamid=message.wamid)
+    await emit(rt, message.waba_id, Field.MESSAGES, value, wamid=message.wamid)
     await rt.store.add_interaction(
         Interaction(
             waba_id=message.waba_id,
@@ -182,5 +192,5 @@ async def marketing_preference(rt: Runtime, phone: PhoneNumber, user: User, stop
     value = webhooks.messages_value(
         phone, contacts=[webhooks.contact(updated)], user_preferences=[preference]
     )
-    await emit(rt, phone.waba_id, USER_PREFERENCES, value)
+    await emit(rt, phone.waba_id, Field.USER_PREFERENCES, value)
     return updated

@@ -12,20 +12,20 @@ from typing import Any
 
 import msgspec
 
-from wamm.core import ids, routing, sending
+from wamm.core import ids, routing, sending, service_window
 from wamm.core.content import validate_content, validate_context
 from wamm.core.errors import GraphError, ResetDuringRequest
 from wamm.core.media import media_refs
 from wamm.core.model import ROUTE_CLOUD, Business, Message, PhoneNumber, Template, User, Waba
 from wamm.core.receipts import is_status_update
 from wamm.core.templates import check_send_components
-from wamm.service import lifecycle, media, receipts
+from wamm.core.templates.sendable import sendable
+from wamm.service import media, receipts, send_plan
 from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
 
 _encode = msgspec.json.Encoder().encode
-UNSENDABLE = {"PAUSED": 132015, "DISABLED": 132016}
 SERVICE = routing.Decision(ROUTE_CLOUD, "service")  # non-template messages
 
 
@@ -51,11 +51,7 @@ class _Send:
 
 def find_template(catalog: Catalog, waba: Waba, ref: sending.TemplateRef) -> Template:
     template = catalog.templates_by_key.get((waba.id, ref.name, ref.language))
-    if template is None or template.status not in ("APPROVED", *UNSENDABLE):
-        raise GraphError(132001, f"template name ({ref.name}) does not exist in {ref.language}")
-    if template.status in UNSENDABLE:
-        raise GraphError(UNSENDABLE[template.status])
-    return template
+    return sendable(template, ref.name, ref.language)
 
 
 def _check_template(send: _Send, call: GraphCall) -> None:
@@ -93,9 +89,10 @@ async def _resolve_user(send: _Send) -> None:
 def _check_window(send: _Send) -> None:
     if send.user is not None:
         opened = send.rt.window_opened_at(send.phone.id, send.user.phone)
-        send.in_window = send.rt.in_window(opened, send.now)
-    if send.template is None and not send.in_window:
-        raise GraphError(131047)
+        hours = send.rt.settings.customer_service_window_hours
+        send.in_window = service_window.is_open(opened, send.now, hours)
+    if send.template is None:
+        service_window.check_free_form(send.in_window)
 
 
 async def _take_rate_limits(send: _Send) -> None:
@@ -184,8 +181,8 @@ def _message(send: _Send, seq: int) -> Message:
 async def _store(send: _Send) -> Message:
     rt = send.rt
     message = _message(send, await rt.ids.next("message"))
-    await lifecycle.plan(rt, message, send.user, send.template)
-    deliveries = lifecycle.status_deliveries(rt, message)
+    await send_plan.plan(rt, message, send.user, send.template)
+    deliveries = send_plan.status_deliveries(rt, message)
     try:
         await rt.store.add_message(message, send.new_user, deliveries, send.epoch)
     except BaseException:

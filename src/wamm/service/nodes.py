@@ -17,9 +17,8 @@ from wamm.core.model import (
     PhoneNumber,
     Template,
     Waba,
-    lite_api_status,
-    onboarding_status,
 )
+from wamm.core.onboarding import lite_api_status, onboarding_status
 from wamm.core.phones import calling_code, country_of
 from wamm.core.templates import DOF_FEATURES, creative_features_read
 from wamm.service.catalog import Catalog

@@ -150,10 +150,6 @@ class Runtime:
         for phone_number_id, user_phone in unblocked:
             self.blocked.get(phone_number_id, {}).pop(user_phone, None)
 
-    def in_window(self, opened_at: float | None, now: float) -> bool:
-        hours = self.settings.customer_service_window_hours
-        return opened_at is not None and now - opened_at <= hours * 3600
-
     @property
     def rng_seed(self) -> int:
         return self.settings.rng_seed

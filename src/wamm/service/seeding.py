@@ -29,6 +29,7 @@ from wamm.core.model import (
     User,
     Waba,
 )
+from wamm.core.onboarding import override_problem
 from wamm.core.phones import country_of, is_bsuid, normalize_phone
 from wamm.core.settings import Settings
 from wamm.core.templates import TemplateSpec, parse_create, parse_creative_features
@@ -39,18 +40,6 @@ from wamm.store.base import Entity, Subscription
 
 T = TypeVar("T")
 SeedError = schema.SeedError
-ONBOARDING_OVERRIDES = frozenset(
-    {
-        "INELIGIBLE_ON_BEHALF_OF_WABA",
-        "INELIGIBLE_INACTIVE_OR_RESTRICTED",
-        "INELIGIBLE_COUNTRY_NOT_SUPPORTED",
-        "INELIGIBLE_USING_WHATSAPP_BUSINESS_APP",
-        "ELIGIBLE",
-        "PENDING_VALID_PAYMENT_METHOD",
-        "PENDING_INTERNAL_SETUP",
-        "ONBOARDED",
-    }
-)
 
 
 @dataclass
@@ -154,12 +143,8 @@ class _Planner:
             raise SeedError(
                 f"{path}.id", f"WABA {waba_id} already belongs to business {existing.business_id}"
             )
-        if seed.onboarding_status and seed.onboarding_status not in ONBOARDING_OVERRIDES:
-            raise SeedError(
-                f"{path}.onboarding_status",
-                f"unknown status {seed.onboarding_status!r}; one of "
-                f"{', '.join(sorted(ONBOARDING_OVERRIDES))}",
-            )
+        if (problem := override_problem(seed.onboarding_status)) is not None:
+            raise SeedError(f"{path}.onboarding_status", problem)
         features = dict(existing.creative_features) if existing else {}
         spec = seed.degrees_of_freedom_spec
         if spec is not None:

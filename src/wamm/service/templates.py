@@ -12,7 +12,8 @@ from wamm.core.analytics.values import enum_words, parse_time
 from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import page_request, paged_body, paginate
-from wamm.core.model import CATEGORIES, TEMPLATE_STATUSES, Template, Waba, onboarding_status
+from wamm.core.model import CATEGORIES, TEMPLATE_STATUSES, Template, Waba
+from wamm.core.onboarding import onboarding_status
 from wamm.core.templates import (
     duplicate_error,
     limit_error,

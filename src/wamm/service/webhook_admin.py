@@ -12,12 +12,13 @@ from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import decode_cursor, encode_cursor
 from wamm.core.model import App, Waba
-from wamm.core.webhooks import callback_url, sign
+from wamm.core.webhook_wire import envelope_bytes, sign
+from wamm.core.webhooks import callback_url
 from wamm.service import nodes
 from wamm.service.call import GraphCall
-from wamm.service.delivery import envelope_bytes, verify_callback
-from wamm.service.lifecycle import materialize
+from wamm.service.delivery import verify_callback
 from wamm.service.runtime import Runtime
+from wamm.service.status_payloads import materialize
 from wamm.store.base import Attempt, Delivery, DeliveryQuery, Subscription
 
 log = logging.getLogger("wamm.webhooks")

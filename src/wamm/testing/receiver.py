@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import json
 import socket
@@ -20,6 +19,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import web
+
+from wamm.core.webhook_wire import SIGNATURE_HEADER, sign
 
 
 @dataclass
@@ -112,9 +113,8 @@ class WebhookReceiver:
 
     async def _receive(self, request: web.Request) -> web.Response:
         body = await request.read()
-        signature = request.headers.get("X-Hub-Signature-256", "")
-        expected = "sha256=" + hmac.new(self.app_secret.encode(), body, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(signature, expected):
+        signature = request.headers.get(SIGNATURE_HEADER, "")
+        if not hmac.compare_digest(signature, sign(self.app_secret, body)):
             self.rejected.append(f"bad signature {signature!r}")
             return web.Response(status=401, text="bad signature")
         if self.delay_seconds:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,56 +22,39 @@ from wamm.client.webhooks.models import (
     Update,
     UserPreferenceUpdate,
 )
+from wamm.core import webhook_wire
+from wamm.core.webhook_wire import MESSAGES_SHAPED, OBJECT, SIGNATURE_HEADER, Field
 
-SIGNATURE_HEADER = "X-Hub-Signature-256"
-_SIGNATURE_PREFIX = "sha256="
+__all__ = ["SIGNATURE_HEADER", "InvalidWebhookError", "parse", "verify_signature"]
+
+_Change = webhook_wire.Change[dict[str, Any]]
+_Entry = webhook_wire.Entry[dict[str, Any]]
 
 
 class InvalidWebhookError(WhatsAppError, ValueError):
     """A body that is not a WhatsApp Business Account webhook."""
 
 
-class _Change(msgspec.Struct):
-    field: str
-    value: dict[str, Any]
-
-
-class _Entry(msgspec.Struct):
-    id: str
-    changes: list[_Change]
-    time: int | None = None
-
-
-class _Notification(msgspec.Struct):
-    object: str
-    entry: list[_Entry]
-
-
-_NOTIFICATION = msgspec.json.Decoder(_Notification)
 _SIMPLE_FIELDS: dict[str, type[Update]] = {
-    "message_template_status_update": TemplateStatusUpdate,
-    "message_template_quality_update": TemplateQualityUpdate,
-    "template_category_update": TemplateCategoryUpdate,
-    "account_update": AccountUpdate,
+    Field.TEMPLATE_STATUS: TemplateStatusUpdate,
+    Field.TEMPLATE_QUALITY: TemplateQualityUpdate,
+    Field.TEMPLATE_CATEGORY: TemplateCategoryUpdate,
+    Field.ACCOUNT_UPDATE: AccountUpdate,
 }
-_MESSAGES_FIELDS = ("messages", "user_preferences")
 
 
 def verify_signature(raw_body: bytes, header: str | None, app_secret: str) -> bool:
     """Whether `header` (`X-Hub-Signature-256`, "sha256=<hex>") is the HMAC-SHA256 of the raw
     body with the app secret. Compare before parsing: the signature covers the exact bytes."""
-    if not header or not header.startswith(_SIGNATURE_PREFIX):
-        return False
-    expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(header[len(_SIGNATURE_PREFIX) :].lower(), expected)
+    return webhook_wire.signature_matches(raw_body, header, app_secret)
 
 
 def parse(raw_body: bytes) -> list[Update]:
     """The updates of one webhook POST, in order. Raises `InvalidWebhookError` for a body
     that is not a WhatsApp Business Account notification."""
     try:
-        notification = _NOTIFICATION.decode(raw_body)
-        if notification.object != "whatsapp_business_account":
+        notification = webhook_wire.decode(raw_body)
+        if notification.object != OBJECT:
             raise InvalidWebhookError(f"not a WhatsApp webhook: object {notification.object!r}")
         return [
             update
@@ -87,7 +68,7 @@ def parse(raw_body: bytes) -> list[Update]:
 
 def _updates(entry: _Entry, change: _Change) -> Iterator[Update]:
     base: dict[str, Any] = {"waba_id": entry.id, "field": change.field, "time": entry.time}
-    if change.field in _MESSAGES_FIELDS:
+    if change.field in MESSAGES_SHAPED:
         yield from _messages(base, msgspec.convert(change.value, MessagesValue))
     elif change.field in _SIMPLE_FIELDS:
         yield msgspec.convert({**change.value, **base}, _SIMPLE_FIELDS[change.field])

@@ -1,0 +1,118 @@
+"""The webhook wire format, in one place: the envelope, its field names, its bytes, its signature.
+
+Every POST wamm makes, and every body the SDK reads, is one notification (Meta's webhooks docs):
+
+    {"object": "whatsapp_business_account",
+     "entry": [{"id": "<WABA id>",
+                "changes": [{"value": {...}, "field": "messages"}, ...],
+                "time": <unix seconds; on entries carrying a field other than `messages`>}]}
+
+one entry per WABA, one change per update. A value is serialised once, when its update is queued
+(`encode_value`), and spliced into the envelope as it is (`envelope_bytes`); the signature covers
+exactly the bytes posted. Both go through `_encode`: JSON spelling (Meta escapes non-ASCII as
+`\\uXXXX` and `/` as `\\/`, wamm does not) is decided there alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from typing import Any, Final, Generic, Protocol, TypeVar
+
+import msgspec
+
+OBJECT = "whatsapp_business_account"
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+_SIGNATURE_PREFIX = "sha256="
+
+
+class Field:
+    """`changes[].field`: what kind of update the value is."""
+
+    MESSAGES: Final = "messages"
+    USER_PREFERENCES: Final = "user_preferences"
+    TEMPLATE_STATUS: Final = "message_template_status_update"
+    TEMPLATE_QUALITY: Final = "message_template_quality_update"
+    TEMPLATE_CATEGORY: Final = "template_category_update"
+    ACCOUNT_UPDATE: Final = "account_update"
+
+
+# The fields whose value has the `messages` shape (metadata, contacts, then the updates).
+MESSAGES_SHAPED = frozenset({Field.MESSAGES, Field.USER_PREFERENCES})
+
+ValueT = TypeVar("ValueT")
+
+
+class Change(msgspec.Struct, Generic[ValueT]):
+    value: ValueT
+    field: str
+
+
+class Entry(msgspec.Struct, Generic[ValueT], omit_defaults=True):
+    id: str  # the WABA
+    changes: list[Change[ValueT]]
+    time: int | None = None
+
+
+class Notification(msgspec.Struct, Generic[ValueT]):
+    object: str
+    entry: list[Entry[ValueT]]
+
+
+class QueuedUpdate(Protocol):
+    """An update with its value serialised (the outbox's `Delivery` is one)."""
+
+    @property
+    def waba_id(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def value(self) -> bytes: ...
+    @property
+    def event_at(self) -> float: ...
+
+
+_encode = msgspec.json.Encoder().encode
+_NOTIFICATION = msgspec.json.Decoder(Notification[dict[str, Any]])
+
+
+def encode_value(value: dict[str, Any]) -> bytes:
+    """The bytes of one `changes[].value`, as they will be posted."""
+    return _encode(value)
+
+
+def envelope_bytes(updates: Iterable[QueuedUpdate]) -> bytes:
+    """The POST body: one entry per WABA in order of appearance, one change per update, values
+    spliced in as they are. An entry with an update of another field than `messages` carries
+    Meta's `time`: the event time of the first such update."""
+    entries: dict[str, Entry[msgspec.Raw]] = {}
+    for update in updates:
+        entry = entries.get(update.waba_id)
+        if entry is None:
+            entry = entries[update.waba_id] = Entry(update.waba_id, [])
+        if entry.time is None and update.field != Field.MESSAGES:
+            entry.time = int(update.event_at)
+        entry.changes.append(Change(msgspec.Raw(update.value), update.field))
+    return _encode(Notification(OBJECT, list(entries.values())))
+
+
+def decode(body: bytes) -> Notification[dict[str, Any]]:
+    """A POST body read back; raises `msgspec.MsgspecError` when it is not a notification."""
+    return _NOTIFICATION.decode(body)
+
+
+def sign(secret: str, body: bytes) -> str:
+    """`X-Hub-Signature-256` value: sha256= + hex HMAC-SHA256 of the raw body with the secret."""
+    return _SIGNATURE_PREFIX + _digest(secret, body)
+
+
+def signature_matches(body: bytes, header: str | None, secret: str) -> bool:
+    """Whether `header` is the signature of exactly these bytes (the hex in either case)."""
+    if not header or not header.startswith(_SIGNATURE_PREFIX):
+        return False
+    return hmac.compare_digest(header[len(_SIGNATURE_PREFIX) :].lower(), _digest(secret, body))
+
+
+def _digest(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
