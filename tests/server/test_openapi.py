@@ -104,5 +104,6 @@ def test_open_routes_are_the_unguarded_ones(document: dict[str, Any]) -> None:
         "/_wamm/health",
         "/_wamm/ready",
         "/_wamm/media/samples/{template_id}",
+        "/_wamm/media/profile_pictures/{phone_number_id}",
         "/_wamm/qr/{phone_number_id}/{name}",
     }

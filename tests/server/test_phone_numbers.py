@@ -249,7 +249,6 @@ async def test_business_profile_update_and_read(graph: Graph) -> None:
         "email": "sales@acme.test",
         "vertical": "RETAIL",
         "websites": ["https://acme.test", "https://shop.acme.test"],
-        "profile_picture_handle": "4:cGljLmpwZw==:aW1hZ2UvanBlZw==:ARb:e:1:2:3",
     }
     assert (await graph.post(f"{PHONE}/whatsapp_business_profile", update)).json() == {
         "success": True

@@ -211,3 +211,47 @@ async def test_a_seeded_media_header_keeps_its_handle_text(graph: Graph) -> None
     listed = await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="seeded_logo")
     header = listed.json()["data"][0]["components"][0]
     assert header["example"] == {"header_handle": ["4::seeded-sample"]}
+
+
+# --- business profile pictures -----------------------------------------------------------------
+
+PROFILE = f"{sd.SIGNED_PHONE}/whatsapp_business_profile"
+
+
+async def test_a_handle_sets_the_profile_picture_served_by_wamm(graph: Graph) -> None:
+    handle = await handle_of(graph)
+    update = {"messaging_product": "whatsapp", "profile_picture_handle": handle}
+    assert (await graph.post(PROFILE, update)).json() == {"success": True}
+    read = await graph.get(PROFILE, fields="profile_picture_url")
+    (profile,) = read.json()["data"]
+    url = f"http://wamm.test/_wamm/media/profile_pictures/{sd.SIGNED_PHONE}"
+    assert profile == {"profile_picture_url": url}
+    picture = await graph.http.get(url)  # public, like Meta's CDN link
+    assert (picture.status_code, picture.content) == (200, PNG)
+    assert picture.headers["content-type"] == "image/png"
+
+
+async def test_a_number_without_a_picture_has_no_url(graph: Graph) -> None:
+    read = await graph.get(PROFILE, fields="profile_picture_url,vertical")
+    assert read.json() == {"data": [{"vertical": "UNDEFINED"}]}
+    missing = await graph.http.get(f"/_wamm/media/profile_pictures/{sd.SIGNED_PHONE}")
+    assert missing.status_code == 404
+    assert error_of(missing)["error_data"]["details"] == "This phone number has no profile picture."
+
+
+async def test_a_profile_picture_needs_an_issued_image_handle(graph: Graph) -> None:
+    session = await open_session(graph, 4, file_type="application/pdf", file_name="a.pdf")
+    pdf = (await send_part(graph, session, b"%PDF", 0)).json()["h"]
+    for handle, details in (
+        (
+            "4:bm9wZQ==:aW1hZ2UvcG5n:ARb:e:1:2:3",
+            "Param profile_picture_handle is not a handle the Resumable Upload API issued for "
+            "this app, or its upload has expired or is incomplete.",
+        ),
+        (pdf, "The profile picture must be a JPEG or PNG image, got application/pdf."),
+    ):
+        update = {"messaging_product": "whatsapp", "profile_picture_handle": handle}
+        refused = await graph.post(PROFILE, update)
+        assert refused.status_code == 400
+        assert error_of(refused) == invalid_parameter_error(details)
+    assert (await graph.get(PROFILE, fields="profile_picture_url")).json() == {"data": [{}]}

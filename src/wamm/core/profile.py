@@ -45,11 +45,8 @@ FIELDS = (
 
 
 def picture_from_handle(handle: Any) -> str:
-    """The stored reference of a profile picture given as a Resumable Upload handle.
-
-    Today the handle is kept as given (a non-empty string); this is the one place to resolve it
-    against the upload store once wamm keeps uploads.
-    """
+    """A profile picture's Resumable Upload handle, as the profile keeps it (the service
+    checks it against the uploads and keeps the image)."""
     text = as_str(handle, "profile_picture_handle")
     if not text.strip():
         raise invalid_parameter("Param profile_picture_handle must be a non-empty upload handle.")

@@ -12,6 +12,7 @@ from wamm.core import automation, profile, registration
 from wamm.core.coerce import as_str
 from wamm.core.errors import invalid_parameter
 from wamm.core.model import PhoneNumber
+from wamm.service import uploads
 from wamm.service.call import GraphCall
 
 SUCCESS = {"success": True}
@@ -68,11 +69,15 @@ async def update(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
 
 
 async def get_profile(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
-    return {"data": [profile.read(phone.profile, call.fields(), picture_url=None)]}
+    picture = uploads.profile_picture_url(call, phone)
+    return {"data": [profile.read(phone.profile, call.fields(), picture_url=picture)]}
 
 
 async def update_profile(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
-    return await save(call, replace(phone, profile=profile.update(phone.profile, call.params)))
+    updated = profile.update(phone.profile, call.params)
+    if "profile_picture_handle" in call.params:
+        await uploads.keep_profile_picture(call, phone, call.params["profile_picture_handle"])
+    return await save(call, replace(phone, profile=updated))
 
 
 async def update_automation(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:

@@ -1,8 +1,9 @@
-"""The Resumable Upload API (`/{app_id}/uploads`, `/upload:...`) and the template samples its
-handles name."""
+"""The Resumable Upload API (`/{app_id}/uploads`, `/upload:...`) and what its handles name:
+template samples and business profile pictures."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -10,7 +11,7 @@ import msgspec
 from wamm.core.clock import LATEST_TIME
 from wamm.core.errors import GraphError, invalid_parameter, template_rejected
 from wamm.core.media import Blob, sha256_hex
-from wamm.core.model import App, Template, Token
+from wamm.core.model import App, PhoneNumber, Template, Token
 from wamm.core.templates.components import MEDIA_FORMATS
 from wamm.core.uploads import (
     SESSION_SECONDS,
@@ -26,6 +27,9 @@ from wamm.service.call import GraphCall
 from wamm.service.runtime import Runtime
 
 SAMPLE_PATH = "/_wamm/media/samples"
+PICTURE_PATH = "/_wamm/media/profile_pictures"
+# Meta's profile pictures are JPEG or PNG images.
+PICTURE_TYPES = ("image/jpeg", "image/png")
 # Meta's answer to a header_handle it did not issue (template creation, code 100).
 INVALID_HANDLE_SUBCODE = 2494102
 
@@ -82,8 +86,18 @@ def _invalid_handle() -> GraphError:
     )
 
 
-async def _sample_of(rt: Runtime, token: Token, value: Any) -> Blob:
-    """The complete, unexpired upload a handle names, uploaded through the token's app."""
+def _invalid_picture() -> GraphError:
+    return invalid_parameter(
+        "Param profile_picture_handle is not a handle the Resumable Upload API issued for this "
+        "app, or its upload has expired or is incomplete."
+    )
+
+
+async def upload_of_handle(
+    rt: Runtime, token: Token, value: Any, invalid: Callable[[], GraphError]
+) -> Blob:
+    """The complete, unexpired upload a handle names, uploaded through the token's app;
+    `invalid()` is raised otherwise."""
     session = session_of_handle(value) if isinstance(value, str) else None
     blob = await rt.store.get_blob(session) if session else None
     if (
@@ -94,8 +108,17 @@ async def _sample_of(rt: Runtime, token: Token, value: Any) -> Blob:
         or (token.app_id is not None and blob.owner != token.app_id)
         or value != handle(blob.id, blob.mime_type, blob.expires_at, blob.owner)
     ):
-        raise _invalid_handle()
+        raise invalid()
     return blob
+
+
+async def _keep(rt: Runtime, upload: Blob, blob_id: str, owner: str, kind: str) -> None:
+    """A lasting copy of an upload's bytes, as `blob_id` of `owner`."""
+    content = await rt.store.blob_content(upload.id) or b""
+    kept = msgspec.structs.replace(
+        upload, id=blob_id, owner=owner, kind=kind, expires_at=LATEST_TIME
+    )
+    await media.put_within_budget(rt, kept, content)
 
 
 def _first_handle(components: list[dict[str, Any]]) -> Any:
@@ -120,13 +143,8 @@ async def keep_sample(
     if given is None or (current is not None and given == _first_handle(current)):
         return components
     rt = call.rt
-    upload = await _sample_of(rt, call.token, given)
-    content = await rt.store.blob_content(upload.id) or b""
-    sample_id = f"sample:{template.id}"
-    kept = msgspec.structs.replace(
-        upload, id=sample_id, owner=template.waba_id, kind="sample", expires_at=LATEST_TIME
-    )
-    await media.put_within_budget(rt, kept, content)
+    upload = await upload_of_handle(rt, call.token, given, _invalid_handle)
+    await _keep(rt, upload, f"sample:{template.id}", template.waba_id, "sample")
     url = f"{call.origin}{SAMPLE_PATH}/{template.id}"
     return [_with_sample(c, given, url) for c in components]
 
@@ -138,8 +156,26 @@ def _with_sample(component: dict[str, Any], handle_value: Any, url: str) -> dict
     return {**component, "example": {**example, "header_handle": [url]}}
 
 
-async def sample(rt: Runtime, template_id: str) -> tuple[Blob, bytes] | None:
-    """A template's sample (public, as Meta's sample URLs are)."""
-    blob = await rt.store.get_blob(f"sample:{template_id}")
-    content = await rt.store.blob_content(f"sample:{template_id}") if blob else None
+async def keep_profile_picture(call: GraphCall, phone: PhoneNumber, value: Any) -> None:
+    """The JPEG or PNG image a `profile_picture_handle` names, kept as the number's picture."""
+    upload = await upload_of_handle(call.rt, call.token, value, _invalid_picture)
+    if upload.mime_type not in PICTURE_TYPES:
+        raise invalid_parameter(
+            f"The profile picture must be a JPEG or PNG image, got {upload.mime_type}."
+        )
+    await _keep(call.rt, upload, f"picture:{phone.id}", phone.waba_id, "picture")
+
+
+def profile_picture_url(call: GraphCall, phone: PhoneNumber) -> str | None:
+    """Where wamm serves the number's profile picture (public, as Meta's CDN links are)."""
+    if phone.profile.profile_picture_handle is None:
+        return None
+    return f"{call.origin}{PICTURE_PATH}/{phone.id}"
+
+
+async def kept(rt: Runtime, kind: str, owner_id: str) -> tuple[Blob, bytes] | None:
+    """A template's sample (`kind` "sample") or a number's profile picture ("picture")."""
+    blob_id = f"{kind}:{owner_id}"
+    blob = await rt.store.get_blob(blob_id)
+    content = await rt.store.blob_content(blob_id) if blob else None
     return None if blob is None or content is None else (blob, content)

@@ -22,6 +22,7 @@ from wamm.core.clock import advance_seconds
 from wamm.core.coerce import as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
+from wamm.core.media import Blob
 from wamm.core.model import Template
 from wamm.core.text import check_text
 from wamm.server.openapi import openapi_document
@@ -368,9 +369,19 @@ async def media_download(request: Request, rt: Runtime) -> Response:
 
 async def template_sample(request: Request, rt: Runtime) -> Response:
     """A template's header sample, public like Meta's sample URLs."""
-    found = await uploads.sample(rt, request.path_params["template_id"])
+    found = await uploads.kept(rt, "sample", request.path_params["template_id"])
+    return _kept_file(found, "This template has no uploaded sample.")
+
+
+async def profile_picture(request: Request, rt: Runtime) -> Response:
+    """A business phone number's profile picture, public like Meta's CDN links."""
+    found = await uploads.kept(rt, "picture", request.path_params["phone_number_id"])
+    return _kept_file(found, "This phone number has no profile picture.")
+
+
+def _kept_file(found: tuple[Blob, bytes] | None, missing: str) -> Response:
     if found is None:
-        raise GraphError(100, "This template has no uploaded sample.", http_status=404)
+        raise GraphError(100, missing, http_status=404)
     blob, content = found
     return Response(content, media_type=blob.mime_type)
 
@@ -404,6 +415,11 @@ ROUTES = [
     Route(
         "/media/samples/{template_id}",
         endpoint_for(template_sample, guarded=False),
+        methods=["GET"],
+    ),
+    Route(
+        "/media/profile_pictures/{phone_number_id}",
+        endpoint_for(profile_picture, guarded=False),
         methods=["GET"],
     ),
 ]
