@@ -16,7 +16,7 @@ from wamm.core.model import App, Business, PhoneNumber, Template, Waba
 from wamm.core.uploads import UploadSession
 from wamm.server.app import CONTROL_PREFIX, build_app
 from wamm.server.routes.control import ROUTES
-from wamm.server.routes.graph import OPERATIONS
+from wamm.server.routes.graph import OPERATIONS, ROOT_OPERATIONS
 
 GRAPH_PREFIX = "/v{version}/"
 HTTP_METHODS = frozenset({"get", "post", "delete", "put", "patch", "head", "options", "trace"})
@@ -67,17 +67,20 @@ def test_the_document_names_this_server_and_version(document: dict[str, Any]) ->
 
 
 def test_every_graph_operation_is_documented_and_nothing_more(document: dict[str, Any]) -> None:
-    documented = set()
+    documented, roots = set(), set()
     for path, method, operation in operations(document):
         if path.startswith(GRAPH_PREFIX):
             segments = path.removeprefix(GRAPH_PREFIX).split("/")
-            assert segments[0].startswith("{"), path  # the node id
+            if not segments[0].startswith("{"):  # a path that names no object
+                roots.add(("/".join(segments), method))
+                continue
             edge = segments[1] if len(segments) > 1 else None
             if len(segments) == 3:  # an item of the edge, as in message_qrdls/{code}
                 edge = f"{edge}/{{id}}"
             documented |= {(node, edge, method) for node in operation["x-wamm-nodes"]}
     implemented = {(NODE_NAMES[node], edge, method) for node, edge, method in OPERATIONS}
     assert documented == implemented
+    assert roots == set(ROOT_OPERATIONS)
 
 
 def test_every_control_route_is_documented_and_nothing_more(document: dict[str, Any]) -> None:
@@ -106,4 +109,5 @@ def test_open_routes_are_the_unguarded_ones(document: dict[str, Any]) -> None:
         "/_wamm/media/samples/{template_id}",
         "/_wamm/media/profile_pictures/{phone_number_id}",
         "/_wamm/qr/{phone_number_id}/{name}",
+        "/v{version}/oauth/access_token",  # the client credentials are the proof
     }

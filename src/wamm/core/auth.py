@@ -9,7 +9,15 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from wamm.core.errors import GRAPH_METHOD, GraphError
-from wamm.core.model import SCOPE_BUSINESS, SCOPE_MANAGEMENT, SCOPE_MESSAGING, App, Token
+from wamm.core.model import (
+    SCOPE_APP_TOKEN,
+    SCOPE_BUSINESS,
+    SCOPE_MANAGEMENT,
+    SCOPE_MESSAGING,
+    TOKEN_APP,
+    App,
+    Token,
+)
 
 KNOWN_SCOPES = frozenset(
     {
@@ -70,9 +78,18 @@ def _proof_error(message: str) -> GraphError:
 
 
 def require_scope(token: Token, scope: str) -> None:
-    """Meta answers a missing messaging permission with code 10 and others with code 200."""
+    """Meta answers a missing messaging permission with code 10 and others with code 200; an
+    operation for app tokens only, called with another token, with code 15."""
     if scope in token.scopes:
         return
+    if scope == SCOPE_APP_TOKEN:
+        if token.kind == TOKEN_APP:
+            return
+        raise GraphError(
+            15,
+            message="(#15) This method must be called with an app access_token.",
+            with_error_data=False,
+        )
     if scope == SCOPE_MESSAGING:
         raise GraphError(
             10,

@@ -35,6 +35,8 @@ TEMPLATE_STATUSES = (
 SCOPE_MESSAGING = "whatsapp_business_messaging"
 SCOPE_MANAGEMENT = "whatsapp_business_management"
 SCOPE_BUSINESS = "business_management"
+# Not a permission: the operation needs an app access token (`{app_id}|{app_secret}`).
+SCOPE_APP_TOKEN = "app access token"
 
 ROUTE_MM = "marketing_messages"
 ROUTE_CLOUD = "cloud_api"
@@ -144,6 +146,16 @@ class App(msgspec.Struct, kw_only=True):
     verify_token: str | None = None
     # Meta's "Require app secret" app setting: every Graph call needs an appsecret_proof.
     require_appsecret_proof: bool = False
+    # The fields the app subscribed to through `/{app_id}/subscriptions`; empty: every field.
+    webhook_fields: tuple[str, ...] = ()
+
+    def receives(self, field: str) -> bool:
+        """Whether the app's subscription takes webhooks of `field`."""
+        return not self.webhook_fields or field in self.webhook_fields
+
+
+TOKEN_SYSTEM_USER = "SYSTEM_USER"
+TOKEN_APP = "APP"
 
 
 class Token(msgspec.Struct, kw_only=True):
@@ -152,6 +164,7 @@ class Token(msgspec.Struct, kw_only=True):
     scopes: frozenset[str] = frozenset()
     wabas: frozenset[str] = frozenset()
     expires_at: float | None = None
+    kind: str = TOKEN_SYSTEM_USER  # seeded tokens act as system-user tokens; TOKEN_APP: `id|secret`
 
 
 class Template(msgspec.Struct, kw_only=True):

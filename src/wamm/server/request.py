@@ -92,14 +92,21 @@ class RawRequest:
                 return
 
 
-def bearer_token(headers: dict[str, str], query: dict[str, str]) -> str | None:
-    """The access token from `Authorization: Bearer|OAuth <t>` or `access_token=`."""
+def bearer_token(
+    headers: dict[str, str], query: dict[str, str], body_token: str | None = None
+) -> str | None:
+    """The request's access token: an `access_token` parameter (query string, then body)
+    wins over `Authorization: Bearer|OAuth <t>`, as at Graph, where clients such as pywa
+    pass an app token as a parameter beside their usual header."""
+    given = query.get("access_token") or body_token
+    if given:
+        return given
     header = headers.get("authorization")
     if header:
         scheme, _, value = header.partition(" ")
         if scheme.lower() in {"bearer", "oauth"} and value.strip():
             return value.strip()
-    return query.get("access_token")
+    return None
 
 
 async def collect(chunks: AsyncIterator[bytes], declared: str | None, limit: int) -> bytes:

@@ -27,7 +27,8 @@ class Catalog:
         self.waba_templates: dict[str, dict[str, Template]] = defaultdict(dict)
         self.subscriptions: dict[str, dict[str, Subscription]] = defaultdict(dict)
         self._shapes: dict[str, TemplateShape] = {}
-        self._targets: dict[str, list[tuple[App, str]]] = {}  # webhook_targets, by WABA
+        # webhook_targets, by WABA and field
+        self._targets: dict[str, dict[str | None, list[tuple[App, str]]]] = {}
 
     @classmethod
     def from_data(cls, data: CatalogData) -> Catalog:
@@ -88,18 +89,26 @@ class Catalog:
         self.subscriptions.get(waba_id, {}).pop(app_id, None)
         self._targets.pop(waba_id, None)
 
-    def webhook_targets(self, waba_id: str) -> Sequence[tuple[App, str]]:
-        """Apps subscribed to a WABA that have a callback, with the URL to POST to (every send
-        asks, so the answer is kept until an app or one of the WABA's subscriptions changes)."""
-        targets = self._targets.get(waba_id)
+    def webhook_targets(self, waba_id: str, field: str | None = None) -> Sequence[tuple[App, str]]:
+        """Apps subscribed to a WABA that have a callback (and take webhooks of `field`, when
+        given), with the URL to POST to. Every send asks, so the answer is kept until an app
+        or one of the WABA's subscriptions changes."""
+        by_field = self._targets.get(waba_id)
+        if by_field is None:
+            by_field = self._targets[waba_id] = {None: self._callbacks(waba_id)}
+        targets = by_field.get(field)
         if targets is None:
-            targets = self._targets[waba_id] = []
-            for app_id, subscription in self.subscriptions.get(waba_id, {}).items():
-                app = self.apps.get(app_id)
-                url = subscription.override_callback_uri or (app.webhook_url if app else None)
-                if app is not None and url:
-                    targets.append((app, url))
+            targets = by_field[field] = [t for t in by_field[None] if t[0].receives(field or "")]
         return targets
+
+    def _callbacks(self, waba_id: str) -> list[tuple[App, str]]:
+        found = []
+        for app_id, subscription in self.subscriptions.get(waba_id, {}).items():
+            app = self.apps.get(app_id)
+            url = subscription.override_callback_uri or (app.webhook_url if app else None)
+            if app is not None and url:
+                found.append((app, url))
+        return found
 
     def live_templates(self, waba_id: str) -> list[Template]:
         """Templates of a WABA, newest first, without deleted ones."""

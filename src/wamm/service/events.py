@@ -25,7 +25,7 @@ async def emit(
 ) -> int:
     """Queue one update for every subscribed app with a callback; returns how many
     deliveries were queued. The value is serialised once, for all of them."""
-    targets = rt.catalog.webhook_targets(waba_id)
+    targets = rt.catalog.webhook_targets(waba_id, field)
     if not targets:
         return 0
     when = rt.now() if at is None else at

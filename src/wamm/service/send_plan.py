@@ -59,7 +59,7 @@ async def plan(rt: Runtime, message: Message, user: User | None, template: Templ
 
 def status_deliveries(rt: Runtime, message: Message) -> list[Delivery]:
     """One row per (planned event, subscribed app), naming the event; no payload yet."""
-    targets = rt.catalog.webhook_targets(message.waba_id)
+    targets = rt.catalog.webhook_targets(message.waba_id, Field.MESSAGES)
     return [
         Delivery(
             app_id=app.id,

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from wamm.core import app_tokens
 from wamm.core.auth import check_appsecret_proof, check_token, require_scope
 from wamm.core.errors import (
     GraphError,
@@ -25,6 +26,7 @@ from wamm.core.errors import (
 )
 from wamm.core.media import MAX_MEDIA_BYTES, Media
 from wamm.core.model import (
+    SCOPE_APP_TOKEN,
     SCOPE_BUSINESS,
     SCOPE_MANAGEMENT,
     SCOPE_MESSAGING,
@@ -51,6 +53,7 @@ from wamm.server.responses import INTERNAL_ERROR, encode, error_parts, send_json
 from wamm.service import (
     accounts,
     analytics,
+    apps,
     blocking,
     media,
     messaging,
@@ -132,6 +135,9 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (App, "uploads", "POST"): Operation(uploads.create_session, SCOPE_MANAGEMENT),
     (UploadSession, None, "GET"): Operation(uploads.get_session, SCOPE_MANAGEMENT),
     (UploadSession, None, "POST"): Operation(uploads.upload_part, SCOPE_MANAGEMENT),
+    (App, "subscriptions", "GET"): Operation(apps.list_subscriptions, SCOPE_APP_TOKEN),
+    (App, "subscriptions", "POST"): Operation(apps.subscribe, SCOPE_APP_TOKEN),
+    (App, "subscriptions", "DELETE"): Operation(apps.unsubscribe, SCOPE_APP_TOKEN),
     **{(PhoneNumber, edge, method): op for (edge, method), op in PHONE_SETTINGS.items()},
 }
 # Bodies that carry a file may be as large as Meta's largest media (a 100 MB document).
@@ -215,11 +221,10 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
             if _opens_a_page(request):
                 return 307, b"", {"location": f"{UI_PATH}/"}
             raise invalid_parameter("Unsupported request: give an object id in the path.")
+        if segments[0] in ROOT_PATHS:
+            return 200, encode(await _root(rt, request, version, segments, epoch)), {}
         params, body = await _read(rt, request, segments)
-        body_token = _body_token(params)
-        raw_token = bearer_token(request.headers, request.query) or body_token
-        token = check_token(raw_token, rt.catalog.tokens.get(raw_token or ""), rt.now())
-        check_appsecret_proof(token, rt.catalog.apps.get(token.app_id or ""), params)
+        token = _token(rt, request, params)
         # Media and upload sessions live in the store, not the catalog: looked up only on a miss.
         node = resolve(rt.catalog, segments[0]) or await media.find(rt, segments[0])
         operation = _operation(rt, token, request.method, segments, node)
@@ -245,6 +250,60 @@ async def _read(
         return await read_raw_upload(request, MAX_FILE_BODY)
     limit = MAX_FILE_BODY if segments[1:] == ("media",) else rt.settings.max_request_bytes
     return await read_params(request, limit), b""
+
+
+def _token(rt: Runtime, request: RawRequest, params: dict[str, Any]) -> Token:
+    """The request's token (header, query or body): a seeded one, or an app access token
+    (`{app_id}|{app_secret}`, looked up only when no seeded token matches)."""
+    raw = bearer_token(request.headers, request.query, _body_token(params))
+    catalog = rt.catalog
+    token = check_token(
+        raw, catalog.tokens.get(raw or "") or app_tokens.app_token(raw, catalog.apps), rt.now()
+    )
+    check_appsecret_proof(token, catalog.apps.get(token.app_id or ""), params)
+    return token
+
+
+async def _root(
+    rt: Runtime, request: RawRequest, version: int, segments: tuple[str, ...], epoch: int
+) -> dict[str, Any]:
+    """A path that names no object (see ROOT_OPERATIONS)."""
+    handler = ROOT_OPERATIONS.get(("/".join(segments), request.method))
+    if handler is None:
+        raise unknown_object(request.method, segments[0])
+    params = await read_params(request, rt.settings.max_request_bytes)
+    return await handler(RootCall(rt, request, params, version, epoch))
+
+
+@dataclass(frozen=True)
+class RootCall:
+    rt: Runtime
+    request: RawRequest
+    params: dict[str, Any]
+    version: int
+    epoch: int
+
+
+async def _app_token(call: RootCall) -> dict[str, Any]:
+    # No access token: the client credentials are the proof.
+    return apps.issue_app_token(call.rt, call.params)
+
+
+async def _debug_token(call: RootCall) -> dict[str, Any]:
+    request = call.request
+    token = _token(call.rt, request, call.params)
+    graph_call = GraphCall(
+        call.rt, token, call.params, request.query, call.version, request.url, call.epoch
+    )
+    return await apps.debug_token(graph_call, None)
+
+
+# Graph paths that name no object, by (path, method).
+ROOT_OPERATIONS: dict[tuple[str, str], Callable[[RootCall], Awaitable[dict[str, Any]]]] = {
+    ("oauth/access_token", "GET"): _app_token,
+    ("debug_token", "GET"): _debug_token,
+}
+ROOT_PATHS = frozenset(path.partition("/")[0] for path, _ in ROOT_OPERATIONS)
 
 
 def _body_token(params: dict[str, Any]) -> str | None:
