@@ -10,7 +10,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import wamm.client
-from wamm.client import AsyncClient, Client, GraphApi, operations
+from wamm.client import (
+    AsyncClient,
+    Client,
+    GraphApi,
+    app_operations,
+    media,
+    operations,
+    phone_operations,
+)
 from wamm.client.api import Endpoint, Pager
 
 
@@ -73,9 +81,10 @@ def test_both_clients_expose_every_method() -> None:
     methods = {n for n, v in vars(GraphApi).items() if isinstance(v, (Endpoint, Pager))}
     defined = {
         name
-        for name, value in vars(operations).items()
+        for module in (operations, phone_operations, app_operations, media)
+        for name, value in vars(module).items()
         if inspect.isfunction(value)
-        and value.__module__ == operations.__name__
+        and value.__module__ == module.__name__
         and not name.startswith("_")
     }
     assert defined <= methods, f"operations no client exposes: {sorted(defined - methods)}"

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Generic, Literal, ParamSpec, Protocol, Self, T
 
 import httpx
 
-from wamm.client import campaign, media, operations, phone_operations
+from wamm.client import app_operations, campaign, media, operations, phone_operations
 from wamm.client.idempotency import SendLedger
 from wamm.client.models import Page
 from wamm.client.ratelimit import RateLimit
@@ -226,6 +226,11 @@ class GraphApi(Generic[TransportT, SleepT]):
     list_subscribed_apps = Endpoint(operations.list_subscribed_apps)
     unsubscribe_app = Endpoint(operations.unsubscribe_app)
     mark_as_read = Endpoint(operations.mark_as_read)
+    app_access_token = Endpoint(app_operations.app_access_token)
+    list_app_subscriptions = Endpoint(app_operations.list_app_subscriptions)
+    subscribe_app_webhooks = Endpoint(app_operations.subscribe_app_webhooks)
+    unsubscribe_app_webhooks = Endpoint(app_operations.unsubscribe_app_webhooks)
+    debug_token = Endpoint(app_operations.debug_token)
     send_template = Endpoint(operations.send_template)
     send_marketing = Endpoint(operations.send_marketing)
     send_message = Endpoint(operations.send_message)

@@ -355,6 +355,64 @@ class SubscribedApp(Model):
     override_callback_uri: str | None = None
 
 
+class AppAccessToken(Model):
+    """`GET /oauth/access_token`: an app access token (`{app_id}|{app_secret}`)."""
+
+    access_token: str
+    token_type: str
+
+
+class SubscriptionField(Model):
+    """One webhook field an app subscribed to, with the API version of its payloads."""
+
+    name: str
+    version: str
+
+
+class AppSubscription(Model):
+    """An app's webhook subscription (`GET /{app_id}/subscriptions`)."""
+
+    object: str
+    callback_url: str
+    active: bool
+    fields: list[SubscriptionField]
+
+
+class GranularScope(Model):
+    """A permission and the objects (WABAs) it covers."""
+
+    scope: str
+    target_ids: list[str] = []
+
+
+class TokenError(Model):
+    """Why `debug_token` calls a token invalid."""
+
+    code: int
+    message: str
+    subcode: int | None = None
+
+
+class TokenInfo(Model):
+    """`GET /debug_token`'s `data`: what a token is and may do."""
+
+    is_valid: bool
+    scopes: list[str]
+    type: str | None = None
+    app_id: str | None = None
+    application: str | None = None
+    expires_at: int | None = None
+    data_access_expires_at: int | None = None
+    granular_scopes: list[GranularScope] = []
+    error: TokenError | None = None
+
+
+class TokenDebug(Model):
+    """`GET /debug_token`."""
+
+    data: TokenInfo
+
+
 # --- analytics ---------------------------------------------------------------------------------
 
 
