@@ -1,0 +1,128 @@
+"""Media carousels, call buttons, call permission and contact requests and payment messages sent
+through POST /{phone_number_id}/messages: accepted and stored as sent, or Meta's error envelope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests import seed_data as sd
+from tests.conftest import Graph, error_of
+from tests.core.test_content import INTERACTIVE, edit
+
+KINDS = (
+    "carousel",
+    "voice_call",
+    "call_permission_request",
+    "request_contact_info",
+    "order_details",
+    "order_status",
+)
+
+
+def interactive_send(content: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": sd.BR_PHONE,
+        "type": "interactive",
+        "interactive": content,
+    }
+
+
+async def open_window(graph: Graph) -> None:
+    response = await graph.http.post(
+        "/_wamm/inbound", json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE}
+    )
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_each_kind_is_accepted_with_a_wamid_and_stored_as_sent(
+    graph: Graph, kind: str
+) -> None:
+    await open_window(graph)
+    response = await graph.post(f"{sd.SIGNED_PHONE}/messages", interactive_send(INTERACTIVE[kind]))
+    assert response.status_code == 200, response.text
+    wamid = response.json()["messages"][0]["id"]
+    assert wamid.startswith("wamid.")
+    assert response.json() == {
+        "messaging_product": "whatsapp",
+        "contacts": [{"input": sd.BR_PHONE, "wa_id": sd.BR_PHONE}],
+        "messages": [{"id": wamid}],
+    }
+    message = (await graph.http.get(f"/_wamm/messages/{wamid}")).json()
+    assert (message["type"], message["payload"]) == ("interactive", INTERACTIVE[kind])
+    assert (message["route"], message["pricing_category"]) == ("cloud_api", "service")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_outside_the_service_window_each_kind_is_131047(graph: Graph, kind: str) -> None:
+    response = await graph.post(f"{sd.SIGNED_PHONE}/messages", interactive_send(INTERACTIVE[kind]))
+    assert response.status_code == 400
+    assert error_of(response)["code"] == 131047
+
+
+@pytest.mark.parametrize(
+    ("kind", "changes", "code", "title", "details"),
+    [
+        (
+            "carousel",
+            {"action.cards": INTERACTIVE["carousel"]["action"]["cards"][:1]},
+            131009,
+            "Parameter value is not valid",
+            "Param interactive.action.cards must hold 2 to 10 items.",
+        ),
+        (
+            "voice_call",
+            {"action.parameters.ttl_minutes": 50000},
+            131009,
+            "Parameter value is not valid",
+            "Param interactive.action.parameters.ttl_minutes must be between 1 and 43200.",
+        ),
+        (
+            "call_permission_request",
+            {"body": None},
+            131008,
+            "Required parameter is missing",
+            "The parameter interactive.body is required.",
+        ),
+        (
+            "request_contact_info",
+            {"action.name": "share_phone"},
+            131009,
+            "Parameter value is not valid",
+            "Param interactive.action.name must be one of: request_contact_info.",
+        ),
+        (
+            "order_details",
+            {"action.parameters.total_amount.value": 1},
+            131009,
+            "Parameter value is not valid",
+            "Param interactive.action.parameters.total_amount.value must equal "
+            "order.subtotal + order.tax + order.shipping - order.discount.",
+        ),
+        (
+            "order_status",
+            {"action.parameters.order.status": "lost"},
+            131009,
+            "Parameter value is not valid",
+            "Param interactive.action.parameters.order.status must be one of: canceled, "
+            "completed, partially-shipped, partially_shipped, pending, processing, shipped.",
+        ),
+    ],
+)
+async def test_invalid_sends_get_meta_s_envelope(
+    graph: Graph, kind: str, changes: dict[str, Any], code: int, title: str, details: str
+) -> None:
+    await open_window(graph)
+    content = edit(INTERACTIVE[kind], changes)
+    response = await graph.post(f"{sd.SIGNED_PHONE}/messages", interactive_send(content))
+    assert response.status_code == 400
+    assert error_of(response) == {
+        "message": f"(#{code}) {title}",
+        "type": "OAuthException",
+        "code": code,
+        "error_data": {"messaging_product": "whatsapp", "details": details},
+    }
