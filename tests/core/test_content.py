@@ -51,6 +51,11 @@ def products(*skus: str) -> list[dict[str, str]]:
     return [{"product_retailer_id": sku} for sku in skus]
 
 
+def fixed_button(kind: str, name: str, body: str) -> dict[str, Any]:
+    """An interactive message whose action is a button WhatsApp draws, named `name`."""
+    return {"type": kind, "body": {"text": body}, "action": {"name": name}}
+
+
 def url_card(index: int, media: str = "image") -> dict[str, Any]:
     """A carousel card with a media header by link and a URL button."""
     return {
@@ -150,11 +155,9 @@ INTERACTIVE: dict[str, dict[str, Any]] = {
             },
         },
     },
-    "location_request_message": {
-        "type": "location_request_message",
-        "body": {"text": "Share your pickup location."},
-        "action": {"name": "send_location"},
-    },
+    "location_request_message": fixed_button(
+        "location_request_message", "send_location", "Share your pickup location."
+    ),
     "address_message": {
         "type": "address_message",
         "body": {"text": "Where should we deliver?"},
@@ -214,16 +217,16 @@ INTERACTIVE |= {
             },
         },
     },
-    "call_permission_request": {
-        "type": "call_permission_request",
-        "body": {"text": "We would like to call you about order ON-12853."},
-        "action": {"name": "call_permission_request"},
-    },
-    "request_contact_info": {
-        "type": "request_contact_info",
-        "body": {"text": "Please share your phone number so we can finish your request."},
-        "action": {"name": "request_contact_info"},
-    },
+    "call_permission_request": fixed_button(
+        "call_permission_request",
+        "call_permission_request",
+        "We would like to call you about order ON-12853.",
+    ),
+    "request_contact_info": fixed_button(
+        "request_contact_info",
+        "request_contact_info",
+        "Please share your phone number so we can finish your request.",
+    ),
     "order_details": {
         "type": "order_details",
         "header": {"type": "image", "image": {"link": "https://example.com/bread.jpg"}},
