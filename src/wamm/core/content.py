@@ -14,7 +14,8 @@ Error codes come in two families, as Meta's own validators answer:
   interactive-message validator);
 - a type Meta does not define is 131051.
 `error_data.details` always names the field by its path, e.g.
-`interactive.action.sections[0].rows[2].title`.
+`interactive.action.sections[0].rows[2].title`. The path-aware cursor and the field tables are
+in `content_cursor`; the payment messages' actions (`order_details`, `order_status`) in `orders`.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from wamm.core.model import Template
@@ -171,10 +172,13 @@ def _voice_call(action: Mapping[str, Any]) -> Preview:
 def _order_details(action: Mapping[str, Any]) -> Preview:
     parameters = _object(action.get("parameters"))
     total = _object(parameters.get("total_amount"))
-    value, offset = total.get("value", 0), total.get("offset", 1) or 1
+    value, offset = total.get("value"), total.get("offset")
+    worth = "?"
+    if isinstance(value, int) and isinstance(offset, int) and offset > 0:
+        worth = f"{Decimal(value) / Decimal(offset):.2f}"  # no float overflow on huge values
     items = len(_list(_object(parameters.get("order")).get("items")))
     summary = f"order {parameters.get('reference_id', '')}: {parameters.get('currency', '')} "
-    summary += f"{value / offset:.2f}" + (f", {items} item(s)" if items else "")
+    summary += worth + (f", {items} item(s)" if items else "")
     return Preview(buttons=[PreviewButton("ORDER_DETAILS", "Review and pay")], notes=[summary])
 
 
