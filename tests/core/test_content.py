@@ -200,7 +200,7 @@ INTERACTIVE |= {
         "action": {
             "cards": [
                 url_card(0),
-                {**url_card(1, "video"), "header": {"type": "video", "video": {"id": "1166"}}},
+                url_card(1, "video"),
                 url_card(2),
             ]
         },

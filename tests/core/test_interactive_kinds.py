@@ -76,7 +76,7 @@ CAROUSEL_REJECTIONS = [
             ({"action.cards.1.type": "quick_reply"}, f"{CARDS}[1].type"),
             ({"action.cards.0.header.type": "document"}, f"{CARDS}[0].header.type"),
             ({"action.cards.0.header.image.link": "ftp://a.b/c"}, f"{CARDS}[0].header.image.link"),
-            ({"action.cards.1.header.video.id": "v1"}, f"{CARDS}[1].header.video.id"),
+            ({"action.cards.1.header.video": {"id": "v1"}}, f"{CARDS}[1].header.video.id"),
             ({"action.cards.0.body.text": too_long(160)}, f"{CARDS}[0].body.text"),
             ({"action.cards.0.body.text": "a\nb\nc\nd"}, f"{CARDS}[0].body.text"),
             (
@@ -297,6 +297,10 @@ SIMPLE_ORDER = edit(
         ),
         pytest.param(
             edit(INTERACTIVE["carousel"], {"action.cards.0.body": REMOVE}), id="card-without-body"
+        ),
+        pytest.param(
+            edit(INTERACTIVE["carousel"], {"action.cards.1.header.video": {"id": "1166"}}),
+            id="card-media-by-id",
         ),
         pytest.param(
             edit(INTERACTIVE["voice_call"], {"action.parameters": REMOVE}), id="call-defaults"

@@ -13,7 +13,8 @@ from tests import seed_data as sd
 from tests.conftest import Graph, error_of, invalid_parameter_error
 from tests.core.test_content import INTERACTIVE
 from tests.inspector.conftest import XSS, rows, summer_sale
-from tests.server.test_interactive_sends import interactive_send, open_window
+from tests.server.test_interactive_sends import interactive_send
+from tests.server.test_media import open_window
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 
@@ -141,7 +142,7 @@ async def test_the_message_page_labels_carousel_cards_and_order_totals(
         wamid = response.json()["messages"][0]["id"]
         pages.append(await http.get(f"{UI}/message", params={"wamid": wamid}))
     assert [page.status_code for page in pages] == [200, 200]
-    assert "[card 1: video 1166 | *Card 1*" in pages[0].text
+    assert "[card 1: video https://example.com/1.video | *Card 1*" in pages[0].text
     assert "[order order-4471.b: INR 21.00, 1 item(s)]" in pages[1].text
     assert "Review and pay" in pages[1].text
 

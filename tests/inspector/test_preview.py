@@ -148,7 +148,8 @@ def test_carousel_cards_are_labelled_one_by_one() -> None:
     assert preview.notes == [
         "card 0: image https://example.com/0.image | *Card 0*\n\nA rosette-shaped succulent. "
         "| Buy now",
-        "card 1: video 1166 | *Card 1*\n\nA rosette-shaped succulent. | Buy now",
+        "card 1: video https://example.com/1.video | *Card 1*\n\nA rosette-shaped succulent. "
+        "| Buy now",
         "card 2: image https://example.com/2.image | *Card 2*\n\nA rosette-shaped succulent. "
         "| Buy now",
     ]

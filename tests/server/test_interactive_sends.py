@@ -10,6 +10,7 @@ import pytest
 from tests import seed_data as sd
 from tests.conftest import Graph, error_of
 from tests.core.test_content import INTERACTIVE, edit
+from tests.server.test_media import not_a_media, open_window, upload
 
 KINDS = (
     "carousel",
@@ -29,13 +30,6 @@ def interactive_send(content: dict[str, Any]) -> dict[str, Any]:
         "type": "interactive",
         "interactive": content,
     }
-
-
-async def open_window(graph: Graph) -> None:
-    response = await graph.http.post(
-        "/_wamm/inbound", json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE}
-    )
-    assert response.status_code == 200, response.text
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -126,3 +120,14 @@ async def test_invalid_sends_get_meta_s_envelope(
         "code": code,
         "error_data": {"messaging_product": "whatsapp", "details": details},
     }
+
+
+async def test_a_card_header_by_media_id_must_name_an_uploaded_media(graph: Graph) -> None:
+    await open_window(graph)
+    uploaded = await upload(graph)
+    for media_id, status in ((uploaded, 200), ("123456789", 400)):
+        header = {"type": "image", "image": {"id": media_id}}
+        content = edit(INTERACTIVE["carousel"], {"action.cards.2.header": header})
+        response = await graph.post(f"{sd.SIGNED_PHONE}/messages", interactive_send(content))
+        assert response.status_code == status, response.text
+    assert error_of(response) == not_a_media("interactive.action.cards[2].header.image.id")

@@ -16,7 +16,8 @@ from aiohttp import web
 from tests import seed_data as sd
 from tests.conftest import Graph, error_of, invalid_parameter_error
 from tests.core.test_content import INTERACTIVE
-from tests.server.test_interactive_sends import KINDS, interactive_send, open_window
+from tests.server.test_interactive_sends import KINDS, interactive_send
+from tests.server.test_media import open_window
 from tests.server.test_sending import template_send, text_send
 from wamm.core.ids import wamid_sequence
 from wamm.core.settings import WebhookSettings
