@@ -11,6 +11,8 @@ import pytest
 
 from tests import seed_data as sd
 from tests.client.conftest import BASE_URL, no_jitter
+from tests.core.test_content import INTERACTIVE, edit, url_card
+from tests.server.test_interactive_sends import KINDS
 from wamm.client import (
     NO_RETRIES,
     AsyncClient,
@@ -168,20 +170,25 @@ async def test_sends_meta_would_reject_fail_locally(
     assert listed["data"] == []
 
 
-CAROUSEL = {"type": "carousel", "body": {"text": "New in"}, "action": {"cards": []}}
-
-
-async def test_what_meta_accepts_but_wamm_does_not_emulate_goes_to_the_server(
-    aclient: AsyncClient,
+@pytest.mark.parametrize("kind", KINDS)
+async def test_plain_dicts_of_every_interactive_kind_reach_the_server(
+    aclient: AsyncClient, control: httpx.AsyncClient, kind: str
 ) -> None:
-    """Not a local ValidationError (Meta would take it): the server's 131051 says why."""
-    with pytest.raises(SendError) as refused:
-        await aclient.send_message(sd.SIGNED_PHONE, "interactive", CAROUSEL, to=sd.BR_PHONE)
-    assert not isinstance(refused.value, ValidationError)
-    assert (refused.value.code, refused.value.http_status) == (131051, 400)
-    assert refused.value.details == (
-        "Unsupported interactive type: carousel. wamm does not emulate this; Meta accepts it."
+    """No local refusal of what Meta takes: the send reaches wamm and is stored as sent."""
+    opened = {"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE}
+    assert (await control.post("/_wamm/inbound", json=opened)).status_code == 200
+    sent = await aclient.send_message(
+        sd.SIGNED_PHONE, "interactive", INTERACTIVE[kind], to=sd.BR_PHONE
     )
+    assert (await message_view(control, sent.wamid))["payload"] == INTERACTIVE[kind]
+
+
+async def test_a_carousel_meta_would_refuse_fails_locally(aclient: AsyncClient) -> None:
+    one_card = edit(INTERACTIVE["carousel"], {"action.cards": [url_card(0)]})
+    with pytest.raises(ValidationError) as refused:
+        await aclient.send_message(sd.SIGNED_PHONE, "interactive", one_card, to=sd.BR_PHONE)
+    assert refused.value.code == 131009
+    assert str(refused.value) == "Param interactive.action.cards must hold 2 to 10 items."
 
 
 @pytest.mark.parametrize(

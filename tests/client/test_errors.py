@@ -17,10 +17,12 @@ from wamm.client.errors import (
     SendError,
     TemplateError,
     UnexpectedResponseError,
+    ValidationError,
     decode_error,
     error_class,
+    validating,
 )
-from wamm.core.errors import CATALOGUE, ErrorKind, GraphError
+from wamm.core.errors import CATALOGUE, ErrorKind, GraphError, NotEmulated
 
 
 def test_every_catalogue_family_has_a_class() -> None:
@@ -105,3 +107,17 @@ def test_non_graph_answers(status: int, transient: bool, processed: bool) -> Non
     assert (error.is_transient, error.may_have_been_processed) == (transient, processed)
     assert error.retry_after(0) is None
     assert "bad gateway" in str(error)
+
+
+def test_local_checks_let_through_what_wamm_does_not_emulate() -> None:
+    with validating():
+        raise NotEmulated(131051, "Group messages (recipient_type group) are not supported.")
+
+
+def test_local_checks_turn_rule_errors_into_validation_errors() -> None:
+    with pytest.raises(ValidationError) as refused, validating():
+        raise GraphError(131009, "Param interactive.action.cards must hold 2 to 10 items.")
+    assert (refused.value.code, str(refused.value)) == (
+        131009,
+        "Param interactive.action.cards must hold 2 to 10 items.",
+    )

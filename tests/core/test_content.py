@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wamm.core.content import SUPPORTED_TYPES, validate_content, validate_context
-from wamm.core.errors import GraphError, NotEmulated
+from wamm.core.errors import GraphError
 
 WAMID = "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJCOTY3NDc0NDFDRUI3NTA0Q0UA"
 REMOVE = object()
@@ -49,6 +49,29 @@ def row(row_id: str, title: str) -> dict[str, Any]:
 
 def products(*skus: str) -> list[dict[str, str]]:
     return [{"product_retailer_id": sku} for sku in skus]
+
+
+def fixed_button(kind: str, name: str, body: str) -> dict[str, Any]:
+    """An interactive message whose action is a button WhatsApp draws, named `name`."""
+    return {"type": kind, "body": {"text": body}, "action": {"name": name}}
+
+
+def url_card(index: int, media: str = "image") -> dict[str, Any]:
+    """A carousel card with a media header by link and a URL button."""
+    return {
+        "card_index": index,
+        "type": "cta_url",
+        "header": {"type": media, media: {"link": f"https://example.com/{index}.{media}"}},
+        "body": {"text": f"*Card {index}*\n\nA rosette-shaped succulent."},
+        "action": {
+            "name": "cta_url",
+            "parameters": {"display_text": "Buy now", "url": f"https://example.com/{index}"},
+        },
+    }
+
+
+def amount(value: int, **extra: str) -> dict[str, Any]:
+    return {"value": value, "offset": 100, **extra}
 
 
 # --- Canonical valid payloads (their normalised form is themselves) ------------------------------
@@ -132,11 +155,9 @@ INTERACTIVE: dict[str, dict[str, Any]] = {
             },
         },
     },
-    "location_request_message": {
-        "type": "location_request_message",
-        "body": {"text": "Share your pickup location."},
-        "action": {"name": "send_location"},
-    },
+    "location_request_message": fixed_button(
+        "location_request_message", "send_location", "Share your pickup location."
+    ),
     "address_message": {
         "type": "address_message",
         "body": {"text": "Where should we deliver?"},
@@ -168,6 +189,94 @@ INTERACTIVE: dict[str, dict[str, Any]] = {
                 {"title": "Plants", "product_items": products("SKU-1", "SKU-2")},
                 {"title": "Pots", "product_items": products("SKU-3")},
             ],
+        },
+    },
+}
+
+INTERACTIVE |= {
+    "carousel": {
+        "type": "carousel",
+        "body": {"text": "Three of our latest arrivals, each under $25:"},
+        "action": {
+            "cards": [
+                url_card(0),
+                url_card(1, "video"),
+                url_card(2),
+            ]
+        },
+    },
+    "voice_call": {
+        "type": "voice_call",
+        "body": {"text": "You can call us on WhatsApp now for faster service!"},
+        "action": {
+            "name": "voice_call",
+            "parameters": {
+                "display_text": "Call on WhatsApp",
+                "ttl_minutes": 100,
+                "payload": "payload data",
+            },
+        },
+    },
+    "call_permission_request": fixed_button(
+        "call_permission_request",
+        "call_permission_request",
+        "We would like to call you about order ON-12853.",
+    ),
+    "request_contact_info": fixed_button(
+        "request_contact_info",
+        "request_contact_info",
+        "Please share your phone number so we can finish your request.",
+    ),
+    "order_details": {
+        "type": "order_details",
+        "header": {"type": "image", "image": {"link": "https://example.com/bread.jpg"}},
+        "body": {"text": "Your order is ready to pay."},
+        "footer": {"text": "Lucky Shrub"},
+        "action": {
+            "name": "review_and_pay",
+            "parameters": {
+                "reference_id": "order-4471.b",
+                "type": "physical-goods",
+                "payment_type": "upi",
+                "payment_configuration": "main-config",
+                "currency": "INR",
+                "total_amount": amount(2100),
+                "payment_settings": [
+                    {
+                        "type": "payment_gateway",
+                        "payment_gateway": {"type": "razorpay", "configuration_name": "main"},
+                    }
+                ],
+                "order": {
+                    "status": "pending",
+                    "catalog_id": "146265584024623",
+                    "items": [
+                        {
+                            "retailer_id": "SKU-1",
+                            "name": "Sourdough",
+                            "amount": amount(1500),
+                            "sale_amount": amount(1000),
+                            "quantity": 2,
+                        }
+                    ],
+                    "subtotal": amount(2000),
+                    "tax": amount(100, description="GST"),
+                    "shipping": amount(100),
+                    "discount": amount(100, discount_program_name="Launch"),
+                    "expiration": {"timestamp": "1767225600", "description": "Unpaid orders end"},
+                },
+            },
+        },
+    },
+    "order_status": {
+        "type": "order_status",
+        "body": {"text": "Your order is on its way."},
+        "action": {
+            "name": "review_order",
+            "parameters": {
+                "reference_id": "order-4471.b",
+                "order": {"status": "shipped", "description": "It left the bakery."},
+            },
         },
     },
 }
@@ -821,17 +930,6 @@ OTHER_ACTION_REJECTIONS = [
 )
 def test_rejections_name_the_field(message_type: str, content: Any, code: int, path: str) -> None:
     assert_rejected(message_type, content, code, path)
-
-
-@pytest.mark.parametrize("kind", ["carousel", "voice_call", "call_permission_request"])
-def test_unemulated_interactive_types(kind: str) -> None:
-    with pytest.raises(GraphError) as caught:
-        validate_content("interactive", {"type": kind, "body": {"text": "x"}, "action": {}})
-    assert isinstance(caught.value, NotEmulated)
-    assert caught.value.code == 131051
-    assert caught.value.details == (
-        f"Unsupported interactive type: {kind}. wamm does not emulate this; Meta accepts it."
-    )
 
 
 @pytest.mark.parametrize(

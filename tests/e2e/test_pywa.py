@@ -10,7 +10,15 @@ import httpx
 import pytest
 from pywa import WhatsApp
 from pywa import errors as pywa_errors
-from pywa.types import SentTemplate
+from pywa.types import (
+    Button,
+    CallPermissionRequestButton,
+    ImageCarouselCard,
+    SentTemplate,
+    URLButton,
+    VideoCarouselCard,
+    VoiceCallButton,
+)
 from pywa.types import templates as t
 
 from tests import seed_data as sd
@@ -271,3 +279,87 @@ def test_bid_spec_template_to_a_bsuid_raises_bsuid_not_supported(wa: WhatsApp) -
     assert caught.value.code == 131062
     assert caught.value.details is not None
     assert "bid_spec" in caught.value.details
+
+
+# --- interactive messages ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_window(live_server: LiveServer) -> None:
+    inbound = {"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE}
+    response = httpx.post(f"{live_server.base_url}/_wamm/inbound", json=inbound, timeout=10)
+    assert response.status_code == 200, response.text
+
+
+def stored_interactive(live_server: LiveServer, wamid: str) -> dict[str, Any]:
+    message = stored_message(live_server, wamid)
+    assert (message["type"], message["pricing_category"]) == ("interactive", "service")
+    payload: dict[str, Any] = message["payload"]
+    return payload
+
+
+@pytest.mark.usefixtures("open_window")
+def test_carousels_with_url_or_quick_reply_buttons(wa: WhatsApp, live_server: LiveServer) -> None:
+    def shop(name: str) -> URLButton:
+        return URLButton(title="Shop", url=f"https://shop.example.com/{name}")
+
+    def replies(index: int) -> list[Button]:
+        return [Button("Like", f"like-{index}"), Button("Save", f"save-{index}")]
+
+    by_url = wa.send_carousel(
+        sd.BR_PHONE,
+        body="New in this week",
+        cards=[
+            ImageCarouselCard(
+                image="https://cdn.example.com/fern.jpg", body="Fern", buttons=shop("fern")
+            ),
+            VideoCarouselCard(video="https://cdn.example.com/moss.mp4", buttons=shop("moss")),
+        ],
+    )
+    by_reply = wa.send_carousel(
+        sd.BR_PHONE,
+        body="Pick your favourites",
+        cards=[
+            ImageCarouselCard(image=f"https://cdn.example.com/{n}.jpg", buttons=replies(n))
+            for n in range(3)
+        ],
+    )
+    cards = stored_interactive(live_server, by_url.id)["action"]["cards"]
+    assert [card["header"]["type"] for card in cards] == ["image", "video"]
+    assert cards[0]["action"]["parameters"] == {
+        "display_text": "Shop",
+        "url": "https://shop.example.com/fern",
+    }
+    cards = stored_interactive(live_server, by_reply.id)["action"]["cards"]
+    assert [len(card["action"]["buttons"]) for card in cards] == [2, 2, 2]
+
+
+@pytest.mark.usefixtures("open_window")
+def test_call_buttons_call_permission_and_contact_requests(
+    wa: WhatsApp, live_server: LiveServer
+) -> None:
+    call = wa.send_message(
+        sd.BR_PHONE,
+        "Call us on WhatsApp",
+        buttons=VoiceCallButton(title="Call us", ttl_minutes=datetime.timedelta(days=3)),
+    )
+    permission = wa.send_message(
+        sd.BR_PHONE, "May we call you about your order?", buttons=CallPermissionRequestButton()
+    )
+    contact = wa.request_contact_info(sd.BR_PHONE, "Please share your phone number.")
+    assert stored_interactive(live_server, call.id)["action"] == {
+        "name": "voice_call",
+        "parameters": {"display_text": "Call us", "ttl_minutes": 4320},
+    }
+    assert stored_interactive(live_server, permission.id)["type"] == "call_permission_request"
+    assert stored_interactive(live_server, contact.id)["action"] == {"name": "request_contact_info"}
+
+
+def test_a_carousel_of_one_card_raises_pywa_s_typed_error(wa: WhatsApp) -> None:
+    card = ImageCarouselCard(
+        image="https://cdn.example.com/a.jpg", buttons=URLButton("Go", "https://a.example")
+    )
+    with pytest.raises(pywa_errors.InvalidParameter) as raised:
+        wa.send_carousel(sd.BR_PHONE, body="Just one", cards=[card])
+    assert (raised.value.code, raised.value.status_code) == (131009, 400)
+    assert raised.value.details == "Param interactive.action.cards must hold 2 to 10 items."

@@ -11,7 +11,10 @@ import pytest
 
 from tests import seed_data as sd
 from tests.conftest import Graph, error_of, invalid_parameter_error
+from tests.core.test_content import INTERACTIVE
 from tests.inspector.conftest import XSS, rows, summer_sale
+from tests.server.test_interactive_sends import interactive_send
+from tests.server.test_media import open_window
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 
@@ -125,6 +128,23 @@ async def test_the_message_page_previews_with_parameters_and_escapes_them(
     assert "&#34;to&#34;: &#34;5511987654321&#34;" in page.text  # the request as stored
     events = rows(page.text, "status-event")
     assert [e["class"] for e in events] == ["planned"] * len(events) and events
+
+
+async def test_the_message_page_labels_carousel_cards_and_order_totals(
+    http: httpx.AsyncClient, graph: Graph
+) -> None:
+    await open_window(graph)
+    pages = []
+    for kind in ("carousel", "order_details"):
+        response = await graph.post(
+            f"{sd.SIGNED_PHONE}/messages", interactive_send(INTERACTIVE[kind])
+        )
+        wamid = response.json()["messages"][0]["id"]
+        pages.append(await http.get(f"{UI}/message", params={"wamid": wamid}))
+    assert [page.status_code for page in pages] == [200, 200]
+    assert "[card 1: video https://example.com/1.video | *Card 1*" in pages[0].text
+    assert "[order order-4471.b: INR 21.00, 1 item(s)]" in pages[1].text
+    assert "Review and pay" in pages[1].text
 
 
 async def test_an_unknown_message_is_a_404_page(http: httpx.AsyncClient) -> None:

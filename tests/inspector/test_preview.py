@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from tests.core.test_content import INTERACTIVE, edit
 from wamm.core.model import Template
 from wamm.server.inspector.formatting import whatsapp_html
 from wamm.server.inspector.preview import (
@@ -127,3 +130,59 @@ def test_messages_that_are_not_templates() -> None:
     )
     gone = message_preview({"type": "template", "payload": {"name": "old"}}, None)
     assert gone.notes == ["template old (no longer in the catalog)"]
+
+
+def test_interactive_header_and_reply_buttons() -> None:
+    payload = edit(INTERACTIVE["button"], {"header": {"type": "text", "text": "Workshop"}})
+    preview = content_preview("interactive", payload)
+    assert (preview.header_kind, preview.header_text) == ("text", "Workshop")
+    assert preview.buttons == [
+        PreviewButton("QUICK_REPLY", "Change"),
+        PreviewButton("QUICK_REPLY", "Cancel"),
+    ]
+
+
+def test_carousel_cards_are_labelled_one_by_one() -> None:
+    preview = content_preview("interactive", INTERACTIVE["carousel"])
+    assert preview.body == "Three of our latest arrivals, each under $25:"
+    assert preview.notes == [
+        "card 0: image https://example.com/0.image | *Card 0*\n\nA rosette-shaped succulent. "
+        "| Buy now",
+        "card 1: video https://example.com/1.video | *Card 1*\n\nA rosette-shaped succulent. "
+        "| Buy now",
+        "card 2: image https://example.com/2.image | *Card 2*\n\nA rosette-shaped succulent. "
+        "| Buy now",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "buttons", "notes"),
+    [
+        ("voice_call", [PreviewButton("VOICE_CALL", "Call on WhatsApp")], []),
+        ("call_permission_request", [], ["call permission request"]),
+        (
+            "request_contact_info",
+            [PreviewButton("REQUEST_CONTACT_INFO", "Share contact info")],
+            [],
+        ),
+        (
+            "order_details",
+            [PreviewButton("ORDER_DETAILS", "Review and pay")],
+            ["order order-4471.b: INR 21.00, 1 item(s)"],
+        ),
+        ("order_status", [], ["order order-4471.b: shipped"]),
+    ],
+)
+def test_calls_contact_requests_and_orders(
+    kind: str, buttons: list[PreviewButton], notes: list[str]
+) -> None:
+    preview = content_preview("interactive", INTERACTIVE[kind])
+    assert preview.body == INTERACTIVE[kind]["body"]["text"]
+    assert (preview.buttons, preview.notes) == (buttons, notes)
+
+
+def test_a_call_button_without_a_label_shows_meta_s_default() -> None:
+    payload = edit(INTERACTIVE["voice_call"], {"action.parameters": {}})
+    assert content_preview("interactive", payload).buttons == [
+        PreviewButton("VOICE_CALL", "Call Now")
+    ]

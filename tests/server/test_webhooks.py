@@ -15,6 +15,9 @@ from aiohttp import web
 
 from tests import seed_data as sd
 from tests.conftest import Graph, error_of, invalid_parameter_error
+from tests.core.test_content import INTERACTIVE
+from tests.server.test_interactive_sends import KINDS, interactive_send
+from tests.server.test_media import open_window
 from tests.server.test_sending import template_send, text_send
 from wamm.core.ids import wamid_sequence
 from wamm.core.settings import WebhookSettings
@@ -218,6 +221,24 @@ async def test_utility_and_service_messages_inside_the_window_are_free(
             "pricing_model": "PMP",
             "type": "free_customer_service",
             "category": category,
+        }
+
+
+async def test_carousels_calls_and_payment_messages_go_through_the_life_cycle_for_free(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    await open_window(graph)
+    path = f"{sd.SIGNED_PHONE}/messages"
+    wamids = [await send(graph, path, interactive_send(INTERACTIVE[kind])) for kind in KINDS]
+    await settle(graph)
+    for wamid in wamids:
+        statuses = statuses_of(receiver, wamid)
+        assert [s["status"] for s in statuses] == ["sent", "delivered", "read"]
+        assert statuses[0]["pricing"] == {
+            "billable": False,
+            "pricing_model": "PMP",
+            "type": "free_customer_service",
+            "category": "service",
         }
 
 

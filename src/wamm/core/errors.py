@@ -396,9 +396,9 @@ class GraphError(Exception):
 
 
 class NotEmulated(GraphError):
-    """A request Meta accepts but wamm does not emulate (an interactive `carousel`, a group
-    send, ...). The server answers it with code 131051 and says so in the details; the SDK does
-    not refuse it locally, since Meta would take it."""
+    """A request Meta accepts but wamm does not emulate (a group send, ...). The server
+    answers it with code 131051 and says so in the details; the SDK does not refuse it
+    locally, since Meta would take it."""
 
     def __init__(self, code: int, what: str) -> None:
         super().__init__(code, f"{what} wamm does not emulate this; Meta accepts it.")

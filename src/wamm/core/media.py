@@ -157,14 +157,13 @@ def not_a_media(ref: MediaRef) -> GraphError:
 
 def media_refs(message_type: str, payload: Mapping[str, Any]) -> Iterator[MediaRef]:
     """The media ids of a validated send payload: a media message, an interactive media header
-    or a template's media header parameter."""
+    or carousel card header, or a template's media header parameter."""
     if message_type in MEDIA_KINDS:
         yield from _ref(payload, message_type)
     elif message_type == "interactive":
-        header = payload.get("header") or {}
-        kind = header.get("type")
-        if kind in MEDIA_KINDS:
-            yield from _ref(header.get(kind), f"interactive.header.{kind}")
+        yield from _header_ref(payload.get("header"), "interactive.header")
+        for index, card in enumerate((payload.get("action") or {}).get("cards") or []):
+            yield from _header_ref(card.get("header"), f"interactive.action.cards[{index}].header")
     elif message_type == "template":
         yield from _template_refs(payload.get("components"))
 
@@ -179,6 +178,12 @@ def _template_refs(components: Any) -> Iterator[MediaRef]:
             if kind in MEDIA_KINDS:
                 path = f"template.components[{index}].parameters[{p}].{kind}"
                 yield from _ref(parameter.get(kind), path)
+
+
+def _header_ref(header: Any, path: str) -> Iterator[MediaRef]:
+    kind = header.get("type") if isinstance(header, dict) else None
+    if kind in MEDIA_KINDS:
+        yield from _ref(header.get(kind), f"{path}.{kind}")
 
 
 def _ref(media: Any, path: str) -> Iterator[MediaRef]:

@@ -2,13 +2,14 @@
 footer and buttons, built from the stored request and (for a template) the template.
 
 Values stay plain text here; the page template escapes them and applies WhatsApp's formatting
-(see `formatting.py`). Carousel cards and limited-time offers are named, not drawn, yet.
+(see `formatting.py`). Carousel cards, orders and limited-time offers are labels, not drawn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from wamm.core.model import Template
@@ -134,11 +135,97 @@ def template_preview(template: Template, payload: Mapping[str, Any]) -> Preview:
     return Preview(header_kind, header_text, body, footer, buttons, notes)
 
 
-def _interactive_buttons(action: Mapping[str, Any]) -> list[PreviewButton]:
-    return [
-        PreviewButton("QUICK_REPLY", str(_object(_object(b).get("reply")).get("title", "")))
+def _reply_buttons(action: Mapping[str, Any]) -> Preview:
+    return Preview(
+        buttons=[
+            PreviewButton("QUICK_REPLY", str(_object(_object(b).get("reply")).get("title", "")))
+            for b in _list(action.get("buttons"))
+        ]
+    )
+
+
+def _card_note(card: Any) -> str:
+    """One carousel card as a label: its position, media, body and buttons."""
+    card = _object(card)
+    header = _object(card.get("header"))
+    kind = str(header.get("type", "media"))
+    media = _object(header.get(kind))
+    action = _object(card.get("action"))
+    buttons = [
+        str(_object(_object(b).get("quick_reply")).get("title", ""))
         for b in _list(action.get("buttons"))
-    ]
+    ] or [str(_object(action.get("parameters")).get("display_text", ""))]
+    body = str(_object(card.get("body")).get("text", ""))
+    source = media.get("link") or media.get("id") or ""
+    return f"card {card.get('card_index', '?')}: {kind} {source} | {body} | {' / '.join(buttons)}"
+
+
+def _carousel(action: Mapping[str, Any]) -> Preview:
+    return Preview(notes=[_card_note(card) for card in _list(action.get("cards"))])
+
+
+def _voice_call(action: Mapping[str, Any]) -> Preview:
+    label = _object(action.get("parameters")).get("display_text") or "Call Now"
+    return Preview(buttons=[PreviewButton("VOICE_CALL", str(label))])
+
+
+def _order_details(action: Mapping[str, Any]) -> Preview:
+    parameters = _object(action.get("parameters"))
+    total = _object(parameters.get("total_amount"))
+    value, offset = total.get("value"), total.get("offset")
+    worth = "?"
+    if isinstance(value, int) and isinstance(offset, int) and offset > 0:
+        worth = f"{Decimal(value) / Decimal(offset):.2f}"  # no float overflow on huge values
+    items = len(_list(_object(parameters.get("order")).get("items")))
+    summary = f"order {parameters.get('reference_id', '')}: {parameters.get('currency', '')} "
+    summary += worth + (f", {items} item(s)" if items else "")
+    return Preview(buttons=[PreviewButton("ORDER_DETAILS", "Review and pay")], notes=[summary])
+
+
+def _order_status(action: Mapping[str, Any]) -> Preview:
+    parameters = _object(action.get("parameters"))
+    status = _object(parameters.get("order")).get("status", "")
+    return Preview(notes=[f"order {parameters.get('reference_id', '')}: {status}"])
+
+
+# What each interactive type adds below its body: buttons and labels.
+_INTERACTIVE_PARTS: dict[str, Callable[[Mapping[str, Any]], Preview]] = {
+    "button": _reply_buttons,
+    "carousel": _carousel,
+    "voice_call": _voice_call,
+    "call_permission_request": lambda _: Preview(notes=["call permission request"]),
+    "request_contact_info": lambda _: Preview(
+        buttons=[PreviewButton("REQUEST_CONTACT_INFO", "Share contact info")]
+    ),
+    "order_details": _order_details,
+    "order_status": _order_status,
+}
+
+
+def _no_parts(_action: Mapping[str, Any]) -> Preview:
+    return Preview()
+
+
+def _interactive_header(header: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    kind = header.get("type")
+    if not isinstance(kind, str) or not kind:
+        return None, None
+    if kind == "text":
+        return kind, str(header.get("text", ""))
+    media = _object(header.get(kind))
+    return kind, str(media.get("link") or media.get("id") or "")
+
+
+def _interactive(payload: Mapping[str, Any]) -> Preview:
+    parts = _INTERACTIVE_PARTS.get(str(payload.get("type")), _no_parts)
+    extra = parts(_object(payload.get("action")))
+    return Preview(
+        *_interactive_header(_object(payload.get("header"))),
+        body=str(_object(payload.get("body")).get("text", "")),
+        footer=str(_object(payload.get("footer")).get("text", "")) or None,
+        buttons=extra.buttons,
+        notes=extra.notes,
+    )
 
 
 def content_preview(kind: str, payload: Mapping[str, Any]) -> Preview:
@@ -151,12 +238,7 @@ def content_preview(kind: str, payload: Mapping[str, Any]) -> Preview:
     if kind == "location":
         return Preview(kind, str(payload.get("name", "")), str(payload.get("address", "")))
     if kind == "interactive":
-        action = _object(payload.get("action"))
-        return Preview(
-            body=str(_object(payload.get("body")).get("text", "")),
-            footer=str(_object(payload.get("footer")).get("text", "")) or None,
-            buttons=_interactive_buttons(action),
-        )
+        return _interactive(payload)
     return Preview(notes=[f"{kind} message"])
 
 
