@@ -1,7 +1,7 @@
 """End-to-end fixtures: real `python -m wamm` processes on loopback ports, and webhook
 receivers served from their own thread so blocking test code never stalls them. The pieces are
-the wamm pytest plugin's (`wamm.testing`); `live_server` is its `wamm_server` fixture, reset to
-`tests.seed_data.seed()` before every test."""
+the wamm pytest plugin's (`wamm.testing`); `live_server` is a session server (the plugin's on
+SQLite, and one on PostgreSQL) reset to `tests.seed_data.seed()` before every test."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from aiohttp import web
 from pywa import WhatsApp
 
 from tests import seed_data
+from tests.conftest import postgres_schema
 from wamm.testing.process import (
     free_port,
     kill_process,
@@ -71,10 +72,30 @@ def wamm_seed() -> dict[str, Any]:
     return seed_data.seed()
 
 
-@pytest.fixture
-def live_server(wamm_server: LiveServer) -> LiveServer:
-    """The plugin's session server, reset to `tests.seed_data.seed()` before every test."""
-    return wamm_server
+@pytest.fixture(scope="session")
+def postgres_session_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A second session wamm, on PostgreSQL (a fresh schema), like the plugin's SQLite one."""
+    with (
+        postgres_schema() as url,
+        _running_wamm(tmp_path_factory.mktemp("wamm-pg"), "--no-demo", database_url=url) as server,
+    ):
+        yield server
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def live_server(
+    request: pytest.FixtureRequest, wamm_session_server: LiveServer, wamm_seed: dict[str, Any]
+) -> LiveServer:
+    """A session server, reset to `tests.seed_data.seed()` before every test: the plugin's
+    on SQLite, then one on PostgreSQL, so that every client test witnesses both backends."""
+    session = (
+        wamm_session_server
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_session_server")
+    )
+    server = session.with_seed(wamm_seed)
+    server.reset(wamm_seed)
+    return server
 
 
 def _loopback_only(request: httpx.Request) -> None:

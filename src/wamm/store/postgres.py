@@ -262,8 +262,11 @@ class PostgresStore(Store):
     ) -> int:
         async with self._tx() as cur:
             await cur.execute("SELECT pg_advisory_xact_lock(%s)", (RESET_LOCK,))
-            tables = ", ".join((*sql.ALL_TABLES, "rate_buckets"))
-            await cur.execute(f"TRUNCATE {tables} RESTART IDENTITY")
+            # DELETE, not TRUNCATE: TRUNCATE's exclusive table locks, taken one table after
+            # another, deadlock with a reader holding one table and waiting for the next (a
+            # catalog reload), and readers take no reset lock. Row deletions wait for no reader.
+            for table in (*sql.ALL_TABLES, "rate_buckets"):
+                await cur.execute(f"DELETE FROM {table}")
             await cur.execute(sql.BUMP_EPOCH)
             row = await cur.fetchone()
             await self._upsert(cur, entities, settings, clock_time)
