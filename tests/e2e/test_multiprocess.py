@@ -33,6 +33,7 @@ import httpx
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import template_send
 from tests.conftest import postgres_schema
 from tests.e2e.conftest import (
     STARTUP_TIMEOUT,
@@ -45,7 +46,6 @@ from tests.e2e.conftest import (
     webhook_seed,
     write_seed,
 )
-from tests.server.test_sending import template_send
 
 pytestmark = pytest.mark.postgres
 

@@ -4,86 +4,35 @@ the manual clock makes every event due on demand, nothing sleeps on real time.""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-import httpx
 import pytest
 from aiohttp import web
 
 from tests import seed_data as sd
+from tests.builders import template_send, text_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
 from tests.core.test_content import INTERACTIVE
 from tests.server.test_interactive_sends import KINDS, interactive_send
 from tests.server.test_media import open_window
-from tests.server.test_sending import template_send, text_send
+from tests.webhook_fixtures import (  # noqa: F401 - fixtures
+    HOUR,
+    VERIFY_TOKEN,
+    dispatcher_fixture,
+    http_fixture,
+    receiver_fixture,
+    seed_document_fixture,
+    send,
+    settle,
+)
 from wamm.core.ids import wamid_sequence
 from wamm.core.settings import WebhookSettings
 from wamm.core.webhook_wire import Field
-from wamm.server.app import build_app
-from wamm.service.delivery import Dispatcher, retry_at, verify_callback
-from wamm.service.runtime import Runtime
+from wamm.service.delivery import retry_at, verify_callback
 from wamm.store.base import Delivery
 from wamm.testing.receiver import WebhookReceiver
-
-VERIFY_TOKEN = "verify-me"
-HOUR = 3600
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[WebhookReceiver]:
-    async with WebhookReceiver(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as r:
-        yield r
-
-
-@pytest.fixture
-def seed_document(receiver: WebhookReceiver) -> dict[str, Any]:
-    document = sd.seed()
-    document["apps"][0]["webhook"] = {"url": receiver.url, "verify_token": VERIFY_TOKEN}
-    document["users"] += [
-        {"phone": "5511900000001", "behaviour": {"marketing_opt_out": True}},
-        {"phone": "5511900000002", "behaviour": {"holdout": True}},
-        {"phone": "5511900000003", "behaviour": {"reachable": False}},
-        {"phone": "5511900000004", "behaviour": {"blocked": True}},
-        {"phone": "5511900000005", "behaviour": {"offline_seconds": 2 * HOUR}},
-        {"phone": "5511900000006", "behaviour": {"reads": False}},
-    ]
-    return document
-
-
-@pytest.fixture
-async def dispatcher(runtime: Runtime) -> AsyncIterator[Dispatcher]:
-    dispatcher = Dispatcher(runtime)
-    await dispatcher.start()
-    yield dispatcher
-    await dispatcher.stop()
-
-
-@pytest.fixture
-async def http(runtime: Runtime, dispatcher: Dispatcher) -> AsyncIterator[httpx.AsyncClient]:
-    app = build_app(runtime, dispatcher=dispatcher)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://wamm.test"
-    ) as client:
-        yield client
-
-
-async def settle(graph: Graph, seconds: float = 2 * HOUR) -> dict[str, int]:
-    """Move virtual time and wait until every due webhook is delivered or rescheduled."""
-    await graph.http.post("/_wamm/clock/advance", json={"seconds": seconds})
-    response = await graph.http.post("/_wamm/webhooks/drain", json={"timeout": 10})
-    assert response.status_code == 200, response.text
-    summary: dict[str, int] = response.json()["summary"]
-    return summary
-
-
-async def send(graph: Graph, path: str, body: dict[str, Any]) -> str:
-    response = await graph.post(path, body)
-    assert response.status_code == 200, response.text
-    wamid: str = response.json()["messages"][0]["id"]
-    return wamid
 
 
 def statuses_of(receiver: WebhookReceiver, wamid: str) -> list[dict[str, Any]]:

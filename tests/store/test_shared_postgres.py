@@ -11,12 +11,12 @@ import httpx
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import deliveries, template_send
 from tests.conftest import postgres_schema
-from tests.server.test_sending import template_send
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
-from wamm.store.base import ClaimLimits, Delivery
+from wamm.store.base import ClaimLimits
 from wamm.store.migrations import migrations_for
 from wamm.store.postgres import PostgresStore
 
@@ -36,23 +36,6 @@ async def stores(url: str) -> AsyncIterator[list[PostgresStore]]:
 
 
 LIMITS = ClaimLimits(per_app=100)
-
-
-def deliveries(count: int, due: float = 100.0) -> list[Delivery]:
-    """Inbound messages: each its own, none waits for another."""
-    return [
-        Delivery(
-            app_id="a",
-            waba_id="w",
-            field="messages",
-            wamid=f"wamid.inbound-{i}",
-            value=b'{"n":%d}' % i,
-            event_at=due,
-            due_at=due,
-            next_attempt_at=due,
-        )
-        for i in range(count)
-    ]
 
 
 async def test_each_due_delivery_is_leased_by_exactly_one_worker(

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests import seed_data as sd
-from tests.server.test_sending import template_send
+from tests.builders import template_send
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
