@@ -424,17 +424,31 @@ async def test_batching_puts_several_updates_in_one_post(
     assert max(len(d.changes()) for d in receiver.deliveries) > 1
 
 
-class SlowOnFirstSent(WebhookReceiver):
-    """Answers the POST carrying the `sent` status of `slow_wamid` late, so that the later
-    updates of that message overtake it unless the dispatcher keeps them in order."""
+class HoldsFirstSent(WebhookReceiver):
+    """Holds the POST carrying the `sent` status of `wamids[0]` unanswered until every message
+    outside that POST has all three updates in, or until a later update of a message inside it
+    arrives first: the overtaking the dispatcher must prevent. So the dispatcher gets every
+    chance to overtake, and nothing depends on timing."""
 
-    slow_wamid = ""
+    wamids: list[str]
 
     async def _receive(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        if self.slow_wamid.encode() in body and b'"status":"sent"' in body:
-            await asyncio.sleep(0.3)
+        statuses = _statuses(await request.json())
+        if any(s["id"] == self.wamids[0] and s["status"] == "sent" for s in statuses):
+            await self._hold({s["id"] for s in statuses})
         return await super()._receive(request)
+
+    async def _hold(self, held: set[str]) -> None:
+        def released(receiver: WebhookReceiver) -> bool:
+            received = [s["id"] for s in receiver.statuses()]
+            overtaken = any(wamid in held for wamid in received)
+            rest = [wamid for wamid in self.wamids if wamid not in held]
+            return overtaken or all(received.count(wamid) == 3 for wamid in rest)
+
+        try:
+            await self.wait_for(released, timeout=10)
+        except TimeoutError:
+            self.rejected.append("the other messages' updates never arrived while sent was held")
 
 
 async def test_batched_updates_of_a_message_keep_their_order_across_claims(
@@ -446,20 +460,21 @@ async def test_batched_updates_of_a_message_keep_their_order_across_claims(
         "recipients": dict.fromkeys(("sent_delay", "delivery_delay", "read_delay"), one_second),
     }
     await graph.http.post("/_wamm/seed", json={"settings": settings})
-    async with SlowOnFirstSent(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as slow:
-        callback = {"url": slow.url, "verify_token": VERIFY_TOKEN}
+    async with HoldsFirstSent(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as holding:
+        callback = {"url": holding.url, "verify_token": VERIFY_TOKEN}
         response = await graph.http.post(f"/_wamm/apps/{sd.APP_ID}/webhook", json=callback)
         assert response.status_code == 200, response.text
-        wamids = [
+        holding.wamids = [
             await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to=f"55119000003{i:02}"))
             for i in range(16)
         ]
-        slow.slow_wamid = wamids[0]
         # Claims take at most 3 rows per free POST: the first claims every `sent`, later ones
-        # the `delivered` of the first message while its `sent` is still being answered.
+        # the `delivered` of the first message while its `sent` is still held.
         assert await settle(graph) == {"delivered": 48}
-        for wamid in wamids:
-            assert [s["status"] for s in statuses_of(slow, wamid)] == ["sent", "delivered", "read"]
+        assert holding.rejected == []
+        for wamid in holding.wamids:
+            statuses = statuses_of(holding, wamid)
+            assert [s["status"] for s in statuses] == ["sent", "delivered", "read"]
 
 
 class FailsEachFirstSent(WebhookReceiver):
