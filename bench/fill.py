@@ -30,7 +30,7 @@ TARGET_AFTER_FILL = 0.80  # throughput after 1M stored messages over the fresh-d
 
 
 def cmd_fill(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, Any]]:
-    probe = Load(args.requests, args.warmup, args.connections, args.audience, args.duration_limit)
+    probe = Load.from_args(args)
     print(
         f"fill: {args.messages:,} stored messages on {args.backend} through the send path at full "
         f"speed ({args.connections} connections); {probe.requests:,} measured sends before and "

@@ -3,6 +3,7 @@ closed-loop load generator, and a measured run against wamm or the bare ASGI app
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -118,6 +119,11 @@ class Load:
     connections: int
     audience: int
     limit: float
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Load:
+        """The load that bench/run.py's `add_load_options` flags describe."""
+        return cls(args.requests, args.warmup, args.connections, args.audience, args.duration_limit)
 
 
 def run_wamm(

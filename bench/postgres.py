@@ -27,7 +27,7 @@ def cmd_postgres(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[st
     if problem := postgres_problem():
         print(f"postgres: skipped, {problem}")
         return not args.require_postgres, {"skipped": problem}
-    load = Load(args.requests, args.warmup, args.connections, args.audience, args.duration_limit)
+    load = Load.from_args(args)
     print(
         f"postgres: {load.requests:,} sends (+{load.warmup:,} warm-up) on {load.connections} "
         f"connections against `wamm serve --workers N` (each process dispatches webhooks) on a "

@@ -79,7 +79,7 @@ def best_of(runs: list[Throughput]) -> Throughput:
 
 
 def cmd_quick(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, Any]]:
-    load = Load(args.requests, args.warmup, args.connections, args.audience, args.duration_limit)
+    load = Load.from_args(args)
     print(
         f"quick: {load.requests:,} template sends (+{load.warmup:,} warm-up) on "
         f"{load.connections} keep-alive connections, closed loop; then webhooks at "
