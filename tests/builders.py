@@ -51,6 +51,28 @@ def text_send(**top: Any) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
+# The interactive kinds beyond buttons and lists, as sent through /messages.
+KINDS = (
+    "carousel",
+    "voice_call",
+    "call_permission_request",
+    "request_contact_info",
+    "order_details",
+    "order_status",
+)
+
+
+def interactive_send(content: dict[str, Any]) -> dict[str, Any]:
+    """An interactive send of `content` to the seed's Brazilian user."""
+    return {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": sd.BR_PHONE,
+        "type": "interactive",
+        "interactive": content,
+    }
+
+
 def template(
     category: str = "MARKETING",
     *,

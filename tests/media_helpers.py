@@ -1,5 +1,6 @@
-"""Media steps shared by the media and upload tests: a PNG, an upload through
-`POST /{phone}/media`, the manual clock moved on, and the error of an id that is no media."""
+"""Steps shared by the tests that upload or send media: a PNG, an upload through
+`POST /{phone}/media`, the manual clock moved on, the error of an id that is no media, and
+the customer-service window that sends of media outside templates need."""
 
 from __future__ import annotations
 
@@ -52,4 +53,11 @@ async def advance(graph: Graph, seconds: float) -> None:
 def not_a_media(path: str) -> dict[str, Any]:
     return invalid_parameter_error(
         f"Param {path} is not a valid whatsapp business account media attachment ID."
+    )
+
+
+async def open_window(graph: Graph) -> None:
+    """An inbound message from the seed's Brazilian user: the customer-service window opens."""
+    await graph.http.post(
+        "/_wamm/inbound", json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE}
     )

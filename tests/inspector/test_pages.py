@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import interactive_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.core.test_content import INTERACTIVE
+from tests.content_builders import INTERACTIVE
 from tests.inspector.conftest import XSS, csrf_of, rows, summer_sale
-from tests.server.test_interactive_sends import interactive_send
-from tests.server.test_media import open_window
+from tests.media_helpers import open_window
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 

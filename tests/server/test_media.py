@@ -12,7 +12,7 @@ import pytest
 
 from tests import seed_data as sd
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.media_helpers import PNG, advance, auth, not_a_media, post_media, upload
+from tests.media_helpers import PNG, advance, auth, not_a_media, open_window, post_media, upload
 from wamm.core.media import KB, MB
 
 MEDIA = f"{sd.SIGNED_PHONE}/media"
@@ -25,12 +25,6 @@ NO_SUCH_OBJECT = (
 
 def image_send(media: dict[str, Any]) -> dict[str, Any]:
     return {"messaging_product": "whatsapp", "to": sd.BR_PHONE, "type": "image", "image": media}
-
-
-async def open_window(graph: Graph) -> None:
-    await graph.http.post(
-        "/_wamm/inbound", json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE}
-    )
 
 
 # --- upload ---------------------------------------------------------------------------------

@@ -12,11 +12,10 @@ import pytest
 from aiohttp import web
 
 from tests import seed_data as sd
-from tests.builders import template_send, text_send
+from tests.builders import KINDS, interactive_send, template_send, text_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.core.test_content import INTERACTIVE
-from tests.server.test_interactive_sends import KINDS, interactive_send
-from tests.server.test_media import open_window
+from tests.content_builders import INTERACTIVE
+from tests.media_helpers import open_window
 from tests.webhook_fixtures import (  # noqa: F401 - fixtures
     HOUR,
     VERIFY_TOKEN,
