@@ -1,4 +1,4 @@
-"""The fault matrix with figures, behind `python3 dev bench faults` (bench/run.py prints them).
+"""`bench faults`: the fault matrix with figures (`python3 dev bench faults`).
 
 It runs the scenarios of `wamm.testing.faults` (the ones tests/e2e/test_faults.py asserts at
 small sizes) larger: kill -9 under load on SQLite (synchronous NORMAL and FULL) and PostgreSQL,
@@ -17,6 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from databases import database_for, postgres_problem
+from report import print_table, print_targets
 
 from wamm.testing import faults
 from wamm.testing.arrivals import Arrivals
@@ -396,3 +399,31 @@ def add_promises(
             retention.left == 0,
         ),
     ]
+
+
+@contextlib.contextmanager
+def fault_database(backend: str, directory: Path) -> Iterator[tuple[str, str]]:
+    """The matrix's databases: (URL, PostgreSQL's synchronous_commit; "" for SQLite)."""
+    with database_for(backend, directory, "faults") as db:
+        setting = (
+            ""
+            if db.kind == "sqlite"
+            else f"synchronous_commit={db.pg_setting('synchronous_commit')}"
+        )
+        yield db.url, setting
+
+
+def cmd_faults(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, Any]]:
+    """Every backend there is (PostgreSQL when it answers), the tables, then the promises."""
+    backends = ["sqlite"]
+    if problem := postgres_problem():
+        print(f"faults: PostgreSQL rows skipped, {problem}")
+    else:
+        backends.append("postgres")
+    matrix = run_matrix(args, workdir, backends, fault_database)
+    for title, headers, rows in matrix.tables:
+        print(f"\n{title}")
+        print_table(headers, rows)
+    print("\npromises (docs/reliability.md)")
+    passed = print_targets(matrix.promises)
+    return passed, matrix.results

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import run as br
 import send_path as sp
 import webhooks as wh
+from measure import DEFERRED_SECONDS, seed_document
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ async def measure(args: argparse.Namespace, workdir: Path, receiver_port: int) -
     from wamm.service.runtime import Runtime, settle_heap  # noqa: PLC0415
     from wamm.service.seeding import apply_seed  # noqa: PLC0415
 
-    document = br.seed_document(
+    document = seed_document(
         args.audience, receiver_port, deferred=True, batch_size=100, concurrency=32
     )
     document["settings"]["clock"] = "manual"
@@ -118,7 +118,7 @@ async def measure(args: argparse.Namespace, workdir: Path, receiver_port: int) -
         await dispatcher.start()
         try:
             cpu, wall = time.process_time(), time.perf_counter()
-            runtime.clock.advance(4 * br.DEFERRED_SECONDS)  # past every planned status
+            runtime.clock.advance(4 * DEFERRED_SECONDS)  # past every planned status
             counts = await dispatcher.drain(args.time_limit)
             elapsed = time.perf_counter() - wall
         finally:

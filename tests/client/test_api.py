@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import KINDS
 from tests.client.conftest import BASE_URL, no_jitter
-from tests.core.test_content import INTERACTIVE, edit, url_card
-from tests.server.test_interactive_sends import KINDS
+from tests.content_builders import INTERACTIVE, edit, url_card
 from wamm.client import (
     NO_RETRIES,
     AsyncClient,

@@ -3,22 +3,24 @@ and the ASGI WebhookApp, called directly and served by uvicorn as wamm's callbac
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from tests import seed_data as sd
 from tests.client.conftest import BASE_URL, FakeClock, no_jitter
-from tests.server import test_webhooks as server_webhooks
+from tests.webhook_fixtures import (  # noqa: F401 - fixtures
+    VERIFY_TOKEN,
+    dispatcher_fixture,
+    receiver_fixture,
+    seed_document_fixture,
+    serving,
+)
 from wamm.client import AmbiguousSendError, AsyncClient, SendError, TemplateMessage
 from wamm.client import parameters as p
 from wamm.client.webhooks import (
@@ -47,12 +49,6 @@ from wamm.store.base import Delivery
 from wamm.testing.receiver import WebhookReceiver
 
 SALE = TemplateMessage("summer_sale", components=[p.body(p.text("Ana"), p.text("20%"))])
-VERIFY_TOKEN = server_webhooks.VERIFY_TOKEN
-# wamm's own webhook fixtures: a loopback WebhookReceiver as the seed app's callback, and the
-# dispatcher that delivers to it.
-receiver = server_webhooks.receiver
-seed_document = server_webhooks.seed_document
-dispatcher = server_webhooks.dispatcher
 
 
 @pytest.fixture
@@ -395,29 +391,6 @@ class LostAnswer(httpx.AsyncBaseTransport):
         response = await self._inner.handle_async_request(request)
         await response.aread()
         raise httpx.ReadTimeout("the answer was lost", request=request)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextlib.asynccontextmanager
-async def serving(asgi: Any) -> AsyncIterator[str]:
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(asgi, host="127.0.0.1", port=port, log_level="warning", ws="none")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}/hook"
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def test_served_receiver_settles_an_ambiguous_send(

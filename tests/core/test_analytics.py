@@ -8,49 +8,20 @@ from typing import Any
 
 import pytest
 
+from tests.builders import T0, message
 from wamm.core import analytics
 from wamm.core.analytics.values import bucket, parse_enums, parse_list, parse_time
 from wamm.core.errors import GraphError
 from wamm.core.model import ROUTE_CLOUD, ROUTE_MM, Message, Template
-from wamm.core.recipients import PlannedEvent
 from wamm.store.base import Interaction
 
 DAY = 86400
-T0 = 1_767_225_600  # 2026-01-01T00:00:00Z
 NOW = T0 + 10 * DAY
 
 
 def details(error: pytest.ExceptionInfo[GraphError]) -> str:
     assert error.value.code == 100
     return error.value.details
-
-
-def message(
-    seq: int,
-    events: list[tuple[float, str]],
-    *,
-    route: str = ROUTE_MM,
-    category: str = "marketing_lite",
-    template_id: str | None = "11",
-    phone: str | None = "5511900000001",
-    bsuid: str | None = None,
-) -> Message:
-    return Message(
-        wamid=f"wamid.{seq}",
-        seq=seq,
-        phone_number_id="1",
-        waba_id="2",
-        endpoint="marketing_messages",
-        type="template",
-        recipient_input=phone or bsuid or "",
-        recipient_phone=phone,
-        recipient_bsuid=bsuid,
-        template_id=template_id,
-        route=route,
-        pricing_category=category,
-        created_at=events[0][0] - 1 if events else T0,
-        events=[PlannedEvent(at, status) for at, status in events],
-    )
 
 
 def records(*messages: Message, in_window: bool = False) -> list[analytics.Record]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.core.test_content import (
+from tests.content_builders import (
     GRAPH,
     HEADER,
     INTERACTIVE,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +40,7 @@ __all__ = [
     "ThreadedReceiver",
     "free_port",
     "kill_process",
+    "run_cli",
     "running_process",
     "running_wamm",
     "subprocess_env",
@@ -48,6 +51,7 @@ __all__ = [
 ]
 
 VERIFY_TOKEN = "e2e-verify-token"
+CLI_TIMEOUT = 30
 # Servers the tests start themselves run `tests.seed_data` seeds: their token is the seed's.
 running_wamm = functools.partial(_running_wamm, ids=WammIds.from_seed(seed_data.seed()))
 
@@ -57,6 +61,18 @@ def webhook_seed(url: str, **overrides: Any) -> dict[str, Any]:
     document = seed_data.seed(**overrides)
     document["apps"][0]["webhook"] = {"url": url, "verify_token": VERIFY_TOKEN}
     return document
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m wamm ARGS` in a subprocess, its output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "wamm", *args],
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+        env=subprocess_env(),
+        check=False,
+    )
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ import httpx
 import pytest
 import yaml
 
-from tests.e2e.conftest import LiveServer, free_port, running_wamm
-from tests.e2e.test_serve import run_cli
+from tests.e2e.conftest import LiveServer, free_port, run_cli, running_wamm
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 ADMIN_TOKEN_LINE = re.compile(r"Admin token for the control API: (\S+) \(generated")

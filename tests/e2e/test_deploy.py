@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.e2e.test_serve import run_cli
+from tests.e2e.conftest import run_cli
 from wamm.core.seed import decode, load_file
 from wamm.service.runtime import Runtime
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tests import seed_data as sd
+from tests.builders import template_send
 from tests.e2e.conftest import (
     LiveServer,
     ThreadedReceiver,
@@ -22,7 +23,6 @@ from tests.e2e.conftest import (
     webhook_seed,
     write_seed,
 )
-from tests.server.test_sending import template_send
 
 HOUR = 3600
 AUDIENCE = [f"55119000010{i:02d}" for i in range(6)]

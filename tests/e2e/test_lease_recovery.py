@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import template_send
 from tests.conftest import postgres_schema
 from tests.e2e.conftest import (
     LiveServer,
@@ -28,7 +29,6 @@ from tests.e2e.conftest import (
     webhook_seed,
     write_seed,
 )
-from tests.server.test_sending import template_send
 from wamm.testing.seeds import WammIds
 from wamm.testing.server import wait_until_healthy
 

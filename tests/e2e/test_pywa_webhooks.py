@@ -45,8 +45,8 @@ from pywa.types.user_preferences import (
 )
 
 from tests import seed_data as sd
+from tests.builders import template_send
 from tests.e2e.conftest import LiveServer, ThreadedReceiver, webhook_seed
-from tests.server.test_sending import template_send
 from wamm.testing.receiver import Delivery
 
 HOUR = 3600

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -11,23 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import LiveServer, free_port, running_wamm, subprocess_env
+from tests.e2e.conftest import LiveServer, free_port, run_cli, running_wamm
 from wamm import __version__
 
 DEMO_TOKEN = "wamm-demo-token"
 DEMO_WABA = "102290129340398"
-CLI_TIMEOUT = 30
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wamm", *args],
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT,
-        env=subprocess_env(),
-        check=False,
-    )
 
 
 def graph(server: LiveServer, method: str, path: str, **kwargs: Any) -> httpx.Response:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
+
 from tests import seed_data as sd
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -38,3 +40,10 @@ def rows(html: str, testid: str) -> list[dict[str, str]]:
     for tag in re.findall(rf'<\w+ [^>]*data-testid="{testid}"[^>]*>', html):
         found.append(dict(re.findall(r'([\w-]+)="([^"]*)"', tag)))
     return found
+
+
+def csrf_of(response: httpx.Response) -> str:
+    """The CSRF token of the form in an inspector page."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    assert match, response.text
+    return match[1]

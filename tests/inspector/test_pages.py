@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import interactive_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.core.test_content import INTERACTIVE
-from tests.inspector.conftest import XSS, rows, summer_sale
-from tests.server.test_interactive_sends import interactive_send
-from tests.server.test_media import open_window
+from tests.content_builders import INTERACTIVE
+from tests.inspector.conftest import XSS, csrf_of, rows, summer_sale
+from tests.media_helpers import open_window
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 
@@ -27,12 +27,6 @@ async def send(graph: Graph, body: dict[str, Any] | None = None) -> str:
     assert response.status_code == 200, response.text
     wamid: str = response.json()["messages"][0]["id"]
     return wamid
-
-
-def csrf_of(response: httpx.Response) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
-    assert match, response.text
-    return match[1]
 
 
 async def test_a_browser_opening_the_root_goes_to_the_inspector(http: httpx.AsyncClient) -> None:

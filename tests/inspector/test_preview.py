@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.core.test_content import INTERACTIVE, edit
+from tests.content_builders import INTERACTIVE, edit
 from wamm.core.model import Template
 from wamm.server.inspector.formatting import whatsapp_html
 from wamm.server.inspector.preview import (

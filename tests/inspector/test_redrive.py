@@ -6,13 +6,12 @@ import httpx
 
 from tests import seed_data as sd
 from tests.conftest import Graph
-from tests.inspector.conftest import rows, summer_sale
-from tests.inspector.test_pages import csrf_of
-from tests.server.test_webhooks import (  # noqa: F401 - fixtures
-    dispatcher,
-    http,
-    receiver,
-    seed_document,
+from tests.inspector.conftest import csrf_of, rows, summer_sale
+from tests.webhook_fixtures import (  # noqa: F401 - fixtures
+    dispatcher_fixture,
+    http_fixture,
+    receiver_fixture,
+    seed_document_fixture,
     settle,
 )
 from wamm.testing.receiver import WebhookReceiver
@@ -22,8 +21,8 @@ UI = "/_wamm/ui"
 
 async def test_failed_deliveries_are_sent_again_from_the_log(
     graph: Graph,
-    http: httpx.AsyncClient,  # noqa: F811
-    receiver: WebhookReceiver,  # noqa: F811
+    http: httpx.AsyncClient,
+    receiver: WebhookReceiver,
 ) -> None:
     settings = {"webhooks": {"retry_initial_seconds": 10, "retry_window_seconds": 30}}
     await graph.http.post("/_wamm/seed", json={"settings": settings})

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import template_send, text_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.server.test_sending import template_send, text_send
 
 DAY = 86400
 HOUR = 3600

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 
 from tests import seed_data as sd
+from tests.builders import template_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.server.test_sending import template_send
 
 PHONE = sd.SIGNED_PHONE
 EDGE = f"{PHONE}/block_users"

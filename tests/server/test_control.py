@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import template_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.server.test_sending import template_send
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import template_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.server.test_sending import template_send
 
 UNKNOWN_OBJECT = (
     "Unsupported {method} request. Object with ID '{id}' does not exist, cannot be loaded due to "

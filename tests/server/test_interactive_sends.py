@@ -8,28 +8,10 @@ from typing import Any
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import KINDS, interactive_send
 from tests.conftest import Graph, error_of
-from tests.core.test_content import INTERACTIVE, edit
-from tests.server.test_media import not_a_media, open_window, upload
-
-KINDS = (
-    "carousel",
-    "voice_call",
-    "call_permission_request",
-    "request_contact_info",
-    "order_details",
-    "order_status",
-)
-
-
-def interactive_send(content: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "messaging_product": "whatsapp",
-        "recipient_type": "individual",
-        "to": sd.BR_PHONE,
-        "type": "interactive",
-        "interactive": content,
-    }
+from tests.content_builders import INTERACTIVE, edit
+from tests.media_helpers import not_a_media, open_window, upload
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -8,14 +8,13 @@ import hashlib
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 
 from tests import seed_data as sd
 from tests.conftest import Graph, error_of, invalid_parameter_error
+from tests.media_helpers import PNG, advance, auth, not_a_media, open_window, post_media, upload
 from wamm.core.media import KB, MB
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 MEDIA = f"{sd.SIGNED_PHONE}/media"
 NO_SUCH_OBJECT = (
     "Unsupported get request. Object with ID '{}' does not exist, cannot be loaded due to "
@@ -24,56 +23,8 @@ NO_SUCH_OBJECT = (
 )
 
 
-def auth(token: str = sd.TOKEN) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-async def post_media(
-    graph: Graph,
-    content: bytes = PNG,
-    mime_type: str = "image/png",
-    *,
-    phone: str = sd.SIGNED_PHONE,
-    token: str = sd.TOKEN,
-    fields: dict[str, str] | None = None,
-) -> httpx.Response:
-    data = {"messaging_product": "whatsapp", "type": mime_type} if fields is None else fields
-    return await graph.http.post(
-        f"/v23.0/{phone}/media",
-        data=data,
-        files={"file": ("sample", content, mime_type)},
-        headers=auth(token),
-    )
-
-
-async def upload(
-    graph: Graph, content: bytes = PNG, mime_type: str = "image/png", **kw: Any
-) -> str:
-    response = await post_media(graph, content, mime_type, **kw)
-    assert response.status_code == 200, response.text
-    media_id: str = response.json()["id"]
-    return media_id
-
-
-async def advance(graph: Graph, seconds: float) -> None:
-    response = await graph.http.post("/_wamm/clock/advance", json={"seconds": seconds})
-    assert response.status_code == 200, response.text
-
-
 def image_send(media: dict[str, Any]) -> dict[str, Any]:
     return {"messaging_product": "whatsapp", "to": sd.BR_PHONE, "type": "image", "image": media}
-
-
-async def open_window(graph: Graph) -> None:
-    await graph.http.post(
-        "/_wamm/inbound", json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE}
-    )
-
-
-def not_a_media(path: str) -> dict[str, Any]:
-    return invalid_parameter_error(
-        f"Param {path} is not a valid whatsapp business account media attachment ID."
-    )
 
 
 # --- upload ---------------------------------------------------------------------------------

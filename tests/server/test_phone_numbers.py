@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import text_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.server.test_sending import text_send
 
 PHONE = sd.SIGNED_PHONE
 # What pywa 4.5 asks for in get_business_phone_number (BusinessPhoneNumber._api_fields()).

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import template_send
 from tests.conftest import Graph
-from tests.server.test_sending import template_send
 
 PHONE_OF_TERMS = {
     "signed": sd.SIGNED_PHONE,

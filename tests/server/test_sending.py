@@ -9,41 +9,8 @@ from typing import Any
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import BODY_PARAMS, template_send, text_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
-
-BODY_PARAMS = [
-    {
-        "type": "body",
-        "parameters": [{"type": "text", "text": "Ana"}, {"type": "text", "text": "20%"}],
-    }
-]
-
-
-def template_send(name: str = "summer_sale", components: Any = None, **top: Any) -> dict[str, Any]:
-    body = {
-        "messaging_product": "whatsapp",
-        "recipient_type": "individual",
-        "to": sd.BR_PHONE,
-        "type": "template",
-        "template": {
-            "name": name,
-            "language": {"code": "en_US"},
-            "components": BODY_PARAMS if components is None else components,
-        },
-    }
-    body.update(top)
-    return {k: v for k, v in body.items() if v is not None}
-
-
-def text_send(**top: Any) -> dict[str, Any]:
-    body = {
-        "messaging_product": "whatsapp",
-        "to": sd.BR_PHONE,
-        "type": "text",
-        "text": {"body": "hello"},
-    }
-    body.update(top)
-    return {k: v for k, v in body.items() if v is not None}
 
 
 async def stored(graph: Graph, wamid: str) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Template management over HTTP: create, list (filters, paging, summary), read, edit, delete,
-unpause and manual review. Content rules are covered in detail by tests/core/test_templates.py;
+unpause and manual review. Content rules are covered in detail by tests/core/templates/;
 here each rule family is checked once for its wire shape."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pytest
 
 from tests import seed_data as sd
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.server.test_media import PNG, advance, not_a_media, upload
+from tests.media_helpers import PNG, advance, not_a_media, upload
 
 SESSIONS = f"{sd.APP_ID}/uploads"
 

@@ -15,23 +15,24 @@ import pytest
 from aiohttp import web
 
 from tests import seed_data as sd
-from tests.client.test_webhooks import free_port, serving
+from tests.builders import template_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.server.test_sending import template_send
-from tests.server.test_webhooks import (  # noqa: F401 - fixtures
+from tests.webhook_fixtures import (  # noqa: F401 - fixtures
     HOUR,
     VERIFY_TOKEN,
-    dispatcher,
-    http,
-    receiver,
-    seed_document,
+    dispatcher_fixture,
+    http_fixture,
+    receiver_fixture,
+    seed_document_fixture,
     send,
+    serving,
     settle,
 )
 from wamm.server.app import build_app
 from wamm.service import delivery
 from wamm.service.delivery import Dispatcher
 from wamm.service.runtime import Runtime
+from wamm.testing.process import free_port
 from wamm.testing.receiver import WebhookReceiver
 
 DAY = 24 * HOUR
@@ -42,7 +43,7 @@ NOT_ECHOED = (
 
 
 @pytest.fixture
-async def wamm_url(runtime: Runtime, dispatcher: Dispatcher) -> AsyncIterator[str]:  # noqa: F811
+async def wamm_url(runtime: Runtime, dispatcher: Dispatcher) -> AsyncIterator[str]:
     """The test's wamm served on a real loopback port too, where a redirect could reach it."""
     async with serving(build_app(runtime, dispatcher=dispatcher)) as url:
         yield url.removesuffix("/hook")
@@ -255,7 +256,7 @@ async def test_graph_callers_cannot_tell_a_closed_port_from_an_open_one(graph: G
 async def test_finished_deliveries_are_pruned_after_the_retention_period(
     graph: Graph,
     runtime: Runtime,
-    receiver: WebhookReceiver,  # noqa: F811
+    receiver: WebhookReceiver,
 ) -> None:
     settings = {"webhooks": {"retention_seconds": DAY, "retry_window_seconds": 30 * DAY}}
     await graph.http.post("/_wamm/seed", json={"settings": settings})
@@ -272,7 +273,7 @@ async def test_finished_deliveries_are_pruned_after_the_retention_period(
 
 async def test_pruning_goes_in_batches_until_every_old_row_is_gone(
     graph: Graph,
-    receiver: WebhookReceiver,  # noqa: F811
+    receiver: WebhookReceiver,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(delivery, "PRUNE_BATCH", 2)
@@ -287,7 +288,7 @@ async def test_pruning_goes_in_batches_until_every_old_row_is_gone(
 
 async def test_failed_deliveries_can_be_sent_again(
     graph: Graph,
-    receiver: WebhookReceiver,  # noqa: F811
+    receiver: WebhookReceiver,
 ) -> None:
     settings = {"webhooks": {"retry_initial_seconds": 10, "retry_window_seconds": 30}}
     await graph.http.post("/_wamm/seed", json={"settings": settings})

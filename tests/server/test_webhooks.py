@@ -4,86 +4,34 @@ the manual clock makes every event due on demand, nothing sleeps on real time.""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-import httpx
 import pytest
 from aiohttp import web
 
 from tests import seed_data as sd
+from tests.builders import KINDS, interactive_send, template_send, text_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
-from tests.core.test_content import INTERACTIVE
-from tests.server.test_interactive_sends import KINDS, interactive_send
-from tests.server.test_media import open_window
-from tests.server.test_sending import template_send, text_send
+from tests.content_builders import INTERACTIVE
+from tests.media_helpers import open_window
+from tests.webhook_fixtures import (  # noqa: F401 - fixtures
+    HOUR,
+    VERIFY_TOKEN,
+    dispatcher_fixture,
+    http_fixture,
+    receiver_fixture,
+    seed_document_fixture,
+    send,
+    settle,
+)
 from wamm.core.ids import wamid_sequence
 from wamm.core.settings import WebhookSettings
 from wamm.core.webhook_wire import Field
-from wamm.server.app import build_app
-from wamm.service.delivery import Dispatcher, retry_at, verify_callback
-from wamm.service.runtime import Runtime
+from wamm.service.delivery import retry_at, verify_callback
 from wamm.store.base import Delivery
 from wamm.testing.receiver import WebhookReceiver
-
-VERIFY_TOKEN = "verify-me"
-HOUR = 3600
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[WebhookReceiver]:
-    async with WebhookReceiver(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as r:
-        yield r
-
-
-@pytest.fixture
-def seed_document(receiver: WebhookReceiver) -> dict[str, Any]:
-    document = sd.seed()
-    document["apps"][0]["webhook"] = {"url": receiver.url, "verify_token": VERIFY_TOKEN}
-    document["users"] += [
-        {"phone": "5511900000001", "behaviour": {"marketing_opt_out": True}},
-        {"phone": "5511900000002", "behaviour": {"holdout": True}},
-        {"phone": "5511900000003", "behaviour": {"reachable": False}},
-        {"phone": "5511900000004", "behaviour": {"blocked": True}},
-        {"phone": "5511900000005", "behaviour": {"offline_seconds": 2 * HOUR}},
-        {"phone": "5511900000006", "behaviour": {"reads": False}},
-    ]
-    return document
-
-
-@pytest.fixture
-async def dispatcher(runtime: Runtime) -> AsyncIterator[Dispatcher]:
-    dispatcher = Dispatcher(runtime)
-    await dispatcher.start()
-    yield dispatcher
-    await dispatcher.stop()
-
-
-@pytest.fixture
-async def http(runtime: Runtime, dispatcher: Dispatcher) -> AsyncIterator[httpx.AsyncClient]:
-    app = build_app(runtime, dispatcher=dispatcher)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://wamm.test"
-    ) as client:
-        yield client
-
-
-async def settle(graph: Graph, seconds: float = 2 * HOUR) -> dict[str, int]:
-    """Move virtual time and wait until every due webhook is delivered or rescheduled."""
-    await graph.http.post("/_wamm/clock/advance", json={"seconds": seconds})
-    response = await graph.http.post("/_wamm/webhooks/drain", json={"timeout": 10})
-    assert response.status_code == 200, response.text
-    summary: dict[str, int] = response.json()["summary"]
-    return summary
-
-
-async def send(graph: Graph, path: str, body: dict[str, Any]) -> str:
-    response = await graph.post(path, body)
-    assert response.status_code == 200, response.text
-    wamid: str = response.json()["messages"][0]["id"]
-    return wamid
 
 
 def statuses_of(receiver: WebhookReceiver, wamid: str) -> list[dict[str, Any]]:
@@ -475,17 +423,31 @@ async def test_batching_puts_several_updates_in_one_post(
     assert max(len(d.changes()) for d in receiver.deliveries) > 1
 
 
-class SlowOnFirstSent(WebhookReceiver):
-    """Answers the POST carrying the `sent` status of `slow_wamid` late, so that the later
-    updates of that message overtake it unless the dispatcher keeps them in order."""
+class HoldsFirstSent(WebhookReceiver):
+    """Holds the POST carrying the `sent` status of `wamids[0]` unanswered until every message
+    outside that POST has all three updates in, or until a later update of a message inside it
+    arrives first: the overtaking the dispatcher must prevent. So the dispatcher gets every
+    chance to overtake, and nothing depends on timing."""
 
-    slow_wamid = ""
+    wamids: list[str]
 
     async def _receive(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        if self.slow_wamid.encode() in body and b'"status":"sent"' in body:
-            await asyncio.sleep(0.3)
+        statuses = _statuses(await request.json())
+        if any(s["id"] == self.wamids[0] and s["status"] == "sent" for s in statuses):
+            await self._hold({s["id"] for s in statuses})
         return await super()._receive(request)
+
+    async def _hold(self, held: set[str]) -> None:
+        def released(receiver: WebhookReceiver) -> bool:
+            received = [s["id"] for s in receiver.statuses()]
+            overtaken = any(wamid in held for wamid in received)
+            rest = [wamid for wamid in self.wamids if wamid not in held]
+            return overtaken or all(received.count(wamid) == 3 for wamid in rest)
+
+        try:
+            await self.wait_for(released, timeout=10)
+        except TimeoutError:
+            self.rejected.append("the other messages' updates never arrived while sent was held")
 
 
 async def test_batched_updates_of_a_message_keep_their_order_across_claims(
@@ -497,20 +459,21 @@ async def test_batched_updates_of_a_message_keep_their_order_across_claims(
         "recipients": dict.fromkeys(("sent_delay", "delivery_delay", "read_delay"), one_second),
     }
     await graph.http.post("/_wamm/seed", json={"settings": settings})
-    async with SlowOnFirstSent(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as slow:
-        callback = {"url": slow.url, "verify_token": VERIFY_TOKEN}
+    async with HoldsFirstSent(app_secret=sd.APP_SECRET, verify_token=VERIFY_TOKEN) as holding:
+        callback = {"url": holding.url, "verify_token": VERIFY_TOKEN}
         response = await graph.http.post(f"/_wamm/apps/{sd.APP_ID}/webhook", json=callback)
         assert response.status_code == 200, response.text
-        wamids = [
+        holding.wamids = [
             await send(graph, f"{sd.SIGNED_PHONE}/messages", template_send(to=f"55119000003{i:02}"))
             for i in range(16)
         ]
-        slow.slow_wamid = wamids[0]
         # Claims take at most 3 rows per free POST: the first claims every `sent`, later ones
-        # the `delivered` of the first message while its `sent` is still being answered.
+        # the `delivered` of the first message while its `sent` is still held.
         assert await settle(graph) == {"delivered": 48}
-        for wamid in wamids:
-            assert [s["status"] for s in statuses_of(slow, wamid)] == ["sent", "delivered", "read"]
+        assert holding.rejected == []
+        for wamid in holding.wamids:
+            statuses = statuses_of(holding, wamid)
+            assert [s["status"] for s in statuses] == ["sent", "delivered", "read"]
 
 
 class FailsEachFirstSent(WebhookReceiver):

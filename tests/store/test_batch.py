@@ -21,6 +21,7 @@ async def test_concurrent_submits_share_one_flush_and_get_their_own_result() -> 
     results = await asyncio.gather(*(batcher.submit(n) for n in range(5)))
     assert results == [0, 2, 4, 6, 8]
     assert flushes == [[0, 1, 2, 3, 4]]
+    assert batcher.flushes == 1
 
 
 async def test_batches_are_capped() -> None:

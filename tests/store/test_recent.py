@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from tests.core.test_analytics import message
+from tests.builders import message
 from wamm.store.recent import RecentMessages
 
 

@@ -13,9 +13,8 @@ import httpx
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import deliveries, template_send
 from tests.conftest import Graph, error_of, postgres_schema
-from tests.server.test_sending import template_send
-from tests.store.test_shared_postgres import deliveries
 from wamm.core.settings import Settings
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime

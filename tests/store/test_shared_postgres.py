@@ -11,12 +11,12 @@ import httpx
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import deliveries, template_send
 from tests.conftest import postgres_schema
-from tests.server.test_sending import template_send
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
-from wamm.store.base import ClaimLimits, Delivery
+from wamm.store.base import ClaimLimits
 from wamm.store.migrations import migrations_for
 from wamm.store.postgres import PostgresStore
 
@@ -38,38 +38,23 @@ async def stores(url: str) -> AsyncIterator[list[PostgresStore]]:
 LIMITS = ClaimLimits(per_app=100)
 
 
-def deliveries(count: int, due: float = 100.0) -> list[Delivery]:
-    """Inbound messages: each its own, none waits for another."""
-    return [
-        Delivery(
-            app_id="a",
-            waba_id="w",
-            field="messages",
-            wamid=f"wamid.inbound-{i}",
-            value=b'{"n":%d}' % i,
-            event_at=due,
-            due_at=due,
-            next_attempt_at=due,
-        )
-        for i in range(count)
-    ]
-
-
 async def test_each_due_delivery_is_leased_by_exactly_one_worker(
     stores: list[PostgresStore],
 ) -> None:
     await stores[0].add_deliveries(deliveries(400))
+    claimed: list[list[int]] = [[], []]
 
-    async def worker(store: PostgresStore) -> list[int]:
-        claimed: list[int] = []
-        while batch := await store.claim_deliveries(
-            200.0, time.time(), 60, ClaimLimits(per_app=25)
-        ):
-            claimed += [d.id for d in batch]
+    async def worker(store: PostgresStore, mine: list[int]) -> None:
+        # An empty claim may only mean that the other worker had locked the rows this one looked
+        # at: each goes on until every row is leased (a row leased twice ends it early).
+        while sum(map(len, claimed)) < 400:
+            batch = await store.claim_deliveries(200.0, time.time(), 60, ClaimLimits(per_app=25))
+            mine.extend(d.id for d in batch)
             await asyncio.sleep(0)
-        return claimed
 
-    first, second = await asyncio.gather(worker(stores[0]), worker(stores[1]))
+    workers = (worker(store, mine) for store, mine in zip(stores, claimed, strict=True))
+    await asyncio.wait_for(asyncio.gather(*workers), timeout=60)
+    first, second = claimed
     assert not set(first) & set(second)
     assert len(first) + len(second) == 400
     assert first and second  # both workers got a share

@@ -31,6 +31,7 @@ async def test_submits_of_one_loop_iteration_share_one_flush_on_the_thread(
     await asyncio.gather(*(committer.submit(n) for n in range(5)))
     assert [items for items, _ in flushes] == [[0, 1, 2, 3, 4]]
     assert flushes[0][1] != threading.current_thread().name
+    assert committer.flushes == 1
 
 
 async def test_items_queued_during_a_flush_go_in_the_next_one_in_order(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import wamm.testing
-from tests.client.test_public_api import undocumented
+from tests.docstrings import undocumented
 from wamm import client
 from wamm.client import TemplateMessage
 from wamm.client import control as control_module

@@ -169,6 +169,12 @@ class Store(ABC):
         """Run the block alone among the processes sharing the store (a no-op for one)."""
         yield
 
+    @property
+    @abstractmethod
+    def send_transactions(self) -> int:
+        """How many transactions have written sends so far. Concurrent sends share one (group
+        commit), so under load this grows far slower than the number of sends."""
+
     @abstractmethod
     async def ping(self) -> None:
         """Raise if the database does not answer."""

@@ -19,7 +19,8 @@ R = TypeVar("R")
 
 
 class Batcher(Generic[T, R]):
-    """Concurrent callers share one flush; each gets the flush's result for its own item."""
+    """Concurrent callers share one flush; each gets the flush's result for its own item.
+    `flushes` counts the flushes run so far (for a `GroupCommitter`, its transactions)."""
 
     def __init__(
         self,
@@ -32,6 +33,7 @@ class Batcher(Generic[T, R]):
         self._isolate = isolate
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
         self._task: asyncio.Task[None] | None = None
+        self.flushes = 0
 
     async def submit(self, item: T) -> R:
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
@@ -50,6 +52,7 @@ class Batcher(Generic[T, R]):
             self._task = None
 
     async def _commit(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+        self.flushes += 1
         try:
             results = await self._flush([item for item, _ in batch])
             answers = list(zip(batch, results, strict=True))

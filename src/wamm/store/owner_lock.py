@@ -10,6 +10,7 @@ their lease runs out.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import psycopg
 
@@ -55,5 +56,9 @@ class OwnerLock:
         async with self._taking:
             self._released = True
             if self._connection is not None:
+                # Unlock first: the server frees a closed session's locks only once its backend
+                # has exited, a moment later, and another process may look before that.
+                with contextlib.suppress(psycopg.Error):
+                    await self._connection.execute("SELECT pg_advisory_unlock_all()")
                 await self._connection.close()
                 self._connection = None

@@ -111,6 +111,10 @@ class PostgresStore(Store):
         self.lease_owner = new_lease_owner()
         self._owner_lock = OwnerLock(conninfo, self.lease_owner)
 
+    @property
+    def send_transactions(self) -> int:
+        return self._messages.flushes
+
     @classmethod
     async def connect(cls, conninfo: str, max_connections: int = 10) -> PostgresStore:
         await _reachable(conninfo)

@@ -95,6 +95,10 @@ class SqliteStore(Store):
         self.lease_owner = new_lease_owner()
         self._release_leases()
 
+    @property
+    def send_transactions(self) -> int:
+        return self._messages.flushes
+
     # --- plumbing -----------------------------------------------------------------------
 
     @contextmanager

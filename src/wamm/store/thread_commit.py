@@ -26,7 +26,8 @@ _Waiter = asyncio.Future[None]
 
 
 class ThreadGroupCommitter(Generic[T]):
-    """Concurrent `submit`s share one transaction, written by `flush` on `executor`'s thread."""
+    """Concurrent `submit`s share one transaction, written by `flush` on `executor`'s thread;
+    `flushes` counts the transactions run so far."""
 
     def __init__(
         self,
@@ -43,6 +44,7 @@ class ThreadGroupCommitter(Generic[T]):
         self._lock = threading.Lock()
         self._handover_pending = False
         self._flushing = False  # a flush job is queued on or running in the executor
+        self.flushes = 0  # written on the executor's thread only
 
     async def submit(self, item: T) -> None:
         """Queue `item`; return once the transaction holding it has committed."""
@@ -75,6 +77,7 @@ class ThreadGroupCommitter(Generic[T]):
 
     def _commit(self, batch: list[tuple[T, _Waiter]]) -> list[tuple[_Waiter, BaseException | None]]:
         """Each waiter of `batch` with its outcome: None once committed, else the error."""
+        self.flushes += 1
         try:
             self._flush([item for item, _ in batch])
         except BaseException as exc:

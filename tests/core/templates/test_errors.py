@@ -1,0 +1,114 @@
+"""Template error envelopes as Graph renders them (core/templates/errors.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.core.templates.builders import (
+    SEED,
+    SEED_BODY,
+    buttons,
+    create,
+    expect_error,
+    quick_reply,
+    send_body,
+    text,
+)
+from wamm.core.errors import GraphError
+from wamm.core.templates import (
+    check_send_components,
+    duplicate_error,
+    limit_error,
+    name_being_deleted_error,
+    parse_create,
+)
+
+
+def test_duplicate_error_envelope() -> None:
+    assert duplicate_error("summer_sale", "en_US").body("t") == {
+        "error": {
+            "message": "(#100) Invalid parameter",
+            "type": "OAuthException",
+            "code": 100,
+            "error_subcode": 2388024,
+            "is_transient": False,
+            "error_user_title": "Content in This Language Already Exists",
+            "error_user_msg": "The template summer_sale already has en_US content. Edit that "
+            "template or create one with another name.",
+            "fbtrace_id": "t",
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("error", "subcode", "title", "mention"),
+    [
+        (limit_error(250), 2388019, "Message Template Limit Exceeded", "250 message templates"),
+        (
+            name_being_deleted_error("pt_BR"),
+            2388023,
+            "Message Template Language Is Being Deleted",
+            "pt_BR content",
+        ),
+    ],
+)
+def test_service_errors(error: GraphError, subcode: int, title: str, mention: str) -> None:
+    rendered = error.body("t")["error"]
+    assert (rendered["code"], rendered["error_subcode"]) == (100, subcode)
+    assert rendered["error_user_title"] == title
+    assert mention in rendered["error_user_msg"]
+    assert "error_data" not in rendered
+
+
+def test_rejected_content_envelope_names_the_field() -> None:
+    request = create([SEED_BODY, buttons(quick_reply(), quick_reply("x" * 26))])
+    error = expect_error(lambda: parse_create(request), 100, 2388040)
+    assert error.body("t") == {
+        "error": {
+            "message": "(#100) Invalid parameter",
+            "type": "OAuthException",
+            "code": 100,
+            "error_subcode": 2388040,
+            "is_transient": False,
+            "error_user_title": "Character limit exceeded",
+            "error_user_msg": (
+                "components[1].buttons[1].text is 26 characters long; the limit is 25."
+            ),
+            "fbtrace_id": "t",
+        }
+    }
+
+
+def test_missing_parameter_envelope_carries_details() -> None:
+    error = expect_error(lambda: parse_create(create(name=None)), 100)
+    assert error.body("t") == {
+        "error": {
+            "message": "(#100) Invalid parameter",
+            "type": "OAuthException",
+            "code": 100,
+            "error_data": {
+                "messaging_product": "whatsapp",
+                "details": "The parameter name is required.",
+            },
+            "fbtrace_id": "t",
+        }
+    }
+
+
+def test_send_error_envelope() -> None:
+    error = expect_error(lambda: check_send_components(SEED, [send_body(text("Ana"))]), 132000)
+    assert error.body("t") == {
+        "error": {
+            "message": (
+                "(#132000) Number of parameters does not match the expected number of params"
+            ),
+            "type": "OAuthException",
+            "code": 132000,
+            "error_data": {
+                "messaging_product": "whatsapp",
+                "details": "body: the template has 2 parameter(s) but 1 were sent in "
+                "template.components[0].parameters.",
+            },
+            "fbtrace_id": "t",
+        }
+    }
