@@ -1,5 +1,5 @@
-"""Graph API dispatch: `/[vNN.N/]{object_id}[/{edge}[/{item_id}]]` to the use case for that
-node type.
+"""Graph API dispatch: `/[vNN.N/]{object_id}[/{edge}[/{item_id}]]`, or a root edge such as
+`/message_template_library`, to the use case for that node type.
 
 Order of checks follows Graph: the request's parameters (a POST body may carry the token),
 token (190), `appsecret_proof` (100), object visible to the token (100/33), operation
@@ -59,6 +59,9 @@ from wamm.service import (
     messaging,
     phone_numbers,
     qr_codes,
+    template_compare,
+    template_library,
+    template_upsert,
     templates,
     uploads,
     webhook_admin,
@@ -71,7 +74,16 @@ log = logging.getLogger("wamm.graph")
 VERSION_RE = re.compile(r"^v(\d{1,2})\.(\d{1,2})$")
 ALLOWED_METHODS = frozenset({"GET", "POST", "DELETE"})
 
-Node = Waba | PhoneNumber | Template | Business | App | Media | UploadSession
+
+@dataclass(frozen=True)
+class Root:
+    """The Graph root, whose edges stand first in the path (`/message_template_library`)."""
+
+
+ROOT = Root()
+ROOT_EDGES = frozenset({"message_template_library"})
+
+Node = Waba | PhoneNumber | Template | Business | App | Media | UploadSession | Root
 Handler = Callable[[GraphCall, Any], Awaitable[dict[str, Any]]]
 
 
@@ -115,6 +127,7 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (Waba, "message_templates", "GET"): Operation(templates.list_templates, SCOPE_MANAGEMENT),
     (Waba, "message_templates", "POST"): Operation(templates.create, SCOPE_MANAGEMENT),
     (Waba, "message_templates", "DELETE"): Operation(templates.delete, SCOPE_MANAGEMENT),
+    (Waba, "upsert_message_templates", "POST"): Operation(template_upsert.upsert, SCOPE_MANAGEMENT),
     (Waba, "phone_numbers", "GET"): Operation(accounts.list_phone_numbers, SCOPE_MANAGEMENT),
     (Waba, "template_analytics", "GET"): Operation(analytics.template_analytics, SCOPE_MANAGEMENT),
     (Waba, "subscribed_apps", "GET"): Operation(webhook_admin.list_subscriptions, SCOPE_MANAGEMENT),
@@ -123,6 +136,7 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (Template, None, "GET"): Operation(templates.get_template, SCOPE_MANAGEMENT),
     (Template, None, "POST"): Operation(templates.edit, SCOPE_MANAGEMENT),
     (Template, "unpause", "POST"): Operation(templates.unpause, SCOPE_MANAGEMENT),
+    (Template, "compare", "GET"): Operation(template_compare.compare, SCOPE_MANAGEMENT),
     (PhoneNumber, None, "GET"): Operation(accounts.get_phone_number, SCOPE_MANAGEMENT),
     (PhoneNumber, ENDPOINT_MESSAGES, "POST"): Operation(_send(ENDPOINT_MESSAGES), SCOPE_MESSAGING),
     (PhoneNumber, ENDPOINT_MARKETING, "POST"): Operation(
@@ -139,6 +153,9 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (App, "subscriptions", "POST"): Operation(apps.subscribe, SCOPE_APP_TOKEN),
     (App, "subscriptions", "DELETE"): Operation(apps.unsubscribe, SCOPE_APP_TOKEN),
     **{(PhoneNumber, edge, method): op for (edge, method), op in PHONE_SETTINGS.items()},
+    (Root, "message_template_library", "GET"): Operation(
+        template_library.list_library, SCOPE_MANAGEMENT
+    ),
 }
 # Bodies that carry a file may be as large as Meta's largest media (a 100 MB document).
 MAX_FILE_BODY = MAX_MEDIA_BYTES + 64 * 1024
@@ -195,6 +212,8 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
 def _operation(
     rt: Runtime, token: Token, method: str, segments: tuple[str, ...], node: Node | None
 ) -> Operation:
+    if isinstance(node, Root):
+        return _root_operation(method, segments)
     object_id, edge = segments[0], segments[1] if len(segments) > 1 else None
     deleted = isinstance(node, Template) and node.status == "DELETED"
     if node is None or deleted or not visible(rt.catalog, token, node):
@@ -204,6 +223,13 @@ def _operation(
     operation = OPERATIONS.get((type(node), edge, method))
     if operation is None or len(segments) > 3:
         raise unknown_object(method, object_id)
+    return operation
+
+
+def _root_operation(method: str, segments: tuple[str, ...]) -> Operation:
+    operation = OPERATIONS.get((Root, segments[0], method))
+    if operation is None or len(segments) > 1:
+        raise unknown_object(method, segments[0])
     return operation
 
 
@@ -226,7 +252,11 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
         params, body = await _read(rt, request, segments)
         token = _token(rt, request, params)
         # Media and upload sessions live in the store, not the catalog: looked up only on a miss.
-        node = resolve(rt.catalog, segments[0]) or await media.find(rt, segments[0])
+        node = (
+            ROOT
+            if segments[0] in ROOT_EDGES
+            else resolve(rt.catalog, segments[0]) or await media.find(rt, segments[0])
+        )
         operation = _operation(rt, token, request.method, segments, node)
         require_scope(token, operation.scope)
         item = segments[2] if len(segments) == 3 else None
