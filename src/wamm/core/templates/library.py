@@ -63,7 +63,7 @@ def library() -> tuple[LibraryTemplate, ...]:
 # --- GET /message_template_library ---------------------------------------------------------
 
 
-def _matches(entry: LibraryTemplate, name: str, wanted: str) -> bool:
+def _matches(entry: LibraryTemplate, *, name: str, wanted: str) -> bool:
     if name == "industry":
         return wanted.upper() in entry.industry
     value: str = getattr(entry, name)
@@ -80,8 +80,7 @@ def library_filters(params: Mapping[str, Any]) -> list[Callable[[LibraryTemplate
     checks: list[Callable[[LibraryTemplate], bool]] = []
     for name in (*EXACT_FILTERS, "industry"):
         if name in params:
-            wanted = as_str(params[name], name)
-            checks.append(lambda entry, n=name, w=wanted: _matches(entry, n, w))
+            checks.append(functools.partial(_matches, name=name, wanted=as_str(params[name], name)))
     if "search" in params:
         needle = as_str(params["search"], "search").lower()
         checks.append(lambda entry: _found(entry, needle))
