@@ -21,10 +21,11 @@ from wamm.client import (
     TemplateQuery,
     ValidationError,
 )
+from wamm.client.components import ComponentLike
 
 WABA = sd.SIGNED_WABA
 DAY = 86400
-OTP = [
+OTP: list[ComponentLike] = [
     Body(add_security_recommendation=True),
     Footer(code_expiration_minutes=5),
     Buttons([OtpButton("COPY_CODE")]),
