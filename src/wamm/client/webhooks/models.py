@@ -281,6 +281,19 @@ class TemplateCategoryUpdate(Update, kw_only=True, frozen=True):
     message_template_language: str | None = None
 
 
+class TemplateComponentsUpdate(Update, kw_only=True, frozen=True):
+    """`message_template_components_update`: a template was edited; its body text, and its
+    text header, footer and URL / phone-number buttons when it has them."""
+
+    message_template_id: int
+    message_template_name: str
+    message_template_language: str
+    message_template_element: str
+    message_template_title: str | None = None
+    message_template_footer: str | None = None
+    message_template_buttons: list[dict[str, str]] | None = None
+
+
 class AccountUpdate(Update, kw_only=True, frozen=True):
     """`account_update`, e.g. `MM_LITE_TERMS_SIGNED` with `waba_info`."""
 
