@@ -127,7 +127,12 @@ def library_create_body(body: Mapping[str, Any]) -> dict[str, Any]:
 def _body_inputs(value: Any) -> dict[str, Any]:
     if value is None:
         return {}
-    given = as_object(decoded(value), "library_template_body_inputs")
+    value = decoded(value)
+    # One object, or (as pywa sends them) a list of objects taken together.
+    parts = value if isinstance(value, list) else [value]
+    given: dict[str, Any] = {}
+    for part in parts:
+        given.update(as_object(part, "library_template_body_inputs"))
     inputs: dict[str, Any] = {}
     for key, raw in given.items():
         read = BODY_INPUTS.get(key)
