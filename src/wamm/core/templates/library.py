@@ -21,7 +21,8 @@ from wamm.core.errors import invalid_parameter
 from wamm.core.templates.readers import decoded, enum
 
 LIBRARY_FILE = "template_library.json"
-# Text filters of GET /message_template_library; `search` looks into names and texts.
+# Filters of GET /message_template_library that match a whole value (case aside); `industry`
+# matches one of a template's industries, `search` a part of its texts.
 EXACT_FILTERS = ("topic", "usecase", "language")
 BODY_INPUTS = {
     "add_contact_number": as_bool,
@@ -88,7 +89,8 @@ def library_filters(params: Mapping[str, Any]) -> list[Callable[[LibraryTemplate
 
 
 def library_view(entry: LibraryTemplate) -> dict[str, Any]:
-    return msgspec.to_builtins(entry)  # type: ignore[no-any-return]
+    view: dict[str, Any] = msgspec.to_builtins(entry)
+    return view
 
 
 # --- a create request naming a library template ----------------------------------------------
