@@ -10,7 +10,7 @@ from wamm.core.templates.library import LibraryTemplate, library, library_filter
 from wamm.service.call import GraphCall
 
 
-async def list_library(call: GraphCall, _root: object) -> dict[str, Any]:
+async def list_library(call: GraphCall) -> dict[str, Any]:
     entries = library()
     checks = library_filters(call.params)
     matching = [entry for entry in entries if all(check(entry) for check in checks)]

@@ -1,5 +1,5 @@
-"""Graph API dispatch: `/[vNN.N/]{object_id}[/{edge}[/{item_id}]]`, or a root edge such as
-`/message_template_library`, to the use case for that node type.
+"""Graph API dispatch: `/[vNN.N/]{object_id}[/{edge}[/{item_id}]]` to the use case for that
+node type.
 
 Order of checks follows Graph: the request's parameters (a POST body may carry the token),
 token (190), `appsecret_proof` (100), object visible to the token (100/33), operation
@@ -74,16 +74,7 @@ log = logging.getLogger("wamm.graph")
 VERSION_RE = re.compile(r"^v(\d{1,2})\.(\d{1,2})$")
 ALLOWED_METHODS = frozenset({"GET", "POST", "DELETE"})
 
-
-@dataclass(frozen=True)
-class Root:
-    """The Graph root, whose edges stand first in the path (`/message_template_library`)."""
-
-
-ROOT = Root()
-ROOT_EDGES = frozenset({"message_template_library"})
-
-Node = Waba | PhoneNumber | Template | Business | App | Media | UploadSession | Root
+Node = Waba | PhoneNumber | Template | Business | App | Media | UploadSession
 Handler = Callable[[GraphCall, Any], Awaitable[dict[str, Any]]]
 
 
@@ -153,9 +144,6 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (App, "subscriptions", "POST"): Operation(apps.subscribe, SCOPE_APP_TOKEN),
     (App, "subscriptions", "DELETE"): Operation(apps.unsubscribe, SCOPE_APP_TOKEN),
     **{(PhoneNumber, edge, method): op for (edge, method), op in PHONE_SETTINGS.items()},
-    (Root, "message_template_library", "GET"): Operation(
-        template_library.list_library, SCOPE_MANAGEMENT
-    ),
 }
 # Bodies that carry a file may be as large as Meta's largest media (a 100 MB document).
 MAX_FILE_BODY = MAX_MEDIA_BYTES + 64 * 1024
@@ -212,8 +200,6 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
 def _operation(
     rt: Runtime, token: Token, method: str, segments: tuple[str, ...], node: Node | None
 ) -> Operation:
-    if isinstance(node, Root):
-        return _root_operation(method, segments)
     object_id, edge = segments[0], segments[1] if len(segments) > 1 else None
     deleted = isinstance(node, Template) and node.status == "DELETED"
     if node is None or deleted or not visible(rt.catalog, token, node):
@@ -223,13 +209,6 @@ def _operation(
     operation = OPERATIONS.get((type(node), edge, method))
     if operation is None or len(segments) > 3:
         raise unknown_object(method, object_id)
-    return operation
-
-
-def _root_operation(method: str, segments: tuple[str, ...]) -> Operation:
-    operation = OPERATIONS.get((Root, segments[0], method))
-    if operation is None or len(segments) > 1:
-        raise unknown_object(method, segments[0])
     return operation
 
 
@@ -252,11 +231,7 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
         params, body = await _read(rt, request, segments)
         token = _token(rt, request, params)
         # Media and upload sessions live in the store, not the catalog: looked up only on a miss.
-        node = (
-            ROOT
-            if segments[0] in ROOT_EDGES
-            else resolve(rt.catalog, segments[0]) or await media.find(rt, segments[0])
-        )
+        node = resolve(rt.catalog, segments[0]) or await media.find(rt, segments[0])
         operation = _operation(rt, token, request.method, segments, node)
         require_scope(token, operation.scope)
         item = segments[2] if len(segments) == 3 else None
@@ -319,19 +294,30 @@ async def _app_token(call: RootCall) -> dict[str, Any]:
     return apps.issue_app_token(call.rt, call.params)
 
 
-async def _debug_token(call: RootCall) -> dict[str, Any]:
+def _graph_call(call: RootCall) -> GraphCall:
+    """The call of the request's token holder (the token checked)."""
     request = call.request
     token = _token(call.rt, request, call.params)
-    graph_call = GraphCall(
+    return GraphCall(
         call.rt, token, call.params, request.query, call.version, request.url, call.epoch
     )
-    return await apps.debug_token(graph_call, None)
+
+
+async def _debug_token(call: RootCall) -> dict[str, Any]:
+    return await apps.debug_token(_graph_call(call), None)
+
+
+async def _template_library(call: RootCall) -> dict[str, Any]:
+    graph_call = _graph_call(call)
+    require_scope(graph_call.token, SCOPE_MANAGEMENT)
+    return await template_library.list_library(graph_call)
 
 
 # Graph paths that name no object, by (path, method).
 ROOT_OPERATIONS: dict[tuple[str, str], Callable[[RootCall], Awaitable[dict[str, Any]]]] = {
     ("oauth/access_token", "GET"): _app_token,
     ("debug_token", "GET"): _debug_token,
+    ("message_template_library", "GET"): _template_library,
 }
 ROOT_PATHS = frozenset(path.partition("/")[0] for path, _ in ROOT_OPERATIONS)
 
