@@ -21,7 +21,16 @@ from tests.webhook_fixtures import (  # noqa: F401 - fixtures
     seed_document_fixture,
     serving,
 )
-from wamm.client import AmbiguousSendError, AsyncClient, SendError, TemplateMessage
+from wamm.client import (
+    AmbiguousSendError,
+    AsyncClient,
+    Body,
+    Footer,
+    SendError,
+    TemplateEdit,
+    TemplateMessage,
+    TemplateQuery,
+)
 from wamm.client import parameters as p
 from wamm.client.webhooks import (
     AccountUpdate,
@@ -30,6 +39,7 @@ from wamm.client.webhooks import (
     MessageUpdate,
     StatusUpdate,
     TemplateCategoryUpdate,
+    TemplateComponentsUpdate,
     TemplateQualityUpdate,
     TemplateStatusUpdate,
     UnknownUpdate,
@@ -200,6 +210,22 @@ async def test_template_and_account_updates(
         "owner_business_id": sd.REQUESTED_BUSINESS,
         "waba_id": sd.REQUESTED_WABA,
     }
+
+
+async def test_template_edit_update(
+    aclient: AsyncClient, control: httpx.AsyncClient, receiver: WebhookReceiver
+) -> None:
+    page = await aclient.list_templates(sd.SIGNED_WABA, TemplateQuery(name="order_update"))
+    template_id = page.data[0].id
+    body = Body("Order {{1}} is on its way.", example=["#1"])
+    await aclient.edit_template(template_id, TemplateEdit(components=[body, Footer("Acme")]))
+    await settle(control, 1)
+    (edited,) = [u for u in updates_of(receiver) if isinstance(u, TemplateComponentsUpdate)]
+    assert (edited.message_template_id, edited.message_template_element) == (
+        int(template_id),
+        "Order {{1}} is on its way.",
+    )
+    assert (edited.message_template_footer, edited.message_template_title) == ("Acme", None)
 
 
 def test_parse_rejects_what_is_not_a_webhook() -> None:

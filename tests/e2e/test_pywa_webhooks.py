@@ -33,6 +33,7 @@ from pywa.types.message_status import ConversationCategory, PricingCategory, Pri
 from pywa.types.message_status import PricingType as PywaPricingType
 from pywa.types.templates import (
     TemplateCategory,
+    TemplateComponentsUpdate,
     TemplateLanguage,
     TemplateRejectionReason,
     TemplateStatus,
@@ -86,6 +87,7 @@ class Bot:
             handlers.CallbackButtonHandler(record),
             handlers.UserMarketingPreferencesHandler(record),
             handlers.TemplateStatusUpdateHandler(record),
+            handlers.TemplateComponentsUpdateHandler(record),
             handlers.RawUpdateHandler(lambda _, raw: self.raw.append(raw)),
         )
 
@@ -366,6 +368,31 @@ def test_manual_review_decisions_are_template_status_updates(
         assert update.template_language == TemplateLanguage.ENGLISH_US
         assert update.category == TemplateCategory.MARKETING
         assert update.timestamp == SIGNED_AT
+
+
+def test_an_edit_is_a_template_components_update(
+    live_server: LiveServer,
+    webhook_receiver: ThreadedReceiver,
+    bots: dict[str, Bot],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    body = {"type": "BODY", "text": "Order {{1}} is ready.", "example": {"body_text": [["#1"]]}}
+    created = live_server.graph(
+        f"{sd.SIGNED_WABA}/message_templates",
+        {"name": "pickup_ready", "language": "en_US", "category": "UTILITY", "components": [body]},
+    )
+    footer = {"type": "FOOTER", "text": "Acme"}
+    live_server.graph(created["id"], {"components": [body, footer]})
+    live_server.settle(1)
+    (update,) = of_type(parse_all(webhook_receiver, bots, caplog), TemplateComponentsUpdate)
+    assert (update.id, update.template_id, update.template_name) == (
+        sd.SIGNED_WABA,
+        created["id"],
+        "pickup_ready",
+    )
+    assert update.template_language == TemplateLanguage.ENGLISH_US
+    assert (update.template_element, update.template_footer) == ("Order {{1}} is ready.", "Acme")
+    assert (update.template_title, update.template_buttons) == (None, None)
 
 
 # --- signatures --------------------------------------------------------------------------------

@@ -714,6 +714,61 @@ async def test_recategorisation_sends_template_category_update(
     assert (read["category"], read["previous_category"]) == ("MARKETING", "UTILITY")
 
 
+EDITED_ORDER_UPDATE = [
+    {"type": "HEADER", "format": "TEXT", "text": "Shipping news"},
+    {"type": "BODY", "text": "Order {{1}} left our warehouse.", "example": {"body_text": [["#1"]]}},
+    {"type": "FOOTER", "text": "Acme shipping"},
+    {
+        "type": "BUTTONS",
+        "buttons": [
+            {"type": "URL", "text": "Track", "url": "https://acme.example.com/track"},
+            {"type": "PHONE_NUMBER", "text": "Call us", "phone_number": "+15550001234"},
+            {"type": "QUICK_REPLY", "text": "Thanks"},
+        ],
+    },
+]
+
+
+async def test_editing_components_sends_message_template_components_update(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    template_id = await signed_template_id(graph, "order_update")
+    edited = await graph.post(template_id, {"components": EDITED_ORDER_UPDATE})
+    assert edited.status_code == 200, edited.text
+    await settle(graph, 1)
+    (change,) = receiver.changes("message_template_components_update")
+    assert change["value"] == {
+        "message_template_id": int(template_id),
+        "message_template_name": "order_update",
+        "message_template_language": "en_US",
+        "message_template_element": "Order {{1}} left our warehouse.",
+        "message_template_title": "Shipping news",
+        "message_template_footer": "Acme shipping",
+        "message_template_buttons": [
+            {
+                "message_template_button_type": "URL",
+                "message_template_button_text": "Track",
+                "message_template_button_url": "https://acme.example.com/track",
+            },
+            {
+                "message_template_button_type": "PHONE_NUMBER",
+                "message_template_button_text": "Call us",
+                "message_template_button_phone_number": "+15550001234",
+            },
+        ],
+    }
+
+
+async def test_an_edit_leaving_components_alone_sends_no_components_update(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    template_id = await signed_template_id(graph, "order_update")
+    edited = await graph.post(template_id, {"message_send_ttl_seconds": 3600})
+    assert edited.status_code == 200, edited.text
+    await settle(graph, 1)
+    assert receiver.changes("message_template_components_update") == []
+
+
 async def test_deleting_a_template_is_announced(graph: Graph, receiver: WebhookReceiver) -> None:
     await graph.delete(f"{sd.SIGNED_WABA}/message_templates", name="order_update")
     await settle(graph, 1)

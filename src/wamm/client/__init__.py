@@ -51,6 +51,7 @@ from wamm.client.idempotency import SendLedger
 from wamm.client.models import (
     BidSpec,
     Business,
+    LibraryTemplate,
     MediaInfo,
     ObjectId,
     Page,
@@ -60,19 +61,32 @@ from wamm.client.models import (
     Success,
     Template,
     TemplateAnalytics,
+    TemplateComparison,
     TemplateCreated,
     TemplateEdited,
     TemplatePage,
     UploadHandle,
     UploadSession,
+    UpsertedTemplate,
+    UpsertedTemplates,
     Waba,
 )
 from wamm.client.parameters import TemplateMessage
-from wamm.client.queries import PricingAnalyticsQuery, TemplateAnalyticsQuery, TemplateQuery
+from wamm.client.queries import (
+    LibraryQuery,
+    PricingAnalyticsQuery,
+    TemplateAnalyticsQuery,
+    TemplateQuery,
+)
 from wamm.client.ratelimit import RateLimit
 from wamm.client.retry import NO_RETRIES, RetryPolicy
 from wamm.client.sync import Client
-from wamm.client.templates import TemplateDefinition, TemplateEdit
+from wamm.client.templates import (
+    AuthenticationTemplates,
+    LibraryTemplateDefinition,
+    TemplateDefinition,
+    TemplateEdit,
+)
 from wamm.core.versions import DEFAULT_API_VERSION
 
 __all__ = [
@@ -83,6 +97,7 @@ __all__ = [
     "AmbiguousSendError",
     "AsyncClient",
     "AuthError",
+    "AuthenticationTemplates",
     "BSUIDNotSupportedError",
     "BidSpec",
     "BlockUsersError",
@@ -103,6 +118,9 @@ __all__ = [
     "HeaderMedia",
     "HeaderText",
     "IntegrityError",
+    "LibraryQuery",
+    "LibraryTemplate",
+    "LibraryTemplateDefinition",
     "LimitedTimeOffer",
     "MarketingTemplatesDisabledError",
     "MediaInfo",
@@ -128,6 +146,7 @@ __all__ = [
     "Template",
     "TemplateAnalytics",
     "TemplateAnalyticsQuery",
+    "TemplateComparison",
     "TemplateCreated",
     "TemplateDefinition",
     "TemplateEdit",
@@ -139,6 +158,8 @@ __all__ = [
     "UnexpectedResponseError",
     "UploadHandle",
     "UploadSession",
+    "UpsertedTemplate",
+    "UpsertedTemplates",
     "UrlButton",
     "ValidationError",
     "Waba",

@@ -172,6 +172,90 @@ class TemplateEdited(Model):
     category: str | None = None
 
 
+class LibraryTemplate(Model):
+    """A template of Meta's template library (`GET /message_template_library`)."""
+
+    id: str
+    name: str
+    language: str
+    category: str
+    topic: str | None = None
+    usecase: str | None = None
+    industry: list[str] = msgspec.field(default_factory=list)
+    header: str | None = None
+    body: str | None = None
+    body_params: list[str] = msgspec.field(default_factory=list)
+    body_param_types: list[str] = msgspec.field(default_factory=list)
+    buttons: list[dict[str, Any]] = msgspec.field(default_factory=list)
+
+
+class UpsertedTemplate(Model):
+    """One language of `upsert_message_templates`: created, or updated when it existed."""
+
+    id: str
+    status: str
+    language: str
+    category: str | None = None
+
+
+class UpsertedTemplates(Model):
+    """The answer to `upsert_message_templates`, one entry per language, in request order."""
+
+    data: list[UpsertedTemplate]
+
+
+class KeyNumber(Model):
+    """A number for a template id."""
+
+    key: str
+    value: int
+
+
+class KeyString(Model):
+    """A text for a template id."""
+
+    key: str
+    value: str
+
+
+class ComparisonMetric(Model):
+    """One metric of a template comparison: BLOCK_RATE (an order), MESSAGE_SENDS (numbers)
+    or TOP_BLOCK_REASON (texts), per template id."""
+
+    metric: str
+    type: str | None = None
+    order_by_relative_metric: list[str] | None = None
+    number_values: list[KeyNumber] | None = None
+    string_values: list[KeyString] | None = None
+
+
+class TemplateComparison(Model):
+    """The answer to `GET /{template_id}/compare`."""
+
+    data: list[ComparisonMetric]
+
+    def _metric(self, name: str) -> ComparisonMetric | None:
+        return next((m for m in self.data if m.metric == name), None)
+
+    @property
+    def block_rate_order(self) -> list[str]:
+        """Template ids from the lowest ratio of blocks to sends to the highest."""
+        metric = self._metric("BLOCK_RATE")
+        return list(metric.order_by_relative_metric or []) if metric else []
+
+    @property
+    def times_sent(self) -> dict[str, int]:
+        """Sends in the timeframe per template id."""
+        metric = self._metric("MESSAGE_SENDS")
+        return {v.key: v.value for v in (metric.number_values or [])} if metric else {}
+
+    @property
+    def top_block_reason(self) -> dict[str, str]:
+        """The top reason users gave for blocking, per template id."""
+        metric = self._metric("TOP_BLOCK_REASON")
+        return {v.key: v.value for v in (metric.string_values or [])} if metric else {}
+
+
 class Success(Model):
     """`{"success": true}`."""
 

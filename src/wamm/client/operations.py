@@ -10,6 +10,7 @@ from typing import Any
 from wamm.client.errors import validating
 from wamm.client.models import (
     Business,
+    LibraryTemplate,
     ObjectId,
     Page,
     PhoneNumber,
@@ -19,15 +20,30 @@ from wamm.client.models import (
     Success,
     Template,
     TemplateAnalytics,
+    TemplateComparison,
     TemplateCreated,
     TemplateEdited,
     TemplatePage,
+    UpsertedTemplates,
     Waba,
     WabaPricing,
 )
 from wamm.client.parameters import TemplateMessage
-from wamm.client.queries import PricingAnalyticsQuery, TemplateAnalyticsQuery, TemplateQuery
-from wamm.client.templates import TemplateDefinition, TemplateEdit, creative_features_spec
+from wamm.client.queries import (
+    LibraryQuery,
+    PricingAnalyticsQuery,
+    TemplateAnalyticsQuery,
+    TemplateQuery,
+    TimePoint,
+    time_point,
+)
+from wamm.client.templates import (
+    AuthenticationTemplates,
+    LibraryTemplateDefinition,
+    TemplateDefinition,
+    TemplateEdit,
+    creative_features_spec,
+)
 from wamm.client.transport import Call, SendCall, decoder
 from wamm.core.content import validate_content, validate_context
 from wamm.core.sending import (
@@ -100,6 +116,39 @@ def delete_template(
 def unpause_template(template_id: str) -> Call[Success]:
     """Unpause a paused template."""
     return Call("POST", f"{template_id}/unpause", decoder(Success))
+
+
+def list_library_templates(query: LibraryQuery | None = None) -> Call[Page[LibraryTemplate]]:
+    """One page of Meta's template library (`iter_library_templates` walks every page)."""
+    params = query.params() if query else {}
+    return Call("GET", "message_template_library", decoder(Page[LibraryTemplate]), params=params)
+
+
+def create_template_from_library(
+    waba_id: str, template: LibraryTemplateDefinition
+) -> Call[TemplateCreated]:
+    """Create a template from the template library; Meta approves it at once."""
+    body = template.to_body()
+    return Call("POST", f"{waba_id}/message_templates", decoder(TemplateCreated), body=body)
+
+
+def upsert_templates(waba_id: str, templates: AuthenticationTemplates) -> Call[UpsertedTemplates]:
+    """Create or update an authentication template in each of its languages."""
+    path = f"{waba_id}/upsert_message_templates"
+    return Call("POST", path, decoder(UpsertedTemplates), body=templates.to_body())
+
+
+def compare_templates(
+    template_id: str, other_template_id: str, start: TimePoint, end: TimePoint
+) -> Call[TemplateComparison]:
+    """Compare a template with another of its WABA over a 7, 30, 60 or 90-day window: sends,
+    block-rate order and top block reason (each needs 1,000 sends in the window)."""
+    params = {
+        "template_ids": json.dumps([other_template_id]),
+        "start": time_point(start),
+        "end": time_point(end),
+    }
+    return Call("GET", f"{template_id}/compare", decoder(TemplateComparison), params=params)
 
 
 # --- accounts ----------------------------------------------------------------------------------

@@ -70,6 +70,25 @@ class TemplateQuery:
 
 
 @dataclass(frozen=True)
+class LibraryQuery:
+    """Filters and paging of Meta's template library: `search` matches names and texts;
+    `topic`, `usecase`, `industry` and `language` match exactly (e.g. ORDER_MANAGEMENT,
+    DELIVERY_UPDATE, E_COMMERCE, en_US)."""
+
+    search: str | None = None
+    topic: str | None = None
+    usecase: str | None = None
+    industry: str | None = None
+    language: str | None = None
+    limit: int | None = None
+
+    def params(self) -> dict[str, str]:
+        """The query string."""
+        values = {key: value for key, value in vars(self).items() if value is not None}
+        return {key: str(value) for key, value in values.items()}
+
+
+@dataclass(frozen=True)
 class TemplateAnalyticsQuery:
     """`/{waba_id}/template_analytics`: 1 to 10 templates over `start`..`end`."""
 

@@ -21,6 +21,7 @@ from wamm.core.templates.create import parse_ttl
 from wamm.core.templates.features import parse_bid_spec
 from wamm.core.templates.readers import enum
 from wamm.core.templates.rules import Rules
+from wamm.core.templates.upsert import parse_upsert
 
 DOF_SPEC = "degrees_of_freedom_spec"
 
@@ -116,6 +117,68 @@ class TemplateEdit:
         `components` and `parameter_format`): status, category change, components."""
         with validating():
             parse_edit(core_template(template), self.to_body(), 0.0)
+
+
+@dataclass(frozen=True)
+class LibraryTemplateDefinition:
+    """A template to create from Meta's template library: the library template's name and
+    the inputs it asks for (`button_inputs`: the URL, phone number or OTP button values;
+    `body_inputs`: e.g. `add_security_recommendation`, `code_expiration_minutes`).
+
+    Not checked locally: Meta's library holds templates wamm's small library does not."""
+
+    name: str
+    language: str
+    category: str
+    library_template_name: str
+    button_inputs: Sequence[Mapping[str, Any]] | None = None
+    body_inputs: Mapping[str, Any] | None = None
+    message_send_ttl_seconds: int | None = None
+
+    def to_body(self) -> dict[str, Any]:
+        """The POST /{waba_id}/message_templates body."""
+        body = _body(
+            {
+                "name": self.name,
+                "language": self.language,
+                "category": self.category,
+                "library_template_name": self.library_template_name,
+                "message_send_ttl_seconds": self.message_send_ttl_seconds,
+            }
+        )
+        if self.button_inputs is not None:
+            body["library_template_button_inputs"] = [dict(b) for b in self.button_inputs]
+        if self.body_inputs is not None:
+            body["library_template_body_inputs"] = dict(self.body_inputs)
+        return body
+
+
+@dataclass(frozen=True)
+class AuthenticationTemplates:
+    """One authentication template in several languages (`upsert_message_templates`):
+    each language is created, or updated when the WABA has it. Checked when built like a
+    `TemplateDefinition` in each language."""
+
+    name: str
+    languages: Sequence[str]
+    components: Sequence[ComponentLike]
+    message_send_ttl_seconds: int | None = None
+
+    def __post_init__(self) -> None:
+        with validating():
+            parse_upsert(self.to_body())
+
+    def to_body(self) -> dict[str, Any]:
+        """The POST /{waba_id}/upsert_message_templates body."""
+        return _body(
+            {
+                "name": self.name,
+                "languages": list(self.languages),
+                "category": "AUTHENTICATION",
+                "components": self.components,
+                "message_send_ttl_seconds": self.message_send_ttl_seconds,
+            }
+        )
 
 
 def core_template(template: Template) -> model.Template:

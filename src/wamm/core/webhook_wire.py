@@ -35,6 +35,7 @@ class Field:
     TEMPLATE_STATUS: Final = "message_template_status_update"
     TEMPLATE_QUALITY: Final = "message_template_quality_update"
     TEMPLATE_CATEGORY: Final = "template_category_update"
+    TEMPLATE_COMPONENTS: Final = "message_template_components_update"
     ACCOUNT_UPDATE: Final = "account_update"
 
 

@@ -202,6 +202,45 @@ def template_category_value(template: Template, previous: str, new: str) -> dict
     }
 
 
+# Buttons the components update describes; other kinds are left out, as at Meta.
+_COMPONENTS_UPDATE_BUTTONS = {"URL": "url", "PHONE_NUMBER": "phone_number"}
+
+
+def template_components_value(template: Template) -> dict[str, Any]:
+    """`message_template_components_update` after an edit: the body text, and the text header,
+    footer and URL / phone-number buttons when the template has them."""
+    by_type = {c["type"]: c for c in template.components}
+    value: dict[str, Any] = {
+        "message_template_id": int(template.id),
+        "message_template_name": template.name,
+        "message_template_language": template.language,
+        "message_template_element": by_type.get("BODY", {}).get("text", ""),
+    }
+    header = by_type.get("HEADER", {})
+    if header.get("format") == "TEXT":
+        value["message_template_title"] = header.get("text", "")
+    if "FOOTER" in by_type and "text" in by_type["FOOTER"]:
+        value["message_template_footer"] = by_type["FOOTER"]["text"]
+    buttons = [
+        _components_update_button(b)
+        for b in by_type.get("BUTTONS", {}).get("buttons", [])
+        if b["type"] in _COMPONENTS_UPDATE_BUTTONS
+    ]
+    if buttons:
+        value["message_template_buttons"] = buttons
+    return value
+
+
+def _components_update_button(button: dict[str, Any]) -> dict[str, Any]:
+    kind = button["type"]
+    target = _COMPONENTS_UPDATE_BUTTONS[kind]
+    return {
+        "message_template_button_type": kind,
+        "message_template_button_text": button.get("text", ""),
+        f"message_template_button_{target}": button.get(target, ""),
+    }
+
+
 def terms_signed_value(business_id: str, waba_id: str) -> dict[str, Any]:
     return {
         "event": "MM_LITE_TERMS_SIGNED",

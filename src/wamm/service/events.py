@@ -72,6 +72,11 @@ async def template_category(rt: Runtime, template: Template, previous: str) -> N
     await emit(rt, template.waba_id, Field.TEMPLATE_CATEGORY, value)
 
 
+async def template_components(rt: Runtime, template: Template) -> None:
+    value = webhooks.template_components_value(template)
+    await emit(rt, template.waba_id, Field.TEMPLATE_COMPONENTS, value)
+
+
 async def terms_signed(rt: Runtime, business_id: str) -> None:
     """Meta sends one `account_update` per WABA of the portfolio when it signs the MM terms."""
     for waba in [w for w in rt.catalog.wabas.values() if w.business_id == business_id]:

@@ -15,12 +15,14 @@ from wamm.core.fields import page_request, paged_body, paginate
 from wamm.core.model import CATEGORIES, TEMPLATE_STATUSES, Template, Waba
 from wamm.core.onboarding import onboarding_status
 from wamm.core.templates import (
+    TemplateSpec,
     duplicate_error,
     limit_error,
     name_being_deleted_error,
     parse_create,
     parse_edit,
 )
+from wamm.core.templates.library import library_create_body
 from wamm.service import events, nodes, uploads
 from wamm.service.call import GraphCall
 from wamm.service.runtime import Runtime
@@ -49,7 +51,7 @@ PAUSES = (
 )
 
 
-def _review_status(rt: Runtime) -> str:
+def review_status(rt: Runtime) -> str:
     return "APPROVED" if rt.settings.template_review == "auto" else "PENDING"
 
 
@@ -84,8 +86,18 @@ async def _save(
 
 
 async def create(call: GraphCall, waba: Waba) -> dict[str, Any]:
+    """POST /{waba_id}/message_templates; a library template is approved at once (its content
+    is Meta's own, already reviewed)."""
+    from_library = call.params.get("library_template_name") is not None
+    spec = parse_create(library_create_body(call.params) if from_library else call.params)
+    status = "APPROVED" if from_library else review_status(call.rt)
+    template = await add_template(call, waba, spec, status)
+    return {"id": template.id, "status": template.status, "category": template.category}
+
+
+async def add_template(call: GraphCall, waba: Waba, spec: TemplateSpec, status: str) -> Template:
+    """A new template of the WABA from a validated create request."""
     rt = call.rt
-    spec = parse_create(call.params)
     if (waba.id, spec.name, spec.language) in rt.catalog.templates_by_key:
         raise duplicate_error(spec.name, spec.language)
     now = rt.now()
@@ -99,14 +111,14 @@ async def create(call: GraphCall, waba: Waba) -> dict[str, Any]:
         id=template_id,
         waba_id=waba.id,
         seq=seq,
-        status=_review_status(rt),
+        status=status,
         created_at=now,
         updated_at=now,
     )
     components = await uploads.keep_sample(call, template, template.components)
     template = msgspec.structs.replace(template, components=components)
     await _save(rt, [template])
-    return {"id": template.id, "status": template.status, "category": template.category}
+    return template
 
 
 def _name_held(rt: Runtime, waba_id: str, name: str, language: str, now: float) -> bool:
@@ -229,9 +241,15 @@ async def get_template(call: GraphCall, template: Template) -> dict[str, Any]:
 
 
 async def edit(call: GraphCall, template: Template) -> dict[str, Any]:
+    updated = await apply_edit(call, template, call.params)
+    return {"success": True, "id": updated.id, "name": updated.name, "category": updated.category}
+
+
+async def apply_edit(call: GraphCall, template: Template, body: dict[str, Any]) -> Template:
+    """Edit a template; new components are announced with `message_template_components_update`."""
     rt = call.rt
     now = rt.now()
-    changes = parse_edit(template, call.params, now)
+    changes = parse_edit(template, body, now)
     if "components" in changes:
         changes["components"] = await uploads.keep_sample(
             call, template, changes["components"], template.components
@@ -243,13 +261,15 @@ async def edit(call: GraphCall, template: Template) -> dict[str, Any]:
     updated = msgspec.structs.replace(
         template,
         **changes,
-        status=_review_status(rt),
+        status=review_status(rt),
         edit_times=edit_times,
         updated_at=now,
         rejected_reason="NONE",
     )
     await _save(rt, [updated])
-    return {"success": True, "id": updated.id, "name": updated.name, "category": updated.category}
+    if updated.components != template.components:
+        await events.template_components(rt, updated)
+    return updated
 
 
 async def unpause(call: GraphCall, template: Template) -> dict[str, Any]:

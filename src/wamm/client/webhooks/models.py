@@ -248,13 +248,18 @@ class ErrorUpdate(UserUpdate, kw_only=True, frozen=True):
     error: WebhookError
 
 
-class TemplateStatusUpdate(Update, kw_only=True, frozen=True):
-    """`message_template_status_update`: APPROVED, REJECTED, PAUSED, DISABLED, DELETED ..."""
+class TemplateUpdate(Update, kw_only=True, frozen=True):
+    """An update about one template: its id, name and language."""
 
-    event: str
     message_template_id: int
     message_template_name: str
     message_template_language: str
+
+
+class TemplateStatusUpdate(TemplateUpdate, kw_only=True, frozen=True):
+    """`message_template_status_update`: APPROVED, REJECTED, PAUSED, DISABLED, DELETED ..."""
+
+    event: str
     reason: str | None = None
     message_template_category: str | None = None
     other_info: dict[str, str] | None = None
@@ -279,6 +284,16 @@ class TemplateCategoryUpdate(Update, kw_only=True, frozen=True):
     correct_category: str | None = None
     message_template_name: str | None = None
     message_template_language: str | None = None
+
+
+class TemplateComponentsUpdate(TemplateUpdate, kw_only=True, frozen=True):
+    """`message_template_components_update`: a template was edited; its body text, and its
+    text header, footer and URL / phone-number buttons when it has them."""
+
+    message_template_element: str
+    message_template_title: str | None = None
+    message_template_footer: str | None = None
+    message_template_buttons: list[dict[str, str]] | None = None
 
 
 class AccountUpdate(Update, kw_only=True, frozen=True):

@@ -16,6 +16,7 @@ from wamm.client.webhooks.models import (
     MessageUpdate,
     StatusUpdate,
     TemplateCategoryUpdate,
+    TemplateComponentsUpdate,
     TemplateQualityUpdate,
     TemplateStatusUpdate,
     UnknownUpdate,
@@ -39,6 +40,7 @@ _SIMPLE_FIELDS: dict[str, type[Update]] = {
     Field.TEMPLATE_STATUS: TemplateStatusUpdate,
     Field.TEMPLATE_QUALITY: TemplateQualityUpdate,
     Field.TEMPLATE_CATEGORY: TemplateCategoryUpdate,
+    Field.TEMPLATE_COMPONENTS: TemplateComponentsUpdate,
     Field.ACCOUNT_UPDATE: AccountUpdate,
 }
 

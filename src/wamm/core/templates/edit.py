@@ -44,6 +44,7 @@ def parse_edit(template: Template, body: Mapping[str, Any], now: float) -> dict[
     if not given:
         raise invalid_parameter(f"Nothing to edit: give at least one of {', '.join(_EDIT_FIELDS)}.")
     _check_editable(template, now)
+    _check_not_library(template, given)
     category = _edited_category(template, given)
     return _edited_content(template, given, category) | _edited_settings(template, given, category)
 
@@ -57,6 +58,17 @@ def _check_editable(template: Template, now: float) -> None:
         )
     if template.status == "APPROVED":
         _check_edit_budget(template, now)
+
+
+def _check_not_library(template: Template, given: Mapping[str, Any]) -> None:
+    """A template made from the library keeps the library's fixed content."""
+    if template.library_template_name is not None and "components" in given:
+        raise reject(
+            SUBCODE_NOT_EDITABLE,
+            f"Template {template.name} ({template.language}) was created from the template "
+            f"library ({template.library_template_name}); its components can't be edited.",
+            title="Library template content can't be edited",
+        )
 
 
 def _check_edit_budget(template: Template, now: float) -> None:

@@ -59,6 +59,9 @@ from wamm.service import (
     messaging,
     phone_numbers,
     qr_codes,
+    template_compare,
+    template_library,
+    template_upsert,
     templates,
     uploads,
     webhook_admin,
@@ -115,6 +118,7 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (Waba, "message_templates", "GET"): Operation(templates.list_templates, SCOPE_MANAGEMENT),
     (Waba, "message_templates", "POST"): Operation(templates.create, SCOPE_MANAGEMENT),
     (Waba, "message_templates", "DELETE"): Operation(templates.delete, SCOPE_MANAGEMENT),
+    (Waba, "upsert_message_templates", "POST"): Operation(template_upsert.upsert, SCOPE_MANAGEMENT),
     (Waba, "phone_numbers", "GET"): Operation(accounts.list_phone_numbers, SCOPE_MANAGEMENT),
     (Waba, "template_analytics", "GET"): Operation(analytics.template_analytics, SCOPE_MANAGEMENT),
     (Waba, "subscribed_apps", "GET"): Operation(webhook_admin.list_subscriptions, SCOPE_MANAGEMENT),
@@ -123,6 +127,7 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (Template, None, "GET"): Operation(templates.get_template, SCOPE_MANAGEMENT),
     (Template, None, "POST"): Operation(templates.edit, SCOPE_MANAGEMENT),
     (Template, "unpause", "POST"): Operation(templates.unpause, SCOPE_MANAGEMENT),
+    (Template, "compare", "GET"): Operation(template_compare.compare, SCOPE_MANAGEMENT),
     (PhoneNumber, None, "GET"): Operation(accounts.get_phone_number, SCOPE_MANAGEMENT),
     (PhoneNumber, ENDPOINT_MESSAGES, "POST"): Operation(_send(ENDPOINT_MESSAGES), SCOPE_MESSAGING),
     (PhoneNumber, ENDPOINT_MARKETING, "POST"): Operation(
@@ -289,19 +294,30 @@ async def _app_token(call: RootCall) -> dict[str, Any]:
     return apps.issue_app_token(call.rt, call.params)
 
 
-async def _debug_token(call: RootCall) -> dict[str, Any]:
+def _graph_call(call: RootCall) -> GraphCall:
+    """The call of the request's token holder (the token checked)."""
     request = call.request
     token = _token(call.rt, request, call.params)
-    graph_call = GraphCall(
+    return GraphCall(
         call.rt, token, call.params, request.query, call.version, request.url, call.epoch
     )
-    return await apps.debug_token(graph_call, None)
+
+
+async def _debug_token(call: RootCall) -> dict[str, Any]:
+    return await apps.debug_token(_graph_call(call), None)
+
+
+async def _template_library(call: RootCall) -> dict[str, Any]:
+    graph_call = _graph_call(call)
+    require_scope(graph_call.token, SCOPE_MANAGEMENT)
+    return await template_library.list_library(graph_call)
 
 
 # Graph paths that name no object, by (path, method).
 ROOT_OPERATIONS: dict[tuple[str, str], Callable[[RootCall], Awaitable[dict[str, Any]]]] = {
     ("oauth/access_token", "GET"): _app_token,
     ("debug_token", "GET"): _debug_token,
+    ("message_template_library", "GET"): _template_library,
 }
 ROOT_PATHS = frozenset(path.partition("/")[0] for path, _ in ROOT_OPERATIONS)
 
