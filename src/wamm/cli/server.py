@@ -28,6 +28,21 @@ T = TypeVar("T")
 LOG_LEVELS = ("debug", "info", "warning", "error")
 DEFAULT_REQUEST_TIMEOUT = 30.0
 DEFAULT_MAX_CONNECTIONS = 1000
+SeedOption = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="WAMM_SEED",
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="Seed file (YAML or JSON): `serve` applies it at every start (an upsert: existing "
+        "ids are updated), `migrate` only to an empty database.",
+    ),
+]
+DemoOption = Annotated[
+    bool,
+    typer.Option(help="Apply the demo seed when the database is empty and no --seed is given."),
+]
 DatabaseOption = Annotated[
     str,
     typer.Option(
@@ -42,20 +57,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: PortOption = 8000,
     database: DatabaseOption = DEFAULT_URL,
-    seed: Annotated[
-        Path | None,
-        typer.Option(
-            envvar="WAMM_SEED",
-            exists=True,
-            dir_okay=False,
-            readable=True,
-            help="Seed file (YAML or JSON) applied at start (an upsert: existing ids are updated).",
-        ),
-    ] = None,
-    demo: Annotated[
-        bool,
-        typer.Option(help="Apply the demo seed when the database is empty and no --seed is given."),
-    ] = True,
+    seed: SeedOption = None,
+    demo: DemoOption = True,
     admin_token: Annotated[
         str | None,
         typer.Option(
@@ -200,19 +203,8 @@ def worker(
 
 def migrate(
     database: DatabaseOption = DEFAULT_URL,
-    seed: Annotated[
-        Path | None,
-        typer.Option(
-            envvar="WAMM_SEED",
-            exists=True,
-            dir_okay=False,
-            readable=True,
-            help="Seed file (YAML or JSON) for an empty database.",
-        ),
-    ] = None,
-    demo: Annotated[
-        bool, typer.Option(help="Apply the demo seed to an empty database when no --seed.")
-    ] = True,
+    seed: SeedOption = None,
+    demo: DemoOption = True,
 ) -> None:
     """Create or upgrade the database, apply the seed if the database is empty, and exit:
     run it once before the servers of a deployment, which then start without --seed (a
