@@ -151,11 +151,16 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
     return error
 
 
-def invalid_parameter_error(details: str) -> dict[str, Any]:
-    """Meta's code 100 envelope (without the trace id) for a bad parameter."""
+def whatsapp_error(code: int, title: str, details: str) -> dict[str, Any]:
+    """Meta's envelope (without the trace id) of a WhatsApp error with its details."""
     return {
-        "message": "(#100) Invalid parameter",
+        "message": f"(#{code}) {title}",
         "type": "OAuthException",
-        "code": 100,
+        "code": code,
         "error_data": {"messaging_product": "whatsapp", "details": details},
     }
+
+
+def invalid_parameter_error(details: str) -> dict[str, Any]:
+    """Meta's code 100 envelope (without the trace id) for a bad parameter."""
+    return whatsapp_error(100, "Invalid parameter", details)

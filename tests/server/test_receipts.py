@@ -10,7 +10,7 @@ import pytest
 
 from tests import seed_data as sd
 from tests.builders import text_send
-from tests.conftest import Graph, error_of, invalid_parameter_error
+from tests.conftest import Graph, error_of, invalid_parameter_error, whatsapp_error
 
 DAY = 86400
 
@@ -45,12 +45,7 @@ async def advance(graph: Graph, seconds: float) -> float:
 
 
 def not_valid(details: str) -> dict[str, Any]:
-    return {
-        "message": "(#131009) Parameter value is not valid",
-        "type": "OAuthException",
-        "code": 131009,
-        "error_data": {"messaging_product": "whatsapp", "details": details},
-    }
+    return whatsapp_error(131009, "Parameter value is not valid", details)
 
 
 async def test_marking_a_message_read_marks_the_earlier_ones_too(graph: Graph) -> None:
