@@ -21,6 +21,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    # Markdown joins a docstring's wrapped lines (Rich mode would print their line breaks).
+    rich_markup_mode="markdown",
 )
 app.command(cls=CliCommand)(server.serve)
 app.command(cls=CliCommand)(server.worker)
