@@ -412,15 +412,26 @@ class ResetDuringRequest(GraphError):
         super().__init__(2, "wamm was reset while this request was handled; send it again.")
 
 
+TEMPLATE_REJECTED_MESSAGE = "Invalid parameter"
+
+
 def invalid_parameter(details: str) -> GraphError:
     """Code 100 with a WhatsApp `error_data.details` naming what is wrong."""
     return GraphError(100, details)
 
 
 def template_rejected(subcode: int | None, title: str, user_msg: str) -> GraphError:
-    """A template-management validation failure: code 100 with Meta's subcode and user texts."""
+    """A template-management validation failure: code 100 with Meta's subcode and user texts.
+
+    Meta words these "Invalid parameter" without the "(#100)" prefix its other code-100
+    answers carry (docs/errors.md quotes the answer)."""
     return GraphError(
-        100, subcode=subcode, with_error_data=False, user_title=title, user_msg=user_msg
+        100,
+        message=TEMPLATE_REJECTED_MESSAGE,
+        subcode=subcode,
+        with_error_data=False,
+        user_title=title,
+        user_msg=user_msg,
     )
 
 

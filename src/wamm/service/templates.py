@@ -99,7 +99,7 @@ async def add_template(call: GraphCall, waba: Waba, spec: TemplateSpec, status: 
     """A new template of the WABA from a validated create request."""
     rt = call.rt
     if (waba.id, spec.name, spec.language) in rt.catalog.templates_by_key:
-        raise duplicate_error(spec.name, spec.language)
+        raise duplicate_error(spec.language)
     now = rt.now()
     if _name_held(rt, waba.id, spec.name, spec.language, now):
         raise name_being_deleted_error(spec.language)

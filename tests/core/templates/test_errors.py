@@ -24,20 +24,35 @@ from wamm.core.templates import (
 )
 
 
-def test_duplicate_error_envelope() -> None:
-    assert duplicate_error("summer_sale", "en_US").body("t") == {
+def test_duplicate_error_envelope_is_metas_answer() -> None:
+    """Meta's answer word for word: no "(#100)" prefix, the language named as Meta names it."""
+    assert duplicate_error("en_US").body("t") == {
         "error": {
-            "message": "(#100) Invalid parameter",
+            "message": "Invalid parameter",
             "type": "OAuthException",
             "code": 100,
             "error_subcode": 2388024,
             "is_transient": False,
             "error_user_title": "Content in This Language Already Exists",
-            "error_user_msg": "The template summer_sale already has en_US content. Edit that "
-            "template or create one with another name.",
+            "error_user_msg": "There is already English (US) content for this template. You can "
+            "create a new template and try again.",
             "fbtrace_id": "t",
         }
     }
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("pt_BR", "Portuguese (BR)"),
+        ("es", "Spanish"),
+        ("es_MX", "Spanish (MEX)"),
+        ("ar_EG", "Arabic (EGY)"),
+    ],
+)
+def test_duplicate_error_names_the_language_as_meta_does(code: str, name: str) -> None:
+    user_msg = duplicate_error(code).body("t")["error"]["error_user_msg"]
+    assert user_msg.startswith(f"There is already {name} content for this template.")
 
 
 @pytest.mark.parametrize(
@@ -48,13 +63,17 @@ def test_duplicate_error_envelope() -> None:
             name_being_deleted_error("pt_BR"),
             2388023,
             "Message Template Language Is Being Deleted",
-            "pt_BR content",
+            "Portuguese (BR) content",
         ),
     ],
 )
 def test_service_errors(error: GraphError, subcode: int, title: str, mention: str) -> None:
     rendered = error.body("t")["error"]
-    assert (rendered["code"], rendered["error_subcode"]) == (100, subcode)
+    assert (rendered["message"], rendered["code"], rendered["error_subcode"]) == (
+        "Invalid parameter",
+        100,
+        subcode,
+    )
     assert rendered["error_user_title"] == title
     assert mention in rendered["error_user_msg"]
     assert "error_data" not in rendered
@@ -65,7 +84,7 @@ def test_rejected_content_envelope_names_the_field() -> None:
     error = expect_error(lambda: parse_create(request), 100, 2388040)
     assert error.body("t") == {
         "error": {
-            "message": "(#100) Invalid parameter",
+            "message": "Invalid parameter",
             "type": "OAuthException",
             "code": 100,
             "error_subcode": 2388040,
@@ -106,8 +125,8 @@ def test_send_error_envelope() -> None:
             "code": 132000,
             "error_data": {
                 "messaging_product": "whatsapp",
-                "details": "body: the template has 2 parameter(s) but 1 were sent in "
-                "template.components[0].parameters.",
+                "details": "body: number of localizable_params (1) does not match the "
+                "expected number of params (2)",
             },
             "fbtrace_id": "t",
         }

@@ -153,19 +153,26 @@ def test_send_check_accepts_a_precomputed_shape() -> None:
             "template.components[0].parameters[0]",
         ),
         # 132000: counts
-        (SEED, None, 132000, "body: the template has 2 parameter(s) but 0 were sent"),
+        (
+            SEED,
+            None,
+            132000,
+            "body: number of localizable_params (0) does not match the expected number of "
+            "params (2)",
+        ),
         (
             SEED,
             [send_body(text("Ana"))],
             132000,
-            "but 1 were sent in template.components[0].parameters",
+            "body: number of localizable_params (1) does not match",
         ),
-        (SEED, [send_body(text("a"), text("b"), text("c"))], 132000, "3 were sent"),
+        (SEED, [send_body(text("a"), text("b"), text("c"))], 132000, "localizable_params (3)"),
         (
             SEED,
             [send_body(text("a"), text("b")), {"type": "header", "parameters": [text("x")]}],
             132000,
-            "header: the template has 0 parameter(s) but 1",
+            "header: number of localizable_params (1) does not match the expected number of "
+            "params (0)",
         ),
         (
             FULL,
@@ -178,7 +185,8 @@ def test_send_check_accepts_a_precomputed_shape() -> None:
             FULL,
             [{"type": "header", "parameters": [IMAGE_PARAM, IMAGE_PARAM]}, *FULL_OK[1:]],
             132000,
-            "header: the template has 1",
+            "header: number of localizable_params (2) does not match the expected number of "
+            "params (1)",
         ),
         (
             SEED,
@@ -201,7 +209,8 @@ def test_send_check_accepts_a_precomputed_shape() -> None:
                 },
             ],
             132000,
-            "limited_time_offer: the template has 0",
+            "limited_time_offer: number of localizable_params (1) does not match the expected "
+            "number of params (0)",
         ),
         # 131008: required parameter missing
         (

@@ -81,8 +81,14 @@ from wamm.core.templates import check_send_components
         (
             NAMED,
             [send_body(text("Ana"), text("X"))],
-            132012,
-            "template.components[0].parameters[0].parameter_name is required",
+            100,
+            "Parameter name is missing or empty",
+        ),
+        (
+            NAMED,
+            [send_body(text("Ana", parameter_name=""), text("X", parameter_name="code"))],
+            100,
+            "Parameter name is missing or empty",
         ),
         (
             NAMED,

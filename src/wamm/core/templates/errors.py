@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from wamm.core.errors import GraphError, template_rejected
+from wamm.core.templates.languages import language_name
 from wamm.core.templates.limits import (
     SUBCODE_BEING_DELETED,
     SUBCODE_DUPLICATE,
@@ -27,11 +28,12 @@ def invalid_value(field: str, problem: str) -> GraphError:
     return GraphError(131009, f"{field} {problem}")
 
 
-def duplicate_error(name: str, language: str) -> GraphError:
+def duplicate_error(language: str) -> GraphError:
+    """Meta's answer, word for word, naming the language as Meta names it."""
     return reject(
         SUBCODE_DUPLICATE,
-        f"The template {name} already has {language} content. Edit that template or create "
-        "one with another name.",
+        f"There is already {language_name(language)} content for this template. You can "
+        "create a new template and try again.",
     )
 
 
@@ -46,6 +48,6 @@ def limit_error(limit: int) -> GraphError:
 def name_being_deleted_error(language: str) -> GraphError:
     return reject(
         SUBCODE_BEING_DELETED,
-        f"{language} content under this name was deleted recently and the name can't be reused "
-        "for it for 30 days. Use another name or try again later.",
+        f"{language_name(language)} content under this name was deleted recently and the name "
+        "can't be reused for it for 30 days. Use another name or try again later.",
     )

@@ -116,10 +116,13 @@ def _add_button(buttons: dict[int, _Part], part: _Part, button_count: int) -> No
     buttons[index] = part
 
 
-def _count_error(label: str, expected: int, got: int, part: _Part | None) -> GraphError:
-    where = f" in {part.field}.parameters" if part else ""
+def _count_error(label: str, expected: int, got: int) -> GraphError:
+    """Meta's 132000 details text, e.g. "body: number of localizable_params (2) does not match
+    the expected number of params (1)" (quoted in real answers, docs/errors.md)."""
     return GraphError(
-        132000, f"{label}: the template has {expected} parameter(s) but {got} were sent{where}."
+        132000,
+        f"{label}: number of localizable_params ({got}) does not match the expected number "
+        f"of params ({expected})",
     )
 
 
@@ -146,7 +149,7 @@ def _check_header_params(shape: TemplateShape, part: _Part | None, field: str) -
             f"header: the template's header is {fmt}, so {where} needs one {wanted} parameter.",
         )
     if len(params) > 1:
-        raise _count_error("header", 1, len(params), part)
+        raise _count_error("header", 1, len(params))
     _check_first(
         part, params, wanted, f"the template's header is {fmt}, which takes a {wanted} parameter"
     )
@@ -157,7 +160,7 @@ def _check_text_params(
 ) -> None:
     params = _parameters(part)
     if len(params) != len(expected):
-        raise _count_error(label, len(expected), len(params), part)
+        raise _count_error(label, len(expected), len(params))
     if part is None:
         return
     for i, param in enumerate(params):
@@ -176,14 +179,11 @@ def _check_param_names(
     expected: tuple[str, ...], params: list[Mapping[str, Any]], field: str
 ) -> None:
     names = []
-    for i, param in enumerate(params):
+    for param in params:
         name = param.get("parameter_name")
-        if not isinstance(name, str):
-            raise GraphError(
-                132012,
-                f"{field}.parameters[{i}].parameter_name is required: the "
-                "template uses named parameters.",
-            )
+        if not isinstance(name, str) or not name:
+            # Meta's answer names neither the field nor the template (docs/errors.md).
+            raise invalid_parameter("Parameter name is missing or empty")
         names.append(name)
     if sorted(names) != sorted(expected):
         raise GraphError(
@@ -225,10 +225,10 @@ def _check_button_param(slot: ButtonSlot, part: _Part) -> None:
     params = _parameters(part)
     if slot.parameter is None:
         if params:
-            raise _count_error(label, 0, len(params), part)
+            raise _count_error(label, 0, len(params))
         return
     if len(params) > 1:
-        raise _count_error(label, 1, len(params), part)
+        raise _count_error(label, 1, len(params))
     if params:
         _check_first(part, params, slot.parameter, f"{label} takes a {slot.parameter} parameter")
         limit = _BUTTON_TEXT_LIMITS.get(slot.type)
@@ -252,7 +252,7 @@ def _check_offer_params(shape: TemplateShape, part: _Part | None) -> None:
     params = _parameters(part)
     expected = 1 if shape.has_offer else 0
     if len(params) != expected:
-        raise _count_error("limited_time_offer", expected, len(params), part)
+        raise _count_error("limited_time_offer", expected, len(params))
     if params:
         _check_first(
             part, params, "limited_time_offer", "the offer takes a limited_time_offer parameter"
