@@ -56,7 +56,7 @@ async def create_template(graph: Graph, handle: Any) -> httpx.Response:
 
 
 INVALID_HANDLE = {
-    "message": "(#100) Invalid parameter",
+    "message": "Invalid parameter",
     "type": "OAuthException",
     "code": 100,
     "error_subcode": 2494102,
