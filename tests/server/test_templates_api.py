@@ -87,9 +87,16 @@ async def test_duplicate_name_and_language_is_subcode_2388024(graph: Graph) -> N
     await create(graph)
     response = await graph.post(TEMPLATES, PROMO)
     assert response.status_code == 400
-    error = error_of(response)
-    assert (error["code"], error["error_subcode"]) == (100, 2388024)
-    assert error["error_user_title"] == "Content in This Language Already Exists"
+    assert error_of(response) == {
+        "message": "Invalid parameter",
+        "type": "OAuthException",
+        "code": 100,
+        "error_subcode": 2388024,
+        "is_transient": False,
+        "error_user_title": "Content in This Language Already Exists",
+        "error_user_msg": "There is already English (US) content for this template. You can "
+        "create a new template and try again.",
+    }
     other_language = await graph.post(TEMPLATES, {**PROMO, "language": "pt_BR"})
     assert other_language.status_code == 200
 
