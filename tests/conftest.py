@@ -162,5 +162,14 @@ def whatsapp_error(code: int, title: str, details: str) -> dict[str, Any]:
 
 
 def invalid_parameter_error(details: str) -> dict[str, Any]:
-    """Meta's code 100 envelope (without the trace id) for a bad parameter."""
+    """Meta's code 100 envelope (without the trace id) for a bad parameter. A missing one
+    ("The parameter x is required.") is Graph's: named in `message`, no `error_data`."""
+    if details.startswith("The parameter ") and details.endswith(" is required."):
+        return {"message": f"(#100) {details}", "type": "OAuthException", "code": 100}
     return whatsapp_error(100, "Invalid parameter", details)
+
+
+def error_text(error: dict[str, Any]) -> str:
+    """What an error says about its cause: `error_data.details`, else the `message`."""
+    details: str = error.get("error_data", {}).get("details", "")
+    return details or str(error["message"])

@@ -13,7 +13,7 @@ import pytest
 
 from tests import seed_data as sd
 from tests.builders import template_send, text_send
-from tests.conftest import Graph, error_of, invalid_parameter_error
+from tests.conftest import Graph, error_of, error_text, invalid_parameter_error
 
 DAY = 86400
 HOUR = 3600
@@ -431,7 +431,7 @@ async def test_template_analytics_parameter_errors(
     assert response.status_code == 400, response.text
     error = error_of(response)
     assert error["code"] == 100
-    assert named in error["error_data"]["details"]
+    assert named in error_text(error)
 
 
 async def test_template_of_another_waba_is_refused(graph: Graph) -> None:
@@ -597,7 +597,7 @@ async def test_pricing_analytics_parameter_errors(graph: Graph, modifiers: str, 
     assert response.status_code == 400, response.text
     error = error_of(response)
     assert error["code"] == 100
-    assert named in error["error_data"]["details"]
+    assert named in error_text(error)
 
 
 async def test_times_past_the_year_9000_are_100_not_500(graph: Graph) -> None:

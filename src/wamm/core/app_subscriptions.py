@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wamm.core.coerce import as_str
-from wamm.core.errors import invalid_parameter
+from wamm.core.errors import invalid_parameter, missing_parameter
 from wamm.core.model import App
 from wamm.core.webhook_wire import OBJECT
 from wamm.core.webhooks import callback_url
@@ -65,7 +65,7 @@ class Subscribe:
 def check_object(params: Mapping[str, Any]) -> None:
     value = params.get("object")
     if value is None:
-        raise invalid_parameter("The parameter object is required.")
+        raise missing_parameter("object")
     if value != OBJECT:
         raise invalid_parameter(
             f"Param object must be '{OBJECT}' (the object wamm sends webhooks for), got '{value}'."
@@ -81,7 +81,7 @@ def parse_fields(value: Any) -> tuple[str, ...]:
             raise invalid_parameter("Param fields must be a JSON list of names.") from None
     names = value.split(",") if isinstance(value, str) else value
     if not isinstance(names, list) or not names:
-        raise invalid_parameter("The parameter fields is required.")
+        raise missing_parameter("fields")
     fields = tuple(dict.fromkeys(as_str(name, "fields").strip() for name in names))
     unknown = [name for name in fields if name not in FIELDS]
     if unknown:
@@ -94,7 +94,7 @@ def parse_fields(value: Any) -> tuple[str, ...]:
 def parse_subscribe(params: Mapping[str, Any]) -> Subscribe:
     check_object(params)
     if params.get("fields") is None:
-        raise invalid_parameter("The parameter fields is required.")
+        raise missing_parameter("fields")
     return Subscribe(
         callback_url=callback_url(params.get("callback_url"), "callback_url"),
         verify_token=as_str(params.get("verify_token", ""), "verify_token"),

@@ -15,7 +15,7 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
-from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.errors import GraphError, invalid_parameter, missing_parameter
 from wamm.core.model import (
     SCOPE_MANAGEMENT,
     SCOPE_MESSAGING,
@@ -103,5 +103,5 @@ def unknown_token_info() -> dict[str, Any]:
 def input_token(params: Mapping[str, Any]) -> str:
     value = params.get("input_token")
     if not isinstance(value, str) or not value:
-        raise invalid_parameter("The parameter input_token is required.")
+        raise missing_parameter("input_token")
     return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from wamm.core.errors import invalid_parameter
+from wamm.core.errors import invalid_parameter, missing_parameter
 
 _TRUE = {"true", "1"}
 _FALSE = {"false", "0"}
@@ -68,5 +68,5 @@ def as_list(value: Any, name: str) -> list[Any]:
 
 def required(body: Mapping[str, Any], key: str, prefix: str = "") -> Any:
     if body.get(key) is None:
-        raise invalid_parameter(f"The parameter {prefix}{key} is required.")
+        raise missing_parameter(f"{prefix}{key}")
     return body[key]

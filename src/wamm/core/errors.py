@@ -415,6 +415,14 @@ class ResetDuringRequest(GraphError):
 TEMPLATE_REJECTED_MESSAGE = "Invalid parameter"
 
 
+def missing_parameter(name: str) -> GraphError:
+    """Graph's answer for a required parameter left out: the name is in `message` and there
+    is no `error_data` ("(#100) The parameter messaging_product is required.")."""
+    return GraphError(
+        100, message=f"(#100) The parameter {name} is required.", with_error_data=False
+    )
+
+
 def invalid_parameter(details: str) -> GraphError:
     """Code 100 with a WhatsApp `error_data.details` naming what is wrong."""
     return GraphError(100, details)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wamm.core.coerce import as_str
-from wamm.core.errors import invalid_parameter
+from wamm.core.errors import invalid_parameter, missing_parameter
 from wamm.core.fields import FieldRequest, unknown_field
 from wamm.core.model import QrCode
 
@@ -36,7 +36,7 @@ def new_code(rng_seed: int, phone_number_id: str, seq: int) -> str:
 
 def prefilled_message(params: Mapping[str, Any]) -> str:
     if "prefilled_message" not in params:
-        raise invalid_parameter("The parameter prefilled_message is required.")
+        raise missing_parameter("prefilled_message")
     text = as_str(params["prefilled_message"], "prefilled_message")
     if not text or len(text) > MAX_PREFILLED_CHARS:
         raise invalid_parameter(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wamm.core.coerce import as_str
-from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.errors import GraphError, invalid_parameter, missing_parameter
 from wamm.core.model import InboundMessage
 from wamm.core.sending import check_messaging_product
 
@@ -47,7 +47,7 @@ def parse_read_receipt(body: Mapping[str, Any]) -> ReadReceipt:
     if status != READ:
         raise invalid_parameter(f"Param status must be 'read', got '{status}'.")
     if body.get("message_id") is None:
-        raise invalid_parameter("The parameter message_id is required.")
+        raise missing_parameter("message_id")
     message_id = as_str(body["message_id"], "message_id")
     return ReadReceipt(message_id, _typing(body.get("typing_indicator")))
 

@@ -18,7 +18,7 @@ from typing import Any
 from msgspec.structs import replace
 
 from wamm.core.coerce import as_str
-from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.errors import GraphError, invalid_parameter, missing_parameter
 from wamm.core.model import PhoneNumber
 
 CODE_METHODS = ("SMS", "VOICE")
@@ -42,7 +42,7 @@ def check_messaging_product(params: Mapping[str, Any]) -> None:
 
 def read_pin(params: Mapping[str, Any]) -> str:
     if "pin" not in params:
-        raise invalid_parameter("The parameter pin is required.")
+        raise missing_parameter("pin")
     pin = as_str(params["pin"], "pin")
     if len(pin) != PIN_DIGITS or not pin.isdigit():
         raise invalid_parameter("Invalid PIN format. PIN must be exactly 6 digits")
@@ -54,7 +54,7 @@ def request_code(phone: PhoneNumber, params: Mapping[str, Any]) -> PhoneNumber:
     if method not in CODE_METHODS:
         raise invalid_parameter("Invalid parameter: code_method must be SMS or VOICE")
     if not as_str(params.get("language", ""), "language"):
-        raise invalid_parameter("The parameter language is required.")
+        raise missing_parameter("language")
     if phone.registered:
         raise invalid_parameter("Phone number is not eligible for verification at this time")
     return replace(phone, requested_code=verification_code(phone))
@@ -63,7 +63,7 @@ def request_code(phone: PhoneNumber, params: Mapping[str, Any]) -> PhoneNumber:
 def verify_code(phone: PhoneNumber, params: Mapping[str, Any]) -> PhoneNumber:
     code = as_str(params.get("code", ""), "code")
     if not code:
-        raise invalid_parameter("The parameter code is required.")
+        raise missing_parameter("code")
     if phone.code_verification_status == "VERIFIED" and phone.requested_code is None:
         raise GraphError(
             136025,

@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from wamm.core.coerce import as_bool, as_object, as_str
-from wamm.core.errors import GraphError, NotEmulated, invalid_parameter
+from wamm.core.errors import GraphError, NotEmulated, invalid_parameter, missing_parameter
 from wamm.core.phones import is_bsuid, normalize_phone
 
 ENDPOINT_MESSAGES = "messages"
@@ -82,7 +82,7 @@ def check_messaging_product(body: Mapping[str, Any]) -> None:
     """Every POST to /messages names the product: `"messaging_product": "whatsapp"`."""
     product = body.get("messaging_product")
     if product is None:
-        raise invalid_parameter("The parameter messaging_product is required.")
+        raise missing_parameter("messaging_product")
     if product != "whatsapp":
         raise invalid_parameter(f"Param messaging_product must be 'whatsapp', got '{product}'.")
 
@@ -159,17 +159,17 @@ def _bid_multiplier(body: Mapping[str, Any]) -> float | None:
 def parse_template_ref(value: Any) -> TemplateRef:
     """`template: {name, language: {code}, components}` of a send."""
     if value is None:
-        raise invalid_parameter("The parameter template is required.")
+        raise missing_parameter("template")
     template = as_object(value, "template")
     name = template.get("name")
     if name in (None, ""):
-        raise invalid_parameter("The parameter template['name'] is required.")
+        raise missing_parameter("template['name']")
     language = template.get("language")
     if language is None:
-        raise invalid_parameter("The parameter template['language'] is required.")
+        raise missing_parameter("template['language']")
     code = as_object(language, "template['language']").get("code")
     if code in (None, ""):
-        raise invalid_parameter("The parameter template['language']['code'] is required.")
+        raise missing_parameter("template['language']['code']")
     return TemplateRef(
         name=as_str(name, "template['name']"),
         language=as_str(code, "template['language']['code']"),

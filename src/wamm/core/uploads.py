@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from wamm.core.errors import invalid_parameter
+from wamm.core.errors import invalid_parameter, missing_parameter
 from wamm.core.media import MAX_MEDIA_BYTES, BlobNode
 
 SESSION_PREFIX = "upload:"
@@ -70,7 +70,7 @@ def parse_session_request(params: Mapping[str, Any]) -> SessionRequest:
     """`file_name`, `file_length` and `file_type` of a new session, or Graph's code 100."""
     for name in ("file_length", "file_type"):
         if params.get(name) in (None, ""):
-            raise invalid_parameter(f"The parameter {name} is required.")
+            raise missing_parameter(name)
     file_type = str(params["file_type"]).lower()
     if file_type not in FILE_TYPES:
         raise invalid_parameter(

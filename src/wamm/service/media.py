@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from wamm.core.auth import check_token
-from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.errors import GraphError, invalid_parameter, missing_parameter
 from wamm.core.media import (
     RETENTION_SECONDS,
     URL_SECONDS,
@@ -59,7 +59,7 @@ async def upload(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
     check_messaging_product(call.params)
     file = call.params.get("file")
     if not isinstance(file, FilePart):
-        raise invalid_parameter("The parameter file is required.")
+        raise missing_parameter("file")
     mime_type = str(call.params.get("type") or file.content_type)
     _check_declared_type(mime_type, file)
     check_upload(mime_type, file.content)

@@ -10,7 +10,7 @@ import msgspec
 
 from wamm.core.analytics.values import enum_words, parse_time
 from wamm.core.coerce import as_str
-from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.errors import GraphError, invalid_parameter, missing_parameter
 from wamm.core.fields import page_request, paged_body, paginate
 from wamm.core.model import CATEGORIES, TEMPLATE_STATUSES, Template, Waba
 from wamm.core.onboarding import onboarding_status
@@ -297,7 +297,7 @@ def _to_delete(call: GraphCall, waba: Waba) -> list[Template]:
             raise invalid_parameter(f"Message templates not found: {', '.join(missing)}.")
         return [by_id[i] for i in wanted]
     if "name" not in params:
-        raise invalid_parameter("The parameter name is required.")
+        raise missing_parameter("name")
     name = as_str(params["name"], "name")
     found = [t for t in live if t.name == name]
     if "hsm_id" in params:

@@ -100,7 +100,7 @@ def with_status(template: Template, status: str, edit_times: Sequence[float] = (
 
 
 def text_of(error: GraphError) -> str:
-    return error.user_msg or error.details
+    return error.user_msg or error.details or error.message
 
 
 def expect_error(

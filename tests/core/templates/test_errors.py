@@ -98,17 +98,14 @@ def test_rejected_content_envelope_names_the_field() -> None:
     }
 
 
-def test_missing_parameter_envelope_carries_details() -> None:
+def test_a_missing_parameter_is_named_in_the_message() -> None:
+    """Graph's wording: "(#100) The parameter name is required." and no `error_data`."""
     error = expect_error(lambda: parse_create(create(name=None)), 100)
     assert error.body("t") == {
         "error": {
-            "message": "(#100) Invalid parameter",
+            "message": "(#100) The parameter name is required.",
             "type": "OAuthException",
             "code": 100,
-            "error_data": {
-                "messaging_product": "whatsapp",
-                "details": "The parameter name is required.",
-            },
             "fbtrace_id": "t",
         }
     }

@@ -16,7 +16,7 @@ from wamm.core.analytics.values import (
     parse_time,
 )
 from wamm.core.coerce import required
-from wamm.core.errors import invalid_parameter
+from wamm.core.errors import invalid_parameter, missing_parameter
 from wamm.core.model import ROUTE_CLOUD, ROUTE_MM
 
 TEMPLATE_LOOKBACK_DAYS = 90
@@ -106,7 +106,7 @@ class TemplateQuery:
 def _template_ids(value: Any) -> tuple[str, ...]:
     ids = tuple(dict.fromkeys(parse_list(value, "template_ids")))
     if not ids:
-        raise invalid_parameter("The parameter template_ids is required.")
+        raise missing_parameter("template_ids")
     if len(ids) > MAX_TEMPLATE_IDS:
         raise invalid_parameter(
             f"Param template_ids accepts at most {MAX_TEMPLATE_IDS} ids, got {len(ids)}."
