@@ -38,7 +38,6 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
     ErrorKind(3, 500, "Capability or permissions issue", family="auth"),
     ErrorKind(10, 403, "Application does not have permission for this action", family="auth"),
     ErrorKind(190, 401, "Invalid OAuth access token", family="auth"),
-    ErrorKind(1, 400, "An unknown error occurred", family="auth"),
     ErrorKind(15, 400, "This method must be called with an app access_token", family="auth"),
     ErrorKind(101, 400, "Error validating application", family="auth"),
     ErrorKind(200, 403, "Permissions error", family="auth"),

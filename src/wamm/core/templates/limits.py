@@ -43,11 +43,12 @@ SUBCODE_TOO_MANY_VARIABLES = 2388293
 SUBCODE_VARIABLE_POSITION = 2388299
 
 # The error title of each subcode; None: content Meta rejects without a specific subcode.
+# Meta's own titles where known (docs/errors.md), the others worded after its descriptions.
 SUBCODE_TITLES: dict[int | None, str] = {
     SUBCODE_LIMIT: "Message Template Limit Exceeded",
     SUBCODE_BEING_DELETED: "Message Template Language Is Being Deleted",
     SUBCODE_DUPLICATE: "Content in This Language Already Exists",
-    SUBCODE_NOT_EDITABLE: "Template can't be edited in its current status",
+    SUBCODE_NOT_EDITABLE: "Message template status can't be changed",
     SUBCODE_CHAR_LIMIT: "Character limit exceeded",
     SUBCODE_MISSING_EXAMPLE: "Sample values are missing",
     SUBCODE_HEADER_FORMAT: "Header format is incorrect",
