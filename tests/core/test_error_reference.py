@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.doc_blocks import ROOT
-from wamm.core.errors import CATALOGUE, GraphError, missing_parameter, template_rejected
+from wamm.core.errors import CATALOGUE, GraphError, template_rejected
 
 PAGE = ROOT / "docs" / "errors.md"
 
@@ -31,14 +31,3 @@ def test_a_template_rejection_is_worded_as_meta_words_it() -> None:
         2388040,
     )
     assert "error_data" not in body
-
-
-def test_a_missing_parameter_is_named_in_the_message() -> None:
-    assert missing_parameter("messaging_product").body("t") == {
-        "error": {
-            "message": "(#100) The parameter messaging_product is required.",
-            "type": "OAuthException",
-            "code": 100,
-            "fbtrace_id": "t",
-        }
-    }

@@ -24,23 +24,6 @@ from wamm.core.templates import (
 )
 
 
-def test_duplicate_error_envelope_is_metas_answer() -> None:
-    """Meta's answer word for word: no "(#100)" prefix, the language named as Meta names it."""
-    assert duplicate_error("en_US").body("t") == {
-        "error": {
-            "message": "Invalid parameter",
-            "type": "OAuthException",
-            "code": 100,
-            "error_subcode": 2388024,
-            "is_transient": False,
-            "error_user_title": "Content in This Language Already Exists",
-            "error_user_msg": "There is already English (US) content for this template. You can "
-            "create a new template and try again.",
-            "fbtrace_id": "t",
-        }
-    }
-
-
 @pytest.mark.parametrize(
     ("code", "name"),
     [
