@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from wamm.core.errors import GraphError
+from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.templates.errors import invalid_value
 
 _CURRENCY_CODE = re.compile(r"[A-Za-z]{3}")
@@ -144,4 +144,10 @@ def check_param(
     ptype = ptype.lower()
     if ptype not in allowed:
         raise GraphError(132012, f"{field}.type is '{ptype}' but {wanted}.")
-    _VALUE_CHECKS[ptype](param.get(ptype), f"{field}.{ptype}")
+    value = param.get(ptype)
+    if value is None:
+        # Meta's answer names the type twice and not the field (docs/errors.md).
+        raise invalid_parameter(
+            f"Parameter '{ptype}' is mandatory for component parameter type '{ptype}'"
+        )
+    _VALUE_CHECKS[ptype](value, f"{field}.{ptype}")
