@@ -43,3 +43,28 @@ async def test_failed_deliveries_are_sent_again_from_the_log(
     page = await http.get(f"{UI}/webhooks")
     assert {r["data-state"] for r in rows(page.text, "webhook-row")} == {"delivered"}
     assert rows(page.text, "webhook-retry") == []
+
+
+async def test_one_failed_delivery_is_sent_again_from_its_row(
+    graph: Graph,
+    http: httpx.AsyncClient,  # noqa: F811
+    receiver: WebhookReceiver,  # noqa: F811
+) -> None:
+    settings = {"webhooks": {"retry_initial_seconds": 10, "retry_window_seconds": 30}}
+    await graph.http.post("/_wamm/seed", json={"settings": settings})
+    receiver.fail_next = [500] * 3
+    sent = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", summer_sale())
+    assert sent.status_code == 200, sent.text
+    assert await settle(graph, 2 * 3600) == {"failed": 3}
+
+    page = await http.get(f"{UI}/webhooks")
+    failed = [r["data-id"] for r in rows(page.text, "webhook-row")]
+    assert len(rows(page.text, "webhook-redrive")) == 3
+    form = {"csrf_token": csrf_of(page), "id": failed[-1]}
+    assert (await http.post(f"{UI}/webhooks/retry", data={**form, "csrf_token": "x"})).status_code == 403
+    retried = await http.post(f"{UI}/webhooks/retry", data=form)
+    assert (retried.status_code, retried.headers["location"]) == (303, f"{UI}/webhooks")
+    assert await settle(graph, 1) == {"delivered": 1, "failed": 2}
+    page = await http.get(f"{UI}/webhooks")
+    states = {r["data-id"]: r["data-state"] for r in rows(page.text, "webhook-row")}
+    assert states == {failed[0]: "failed", failed[1]: "failed", failed[2]: "delivered"}

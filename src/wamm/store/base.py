@@ -117,6 +117,7 @@ class Attempt(msgspec.Struct, kw_only=True, gc=False):
 class DeliveryQuery(msgspec.Struct, kw_only=True):
     limit: int = 100
     after_id: int | None = None
+    id: int | None = None
     state: str | None = None
     wamid: str | None = None
     app_id: str | None = None

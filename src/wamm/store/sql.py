@@ -360,7 +360,12 @@ def delivery_filters(query: Any) -> tuple[str, list[Any]]:
     extra = [("id < ?", [query.after_id])] if query.after_id is not None else []
     if query.wamid is not None:
         extra.append(_by_wamid("message_seq", query.wamid))
-    equal = [("state", query.state), ("app_id", query.app_id), ("field", query.field)]
+    equal = [
+        ("id", query.id),
+        ("state", query.state),
+        ("app_id", query.app_id),
+        ("field", query.field),
+    ]
     return where_clause(equal, *extra)
 
 

@@ -184,9 +184,11 @@ async def webhooks_page(request: Request, rt: Runtime) -> Response:
     )
 
 
-async def retry_webhooks(_request: Request, rt: Runtime) -> Response:
-    """Send every failed delivery again (the control API's `POST /_wamm/webhooks/retry`)."""
-    await webhook_admin.retry_failed(rt, {})
+async def retry_webhooks(request: Request, rt: Runtime) -> Response:
+    """Send one failed delivery (the form's `id`) or every failed one again: the control API's
+    `POST /_wamm/webhooks/retry`."""
+    delivery_id = _text((await request.form()).get("id"))
+    await webhook_admin.retry_failed(rt, {"id": delivery_id} if delivery_id else {})
     return RedirectResponse(f"{security.UI_PATH}/webhooks", 303)
 
 
