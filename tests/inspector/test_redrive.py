@@ -61,7 +61,8 @@ async def test_one_failed_delivery_is_sent_again_from_its_row(
     failed = [r["data-id"] for r in rows(page.text, "webhook-row")]
     assert len(rows(page.text, "webhook-redrive")) == 3
     form = {"csrf_token": csrf_of(page), "id": failed[-1]}
-    assert (await http.post(f"{UI}/webhooks/retry", data={**form, "csrf_token": "x"})).status_code == 403
+    forged = await http.post(f"{UI}/webhooks/retry", data={**form, "csrf_token": "x"})
+    assert forged.status_code == 403
     retried = await http.post(f"{UI}/webhooks/retry", data=form)
     assert (retried.status_code, retried.headers["location"]) == (303, f"{UI}/webhooks")
     assert await settle(graph, 1) == {"delivered": 1, "failed": 2}
