@@ -23,13 +23,19 @@ async def template_analytics(call: GraphCall, waba: Waba) -> dict[str, Any]:
     rt = call.rt
     if not waba.is_enabled_for_insights:
         raise GraphError(200007, INSIGHTS_DETAILS)
-    now = rt.now()
-    query = analytics.parse_template_query(call.params, now)
+    query = analytics.parse_template_query(call.params, rt.now())
+    data = await template_report(rt, waba, query)
+    return paged_body([data], Page([data], False, False), lambda _: 0, call.url, call.query)
+
+
+async def template_report(
+    rt: Runtime, waba: Waba, query: analytics.TemplateQuery
+) -> dict[str, Any]:
+    """The daily points of the query's templates (the `data` entry of template_analytics)."""
     infos = [analytics.template_info(_template(rt, waba, tid)) for tid in query.template_ids]
     records = await _records(rt, waba, query.start, query.end)
     actions = await rt.store.interactions_between(waba.id, query.start, query.end)
-    data = analytics.template_analytics(query, infos, records, actions, now)
-    return paged_body([data], Page([data], False, False), lambda _: 0, call.url, call.query)
+    return analytics.template_analytics(query, infos, records, actions, rt.now())
 
 
 async def pricing_analytics(
