@@ -63,6 +63,7 @@ class MessageQuery(msgspec.Struct, kw_only=True):
     recipient: str | None = None
     route: str | None = None
     wamid: str | None = None
+    template: str | None = None  # the template's name
 
 
 class InboundQuery(msgspec.Struct, kw_only=True):

@@ -139,8 +139,8 @@ def current_outcomes(
 
 INSERT_MESSAGE = (
     "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, "
-    "recipient_bsuid, route, status, created_at, counts_marketing, data) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "recipient_bsuid, route, status, created_at, counts_marketing, template_name, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 COUNT_MARKETING = (
     "SELECT count(*) FROM messages WHERE recipient_phone = ? AND counts_marketing = 1 "
@@ -160,6 +160,7 @@ def message_row(m: Any, data: bytes) -> tuple[Any, ...]:
         m.status,
         m.created_at,
         int(m.counts_marketing),
+        m.template_name,
         data,
     )
 
@@ -224,7 +225,11 @@ def message_filters(query: Any) -> tuple[str, list[Any]]:
         extra.append(("seq < ?", [query.after_seq]))
     if query.wamid is not None:
         extra.append(_by_wamid("seq", query.wamid))
-    equal = [("phone_number_id", query.phone_number_id), ("route", query.route)]
+    equal = [
+        ("phone_number_id", query.phone_number_id),
+        ("route", query.route),
+        ("template_name", query.template),
+    ]
     return where_clause(equal, *extra)
 
 

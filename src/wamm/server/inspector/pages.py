@@ -108,7 +108,7 @@ async def messages_page(request: Request, rt: Runtime) -> Response:
     if after:
         query["after"] = after
     now = rt.now()
-    found, more = await use_cases.find_messages(rt, query, now)
+    found, next_after = await use_cases.find_messages(rt, query, now)
     cursor = f"{max((m.seq for m in found), default=0)}:{now!r}"
     return page(
         request,
@@ -116,8 +116,8 @@ async def messages_page(request: Request, rt: Runtime) -> Response:
         messages=[use_cases.message_view(m, now) for m in found],
         filters=filters,
         choices=_filter_choices(rt),
-        older=urlencode({**filters.query(), "after": encode_cursor(found[-1].seq)})
-        if more
+        older=urlencode({**filters.query(), "after": encode_cursor(next_after)})
+        if next_after is not None
         else None,
         events_url=None if after else f"events?{urlencode({**filters.query(), 'at': cursor})}",
         clock=clock_view(rt),
