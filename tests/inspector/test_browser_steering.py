@@ -112,7 +112,7 @@ def test_a_pending_template_is_approved_in_the_templates_view(
     shot(page, tmp_path, "templates")
     row.get_by_test_id("template-approve").click()
     expect(row).to_have_attribute("data-status", "APPROVED")
-    row.get_by_label("quality of winter_sale").select_option("RED")
+    row.get_by_label("score of winter_sale").select_option("RED")
     row.get_by_test_id("template-quality").click()
     expect(row).to_have_attribute("data-quality", "RED")
     expect(row).to_have_attribute("data-status", "PAUSED")  # RED pauses an approved template
