@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wamm.core.errors import GraphError, invalid_parameter
-from wamm.core.model import onboarding_status
+from wamm.core.onboarding import onboarding_status
 from wamm.server.inspector.analytics_view import MAX_DAYS, SERIES, daily_figures
 from wamm.server.inspector.chart import daily_bars
 from wamm.server.inspector.pages import back_to, clock_view, form_values
