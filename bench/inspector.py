@@ -154,7 +154,7 @@ async def _measure_pages(
 
     rt = await Runtime.open(url)
     figures: dict[str, Any] = {"messages": args.messages, "fill_seconds": round(fill_seconds, 1)}
-    template_id = next(t.id for t in rt.catalog.templates.values() if t.name == sp.TEMPLATE)
+    ids = {t.name: t.id for t in rt.catalog.templates.values()}
     pages = {
         "newest 50": f"{UI}/",
         "template (98%)": f"{UI}/?template={sp.TEMPLATE}",
@@ -166,7 +166,8 @@ async def _measure_pages(
         "templates": f"{UI}/templates",
         "world": f"{UI}/world",
         "webhooks": f"{UI}/webhooks",
-        "analytics (7 days)": f"{UI}/analytics?template_id={template_id}",
+        "analytics, template (1%)": f"{UI}/analytics?template_id={ids[RARE_TEMPLATE]}",
+        "analytics, template (98%)": f"{UI}/analytics?template_id={ids[sp.TEMPLATE]}",
     }
     transport = httpx.ASGITransport(app=build_app(rt))
     async with httpx.AsyncClient(transport=transport, base_url="http://b", timeout=600) as client:

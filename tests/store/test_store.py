@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -136,3 +137,10 @@ async def test_messages_stored_before_the_template_column_are_found_by_template(
         assert await reopened.store.list_messages(MessageQuery(limit=10, template="x")) == []
     finally:
         await reopened.close()
+
+
+async def test_messages_between_can_keep_only_some_templates(runtime: Runtime) -> None:
+    await _send(runtime, 2)
+    between = functools.partial(runtime.store.messages_between, sd.SIGNED_WABA, 0, 2e9)
+    assert len(await between()) == len(await between(["summer_sale", "x"])) == 2
+    assert await between(["order_update"]) == await between([]) == []

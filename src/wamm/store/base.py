@@ -280,8 +280,11 @@ class Store(ABC):
     ) -> list[Interaction]: ...
 
     @abstractmethod
-    async def messages_between(self, waba_id: str, start: float, end: float) -> list[Message]:
-        """Messages of a WABA created in [start, end)."""
+    async def messages_between(
+        self, waba_id: str, start: float, end: float, template_names: Sequence[str] | None = None
+    ) -> list[Message]:
+        """Messages of a WABA created in [start, end), oldest first; only those sent with one
+        of `template_names` when given."""
 
     @abstractmethod
     async def get_message(self, wamid: str) -> Message | None: ...

@@ -233,6 +233,17 @@ def message_filters(query: Any) -> tuple[str, list[Any]]:
     return where_clause(equal, *extra)
 
 
+def messages_between(
+    waba_id: str, start: float, end: float, template_names: Sequence[str] | None
+) -> tuple[str, tuple[Any, ...]]:
+    """The statement of `Store.messages_between` and its parameters."""
+    statement = "SELECT data FROM messages WHERE waba_id = ? AND created_at >= ? AND created_at < ?"
+    names = tuple(template_names or ())
+    if template_names is not None:
+        statement += f" AND template_name IN ({', '.join('?' * len(names)) or 'NULL'})"
+    return statement + " ORDER BY seq", (waba_id, start, end, *names)
+
+
 def _by_wamid(sequence_column: str, wamid: str) -> tuple[str, list[Any]]:
     """Find a wamid through the sequence it carries (indexed), checked against the text."""
     seq = ids.wamid_sequence(wamid)
