@@ -126,6 +126,7 @@ async def test_messages_stored_before_the_template_column_are_found_by_template(
     await rt.close()
     with contextlib.closing(sqlite3.connect(path)) as db:  # the schema before migration 13
         db.execute("DROP INDEX messages_by_template")
+        db.execute("DROP INDEX messages_by_waba_template")
         db.execute("ALTER TABLE messages DROP COLUMN template_name")
         db.execute("DELETE FROM schema_migrations WHERE version = 13")
         db.commit()
