@@ -9,8 +9,8 @@ import httpx
 
 from tests import seed_data as sd
 from tests.conftest import Graph
-from tests.inspector.conftest import XSS, rows, summer_sale
-from tests.inspector.test_pages import UI, csrf_of, send
+from tests.inspector.conftest import XSS, csrf_of, rows, summer_sale
+from tests.inspector.test_pages import UI, send
 
 
 async def create_template(graph: Graph, name: str, body: str) -> str:
