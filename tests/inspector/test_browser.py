@@ -4,73 +4,30 @@ Screenshots of each view are kept in the test's tmp_path."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests import seed_data as sd
-from tests.inspector.browser import CHROMIUM, keep_screenshot, require_browser
-from tests.inspector.conftest import XSS, summer_sale
+from tests.inspector.conftest import (
+    LIVE_TIMEOUT_MS,
+    XSS,
+    no_policy_violations,
+    send,
+    shot,
+    summer_sale,
+)
 from wamm.testing.server import WammServer, running_wamm
 
 pytestmark = pytest.mark.subprocess  # a browser and a server process: not in `dev test --fast`
-
-LIVE_TIMEOUT_MS = 2000  # the issue: a sent message shows in an open page within 2 s
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """A Chromium per test: Playwright's sync API holds an event loop while it runs, so it must
-    stop before fixtures set up earlier (a webhook receiver's thread) close their own."""
-    require_browser()
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def console() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def page(browser: Browser, console: list[str]) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    opened = context.new_page()
-    opened.on("console", lambda message: console.append(_text(message)))
-    opened.on("dialog", lambda dialog: console.append(f"dialog: {dialog.message}"))
-    yield opened
-    context.close()
-
-
-def _text(message: ConsoleMessage) -> str:
-    return f"{message.type}: {message.text}"
 
 
 @pytest.fixture
 def wamm_seed() -> dict[str, Any]:
     return sd.seed()  # the manual clock at 2026-01-01T00:00:00Z
-
-
-def shot(page: Page, tmp_path: Path, name: str) -> None:
-    path = tmp_path / f"inspector-{name}.png"
-    page.screenshot(path=path, full_page=True)
-    keep_screenshot(path)
-
-
-def send(server: WammServer, body: dict[str, Any] | None = None) -> str:
-    answer = server.graph(f"{sd.SIGNED_PHONE}/marketing_messages", body or summer_sale())
-    wamid: str = answer["messages"][0]["id"]
-    return wamid
-
-
-def no_policy_violations(console: list[str]) -> None:
-    assert not [line for line in console if "Content Security Policy" in line], console
 
 
 def test_a_sent_message_appears_live_and_changes_status_in_place(

@@ -16,6 +16,7 @@ from tests.content_builders import INTERACTIVE
 from tests.inspector.conftest import XSS, csrf_of, rows, summer_sale
 from tests.media_helpers import open_window
 from wamm.server.app import build_app
+from wamm.service import control
 from wamm.service.runtime import Runtime
 
 UI = "/_wamm/ui"
@@ -257,3 +258,22 @@ async def test_signing_in_never_sends_the_browser_to_another_site(
         data={"token": ADMIN_TOKEN, "csrf_token": csrf_of(form), "next": f"{UI}//evil.example"},
     )
     assert signed.headers["location"] == f"{UI}/"
+
+
+async def test_a_status_filtered_page_reads_a_bounded_number_of_messages(
+    http: httpx.AsyncClient, graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(control, "SCAN_CHUNK", 2)
+    monkeypatch.setattr(control, "STATUS_SCAN", 4)
+    jessica = await send(graph, summer_sale("Jess", to=sd.US_PHONE))  # fails: 131049
+    for _ in range(4):
+        await send(graph)
+    await http.post("/_wamm/clock/advance", json={"seconds": 3600})
+
+    first = (await http.get("/_wamm/messages", params={"status": "failed"})).json()
+    assert first["data"] == []  # the four newest are read: none failed
+    after = first["paging"]["cursors"]["after"]
+    second = (await http.get("/_wamm/messages", params={"status": "failed", "after": after})).json()
+    assert [m["wamid"] for m in second["data"]] == [jessica] and "paging" not in second
+    page = await http.get(f"{UI}/", params={"status": "failed"})
+    assert rows(page.text, "message-row") == [] and "Older messages" in page.text

@@ -11,12 +11,15 @@ from tests.content_builders import INTERACTIVE, edit
 from wamm.core.model import Template
 from wamm.server.inspector.formatting import whatsapp_html
 from wamm.server.inspector.preview import (
+    Offer,
     Preview,
     PreviewButton,
     content_preview,
     message_preview,
     substitute,
+    template_preview,
 )
+from wamm.server.inspector.rendering import fragment
 
 
 def template(*components: dict[str, Any], parameter_format: str = "POSITIONAL") -> Template:
@@ -114,13 +117,93 @@ def test_media_header_shows_its_link_and_unknown_components_are_named() -> None:
     promo = template(
         {"type": "HEADER", "format": "IMAGE"},
         {"type": "BODY", "text": "Look"},
-        {"type": "LIMITED_TIME_OFFER", "limited_time_offer": {"text": "Ends soon"}},
+        {"type": "CALL_PERMISSION_REQUEST"},
     )
     header = {"type": "image", "image": {"link": "https://cdn.example/a.png"}}
     payload = {"components": [{"type": "header", "parameters": [header]}]}
     preview = message_preview({"type": "template", "payload": payload}, promo)
     assert (preview.header_kind, preview.header_text) == ("image", "https://cdn.example/a.png")
-    assert preview.notes == ["limited time offer"]
+    assert preview.notes == ["call permission request"]
+
+
+def offer_send(expires: Any) -> dict[str, Any]:
+    offer = {"type": "limited_time_offer", "limited_time_offer": {"expiration_time_ms": expires}}
+    return {"type": "limited_time_offer", "parameters": [offer]}
+
+
+def test_a_limited_time_offer_shows_its_text_and_the_sent_expiry() -> None:
+    lto = {"type": "LIMITED_TIME_OFFER", "limited_time_offer": {"text": "Ends soon"}}
+    expiring = {**lto, "limited_time_offer": {"text": "Ends soon", "has_expiration": True}}
+    copy = {"type": "BUTTONS", "buttons": [{"type": "COPY_CODE", "example": "X"}]}
+    code = {"type": "coupon_code", "coupon_code": "SUMMER"}
+    sent = [
+        offer_send(1767225600000),
+        {"type": "button", "sub_type": "copy_code", "index": "0", "parameters": [code]},
+    ]
+    preview = message_preview(
+        {"type": "template", "payload": {"components": sent}},
+        template(expiring, {"type": "BODY", "text": "Hurry"}, copy),
+    )
+    assert preview.offer == Offer("Ends soon", 1767225600000)
+    assert preview.buttons == [PreviewButton("COPY_CODE", "Copy offer code", "SUMMER")]
+    # An offer without expiry ignores any sent time; a sent time that is not a number is not shown.
+    assert template_preview(template(lto), {"components": sent}).offer == Offer("Ends soon")
+    odd = {"components": [offer_send("soon")]}
+    assert template_preview(template(expiring), odd).offer == Offer("Ends soon")
+
+
+def card(body: str, button: str) -> dict[str, Any]:
+    return {
+        "components": [
+            {"type": "HEADER", "format": "IMAGE"},
+            {"type": "BODY", "text": body},
+            {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": button}]},
+        ]
+    }
+
+
+def test_carousel_cards_take_their_own_parameters() -> None:
+    carousel = template(
+        {"type": "BODY", "text": "Our picks for {{1}}"},
+        {"type": "CAROUSEL", "cards": [card("Shoes {{1}}", "More"), card("Hats", "Stop")]},
+    )
+    image = {"type": "image", "image": {"link": "https://cdn.example/shoe.png"}}
+    cards = [
+        {
+            "card_index": 0,
+            "components": [
+                {"type": "header", "parameters": [image]},
+                {"type": "body", "parameters": [text("-30%")]},
+            ],
+        }
+    ]
+    sent = [
+        {"type": "body", "parameters": [text("Ana")]},
+        {"type": "carousel", "cards": cards},
+    ]
+    preview = template_preview(carousel, {"components": sent})
+    assert preview.body == "Our picks for Ana"
+    assert preview.cards == [
+        Preview(
+            header_kind="image",
+            header_text="https://cdn.example/shoe.png",
+            body="Shoes -30%",
+            buttons=[PreviewButton("QUICK_REPLY", "More")],
+        ),
+        Preview(header_kind="image", body="Hats", buttons=[PreviewButton("QUICK_REPLY", "Stop")]),
+    ]
+
+
+def test_offer_and_card_texts_are_escaped_on_the_page() -> None:
+    xss = "<img src=x onerror=alert(1)>"
+    promo = template(
+        {"type": "LIMITED_TIME_OFFER", "limited_time_offer": {"text": xss}},
+        {"type": "CAROUSEL", "cards": [card(xss, xss)]},
+    )
+    html = fragment("phone_preview.html", preview=template_preview(promo, {}))
+    assert "<img" not in html
+    assert html.count("&lt;img src=x onerror=alert(1)&gt;") == 3
+    assert html.count('data-testid="preview-card"') == 1
 
 
 def test_messages_that_are_not_templates() -> None:

@@ -306,7 +306,11 @@ async def test_failed_deliveries_can_be_sent_again(
     assert [s["id"] for s in receiver.statuses()] == [first] * 3
     history = {tuple(a["status_code"] for a in d["attempts"]) for d in await log_of(graph)}
     assert history == {(500,), (500, 200)}
-    assert (await retry({})).json() == {"success": True, "requeued": 3}
+    one = next(d["id"] for d in await log_of(graph) if d["state"] == "failed")
+    assert (await retry({"id": str(one)})).json() == {"success": True, "requeued": 1}
+    assert (await retry({"id": one})).json() == {"success": True, "requeued": 0}  # now pending
+    assert await settle(graph, 1) == {"delivered": 4, "failed": 2}
+    assert (await retry({})).json() == {"success": True, "requeued": 2}
     assert await settle(graph, 1) == {"delivered": 6}
     assert {s["id"] for s in receiver.statuses()} == {first, second}
 
@@ -315,7 +319,9 @@ async def test_failed_deliveries_can_be_sent_again(
     ("body", "details"),
     [
         ({"state": "delivered"}, "Only failed deliveries can be retried: state must be failed."),
-        ({"bogus": "1"}, "Unknown filter bogus; the filters are state, wamid, app_id, field."),
+        ({"bogus": "1"}, "Unknown filter bogus; the filters are id, state, wamid, app_id, field."),
+        ({"id": "7a"}, "id must be a delivery id (a positive integer), got '7a'."),
+        ({"id": True}, "id must be a delivery id (a positive integer), got 'True'."),
         ({"wamid": 5}, None),
     ],
 )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +114,34 @@ async def test_concurrent_sends_share_transactions(runtime: Runtime) -> None:
     stored = await store.list_messages(MessageQuery(limit=1000))
     assert len(stored) == 200
     assert 1 <= store.send_transactions - before < 200
+
+
+async def test_messages_stored_before_the_template_column_are_found_by_template(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "wamm.db"
+    rt = await Runtime.open(f"sqlite:///{path}")
+    await apply_seed(rt, sd.seed())
+    await _send(rt, 2)
+    await rt.close()
+    with contextlib.closing(sqlite3.connect(path)) as db:  # the schema before migration 13
+        db.execute("DROP INDEX messages_by_template")
+        db.execute("DROP INDEX messages_by_waba_template")
+        db.execute("ALTER TABLE messages DROP COLUMN template_name")
+        db.execute("DELETE FROM schema_migrations WHERE version = 13")
+        db.commit()
+
+    reopened = await Runtime.open(f"sqlite:///{path}")
+    try:
+        found = await reopened.store.list_messages(MessageQuery(limit=10, template="summer_sale"))
+        assert len(found) == 2
+        assert await reopened.store.list_messages(MessageQuery(limit=10, template="x")) == []
+    finally:
+        await reopened.close()
+
+
+async def test_messages_between_can_keep_only_some_templates(runtime: Runtime) -> None:
+    await _send(runtime, 2)
+    between = functools.partial(runtime.store.messages_between, sd.SIGNED_WABA, 0, 2e9)
+    assert len(await between()) == len(await between(["summer_sale", "x"])) == 2
+    assert await between(["order_update"]) == await between([]) == []

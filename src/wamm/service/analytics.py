@@ -23,13 +23,21 @@ async def template_analytics(call: GraphCall, waba: Waba) -> dict[str, Any]:
     rt = call.rt
     if not waba.is_enabled_for_insights:
         raise GraphError(200007, INSIGHTS_DETAILS)
-    now = rt.now()
-    query = analytics.parse_template_query(call.params, now)
-    infos = [analytics.template_info(_template(rt, waba, tid)) for tid in query.template_ids]
-    records = await _records(rt, waba, query.start, query.end)
-    actions = await rt.store.interactions_between(waba.id, query.start, query.end)
-    data = analytics.template_analytics(query, infos, records, actions, now)
+    query = analytics.parse_template_query(call.params, rt.now())
+    data = await template_report(rt, waba, query)
     return paged_body([data], Page([data], False, False), lambda _: 0, call.url, call.query)
+
+
+async def template_report(
+    rt: Runtime, waba: Waba, query: analytics.TemplateQuery
+) -> dict[str, Any]:
+    """The daily points of the query's templates (the `data` entry of template_analytics)."""
+    templates = [_template(rt, waba, tid) for tid in query.template_ids]
+    infos = [analytics.template_info(template) for template in templates]
+    names = sorted({template.name for template in templates})
+    records = await _records(rt, waba, query.start, query.end, names)
+    actions = await rt.store.interactions_between(waba.id, query.start, query.end)
+    return analytics.template_analytics(query, infos, records, actions, rt.now())
 
 
 async def pricing_analytics(
@@ -54,9 +62,13 @@ def _template(rt: Runtime, waba: Waba, template_id: str) -> Template:
     return template
 
 
-async def _records(rt: Runtime, waba: Waba, start: int, end: int) -> list[analytics.Record]:
+async def _records(
+    rt: Runtime, waba: Waba, start: int, end: int, template_names: Sequence[str] | None = None
+) -> list[analytics.Record]:
+    """What the messages of the range (of these templates, when named) cost, with their
+    deliveries' slack before `start`."""
     messages = await rt.store.messages_between(
-        waba.id, start - analytics.DELIVERY_SLACK_SECONDS, end
+        waba.id, start - analytics.DELIVERY_SLACK_SECONDS, end, template_names
     )
     return [_record(rt, waba, message) for message in messages]
 

@@ -19,7 +19,7 @@ from wamm.store.base import InboundQuery, MessageQuery
 
 MAX_PAGE = 1000
 SCAN_CHUNK = 1000
-MAX_SCAN = 100_000  # messages a status-filtered listing looks through at most
+STATUS_SCAN = 5000  # messages a status-filtered page reads at most
 
 
 def _limit(query: dict[str, str]) -> int:
@@ -70,44 +70,50 @@ def message_view(message: Message, now: float) -> dict[str, Any]:
 
 async def find_messages(
     rt: Runtime, query: dict[str, str], now: float
-) -> tuple[list[Message], bool]:
-    """Messages newest first, and whether more follow. `status` filters on the status at `now`
-    and `template` on the template name: both are read from the stored document, so the
-    listing looks through at most MAX_SCAN messages for them."""
+) -> tuple[list[Message], int | None]:
+    """Messages newest first, and the cursor (a seq) the next page starts after, or None.
+
+    The store filters by phone number, recipient, route, wamid and template name, walking an
+    index newest first. `status` is the status at `now`, computed from each message's planned
+    events, so a status-filtered page reads at most STATUS_SCAN messages: when they run out
+    before the page is full, the page is shorter and its cursor goes on from the last message
+    read (every page answers in bounded time, however many messages are stored)."""
     limit = _limit(query)
     after = query.get("after")
+    status = query.get("status")
     store_query = MessageQuery(
-        limit=SCAN_CHUNK,
+        limit=limit + 1 if status is None else SCAN_CHUNK,
         after_seq=decode_cursor(after, "after") if after else None,
         phone_number_id=query.get("phone_number_id"),
         recipient=query.get("recipient"),
         route=query.get("route"),
         wamid=query.get("wamid"),
+        template=query.get("template"),
     )
-    status, template = query.get("status"), query.get("template")
+    if status is None:
+        found = await rt.store.list_messages(store_query)
+        return found[:limit], found[limit - 1].seq if len(found) > limit else None
     page: list[Message] = []
-    for _ in range(MAX_SCAN // SCAN_CHUNK):
+    for _ in range(STATUS_SCAN // SCAN_CHUNK):
         chunk = await rt.store.list_messages(store_query)
         for message in chunk:
-            if (status is None or current_status(message.events, now) == status) and (
-                template is None or message.template_name == template
-            ):
+            if current_status(message.events, now) == status:
                 if len(page) == limit:
-                    return page, True
+                    return page, page[-1].seq
                 page.append(message)
         if len(chunk) < SCAN_CHUNK:
-            break
+            return page, None
         store_query.after_seq = chunk[-1].seq
-    return page, False
+    return page, store_query.after_seq
 
 
 async def list_messages(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
     """The control API's message listing (see `find_messages`)."""
     now = rt.now()
-    page, more = await find_messages(rt, query, now)
+    page, next_after = await find_messages(rt, query, now)
     body: dict[str, Any] = {"data": [message_view(m, now) for m in page]}
-    if more:
-        body["paging"] = {"cursors": {"after": encode_cursor(page[-1].seq)}}
+    if next_after is not None:
+        body["paging"] = {"cursors": {"after": encode_cursor(next_after)}}
     return body
 
 

@@ -335,6 +335,14 @@ async def delete(call: GraphCall, waba: Waba) -> dict[str, Any]:
 # --- control: review decisions --------------------------------------------------------------
 
 
+def template_by_id(rt: Runtime, template_id: str) -> Template:
+    """A template of the catalog, for the control API's actions (404 when unknown)."""
+    template = rt.catalog.templates.get(template_id)
+    if template is None:
+        raise GraphError(100, f"Unknown template {template_id}.", http_status=404)
+    return template
+
+
 async def review(rt: Runtime, template: Template, decision: str, reason: str | None) -> Template:
     """Decide a PENDING template (manual review mode); returns the updated template."""
     decision = decision.upper()

@@ -159,20 +159,32 @@ def delivery_view(rt: Runtime, delivery: Delivery, attempts: list[Attempt]) -> d
 
 
 FILTERS = ("state", "wamid", "app_id", "field")  # of the listing, and of a retry
+RETRY_FILTERS = ("id", *FILTERS)  # a retry may also name one delivery
+
+
+def _delivery_id(value: Any) -> int:
+    """A delivery id as the log shows it: a JSON integer or its digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and value.isdigit() and int(value) > 0:
+        return int(value)
+    raise invalid_parameter(f"id must be a delivery id (a positive integer), got '{value}'.")
 
 
 async def retry_failed(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
-    """Re-queue the failed deliveries the listing's filters select: due now, with a new retry
-    window (the attempts made so far stay in their history). No filter: every failed one."""
-    unknown = sorted(set(body) - set(FILTERS))
+    """Re-queue the failed deliveries the filters select (the listing's, or one delivery's
+    `id`): due now, with a new retry window (the attempts made so far stay in their history).
+    No filter: every failed one."""
+    unknown = sorted(set(body) - set(RETRY_FILTERS))
     if unknown:
         raise invalid_parameter(
-            f"Unknown filter {unknown[0]}; the filters are {', '.join(FILTERS)}."
+            f"Unknown filter {unknown[0]}; the filters are {', '.join(RETRY_FILTERS)}."
         )
     chosen = {name: as_str(body[name], name) for name in FILTERS if body.get(name) is not None}
     if chosen.get("state", "failed") != "failed":
         raise invalid_parameter("Only failed deliveries can be retried: state must be failed.")
     query = DeliveryQuery(
+        id=None if body.get("id") is None else _delivery_id(body["id"]),
         state="failed",
         wamid=chosen.get("wamid"),
         app_id=chosen.get("app_id"),

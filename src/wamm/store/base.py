@@ -63,6 +63,7 @@ class MessageQuery(msgspec.Struct, kw_only=True):
     recipient: str | None = None
     route: str | None = None
     wamid: str | None = None
+    template: str | None = None  # the template's name
 
 
 class InboundQuery(msgspec.Struct, kw_only=True):
@@ -117,6 +118,7 @@ class Attempt(msgspec.Struct, kw_only=True, gc=False):
 class DeliveryQuery(msgspec.Struct, kw_only=True):
     limit: int = 100
     after_id: int | None = None
+    id: int | None = None
     state: str | None = None
     wamid: str | None = None
     app_id: str | None = None
@@ -278,8 +280,11 @@ class Store(ABC):
     ) -> list[Interaction]: ...
 
     @abstractmethod
-    async def messages_between(self, waba_id: str, start: float, end: float) -> list[Message]:
-        """Messages of a WABA created in [start, end)."""
+    async def messages_between(
+        self, waba_id: str, start: float, end: float, template_names: Sequence[str] | None = None
+    ) -> list[Message]:
+        """Messages of a WABA created in [start, end), oldest first; only those sent with one
+        of `template_names` when given."""
 
     @abstractmethod
     async def get_message(self, wamid: str) -> Message | None: ...

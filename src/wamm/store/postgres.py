@@ -358,12 +358,11 @@ class PostgresStore(Store):
         rows = await self._fetchall(f"SELECT data FROM messages{where}", params)
         return _MESSAGE.decode(rows[0][0]) if rows else None
 
-    async def messages_between(self, waba_id: str, start: float, end: float) -> list[Message]:
-        rows = await self._fetchall(
-            "SELECT data FROM messages WHERE waba_id = ? AND created_at >= ? AND created_at < ? "
-            "ORDER BY seq",
-            (waba_id, start, end),
-        )
+    async def messages_between(
+        self, waba_id: str, start: float, end: float, template_names: Sequence[str] | None = None
+    ) -> list[Message]:
+        statement, params = sql.messages_between(waba_id, start, end, template_names)
+        rows = await self._fetchall(statement, params)
         return [_MESSAGE.decode(row[0]) for row in rows]
 
     async def change_blocks(

@@ -139,8 +139,8 @@ def current_outcomes(
 
 INSERT_MESSAGE = (
     "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, "
-    "recipient_bsuid, route, status, created_at, counts_marketing, data) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "recipient_bsuid, route, status, created_at, counts_marketing, template_name, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 COUNT_MARKETING = (
     "SELECT count(*) FROM messages WHERE recipient_phone = ? AND counts_marketing = 1 "
@@ -160,6 +160,7 @@ def message_row(m: Any, data: bytes) -> tuple[Any, ...]:
         m.status,
         m.created_at,
         int(m.counts_marketing),
+        m.template_name,
         data,
     )
 
@@ -224,8 +225,23 @@ def message_filters(query: Any) -> tuple[str, list[Any]]:
         extra.append(("seq < ?", [query.after_seq]))
     if query.wamid is not None:
         extra.append(_by_wamid("seq", query.wamid))
-    equal = [("phone_number_id", query.phone_number_id), ("route", query.route)]
+    equal = [
+        ("phone_number_id", query.phone_number_id),
+        ("route", query.route),
+        ("template_name", query.template),
+    ]
     return where_clause(equal, *extra)
+
+
+def messages_between(
+    waba_id: str, start: float, end: float, template_names: Sequence[str] | None
+) -> tuple[str, tuple[Any, ...]]:
+    """The statement of `Store.messages_between` and its parameters."""
+    statement = "SELECT data FROM messages WHERE waba_id = ? AND created_at >= ? AND created_at < ?"
+    names = tuple(template_names or ())
+    if template_names is not None:
+        statement += f" AND template_name IN ({', '.join('?' * len(names)) or 'NULL'})"
+    return statement + " ORDER BY seq", (waba_id, start, end, *names)
 
 
 def _by_wamid(sequence_column: str, wamid: str) -> tuple[str, list[Any]]:
@@ -360,7 +376,12 @@ def delivery_filters(query: Any) -> tuple[str, list[Any]]:
     extra = [("id < ?", [query.after_id])] if query.after_id is not None else []
     if query.wamid is not None:
         extra.append(_by_wamid("message_seq", query.wamid))
-    equal = [("state", query.state), ("app_id", query.app_id), ("field", query.field)]
+    equal = [
+        ("id", query.id),
+        ("state", query.state),
+        ("app_id", query.app_id),
+        ("field", query.field),
+    ]
     return where_clause(equal, *extra)
 
 

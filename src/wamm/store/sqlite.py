@@ -369,12 +369,11 @@ class SqliteStore(Store):
         return [sql.interaction_from_row(waba_id, row, _INTERACTION.decode) for row in rows]
 
     @on_store_thread
-    def messages_between(self, waba_id: str, start: float, end: float) -> list[Message]:
-        rows = self._db.execute(
-            "SELECT data FROM messages WHERE waba_id = ? AND created_at >= ? AND created_at < ? "
-            "ORDER BY seq",
-            (waba_id, start, end),
-        )
+    def messages_between(
+        self, waba_id: str, start: float, end: float, template_names: Sequence[str] | None = None
+    ) -> list[Message]:
+        statement, params = sql.messages_between(waba_id, start, end, template_names)
+        rows = self._db.execute(statement, params)
         return [_MESSAGE.decode(row[0]) for row in rows]
 
     @on_store_thread

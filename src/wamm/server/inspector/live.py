@@ -58,13 +58,12 @@ class MessageFilters:
             phone_number_id=self.phone_number_id,
             recipient=self.recipient,
             route=self.route,
+            template=self.template,
         )
 
     def matches(self, message: Message, now: float) -> bool:
-        """The filters the store does not apply (status at `now`, template name)."""
-        return (self.status is None or current_status(message.events, now) == self.status) and (
-            self.template is None or message.template_name == self.template
-        )
+        """The filter the store does not apply: the status at `now`."""
+        return self.status is None or current_status(message.events, now) == self.status
 
 
 @dataclass(frozen=True)

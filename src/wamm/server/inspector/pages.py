@@ -33,7 +33,7 @@ _decode = msgspec.json.Decoder()
 PageHandler = Callable[[Request, Runtime], Awaitable[Response]]
 
 
-def _is_htmx(request: Request) -> bool:
+def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
@@ -51,11 +51,11 @@ def guarded(handler: PageHandler) -> Callable[[Request], Awaitable[Response]]:
 
     async def endpoint(request: Request) -> Response:
         if not security.signed_in(request):
-            if request.method == "GET" and not _is_htmx(request):
+            if request.method == "GET" and not is_htmx(request):
                 return _login_redirect(request)
             return _refused(request, 401, "Sign in with the admin token first.")
         if request.method == "POST" and not security.csrf_valid(
-            request, _text((await request.form()).get(security.CSRF_FIELD))
+            request, form_text((await request.form()).get(security.CSRF_FIELD))
         ):
             return _refused(request, 403, "The form has expired: reload the page and retry.")
         try:
@@ -69,11 +69,22 @@ def guarded(handler: PageHandler) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-def _text(value: Any) -> str | None:
+def form_text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _clock(rt: Runtime) -> dict[str, Any]:
+async def form_values(request: Request, *names: str) -> dict[str, str]:
+    """The form's text values of `names` (empty when missing)."""
+    form = await request.form()
+    return {name: form_text(form.get(name)) or "" for name in names}
+
+
+def back_to(path: str) -> Response:
+    """After an action: the page it was made from (POST-redirect-GET)."""
+    return RedirectResponse(f"{security.UI_PATH}{path}", 303)
+
+
+def clock_view(rt: Runtime) -> dict[str, Any]:
     return {"mode": rt.clock.mode, "now": rt.now()}
 
 
@@ -97,7 +108,7 @@ async def messages_page(request: Request, rt: Runtime) -> Response:
     if after:
         query["after"] = after
     now = rt.now()
-    found, more = await use_cases.find_messages(rt, query, now)
+    found, next_after = await use_cases.find_messages(rt, query, now)
     cursor = f"{max((m.seq for m in found), default=0)}:{now!r}"
     return page(
         request,
@@ -105,11 +116,11 @@ async def messages_page(request: Request, rt: Runtime) -> Response:
         messages=[use_cases.message_view(m, now) for m in found],
         filters=filters,
         choices=_filter_choices(rt),
-        older=urlencode({**filters.query(), "after": encode_cursor(found[-1].seq)})
-        if more
+        older=urlencode({**filters.query(), "after": encode_cursor(next_after)})
+        if next_after is not None
         else None,
         events_url=None if after else f"events?{urlencode({**filters.query(), 'at': cursor})}",
-        clock=_clock(rt),
+        clock=clock_view(rt),
         routes=ROUTES,
     )
 
@@ -154,15 +165,18 @@ async def message_page(request: Request, rt: Runtime) -> Response:
     message["payload"] = payload = _decode.decode(message["payload"])
     template = rt.catalog.templates.get(found[0].template_id or "")
     deliveries = await webhook_admin.list_deliveries(rt, {"wamid": wamid, "limit": "100"})
+    preview = message_preview(message, template)
+    replies = [button.text for button in preview.buttons if button.kind == "QUICK_REPLY"]
     return page(
         request,
         "message.html",
         message=message,
         happened=[event.at <= now for event in found[0].events],
-        preview=message_preview(message, template),
+        preview=preview,
+        reply_text=replies[0] if replies else "Yes",  # what the recipient's tap sends
         request_as_sent=_request_as_sent(message, payload),
         deliveries=deliveries["data"],
-        clock=_clock(rt),
+        clock=clock_view(rt),
         routes=ROUTES,
     )
 
@@ -180,13 +194,15 @@ async def webhooks_page(request: Request, rt: Runtime) -> Response:
         deliveries=log_page["data"],
         summary=log_page["summary"],
         state=state,
-        clock=_clock(rt),
+        clock=clock_view(rt),
     )
 
 
-async def retry_webhooks(_request: Request, rt: Runtime) -> Response:
-    """Send every failed delivery again (the control API's `POST /_wamm/webhooks/retry`)."""
-    await webhook_admin.retry_failed(rt, {})
+async def retry_webhooks(request: Request, rt: Runtime) -> Response:
+    """Send one failed delivery (the form's `id`) or every failed one again: the control API's
+    `POST /_wamm/webhooks/retry`."""
+    delivery_id = form_text((await request.form()).get("id"))
+    await webhook_admin.retry_failed(rt, {"id": delivery_id} if delivery_id else {})
     return RedirectResponse(f"{security.UI_PATH}/webhooks", 303)
 
 
@@ -194,16 +210,16 @@ async def retry_webhooks(_request: Request, rt: Runtime) -> Response:
 
 
 async def advance_clock(request: Request, rt: Runtime) -> Response:
-    raw = _text((await request.form()).get("seconds")) or ""
+    raw = form_text((await request.form()).get("seconds")) or ""
     try:
         seconds = advance_seconds(float(raw), rt.now())
     except (ValueError, GraphError):
         message = "Give the seconds to advance as a number from 0 to 10 years."
-        return page(request, "clock.html", 422, clock=_clock(rt), error=message)
+        return page(request, "clock.html", 422, clock=clock_view(rt), error=message)
     await rt.advance_clock(seconds)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return RedirectResponse(f"{security.UI_PATH}/", 303)
-    return page(request, "clock.html", clock=_clock(rt), error=None)
+    return page(request, "clock.html", clock=clock_view(rt), error=None)
 
 
 # --- signing in -------------------------------------------------------------------------------
@@ -230,11 +246,11 @@ async def login_page(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     form: FormData = await request.form()
-    if not security.csrf_valid(request, _text(form.get(security.CSRF_FIELD))):
+    if not security.csrf_valid(request, form_text(form.get(security.CSRF_FIELD))):
         return _login_form(request, 403, "The form has expired: please try again.")
-    if not security.token_accepted(request, _text(form.get("token")) or ""):
+    if not security.token_accepted(request, form_text(form.get("token")) or ""):
         return _login_form(request, 401, "That is not the admin token.")
-    response = RedirectResponse(_next_page(_text(form.get("next"))), 303)
+    response = RedirectResponse(_next_page(form_text(form.get("next"))), 303)
     security.start_session(response, request, security.admin_token(request) or "")
     return response
 

@@ -2,7 +2,10 @@
 footer and buttons, built from the stored request and (for a template) the template.
 
 Values stay plain text here; the page template escapes them and applies WhatsApp's formatting
-(see `formatting.py`). Carousel cards, orders and limited-time offers are labels, not drawn.
+(see `formatting.py`). A template carousel's cards are previews of their own (media header,
+body and buttons), drawn side by side under the message bubble; a limited-time offer is a
+banner with its text and, when the template's offer expires, the expiry the send gave.
+Interactive carousel cards and orders are labels, not drawn.
 """
 
 from __future__ import annotations
@@ -28,6 +31,12 @@ class PreviewButton:
 
 
 @dataclass(frozen=True)
+class Offer:
+    text: str
+    expires_at_ms: int | None = None  # the send's expiration_time_ms (Unix milliseconds)
+
+
+@dataclass(frozen=True)
 class Preview:
     header_kind: str | None = None  # text, image, video, document, location, ...
     header_text: str | None = None  # header text, a media link or a location name
@@ -35,6 +44,8 @@ class Preview:
     footer: str | None = None
     buttons: list[PreviewButton] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # parts shown as a label only
+    offer: Offer | None = None
+    cards: list[Preview] = field(default_factory=list)  # a carousel's cards, in order
 
 
 def _object(value: Any) -> Mapping[str, Any]:
@@ -78,12 +89,18 @@ def substitute(text: str, parameters: list[Any]) -> str:
     return TOKEN.sub(value, text)
 
 
-def _sent_components(payload: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """The parameters sent per component: `header`, `body`, `button:<index>`."""
-    sent: dict[str, list[Any]] = {}
-    for raw in _list(payload.get("components")):
+def _sent_components(components: Any) -> dict[str, Any]:
+    """The parameters sent per component: `header`, `body`, `button:<index>`,
+    `limited_time_offer`; `card:<index>` holds a carousel card's own components."""
+    sent: dict[str, Any] = {}
+    for raw in _list(components):
         component = _object(raw)
         kind = str(component.get("type", "")).lower()
+        if kind == "carousel":
+            for card in _list(component.get("cards")):
+                index = _object(card).get("card_index", 0)
+                sent[f"card:{index}"] = _sent_components(_object(card).get("components"))
+            continue
         key = f"button:{component.get('index', '0')}" if kind == "button" else kind
         sent[key] = _list(component.get("parameters"))
     return sent
@@ -97,9 +114,7 @@ def _header(component: Mapping[str, Any], parameters: list[Any]) -> tuple[str, s
     return kind, media.get("link") or media.get("id") or media.get("name")
 
 
-def _template_button(
-    index: int, button: Mapping[str, Any], sent: dict[str, list[Any]]
-) -> PreviewButton:
+def _template_button(index: int, button: Mapping[str, Any], sent: dict[str, Any]) -> PreviewButton:
     kind = str(button.get("type", "")).upper()
     parameters = sent.get(f"button:{index}", [])
     text = str(button.get("text") or DEFAULT_BUTTON_TEXT.get(kind, kind.replace("_", " ")))
@@ -113,26 +128,49 @@ def _template_button(
     return PreviewButton(kind, text, target)
 
 
-def template_preview(template: Template, payload: Mapping[str, Any]) -> Preview:
-    """A template message: the template's components with the sent parameters."""
-    sent = _sent_components(payload)
-    header_kind = header_text = footer = None
-    body, buttons, notes = "", [], []
-    for component in template.components:
+def _offer(component: Mapping[str, Any], parameters: list[Any]) -> Offer:
+    offer = _object(component.get("limited_time_offer"))
+    expiry = _object(_object(parameters[0]).get("limited_time_offer")) if parameters else {}
+    expires = expiry.get("expiration_time_ms") if offer.get("has_expiration") else None
+    valid = isinstance(expires, int) and not isinstance(expires, bool)
+    return Offer(str(offer.get("text", "")), expires if valid else None)
+
+
+def _cards(component: Mapping[str, Any], sent: dict[str, Any]) -> list[Preview]:
+    return [
+        _components_preview(_list(_object(card).get("components")), sent.get(f"card:{i}", {}))
+        for i, card in enumerate(_list(component.get("cards")))
+    ]
+
+
+def _components_preview(components: list[Any], sent: dict[str, Any]) -> Preview:
+    """A template's components (or a carousel card's) with the sent parameters."""
+    parts: dict[str, Any] = {"buttons": [], "notes": [], "cards": []}
+    for raw in components:
+        component = _object(raw)
         kind = str(component.get("type", "")).upper()
         if kind == "HEADER":
-            header_kind, header_text = _header(component, sent.get("header", []))
+            parts["header_kind"], parts["header_text"] = _header(component, sent.get("header", []))
         elif kind == "BODY":
-            body = substitute(str(component.get("text", "")), sent.get("body", []))
+            parts["body"] = substitute(str(component.get("text", "")), sent.get("body", []))
         elif kind == "FOOTER":
-            footer = str(component.get("text", ""))
+            parts["footer"] = str(component.get("text", ""))
         elif kind == "BUTTONS":
-            buttons = [
-                _template_button(i, _object(b), sent) for i, b in enumerate(component["buttons"])
-            ]
+            buttons = enumerate(_list(component.get("buttons")))
+            parts["buttons"] = [_template_button(i, _object(b), sent) for i, b in buttons]
+        elif kind == "LIMITED_TIME_OFFER":
+            parts["offer"] = _offer(component, sent.get("limited_time_offer", []))
+        elif kind == "CAROUSEL":
+            parts["cards"] = _cards(component, sent)
         else:
-            notes.append(kind.replace("_", " ").lower())
-    return Preview(header_kind, header_text, body, footer, buttons, notes)
+            parts["notes"].append(kind.replace("_", " ").lower())
+    return Preview(**parts)
+
+
+def template_preview(template: Template, payload: Mapping[str, Any]) -> Preview:
+    """A template message: the template's components with the sent parameters (none: the
+    template as written, its variables shown as {{1}} or {{name}})."""
+    return _components_preview(template.components, _sent_components(payload.get("components")))
 
 
 def _reply_buttons(action: Mapping[str, Any]) -> Preview:

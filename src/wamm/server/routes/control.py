@@ -191,11 +191,7 @@ async def mm_terms(request: Request, rt: Runtime) -> dict[str, Any]:
 
 
 def _template(request: Request, rt: Runtime) -> Template:
-    template_id = request.path_params["template_id"]
-    template = rt.catalog.templates.get(template_id)
-    if template is None:
-        raise GraphError(100, f"Unknown template {template_id}.", http_status=404)
-    return template
+    return templates.template_by_id(rt, request.path_params["template_id"])
 
 
 def _template_answer(template: Template) -> dict[str, Any]:
