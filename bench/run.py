@@ -11,6 +11,8 @@ bench/webhooks.py's (it checks every X-Hub-Signature-256).
     python3 dev bench soak --minutes 10        # RSS every 10 s under a steady 1,000 sends/s
     python3 dev bench fill --messages 1000000  # throughput before and after 1M stored messages
     python3 dev bench faults                   # kill -9, receiver faults, resets under load
+    python3 dev bench inspector-pages          # the inspector's pages with 1,000,000 messages
+    python3 dev bench inspector-cost           # sends/s with 0 and 3 inspector pages following
     python3 dev bench all                      # quick, then postgres (skipped without a server)
 
 Webhook scheduling is on in every measured run: the seed's app is subscribed to the WABA with
@@ -38,6 +40,8 @@ from profiling import PROFILING, print_profiles, py_spy
 from quick import cmd_quick
 from report import machine_line, write_json
 from soak import cmd_soak
+
+import inspector
 
 
 def add_load_options(parser: argparse.ArgumentParser, requests: int, audience: int) -> None:
@@ -120,6 +124,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     fill.add_argument("--processes", type=int, default=1, help="server processes (PostgreSQL)")
 
     fm.add_options(commands.add_parser("faults", help="the fault matrix (docs/reliability.md)"))
+    for name, (add_options, _) in inspector.COMMANDS.items():
+        add_options(commands.add_parser(f"inspector-{name}", help=INSPECTOR_HELP[name]))
 
     args = parser.parse_args(argv)
     if args.command is None:
@@ -139,6 +145,11 @@ COMMANDS = {
     "soak": cmd_soak,
     "fill": cmd_fill,
     "faults": fm.cmd_faults,
+    **{f"inspector-{name}": command for name, (_, command) in inspector.COMMANDS.items()},
+}
+INSPECTOR_HELP = {
+    "pages": "each inspector page and live poll with N stored messages",
+    "cost": "send throughput with 0 and 3 inspector pages following",
 }
 
 
