@@ -13,6 +13,7 @@ UNKNOWN_OBJECT = (
     "missing permissions, or does not support this operation. Please read the Graph API "
     "documentation at https://developers.facebook.com/docs/graph-api"
 )
+PHONE_NODE = "WhatsAppBusinessPhoneNumber"
 
 
 @pytest.mark.parametrize("prefix", ["/v23.0", "/v16.0", "/v25.0", "/v99.9", ""])
@@ -111,8 +112,8 @@ async def test_unknown_objects_and_operations_are_100_subcode_33(
     ("path", "field", "node_type"),
     [
         (sd.SIGNED_WABA + "/foo", "foo", "WhatsAppBusinessAccount"),
-        (sd.SIGNED_PHONE + "/foo", "foo", "WhatsAppBusinessPhoneNumber"),
-        (sd.SIGNED_PHONE + "/message_templates", "message_templates", "WhatsAppBusinessPhoneNumber"),
+        (sd.SIGNED_PHONE + "/foo", "foo", PHONE_NODE),
+        (sd.SIGNED_PHONE + "/message_templates", "message_templates", PHONE_NODE),
     ],
 )
 async def test_an_unknown_edge_is_a_nonexisting_field_of_the_node_type(
