@@ -33,7 +33,8 @@ WAMID = "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJCOTY3NDc0NDFDRUI3NTA0Q0UA"
 def refused(call: Callable[[], object]) -> dict[str, Any]:
     with pytest.raises(GraphError) as caught:
         call()
-    return caught.value.body("trace")["error"]
+    error: dict[str, Any] = caught.value.body("trace")["error"]
+    return error
 
 
 def unexpected(key: str, param: str) -> dict[str, Any]:
