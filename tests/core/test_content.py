@@ -714,32 +714,23 @@ def unexpected_key(key: str, param: str) -> str:
             id="contact-phone",
         ),
         pytest.param("reaction", {**REACTION, "x": 1}, "reaction", id="reaction"),
-        pytest.param(
-            "interactive", edit(INTERACTIVE["button"], {"x": 1}), "interactive", id="interactive"
-        ),
-        pytest.param(
-            "interactive",
-            edit(INTERACTIVE["button"], {"action.buttons.0.reply.x": 1}),
-            "interactive['action']['buttons'][0]['reply']",
-            id="reply-button",
-        ),
-        pytest.param(
-            "interactive",
-            edit(INTERACTIVE["list"], {"action.sections.0.rows.1.x": 1}),
-            "interactive['action']['sections'][0]['rows'][1]",
-            id="list-row",
-        ),
-        pytest.param(
-            "interactive",
-            edit(INTERACTIVE["carousel"], {"action.cards.1.x": 1}),
-            "interactive['action']['cards'][1]",
-            id="carousel-card",
-        ),
-        pytest.param(
-            "interactive",
-            edit(INTERACTIVE["flow"], {"action.parameters.x": 1}),
-            "interactive['action']['parameters']",
-            id="flow-parameters",
+        *(
+            pytest.param("interactive", edit(INTERACTIVE[kind], {f"{where}x": 1}), param, id=kind)
+            for kind, where, param in [
+                ("cta_url", "", "interactive"),
+                (
+                    "button",
+                    "action.buttons.0.reply.",
+                    "interactive['action']['buttons'][0]['reply']",
+                ),
+                (
+                    "list",
+                    "action.sections.0.rows.1.",
+                    "interactive['action']['sections'][0]['rows'][1]",
+                ),
+                ("carousel", "action.cards.1.", "interactive['action']['cards'][1]"),
+                ("flow", "action.parameters.", "interactive['action']['parameters']"),
+            ]
         ),
     ],
 )
