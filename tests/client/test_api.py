@@ -183,6 +183,20 @@ async def test_plain_dicts_of_every_interactive_kind_reach_the_server(
     assert (await message_view(control, sent.wamid))["payload"] == INTERACTIVE[kind]
 
 
+async def test_a_key_meta_does_not_define_fails_locally_with_graph_s_text(
+    aclient: AsyncClient, control: httpx.AsyncClient
+) -> None:
+    content = edit(INTERACTIVE["button"], {"action.buttons.0.reply.payload": "x"})
+    with pytest.raises(ValidationError) as refused:
+        await aclient.send_message(sd.SIGNED_PHONE, "interactive", content, to=sd.BR_PHONE)
+    assert refused.value.code == 100
+    assert str(refused.value) == (
+        '(#100) Unexpected key "payload" on param '
+        "\"interactive['action']['buttons'][0]['reply']\"."
+    )
+    assert (await control.get("/_wamm/messages")).json()["data"] == []
+
+
 async def test_a_carousel_meta_would_refuse_fails_locally(aclient: AsyncClient) -> None:
     one_card = edit(INTERACTIVE["carousel"], {"action.cards": [url_card(0)]})
     with pytest.raises(ValidationError) as refused:

@@ -329,7 +329,7 @@ def test_accepted_at_the_edges(content: dict[str, Any]) -> None:
             id="call-integral-float-ttl",
         ),
         pytest.param(
-            edit(INTERACTIVE["carousel"], {"action.cards.0.card_index": "0", "extra": 1}),
+            edit(INTERACTIVE["carousel"], {"action.cards.0.card_index": "0"}),
             INTERACTIVE["carousel"],
             id="card-index-as-text",
         ),

@@ -13,6 +13,7 @@ UNKNOWN_OBJECT = (
     "missing permissions, or does not support this operation. Please read the Graph API "
     "documentation at https://developers.facebook.com/docs/graph-api"
 )
+PHONE_NODE = "WhatsAppBusinessPhoneNumber"
 
 
 @pytest.mark.parametrize("prefix", ["/v23.0", "/v16.0", "/v25.0", "/v99.9", ""])
@@ -89,8 +90,9 @@ async def test_managing_without_management_permission_is_200(graph: Graph) -> No
     [
         ("get", "999999999999", "999999999999"),
         ("post", "999999999999/messages", "999999999999"),
-        ("get", sd.SIGNED_WABA + "/no_such_edge", sd.SIGNED_WABA),
         ("delete", sd.SIGNED_WABA, sd.SIGNED_WABA),
+        ("get", sd.SIGNED_PHONE + "/messages", sd.SIGNED_PHONE),
+        ("get", "999999999999/no_such_edge/deeper", "999999999999"),
     ],
 )
 async def test_unknown_objects_and_operations_are_100_subcode_33(
@@ -103,6 +105,63 @@ async def test_unknown_objects_and_operations_are_100_subcode_33(
         "type": "GraphMethodException",
         "code": 100,
         "error_subcode": 33,
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "node_type"),
+    [
+        (sd.SIGNED_WABA + "/foo", "foo", "WhatsAppBusinessAccount"),
+        (sd.SIGNED_PHONE + "/foo", "foo", PHONE_NODE),
+        (sd.SIGNED_PHONE + "/message_templates", "message_templates", PHONE_NODE),
+    ],
+)
+async def test_an_unknown_edge_is_a_nonexisting_field_of_the_node_type(
+    graph: Graph, path: str, field: str, node_type: str
+) -> None:
+    response = await graph.get(path)
+    assert response.status_code == 400
+    assert error_of(response) == {
+        "message": f"(#100) Tried accessing nonexisting field ({field}) on node type ({node_type})",
+        "type": "OAuthException",
+        "code": 100,
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "components"),
+    [
+        ("get", sd.SIGNED_WABA + "/foo/bar", "/foo/bar"),
+        ("get", sd.SIGNED_WABA + "/message_templates/123", "/123"),
+        ("post", sd.SIGNED_PHONE + "/messages/extra/more", "/extra/more"),
+        ("get", sd.SIGNED_PHONE + "/message_qrdls/ANED2T5QRU7HG1/extra", "/extra"),
+    ],
+)
+async def test_deeper_unknown_paths_are_2500(
+    graph: Graph, method: str, path: str, components: str
+) -> None:
+    response = await getattr(graph, method)(path)
+    assert response.status_code == 400
+    assert error_of(response) == {
+        "message": f"Unknown path components: {components}",
+        "type": "OAuthException",
+        "code": 2500,
+    }
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+async def test_methods_graph_has_no_operation_for_are_unsupported_requests(
+    graph: Graph, method: str
+) -> None:
+    response = await graph.http.request(
+        method, f"/v23.0/{sd.SIGNED_WABA}", headers={"Authorization": f"Bearer {sd.TOKEN}"}
+    )
+    assert response.status_code == 400
+    assert error_of(response) == {
+        "message": f"Unsupported {method.lower()} request. Please read the Graph API "
+        "documentation at https://developers.facebook.com/docs/graph-api",
+        "type": "GraphMethodException",
+        "code": 100,
     }
 
 

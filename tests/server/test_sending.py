@@ -564,3 +564,46 @@ async def test_new_pair_limit_applies_to_the_next_send(graph: Graph) -> None:
     assert (await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())).status_code == 200
     blocked = await graph.post(f"{sd.SIGNED_PHONE}/messages", template_send())
     assert error_of(blocked)["code"] == 131056
+
+
+# --- keys Meta does not define (Graph's "Unexpected key") ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body", "key", "param"),
+    [
+        (
+            "marketing_messages",
+            template_send(template={"name": "summer_sale", "language": {"code": "en_US", "x": 1}}),
+            "x",
+            "template['language']",
+        ),
+        (
+            "messages",
+            template_send(components=[{**BODY_PARAMS[0], "extra": True}]),
+            "extra",
+            "template['components'][0]",
+        ),
+        ("messages", text_send(text={"body": "hello", "preveiw_url": True}), "preveiw_url", "text"),
+        ("messages", text_send(context={"message_id": "wamid.x", "from": "1"}), "from", "context"),
+    ],
+)
+async def test_an_unexpected_key_is_graph_s_exact_error_and_stores_nothing(
+    graph: Graph, endpoint: str, body: dict[str, Any], key: str, param: str
+) -> None:
+    response = await graph.post(f"{sd.SIGNED_PHONE}/{endpoint}", body)
+    assert response.status_code == 400
+    assert error_of(response) == {
+        "message": f'(#100) Unexpected key "{key}" on param "{param}".',
+        "type": "OAuthException",
+        "code": 100,
+    }
+    messages = await graph.http.get("/_wamm/messages")
+    assert messages.json()["data"] == []
+
+
+async def test_unknown_top_level_parameters_are_ignored(graph: Graph) -> None:
+    response = await graph.post(
+        f"{sd.SIGNED_PHONE}/marketing_messages", template_send(preview_url=True, debug="all")
+    )
+    assert response.status_code == 200

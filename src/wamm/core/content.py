@@ -3,9 +3,10 @@
 A `POST /{phone_number_id}/messages` body names its `type` and carries the content under that
 key: `{"type": "text", "text": {"body": "hi"}}`. `validate_content` checks that content against
 the fields and limits Meta documents and returns the normalised copy wamm stores as the message
-payload: only the fields Meta defines (unknown keys are dropped, never rejected), ids as strings,
-coordinates as floats. `validate_context` does the same for the reply `context`. Templates are
-validated elsewhere.
+payload: only the fields Meta defines, ids as strings, coordinates as floats. A key Meta does
+not define in an object is refused (code 100, `Unexpected key`); where one object serves several
+interactive types (`action`, `header`), the keys of all of them are accepted there.
+`validate_context` does the same for the reply `context`. Templates are validated elsewhere.
 
 Error codes come in two families, as Meta's own validators answer:
 - JSON type errors are code 100 everywhere, and so is every missing or invalid value outside
@@ -41,6 +42,7 @@ from wamm.core.content_cursor import (
     check_unique,
     compact,
     either,
+    keys,
     optional_texts,
     read_fields,
 )
@@ -51,8 +53,11 @@ from wamm.core.errors import GraphError, invalid_parameter
 _TEXT_FIELDS = (Text("body", 4096, required=True), Flag("preview_url"))
 
 
+_TEXT_KEYS = keys(*_TEXT_FIELDS)
+
+
 def _text(root: Node) -> dict[str, Any]:
-    return read_fields(root.child("text"), _TEXT_FIELDS)
+    return read_fields(root.child("text").only(_TEXT_KEYS), _TEXT_FIELDS)
 
 
 _CAPTION = Text("caption", 1024)
@@ -67,6 +72,7 @@ _MEDIA_FIELDS: dict[str, tuple[Field, ...]] = {
 }
 # A field one media type defines is refused on the media types that do not (audio has no caption).
 _MEDIA_FIELD_KEYS = frozenset(field.key for fields in _MEDIA_FIELDS.values() for field in fields)
+_MEDIA_KEYS = _MEDIA_FIELD_KEYS | {"id", "link"}
 
 
 def _media(kind: str, root: Node) -> dict[str, Any]:
@@ -75,6 +81,7 @@ def _media(kind: str, root: Node) -> dict[str, Any]:
 
 def _media_object(node: Node, kind: str) -> dict[str, Any]:
     fields = _MEDIA_FIELDS[kind]
+    node.only(_MEDIA_KEYS)
     for key in sorted(_MEDIA_FIELD_KEYS - {field.key for field in fields}):
         if node.has(key):
             raise node.invalid(key, f"is not supported for {kind} messages")
@@ -92,10 +99,11 @@ def _media_source(node: Node) -> dict[str, str]:
 
 _COORDINATE_BOUNDS = {"latitude": 90.0, "longitude": 180.0}
 _LOCATION_FIELDS = optional_texts("name", "address")
+_LOCATION_KEYS = keys(*_LOCATION_FIELDS, *_COORDINATE_BOUNDS)
 
 
 def _location(root: Node) -> dict[str, Any]:
-    node = root.child("location")
+    node = root.child("location").only(_LOCATION_KEYS)
     coordinates = {key: _coordinate(node, key, bound) for key, bound in _COORDINATE_BOUNDS.items()}
     return {**coordinates, **read_fields(node, _LOCATION_FIELDS)}
 
@@ -133,6 +141,9 @@ _CONTACT_LIST_FIELDS: dict[str, tuple[Field, ...]] = {
     "phones": optional_texts("phone", "type", "wa_id"),
     "urls": optional_texts("url", "type"),
 }
+_CONTACT_KEYS = keys("name", "birthday", "org", *_CONTACT_LIST_FIELDS)
+_CONTACT_NAME_KEYS = keys(*_CONTACT_NAME_FIELDS)
+_CONTACT_ORG_KEYS = keys(*_CONTACT_ORG_FIELDS)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -142,17 +153,22 @@ def _contacts(root: Node) -> dict[str, Any]:
 
 
 def _contact(node: Node) -> dict[str, Any]:
+    node.only(_CONTACT_KEYS)
     org = node.optional_child("org")
     contact = compact(
         {
-            "name": read_fields(node.child("name"), _CONTACT_NAME_FIELDS),
+            "name": read_fields(node.child("name").only(_CONTACT_NAME_KEYS), _CONTACT_NAME_FIELDS),
             "birthday": _birthday(node),
-            "org": None if org is None else read_fields(org, _CONTACT_ORG_FIELDS),
+            "org": None
+            if org is None
+            else read_fields(org.only(_CONTACT_ORG_KEYS), _CONTACT_ORG_FIELDS),
         }
     )
     for key, fields in _CONTACT_LIST_FIELDS.items():
         if node.has(key):
-            contact[key] = [read_fields(entry, fields) for entry in node.children(key, least=0)]
+            allowed = keys(*fields)
+            entries = node.children(key, least=0)
+            contact[key] = [read_fields(entry.only(allowed), fields) for entry in entries]
     return contact
 
 
@@ -188,8 +204,11 @@ _EMOJI_ELEMENT = (
 _SINGLE_EMOJI = re.compile(rf"{_EMOJI_ELEMENT}(?:\u200d{_EMOJI_ELEMENT})*")
 
 
+_REACTION_KEYS = keys("message_id", "emoji")
+
+
 def _reaction(root: Node) -> dict[str, Any]:
-    node = root.child("reaction")
+    node = root.child("reaction").only(_REACTION_KEYS)
     message_id = node.wamid("message_id")
     emoji = node.string("emoji")
     # An empty emoji is how Meta removes a reaction.
@@ -201,6 +220,8 @@ def _reaction(root: Node) -> dict[str, Any]:
 # --- interactive: actions ------------------------------------------------------------------------
 
 _REPLY_FIELDS = (Text("id", 256, required=True), Text("title", 20, required=True))
+_REPLY_KEYS = keys(*_REPLY_FIELDS)
+_BUTTON_KEYS = keys("type", "reply", "quick_reply")
 
 
 def _replies(action: Node, button_type: str) -> dict[str, Any]:
@@ -213,8 +234,8 @@ def _replies(action: Node, button_type: str) -> dict[str, Any]:
 
 
 def _reply_of(button: Node, button_type: str) -> Node:
-    button.choice("type", (button_type,))
-    return button.child(button_type)
+    button.only(_BUTTON_KEYS).choice("type", (button_type,))
+    return button.child(button_type).only(_REPLY_KEYS)
 
 
 def _reply_fields(reply: Node) -> dict[str, Any]:
@@ -250,8 +271,12 @@ _PRODUCT_SECTIONS = _Sections(
 
 def _sections(action: Node, rule: _Sections) -> tuple[list[dict[str, Any]], list[Node]]:
     """The normalised sections and the item nodes of all of them, in order."""
-    sections = action.children("sections", most=_MAX_SECTIONS)
-    items = [section.children(rule.items_key, most=rule.max_items) for section in sections]
+    section_keys, item_keys = keys("title", rule.items_key), keys(*rule.item_fields)
+    sections = [s.only(section_keys) for s in action.children("sections", most=_MAX_SECTIONS)]
+    items = [
+        [item.only(item_keys) for item in section.children(rule.items_key, most=rule.max_items)]
+        for section in sections
+    ]
     all_items = [item for section_items in items for item in section_items]
     if len(all_items) > rule.max_items:
         extra = all_items[rule.max_items]
@@ -295,9 +320,12 @@ def _named(action: Node, name: str) -> dict[str, Any]:
     return {"name": action.choice("name", (name,))}
 
 
+_CTA_URL_KEYS = keys("display_text", "url")
+
+
 def _cta_url_action(action: Node) -> dict[str, Any]:
     name = _named(action, "cta_url")
-    parameters = action.child("parameters")
+    parameters = action.child("parameters").only(_CTA_URL_KEYS)
     return {
         **name,
         "parameters": {
@@ -312,16 +340,15 @@ def _location_request_action(action: Node) -> dict[str, Any]:
 
 
 _CATALOG_FIELDS = (Id("thumbnail_product_retailer_id"),)
+_CATALOG_KEYS = keys(*_CATALOG_FIELDS)
 
 
 def _catalog_action(action: Node) -> dict[str, Any]:
     name = _named(action, "catalog_message")
     parameters = action.optional_child("parameters")
-    return (
-        name
-        if parameters is None
-        else {**name, "parameters": read_fields(parameters, _CATALOG_FIELDS)}
-    )
+    if parameters is None:
+        return name
+    return {**name, "parameters": read_fields(parameters.only(_CATALOG_KEYS), _CATALOG_FIELDS)}
 
 
 _FLOW_FIELDS = (
@@ -332,11 +359,13 @@ _FLOW_FIELDS = (
     Text("mode", allowed=frozenset({"draft", "published"})),
     Text("flow_action", allowed=frozenset({"navigate", "data_exchange"})),
 )
+_FLOW_KEYS = keys(*_FLOW_FIELDS, "flow_id", "flow_name", "flow_action_payload")
+_FLOW_PAYLOAD_KEYS = keys("screen", "data")  # `data` is the flow's own: any keys
 
 
 def _flow_action(action: Node) -> dict[str, Any]:
     name = _named(action, "flow")
-    parameters = action.child("parameters")
+    parameters = action.child("parameters").only(_FLOW_KEYS)
     reference = either(parameters, "flow_id", "flow_name")
     normalised = {
         **read_fields(parameters, _FLOW_FIELDS),
@@ -349,6 +378,7 @@ def _flow_action(action: Node) -> dict[str, Any]:
 
 
 def _flow_payload(payload: Node) -> dict[str, Any]:
+    payload.only(_FLOW_PAYLOAD_KEYS)
     normalised: dict[str, Any] = {"screen": payload.text("screen")}
     data = payload.optional_child("data")
     if data is not None:
@@ -361,11 +391,12 @@ def _flow_payload(payload: Node) -> dict[str, Any]:
 _ADDRESS_COUNTRIES = ("IN", "SG")
 # Prefilled values, saved addresses and validation errors pass through unchecked.
 _ADDRESS_PASSTHROUGH = ("values", "saved_addresses", "validation_errors")
+_ADDRESS_KEYS = keys("country", *_ADDRESS_PASSTHROUGH)
 
 
 def _address_action(action: Node) -> dict[str, Any]:
     name = _named(action, "address_message")
-    parameters = action.child("parameters")
+    parameters = action.child("parameters").only(_ADDRESS_KEYS)
     normalised = {"country": parameters.choice("country", _ADDRESS_COUNTRIES)}
     for key in _ADDRESS_PASSTHROUGH:
         if parameters.has(key):
@@ -392,7 +423,12 @@ def _carousel_action(action: Node) -> dict[str, Any]:
     return {"cards": cards}
 
 
+_CARD_KEYS = keys("card_index", "type", "header", "body", "action")
+_CARD_BODY_KEYS = keys("text")
+
+
 def _card(card: Node, count: int) -> dict[str, Any]:
+    card.only(_CARD_KEYS)
     body = card.optional_child("body")
     return compact(
         {
@@ -406,7 +442,7 @@ def _card(card: Node, count: int) -> dict[str, Any]:
 
 
 def _card_body_text(body: Node) -> str:
-    text = body.text("text", _CARD_BODY_LIMIT)
+    text = body.only(_CARD_BODY_KEYS).text("text", _CARD_BODY_LIMIT)
     if text.count("\n") > _CARD_BODY_LINE_BREAKS:
         raise body.invalid("text", f"must have at most {_CARD_BODY_LINE_BREAKS} line breaks")
     return text
@@ -414,6 +450,7 @@ def _card_body_text(body: Node) -> str:
 
 def _card_action(action: Node) -> dict[str, Any]:
     """One URL button, or quick-reply buttons."""
+    action.only(_ACTION_KEYS)
     if either(action, "name", "buttons") == "name":
         return _cta_url_action(action)
     return _replies(action, "quick_reply")
@@ -425,6 +462,7 @@ def _buttons_of(card: dict[str, Any]) -> tuple[str, int]:
 
 
 _CALL_TTL_MINUTES = (1, 43200)  # Meta: up to 30 days; 7 days when not given
+_VOICE_CALL_KEYS = keys("display_text", "ttl_minutes", "payload")
 
 
 def _voice_call_action(action: Node) -> dict[str, Any]:
@@ -432,6 +470,7 @@ def _voice_call_action(action: Node) -> dict[str, Any]:
     parameters = action.optional_child("parameters")
     if parameters is None:
         return name
+    parameters.only(_VOICE_CALL_KEYS)
     ttl = parameters.optional_integer("ttl_minutes", *_CALL_TTL_MINUTES)
     return {
         **name,
@@ -450,6 +489,20 @@ def _voice_call_action(action: Node) -> dict[str, Any]:
 _TEXT_HEADER = frozenset({"text"})
 _ANY_HEADER = frozenset({"text", "image", "video", "document"})
 _FOOTER_FIELDS = (Text("text", 60, required=True),)
+_TEXT_ONLY_KEYS = keys("text")  # body and footer
+_HEADER_KEYS = keys("type", *_ANY_HEADER)
+_INTERACTIVE_KEYS = keys("type", "header", "body", "footer", "action")
+# One `action` object serves every interactive type: the keys of all of them.
+_ACTION_KEYS = keys(
+    "button",
+    "buttons",
+    "sections",
+    "catalog_id",
+    "product_retailer_id",
+    "name",
+    "parameters",
+    "cards",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,7 +549,7 @@ _INTERACTIVE_KINDS = {
 
 
 def _interactive(root: Node) -> dict[str, Any]:
-    node = replace(root.child("interactive"), codes=INTERACTIVE)
+    node = replace(root.child("interactive").only(_INTERACTIVE_KEYS), codes=INTERACTIVE)
     kind = _interactive_kind(node)
     return compact(
         {
@@ -504,7 +557,7 @@ def _interactive(root: Node) -> dict[str, Any]:
             "header": _header(node, kind),
             "body": _body(node, kind),
             "footer": _footer(node, kind),
-            "action": kind.action(node.child("action")),
+            "action": kind.action(node.child("action").only(_ACTION_KEYS)),
         }
     )
 
@@ -524,7 +577,7 @@ def _header(node: Node, kind: _InteractiveKind) -> dict[str, Any] | None:
 
 
 def _header_content(header: Node, types: frozenset[str]) -> dict[str, Any]:
-    header_type = header.choice("type", types)
+    header_type = header.only(_HEADER_KEYS).choice("type", types)
     if header_type == "text":
         return {"type": "text", "text": header.text("text", 60)}
     return {"type": header_type, header_type: _media_object(header.child(header_type), header_type)}
@@ -533,7 +586,8 @@ def _header_content(header: Node, types: frozenset[str]) -> dict[str, Any]:
 def _body(node: Node, kind: _InteractiveKind) -> dict[str, Any] | None:
     if not node.has("body") and not kind.body_required:
         return None
-    return read_fields(node.child("body"), (Text("text", kind.body_limit, required=True),))
+    body = node.child("body").only(_TEXT_ONLY_KEYS)
+    return read_fields(body, (Text("text", kind.body_limit, required=True),))
 
 
 def _footer(node: Node, kind: _InteractiveKind) -> dict[str, Any] | None:
@@ -541,7 +595,7 @@ def _footer(node: Node, kind: _InteractiveKind) -> dict[str, Any] | None:
         return None
     if not kind.footer_allowed:
         raise node.invalid("footer", f"is not supported for {kind.type} messages")
-    return read_fields(node.child("footer"), _FOOTER_FIELDS)
+    return read_fields(node.child("footer").only(_TEXT_ONLY_KEYS), _FOOTER_FIELDS)
 
 
 # --- Public interface ----------------------------------------------------------------------------
@@ -572,6 +626,10 @@ def validate_content(message_type: str, content: Any) -> dict[str, Any]:
     return validate(Node.root(message_type, content))
 
 
+_CONTEXT_KEYS = keys("message_id")
+
+
 def validate_context(context: Any) -> dict[str, Any]:
     """The normalised reply `context`: `{"message_id": "wamid..."}`."""
-    return {"message_id": Node.root("context", context).child("context").wamid("message_id")}
+    node = Node.root("context", context).child("context").only(_CONTEXT_KEYS)
+    return {"message_id": node.wamid("message_id")}

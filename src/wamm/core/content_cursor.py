@@ -5,6 +5,10 @@ A `Node` is a JSON object under validation that knows its path in the request
 parameter layer (code 100 for everything) or the interactive-message validator (131008 for a
 missing field, 131009 for an invalid value). Field tables (`Text`, `Id`, `Flag`) describe the
 plain fields of an object; `read_fields` reads them into the normalised copy wamm stores.
+
+Every object also has its closed set of keys (`Node.only`): a key Meta does not define there is
+refused as Graph's parameter layer refuses it, code 100 `Unexpected key "x" on param
+"interactive['action']"`, whatever the family; the path is in Graph's notation (`meta_path`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wamm.core.coerce import as_bool, as_int, as_list, as_object, as_str, type_name
-from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.errors import GraphError, invalid_parameter, unexpected_key
 
 # --- Errors and the cursor ---------------------------------------------------------------------
 
@@ -39,6 +43,22 @@ GRAPH = Codes(missing=100, invalid=100)
 INTERACTIVE = Codes(missing=131008, invalid=131009)
 
 DIGITS = re.compile(r"[0-9]+")
+_MEMBER = re.compile(r"\.([^.\[]+)")
+
+
+def meta_path(path: str) -> str:
+    """Graph's notation for a nested parameter: `template.components[0].parameters` is
+    `template['components'][0]['parameters']`."""
+    return _MEMBER.sub(r"['\1']", path)
+
+
+def check_keys(fields: Mapping[str, Any], allowed: frozenset[str], path: str) -> None:
+    """Refuse the first key of `fields` that is not in `allowed` (one C-level subset test when
+    every key is known, as on nearly every request)."""
+    if not allowed.issuperset(fields):
+        raise unexpected_key(next(key for key in fields if key not in allowed), meta_path(path))
+
+
 _MAX_ID = 2**64  # Graph ids are unsigned 64-bit numbers
 
 
@@ -75,6 +95,11 @@ class Node:
     def root(cls, key: str, value: Any) -> Node:
         """A node holding only `key`, so that `key` itself is reported as `key`."""
         return cls({key: value}, "", GRAPH)
+
+    def only(self, allowed: frozenset[str]) -> Node:
+        """This node, once every key it has is one of `allowed`."""
+        check_keys(self.fields, allowed, self.path)
+        return self
 
     def at(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
@@ -224,14 +249,19 @@ class Flag:
 Field = Text | Id | Flag
 
 
+def keys(*fields: Field | str) -> frozenset[str]:
+    """The keys an object defines: its field tables' and the others it reads by name."""
+    return frozenset(field if isinstance(field, str) else field.key for field in fields)
+
+
 def read_fields(node: Node, fields: Iterable[Field]) -> dict[str, Any]:
     """The values of `fields` read from `node`, absent optional ones left out."""
     values = ((field.key, field.read(node)) for field in fields)
     return {key: value for key, value in values if value is not None}
 
 
-def optional_texts(*keys: str) -> tuple[Field, ...]:
-    return tuple(Text(key) for key in keys)
+def optional_texts(*names: str) -> tuple[Field, ...]:
+    return tuple(Text(name) for name in names)
 
 
 def compact(values: dict[str, Any]) -> dict[str, Any]:

@@ -99,6 +99,7 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
     ErrorKind(2, 503, "Service temporarily unavailable", transient=True),
     ErrorKind(33, 400, "Parameter value is not valid"),
     ErrorKind(100, 400, "Invalid parameter", family="parameter"),
+    ErrorKind(2500, 400, "Unknown path components", family="parameter"),
     ErrorKind(2200, 400, "Callback verification failed", family="parameter"),
     # Sending
     ErrorKind(
@@ -457,13 +458,29 @@ def unknown_object(method: str, object_id: str) -> GraphError:
     )
 
 
-def unknown_path(method: str, path: str) -> GraphError:
+def unexpected_key(key: str, param: str) -> GraphError:
+    """Graph's parameter layer refusing a key a JSON-object parameter does not define; `param`
+    is the object's path in Graph's notation (`template['components'][0]`)."""
+    return GraphError(
+        100, message=f'(#100) Unexpected key "{key}" on param "{param}".', with_error_data=False
+    )
+
+
+def unknown_path(components: str) -> GraphError:
+    """Path segments past what Graph can resolve (`components` starts with `/`)."""
+    return GraphError(2500, message=f"Unknown path components: {components}", with_error_data=False)
+
+
+def unsupported_method(method: str) -> GraphError:
+    """An HTTP method Graph has no operation for at all (PUT, PATCH, ...)."""
     return GraphError(
         100,
-        message=f"Unknown path components: {path} (no {method.upper()} operation exists there)",
-        error_type=OAUTH,
+        message=(
+            f"Unsupported {method.lower()} request. "
+            "Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api"
+        ),
+        error_type=GRAPH_METHOD,
         with_error_data=False,
-        http_status=400,
     )
 
 

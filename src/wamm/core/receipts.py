@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wamm.core.coerce import as_str
+from wamm.core.content_cursor import check_keys
 from wamm.core.errors import GraphError, invalid_parameter, missing_parameter
 from wamm.core.model import InboundMessage
 from wamm.core.sending import check_messaging_product
@@ -52,11 +53,15 @@ def parse_read_receipt(body: Mapping[str, Any]) -> ReadReceipt:
     return ReadReceipt(message_id, _typing(body.get("typing_indicator")))
 
 
+_TYPING_KEYS = frozenset({"type"})
+
+
 def _typing(indicator: Any) -> bool:
     if indicator is None:
         return False
     if not isinstance(indicator, Mapping):
         raise invalid_parameter("Param typing_indicator must be a JSON object.")
+    check_keys(indicator, _TYPING_KEYS, "typing_indicator")
     kind = indicator.get("type")
     if kind not in TYPING_TYPES:
         raise invalid_parameter(f"Param typing_indicator['type'] must be 'text', got '{kind}'.")

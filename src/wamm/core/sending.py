@@ -3,6 +3,10 @@
 Only what every message has is read here: product, recipient (`to` wins over `recipient`),
 type, MM options. The type-specific object is checked by `content` (non-template) or
 `templates` (template parameters).
+
+Keys Meta does not define inside an object parameter (`template`, `template['language']`,
+`bid_spec`) are refused with Graph's `Unexpected key` error. Unknown top-level parameters are
+not: Graph ignores parameters an endpoint does not take, and that error has no param to name.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 import msgspec
 
 from wamm.core.coerce import as_bool, as_object, as_str
+from wamm.core.content_cursor import check_keys
 from wamm.core.errors import GraphError, NotEmulated, invalid_parameter, missing_parameter
 from wamm.core.phones import is_bsuid, normalize_phone
 
@@ -21,6 +26,11 @@ ENDPOINT_MARKETING = "marketing_messages"
 POLICY_FALLBACK = "CLOUD_API_FALLBACK"
 POLICY_STRICT = "STRICT"
 MAX_CALLBACK_DATA = 512
+# `namespace` and `policy` come from the On-Premises API's template object; the Cloud API's
+# pages no longer show them, and SDKs written for both still send them.
+_TEMPLATE_KEYS = frozenset({"name", "language", "components", "namespace"})
+_LANGUAGE_KEYS = frozenset({"code", "policy"})
+_BID_SPEC_KEYS = frozenset({"per_message_bid_multiplier"})
 
 
 class Recipient(msgspec.Struct, frozen=True):
@@ -143,6 +153,7 @@ def _bid_multiplier(body: Mapping[str, Any]) -> float | None:
     if value is None:
         return None
     spec = as_object(value, "bid_spec")
+    check_keys(spec, _BID_SPEC_KEYS, "bid_spec")
     multiplier = spec.get("per_message_bid_multiplier", 1)
     if isinstance(multiplier, str):
         try:
@@ -161,13 +172,16 @@ def parse_template_ref(value: Any) -> TemplateRef:
     if value is None:
         raise missing_parameter("template")
     template = as_object(value, "template")
+    check_keys(template, _TEMPLATE_KEYS, "template")
     name = template.get("name")
     if name in (None, ""):
         raise missing_parameter("template['name']")
     language = template.get("language")
     if language is None:
         raise missing_parameter("template['language']")
-    code = as_object(language, "template['language']").get("code")
+    language = as_object(language, "template['language']")
+    check_keys(language, _LANGUAGE_KEYS, "template.language")
+    code = language.get("code")
     if code in (None, ""):
         raise missing_parameter("template['language']['code']")
     return TemplateRef(

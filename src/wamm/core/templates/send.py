@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from wamm.core.coerce import as_list, as_object
+from wamm.core.content_cursor import check_keys
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.model import Template
 from wamm.core.templates.errors import invalid_value
@@ -17,6 +18,7 @@ from wamm.core.templates.limits import AUTH_CODE_LIMIT, HEADER_PARAM_LIMIT, URL_
 from wamm.core.templates.readers import member_enum
 from wamm.core.templates.shape import ButtonSlot, TemplateShape, template_shape
 from wamm.core.templates.values import (
+    PARAMETER_KEYS,
     TEXT_TYPES,
     check_param,
     check_text_length,
@@ -25,6 +27,8 @@ from wamm.core.templates.values import (
 )
 
 _SEND_COMPONENT_TYPES = ("HEADER", "BODY", "BUTTON", "LIMITED_TIME_OFFER", "CAROUSEL")
+_COMPONENT_KEYS = frozenset({"type", "sub_type", "index", "parameters", "cards"})
+_CARD_KEYS = frozenset({"card_index", "components"})
 # The characters of a button's text parameter: a URL suffix, or an authentication code.
 _BUTTON_TEXT_LIMITS = {"URL": URL_LIMIT, "OTP": AUTH_CODE_LIMIT}
 
@@ -64,9 +68,16 @@ def _parameters(part: _Part | None) -> list[Mapping[str, Any]]:
     if part is None or part.component.get("parameters") is None:
         return []
     params = as_list(part.component["parameters"], f"{part.field}.parameters")
-    if all(type(param) is dict for param in params):  # the usual case: no paths to build
+    # The usual case: every parameter an object of known keys, so no paths to build.
+    if all(type(param) is dict for param in params) and all(map(PARAMETER_KEYS.issuperset, params)):
         return params
-    return [as_object(param, f"{part.field}.parameters[{i}]") for i, param in enumerate(params)]
+    for i, param in enumerate(params):
+        check_keys(
+            as_object(param, f"{part.field}.parameters[{i}]"),
+            PARAMETER_KEYS,
+            f"{part.field}.parameters[{i}]",
+        )
+    return params
 
 
 def _index(value: Any, field: str, count: int, what: str) -> int:
@@ -93,6 +104,7 @@ def _collect(
     for i, component in enumerate(raw):
         where = f"{field}[{i}]"
         part = _Part(as_object(component, where), where)
+        check_keys(part.component, _COMPONENT_KEYS, where)
         ctype = member_enum(part.component, "type", part.field, _SEND_COMPONENT_TYPES).lower()
         if ctype == "button":
             _add_button(buttons, part, button_count)
@@ -288,6 +300,7 @@ def _check_sent_cards(shape: TemplateShape, part: _Part) -> set[int]:
     for i, raw in enumerate(as_list(part.component["cards"], f"{part.field}.cards")):
         card_field = f"{part.field}.cards[{i}]"
         card = as_object(raw, card_field)
+        check_keys(card, _CARD_KEYS, card_field)
         index = _index(card.get("card_index"), f"{card_field}.card_index", len(shape.cards), "card")
         if index in seen:
             raise invalid_value(f"{card_field}.card_index", f"repeats card {index}.")

@@ -111,6 +111,12 @@ _VALUE_CHECKS: dict[str, Callable[[Any, str], None]] = {
 }
 
 
+# The keys of a parameter object: its type, its name (named templates) and the value of any type.
+PARAMETER_KEYS = frozenset(
+    {"type", "parameter_name", "product", "tap_target_configuration", *_VALUE_CHECKS}
+)
+
+
 def is_plain_text(param: Mapping[str, Any], limit: int) -> bool:
     """`{"type": "text", "text": <non-empty, at most limit characters>}`, the parameter most
     sends carry: valid wherever a text parameter of that limit is allowed (what `check_param`

@@ -2,8 +2,11 @@
 node type.
 
 Order of checks follows Graph: the request's parameters (a POST body may carry the token),
-token (190), `appsecret_proof` (100), object visible to the token (100/33), operation
-supported by the node (100/33), permission (10 / 200), then the use case's own validation.
+token (190), `appsecret_proof` (100), object visible to the token (100/33), the rest of the
+path known on the node (100 "Tried accessing nonexisting field" for one unknown segment, 2500
+"Unknown path components" past it), operation supported by the node (100/33), permission
+(10 / 200), then the use case's own validation. A method Graph has no operation for at all
+(PUT, PATCH) is refused before any of these (100, GraphMethodException).
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from wamm.core.errors import (
     invalid_parameter,
     unknown_object,
     unknown_path,
+    unsupported_method,
 )
+from wamm.core.fields import unknown_field
 from wamm.core.media import MAX_MEDIA_BYTES, Media
 from wamm.core.model import (
     SCOPE_APP_TOKEN,
@@ -145,6 +150,19 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (App, "subscriptions", "DELETE"): Operation(apps.unsubscribe, SCOPE_APP_TOKEN),
     **{(PhoneNumber, edge, method): op for (edge, method), op in PHONE_SETTINGS.items()},
 }
+# Graph's name of each node type in its errors (as in the field errors of `service.nodes`).
+NODE_TYPES: dict[type, str] = {
+    Waba: "WhatsAppBusinessAccount",
+    PhoneNumber: "WhatsAppBusinessPhoneNumber",
+    Template: "WhatsAppMessageTemplate",
+    Business: "Business",
+    App: "Application",
+}
+# The edges each node type has (an `{edge}/{id}` entry: the edge takes an item id).
+EDGES: dict[type, frozenset[str]] = {
+    kind: frozenset(edge for node_kind, edge, _ in OPERATIONS if node_kind is kind and edge)
+    for kind in {node_kind for node_kind, _, _ in OPERATIONS}
+}
 # Bodies that carry a file may be as large as Meta's largest media (a 100 MB document).
 MAX_FILE_BODY = MAX_MEDIA_BYTES + 64 * 1024
 
@@ -200,16 +218,38 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
 def _operation(
     rt: Runtime, token: Token, method: str, segments: tuple[str, ...], node: Node | None
 ) -> Operation:
-    object_id, edge = segments[0], segments[1] if len(segments) > 1 else None
+    object_id = segments[0]
     deleted = isinstance(node, Template) and node.status == "DELETED"
     if node is None or deleted or not visible(rt.catalog, token, node):
         raise unknown_object(method, object_id)
-    if len(segments) == 3:
-        edge = f"{edge}/{{id}}"
-    operation = OPERATIONS.get((type(node), edge, method))
-    if operation is None or len(segments) > 3:
+    operation = OPERATIONS.get((type(node), _edge(type(node), segments, method), method))
+    if operation is None:
         raise unknown_object(method, object_id)
     return operation
+
+
+def _edge(kind: type, segments: tuple[str, ...], method: str) -> str | None:
+    """The OPERATIONS edge key the path after the object id names, or Graph's error for a
+    path the node does not have. Media and upload sessions, whose Graph type names Meta's
+    docs do not give, keep the unknown-object answer."""
+    if len(segments) == 1:
+        return None
+    edges, node_type = EDGES.get(kind, frozenset()), NODE_TYPES.get(kind)
+    if node_type is None:
+        raise unknown_object(method, segments[0])
+    edge = segments[1]
+    if edge not in edges:
+        if len(segments) == 2:
+            raise unknown_field(node_type, edge)
+        raise unknown_path("/" + "/".join(segments[1:]))
+    if len(segments) == 2:
+        return edge
+    item_edge = f"{edge}/{{id}}"
+    if item_edge not in edges:
+        raise unknown_path("/" + "/".join(segments[2:]))
+    if len(segments) > 3:
+        raise unknown_path("/" + "/".join(segments[3:]))
+    return item_edge
 
 
 def _opens_a_page(request: RawRequest) -> bool:
@@ -350,7 +390,7 @@ class GraphApp:
             await self._other(scope, receive, send)
             return
         if scope["method"] not in ALLOWED_METHODS:
-            status, body, headers = error_parts(unknown_path(scope["method"], scope["path"]))
+            status, body, headers = error_parts(unsupported_method(scope["method"]))
         else:
             request = RawRequest.from_scope(scope, receive)
             status, body, headers = await answer(self._runtime_of(), request)
