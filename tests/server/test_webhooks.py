@@ -57,8 +57,6 @@ async def test_mm_send_produces_signed_sent_delivered_read(
     first = receiver.deliveries[0]
     assert first.signature.startswith("sha256=")
     sent = statuses[0]
-    conversation_id = sent["conversation"]["id"]
-    assert len(conversation_id) == 32
     assert first.payload == {
         "object": "whatsapp_business_account",
         "entry": [
@@ -88,11 +86,6 @@ async def test_mm_send_produces_signed_sent_delivered_read(
                                     "timestamp": sent["timestamp"],
                                     "recipient_id": sd.BR_PHONE,
                                     "biz_opaque_callback_data": "campaign-7",
-                                    "conversation": {
-                                        "id": conversation_id,
-                                        "expiration_timestamp": str(int(sent["timestamp"]) + 86400),
-                                        "origin": {"type": "marketing_lite"},
-                                    },
                                     "pricing": {
                                         "billable": True,
                                         "pricing_model": "PMP",
@@ -108,7 +101,7 @@ async def test_mm_send_produces_signed_sent_delivered_read(
         ],
     }
     delivered, read = statuses[1], statuses[2]
-    assert "expiration_timestamp" not in delivered["conversation"]
+    assert "conversation" not in delivered and "conversation" not in read  # v24+: no conversation
     assert int(sent["timestamp"]) <= int(delivered["timestamp"]) <= int(read["timestamp"])
     assert read["pricing"]["category"] == "marketing_lite"
 
@@ -145,7 +138,6 @@ async def test_pricing_follows_the_route_and_category(
         "type": pricing_type,
         "category": category,
     }
-    assert sent["conversation"]["origin"] == {"type": category}
 
 
 async def test_utility_and_service_messages_inside_the_window_are_free(

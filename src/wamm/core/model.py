@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from wamm.core.recipients import Behaviour, PlannedEvent
+from wamm.core.versions import LATEST_API_VERSION
 
 if TYPE_CHECKING:
     from wamm.core.templates.create import TemplateSpec
@@ -148,6 +149,10 @@ class App(msgspec.Struct, kw_only=True):
     require_appsecret_proof: bool = False
     # The fields the app subscribed to through `/{app_id}/subscriptions`; empty: every field.
     webhook_fields: tuple[str, ...] = ()
+    # The app's default API version (answers unversioned Graph calls) and its webhook version
+    # (shapes its webhooks): App Dashboard settings at Meta, seeded here.
+    api_version: int = LATEST_API_VERSION
+    webhook_version: int = LATEST_API_VERSION
 
     def receives(self, field: str) -> bool:
         """Whether the app's subscription takes webhooks of `field`."""

@@ -33,6 +33,7 @@ from wamm.core.onboarding import override_problem
 from wamm.core.phones import country_of, is_bsuid, normalize_phone
 from wamm.core.settings import Settings
 from wamm.core.templates import TemplateSpec, parse_create, parse_creative_features
+from wamm.core.versions import DEFAULT_API_VERSION, LATEST_API_VERSION, parse_version_name
 from wamm.core.webhooks import callback_url_problem
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime, make_clock, settle_heap
@@ -108,6 +109,7 @@ class _Planner:
         problem = callback_url_problem(webhook.url) if webhook else None
         if problem is not None:
             raise SeedError(f"{path}.webhook.url", f"not a valid callback URL: {problem}")
+        api_version = _version(app.api_version, f"{path}.api_version") or LATEST_API_VERSION
         self.plan.entities.append(
             App(
                 id=str(app.id),
@@ -116,6 +118,9 @@ class _Planner:
                 webhook_url=webhook.url if webhook else None,
                 verify_token=webhook.verify_token if webhook else None,
                 require_appsecret_proof=app.require_appsecret_proof,
+                api_version=api_version,
+                webhook_version=_version(app.webhook_version, f"{path}.webhook_version")
+                or api_version,
             )
         )
 
@@ -398,3 +403,12 @@ def _counts(entities: list[Entity]) -> dict[str, int]:
         kind = type(entity).__name__.lower()
         counts[kind] = counts.get(kind, 0) + 1
     return counts
+
+
+def _version(name: str | None, path: str) -> int | None:
+    if name is None:
+        return None
+    major = parse_version_name(name)
+    if major is None:
+        raise SeedError(path, f"wamm emulates Graph API versions up to {DEFAULT_API_VERSION}")
+    return major
