@@ -68,6 +68,7 @@ class Waba(msgspec.Struct, kw_only=True):
     onboarding_status_override: str | None = None
     template_limit: int = 250
     created_at: float = 0.0
+    template_pacing: bool = False  # Meta may pace this WABA's new templates (seeded)
 
 
 class BusinessProfile(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -198,6 +199,7 @@ class Template(msgspec.Struct, kw_only=True):
     edit_times: list[float] = msgspec.field(default_factory=list)
     deleted_at: float | None = None
     pause_count: int = 0
+    paced: bool = False  # sends are held for quality assessment (core/templates/pacing.py)
 
     @classmethod
     def from_spec(cls, spec: TemplateSpec, **stored: Any) -> Template:

@@ -146,6 +146,7 @@ class WabaSeed(_Strict):
     degrees_of_freedom_spec: dict[str, Any] | None = None
     onboarding_status: str | None = None
     template_limit: Count = 250
+    template_pacing: bool = False  # Meta paces some WABAs' new templates, not every WABA's
     subscribed_apps: list[Id] = msgspec.field(default_factory=list)
     phone_numbers: list[PhoneNumberSeed] = msgspec.field(default_factory=list)
     templates: list[TemplateSeed] = msgspec.field(default_factory=list)

@@ -53,7 +53,7 @@ def message_view(message: Message, now: float) -> dict[str, Any]:
         "template": template,
         "route": message.route,
         "pricing_category": message.pricing_category,
-        "status": current_status(message.events, now),
+        "status": current_status(message.events, now, message.status),
         "timestamp": int(message.created_at),
         "product_policy": message.product_policy,
         "message_activity_sharing": message.message_activity_sharing,
@@ -89,9 +89,9 @@ async def find_messages(
     for _ in range(MAX_SCAN // SCAN_CHUNK):
         chunk = await rt.store.list_messages(store_query)
         for message in chunk:
-            if (status is None or current_status(message.events, now) == status) and (
-                template is None or message.template_name == template
-            ):
+            if (
+                status is None or current_status(message.events, now, message.status) == status
+            ) and (template is None or message.template_name == template):
                 if len(page) == limit:
                     return page, True
                 page.append(message)

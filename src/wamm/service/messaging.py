@@ -18,7 +18,7 @@ from wamm.core.errors import GraphError, ResetDuringRequest
 from wamm.core.media import media_refs
 from wamm.core.model import ROUTE_CLOUD, Business, Message, PhoneNumber, Template, User, Waba
 from wamm.core.receipts import is_status_update
-from wamm.core.templates import check_send_components
+from wamm.core.templates import check_send_components, pacing
 from wamm.core.templates.sendable import sendable
 from wamm.service import media, receipts, send_plan
 from wamm.service.call import GraphCall
@@ -135,7 +135,7 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
     message = await _store(request)
     sent: dict[str, Any] = {"id": message.wamid}
     if request.template is not None:
-        sent["message_status"] = "accepted"
+        sent["message_status"] = message.status
     return {
         "messaging_product": "whatsapp",
         "contacts": [envelope.recipient.contact()],
@@ -175,6 +175,7 @@ def _message(send: _Send, seq: int) -> Message:
         biz_opaque_callback_data=envelope.biz_opaque_callback_data,
         payload=msgspec.Raw(_encode(send.payload or {})),
         in_window=send.in_window,
+        status=pacing.send_status(template) if template else pacing.ACCEPTED,
     )
 
 

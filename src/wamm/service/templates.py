@@ -19,11 +19,13 @@ from wamm.core.templates import (
     duplicate_error,
     limit_error,
     name_being_deleted_error,
+    pacing,
     parse_create,
     parse_edit,
 )
 from wamm.core.templates.library import library_create_body
 from wamm.service import events, nodes, uploads
+from wamm.service import pacing as held_sends
 from wamm.service.call import GraphCall
 from wamm.service.runtime import Runtime
 
@@ -67,12 +69,11 @@ async def _save(
     rt: Runtime, templates: list[Template], other_info: dict[str, str] | None = None
 ) -> None:
     """Persist templates; each status change is announced with
-    `message_template_status_update`."""
-    changed = [
-        t
-        for t in templates
-        if (previous := rt.catalog.templates.get(t.id)) is None or previous.status != t.status
-    ]
+    `message_template_status_update`. Pacing follows the change: sends held for a template
+    whose pacing ends are released or dropped."""
+    previous = {t.id: rt.catalog.templates.get(t.id) for t in templates}
+    templates = [_with_pacing(rt, previous[t.id], t) for t in templates]
+    changed = [t for t in templates if (p := previous[t.id]) is None or p.status != t.status]
     await rt.store.write(templates)
     for template in templates:
         rt.catalog.put(template)
@@ -80,6 +81,15 @@ async def _save(
         await events.template_status(
             rt, template, template.status, template.rejected_reason, other_info
         )
+    for template in templates:
+        if (outcome := pacing.held_outcome(previous[template.id], template)) is not None:
+            await held_sends.settle_held(rt, template, outcome)
+
+
+def _with_pacing(rt: Runtime, previous: Template | None, template: Template) -> Template:
+    pacing_on = rt.catalog.wabas[template.waba_id].template_pacing
+    paced = pacing.paced_after(previous, template, pacing_on)
+    return template if paced == template.paced else msgspec.structs.replace(template, paced=paced)
 
 
 # --- create -----------------------------------------------------------------------------
