@@ -706,6 +706,43 @@ async def test_recategorisation_sends_template_category_update(
     assert (read["category"], read["previous_category"]) == ("MARKETING", "UTILITY")
 
 
+async def test_an_announced_recategorisation_notifies_24_hours_ahead(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    template_id = await signed_template_id(graph, "order_update")
+    announced = await graph.http.post(
+        f"/_wamm/templates/{template_id}/category",
+        json={"category": "MARKETING", "notice": True},
+    )
+    assert announced.json()["category"] == "UTILITY"  # unchanged until the notice runs out
+    await settle(graph, 1)
+    names = {
+        "message_template_id": int(template_id),
+        "message_template_name": "order_update",
+        "message_template_language": "en_US",
+    }
+    due = int(sd.CLOCK_START) + 24 * HOUR
+    assert [c["value"] for c in receiver.changes(Field.TEMPLATE_CATEGORY)] == [
+        {
+            **names,
+            "correct_category": "MARKETING",
+            "new_category": "UTILITY",
+            "category_update_timestamp": due,
+        }
+    ]
+    fields = "category,correct_category"
+    read = (await graph.get(template_id, fields=fields)).json()
+    assert (read["category"], read["correct_category"]) == ("UTILITY", "MARKETING")
+    await settle(graph, 24 * HOUR)
+    assert receiver.changes(Field.TEMPLATE_CATEGORY)[1]["value"] == {
+        **names,
+        "previous_category": "UTILITY",
+        "new_category": "MARKETING",
+    }
+    read = (await graph.get(template_id, fields="category,previous_category")).json()
+    assert (read["category"], read["previous_category"]) == ("MARKETING", "UTILITY")
+
+
 EDITED_ORDER_UPDATE = [
     {"type": "HEADER", "format": "TEXT", "text": "Shipping news"},
     {"type": "BODY", "text": "Order {{1}} left our warehouse.", "example": {"body_text": [["#1"]]}},

@@ -200,6 +200,7 @@ class Template(msgspec.Struct, kw_only=True):
     deleted_at: float | None = None
     pause_count: int = 0
     paced: bool = False  # sends are held for quality assessment (core/templates/pacing.py)
+    category_update_at: float | None = None  # an announced recategorisation (to correct_category)
 
     @classmethod
     def from_spec(cls, spec: TemplateSpec, **stored: Any) -> Template:

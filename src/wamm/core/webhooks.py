@@ -215,6 +215,18 @@ def template_category_value(template: Template, previous: str, new: str) -> dict
     }
 
 
+def template_category_notice_value(template: Template, at: float) -> dict[str, Any]:
+    """The impending-change form: `new_category` is still the current one."""
+    return {
+        "message_template_id": int(template.id),
+        "message_template_name": template.name,
+        "message_template_language": template.language,
+        "correct_category": template.correct_category,
+        "new_category": template.category,
+        "category_update_timestamp": int(at),
+    }
+
+
 # Buttons the components update describes; other kinds are left out, as at Meta.
 _COMPONENTS_UPDATE_BUTTONS = {"URL": "url", "PHONE_NUMBER": "phone_number"}
 

@@ -20,7 +20,7 @@ from wamm.core.model import ROUTE_CLOUD, Business, Message, PhoneNumber, Templat
 from wamm.core.receipts import is_status_update
 from wamm.core.templates import check_send_components, pacing
 from wamm.core.templates.sendable import sendable
-from wamm.service import media, receipts, send_plan
+from wamm.service import media, recategorise, receipts, send_plan
 from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
@@ -54,10 +54,12 @@ def find_template(catalog: Catalog, waba: Waba, ref: sending.TemplateRef) -> Tem
     return sendable(template, ref.name, ref.language)
 
 
-def _check_template(send: _Send, call: GraphCall) -> None:
+async def _check_template(send: _Send, call: GraphCall) -> None:
     rt = send.rt
     ref = sending.parse_template_ref(call.params.get("template"))
     template = find_template(rt.catalog, send.waba, ref)
+    if template.category_update_at is not None:  # a recategorisation is announced
+        template = await recategorise.current(rt, template)
     facts = routing.SendFacts(
         endpoint=send.endpoint,
         product_policy=send.envelope.product_policy,
@@ -124,7 +126,7 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
     business = rt.catalog.business_of(waba)
     request = _Send(rt, endpoint, phone, waba, business, envelope, rt.now(), call.epoch)
     if envelope.type == "template":
-        _check_template(request, call)
+        await _check_template(request, call)
     else:
         request.payload = validate_content(envelope.type, call.params.get(envelope.type))
     if refs := list(media_refs(envelope.type, request.payload or {})):

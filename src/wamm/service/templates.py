@@ -24,8 +24,7 @@ from wamm.core.templates import (
     parse_edit,
 )
 from wamm.core.templates.library import library_create_body
-from wamm.service import events, nodes, uploads
-from wamm.service import pacing as held_sends
+from wamm.service import events, held_sends, nodes, recategorise, uploads
 from wamm.service.call import GraphCall
 from wamm.service.runtime import Runtime
 
@@ -222,6 +221,7 @@ def _summary(names: tuple[str, ...], matching: int, waba: Waba, live: int) -> di
 
 async def list_templates(call: GraphCall, waba: Waba) -> dict[str, Any]:
     catalog = call.rt.catalog
+    await recategorise.apply_due(call.rt, catalog.waba_templates[waba.id].values())
     include_deleted = "DELETED" in str(call.params.get("status", "")).upper()
     pool: Iterable[Template] = (
         sorted(catalog.waba_templates[waba.id].values(), key=lambda t: t.seq, reverse=True)
@@ -244,7 +244,7 @@ async def list_templates(call: GraphCall, waba: Waba) -> dict[str, Any]:
 
 
 async def get_template(call: GraphCall, template: Template) -> dict[str, Any]:
-    return _view(call, template)
+    return _view(call, await recategorise.current(call.rt, template))
 
 
 # --- edit, unpause, delete ----------------------------------------------------------------
@@ -385,13 +385,18 @@ async def set_quality(rt: Runtime, template: Template, score: str) -> Template:
     return updated
 
 
-async def set_category(rt: Runtime, template: Template, category: str) -> Template:
-    """Meta re-categorises a template (`template_category_update`)."""
+async def set_category(
+    rt: Runtime, template: Template, category: str, notice: bool = False
+) -> Template:
+    """Meta re-categorises a template (`template_category_update`): at once, or announced
+    24 hours ahead (`notice`, Meta's automated process)."""
     category = category.upper()
     if category not in CATEGORIES:
         raise invalid_parameter(f"category must be one of {', '.join(CATEGORIES)}.")
     if category == template.category:
         raise invalid_parameter(f"The template is already {category}.")
+    if notice:
+        return await recategorise.announce(rt, template, category)
     updated = msgspec.structs.replace(
         template, category=category, previous_category=template.category, updated_at=rt.now()
     )
