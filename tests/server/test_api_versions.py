@@ -17,7 +17,6 @@ from tests.webhook_fixtures import (  # noqa: F401 - fixtures
     http_fixture,
     receiver_fixture,
     seed_document_fixture,
-    send,
     settle,
 )
 from wamm.core.webhook_wire import OBJECT
@@ -35,7 +34,8 @@ async def reseed_app(graph: Graph, seed_document: dict[str, Any], **versions: st
 
 
 async def sent_status(graph: Graph, receiver: WebhookReceiver) -> dict[str, Any]:
-    wamid = await send(graph, f"{sd.SIGNED_PHONE}/marketing_messages", template_send())
+    response = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", template_send())
+    wamid = response.json()["messages"][0]["id"]
     await settle(graph)
     return next(s for s in receiver.statuses() if s["id"] == wamid and s["status"] == "sent")
 

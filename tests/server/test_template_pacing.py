@@ -12,6 +12,7 @@ import pytest
 from tests import seed_data as sd
 from tests.builders import template_send
 from tests.conftest import Graph
+from tests.core.templates.builders import SEED_BODY, body, stored
 from tests.webhook_fixtures import (  # noqa: F401 - fixtures
     HOUR,
     VERIFY_TOKEN,
@@ -132,21 +133,15 @@ async def test_unpausing_paces_the_template_again(graph: Graph) -> None:
 
 # --- the rules, table-first -------------------------------------------------------------------
 
-BASE = Template(
-    id="1",
-    waba_id="2",
-    seq=1,
-    name="t",
-    language="en_US",
-    category="MARKETING",
-    status="APPROVED",
-    components=[{"type": "BODY", "text": "Hi"}],
-)
+BASE = stored([SEED_BODY])  # an approved MARKETING template
 PACED = msgspec.structs.replace(BASE, paced=True)
 
 
 def _with(template: Template, **changes: Any) -> Template:
     return msgspec.structs.replace(template, **changes)
+
+
+EDITED = [body("Hi {{1}}, now {{2}} off", "Ana", "30%")]
 
 
 @pytest.mark.parametrize(
@@ -159,7 +154,7 @@ def _with(template: Template, **changes: Any) -> Template:
         (None, _with(BASE, status="PENDING"), True, False),
         (_with(BASE, status="PENDING"), BASE, True, True),  # approved after review
         (_with(BASE, status="PAUSED"), BASE, True, True),  # unpaused
-        (BASE, _with(BASE, components=[{"type": "BODY", "text": "Yo"}]), True, True),  # edited
+        (BASE, _with(BASE, components=EDITED), True, True),  # edited
         (BASE, BASE, True, False),  # nothing new: not paced
         (PACED, _with(PACED, quality_score="YELLOW"), True, True),
         (PACED, _with(PACED, quality_score="GREEN"), True, False),
