@@ -54,12 +54,10 @@ def find_template(catalog: Catalog, waba: Waba, ref: sending.TemplateRef) -> Tem
     return sendable(template, ref.name, ref.language)
 
 
-async def _check_template(send: _Send, call: GraphCall) -> None:
+def _check_template(
+    send: _Send, call: GraphCall, ref: sending.TemplateRef, template: Template
+) -> None:
     rt = send.rt
-    ref = sending.parse_template_ref(call.params.get("template"))
-    template = find_template(rt.catalog, send.waba, ref)
-    if template.category_update_at is not None:  # a recategorisation is announced
-        template = await recategorise.current(rt, template)
     facts = routing.SendFacts(
         endpoint=send.endpoint,
         product_policy=send.envelope.product_policy,
@@ -126,7 +124,11 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
     business = rt.catalog.business_of(waba)
     request = _Send(rt, endpoint, phone, waba, business, envelope, rt.now(), call.epoch)
     if envelope.type == "template":
-        await _check_template(request, call)
+        ref = sending.parse_template_ref(call.params.get("template"))
+        template = find_template(rt.catalog, waba, ref)
+        if template.category_update_at is not None:  # a recategorisation is announced
+            template = await recategorise.current(rt, template)
+        _check_template(request, call, ref, template)
     else:
         request.payload = validate_content(envelope.type, call.params.get(envelope.type))
     if refs := list(media_refs(envelope.type, request.payload or {})):
