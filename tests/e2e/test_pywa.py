@@ -15,6 +15,7 @@ from pywa.types import (
     CallPermissionRequestButton,
     ImageCarouselCard,
     SentTemplate,
+    SentTemplateStatus,
     URLButton,
     VideoCarouselCard,
     VoiceCallButton,
@@ -217,6 +218,17 @@ def test_send_template_is_stored_with_route_and_pricing(
     assert message["endpoint"] == ("marketing_messages" if mm else "messages")
     assert message["recipient"]["input"] == to
     assert message["recipient"]["wa_id"] == sd.BR_PHONE
+
+
+def test_a_paced_template_s_send_is_held_for_quality_assessment(
+    wa: WhatsApp, live_server: LiveServer
+) -> None:
+    document = sd.seed()
+    document["businesses"][0]["wabas"][0]["template_pacing"] = True
+    live_server.reset(document)
+    sent = send_summer_sale(wa, sd.BR_PHONE, mm=True)
+    assert sent.status is SentTemplateStatus.HELD_FOR_QUALITY_ASSESSMENT
+    assert stored_message(live_server, sent.id)["status"] == "held_for_quality_assessment"
 
 
 def test_send_of_a_created_named_template_with_button_params(

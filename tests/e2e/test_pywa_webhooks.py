@@ -165,12 +165,21 @@ def of_type(updates: list[BaseUpdate], kind: type[Any]) -> list[Any]:
 # --- message statuses --------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("webhook_version", "with_conversation"), [("v23.0", True), ("v25.0", False)]
+)
 def test_statuses_carry_the_route_s_pricing(
     live_server: LiveServer,
     webhook_receiver: ThreadedReceiver,
     bots: dict[str, Bot],
     caplog: pytest.LogCaptureFixture,
+    webhook_version: str,
+    with_conversation: bool,
 ) -> None:
+    """Statuses at the app's webhook version: v24+ leaves the conversation out."""
+    document = webhook_seed(webhook_receiver.url)
+    document["apps"][0]["webhook_version"] = webhook_version
+    live_server.reset(document)
     mm = send(
         live_server,
         sd.SIGNED_PHONE,
@@ -210,11 +219,15 @@ def test_statuses_carry_the_route_s_pricing(
             assert status.pricing.model == PricingModel.PMP
             assert status.pricing.type == PywaPricingType.REGULAR
             assert status.pricing.billable is True
+            if not with_conversation:
+                assert status.conversation is None
+                continue
             assert status.conversation is not None
             assert status.conversation.category == conversation
         sent = found[0]
-        assert sent.conversation is not None and sent.conversation.expiration is not None
-        assert sent.conversation.expiration - sent.timestamp == datetime.timedelta(days=1)
+        if with_conversation:
+            assert sent.conversation is not None and sent.conversation.expiration is not None
+            assert sent.conversation.expiration - sent.timestamp == datetime.timedelta(days=1)
     assert {s.tracker for s in by_wamid[mm]} == {"campaign-7"}
     assert {s.tracker for s in by_wamid[fallback]} == {None}
 

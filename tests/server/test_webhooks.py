@@ -57,8 +57,6 @@ async def test_mm_send_produces_signed_sent_delivered_read(
     first = receiver.deliveries[0]
     assert first.signature.startswith("sha256=")
     sent = statuses[0]
-    conversation_id = sent["conversation"]["id"]
-    assert len(conversation_id) == 32
     assert first.payload == {
         "object": "whatsapp_business_account",
         "entry": [
@@ -88,11 +86,6 @@ async def test_mm_send_produces_signed_sent_delivered_read(
                                     "timestamp": sent["timestamp"],
                                     "recipient_id": sd.BR_PHONE,
                                     "biz_opaque_callback_data": "campaign-7",
-                                    "conversation": {
-                                        "id": conversation_id,
-                                        "expiration_timestamp": str(int(sent["timestamp"]) + 86400),
-                                        "origin": {"type": "marketing_lite"},
-                                    },
                                     "pricing": {
                                         "billable": True,
                                         "pricing_model": "PMP",
@@ -108,7 +101,7 @@ async def test_mm_send_produces_signed_sent_delivered_read(
         ],
     }
     delivered, read = statuses[1], statuses[2]
-    assert "expiration_timestamp" not in delivered["conversation"]
+    assert "conversation" not in delivered and "conversation" not in read  # v24+: no conversation
     assert int(sent["timestamp"]) <= int(delivered["timestamp"]) <= int(read["timestamp"])
     assert read["pricing"]["category"] == "marketing_lite"
 
@@ -145,7 +138,6 @@ async def test_pricing_follows_the_route_and_category(
         "type": pricing_type,
         "category": category,
     }
-    assert sent["conversation"]["origin"] == {"type": category}
 
 
 async def test_utility_and_service_messages_inside_the_window_are_free(
@@ -710,6 +702,43 @@ async def test_recategorisation_sends_template_category_update(
     (change,) = receiver.changes("template_category_update")
     assert change["value"]["previous_category"] == "UTILITY"
     assert change["value"]["new_category"] == "MARKETING"
+    read = (await graph.get(template_id, fields="category,previous_category")).json()
+    assert (read["category"], read["previous_category"]) == ("MARKETING", "UTILITY")
+
+
+async def test_an_announced_recategorisation_notifies_24_hours_ahead(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    template_id = await signed_template_id(graph, "order_update")
+    announced = await graph.http.post(
+        f"/_wamm/templates/{template_id}/category",
+        json={"category": "MARKETING", "notice": True},
+    )
+    assert announced.json()["category"] == "UTILITY"  # unchanged until the notice runs out
+    await settle(graph, 1)
+    names = {
+        "message_template_id": int(template_id),
+        "message_template_name": "order_update",
+        "message_template_language": "en_US",
+    }
+    due = int(sd.CLOCK_START) + 24 * HOUR
+    assert [c["value"] for c in receiver.changes(Field.TEMPLATE_CATEGORY)] == [
+        {
+            **names,
+            "correct_category": "MARKETING",
+            "new_category": "UTILITY",
+            "category_update_timestamp": due,
+        }
+    ]
+    fields = "category,correct_category"
+    read = (await graph.get(template_id, fields=fields)).json()
+    assert (read["category"], read["correct_category"]) == ("UTILITY", "MARKETING")
+    await settle(graph, 24 * HOUR)
+    assert receiver.changes(Field.TEMPLATE_CATEGORY)[1]["value"] == {
+        **names,
+        "previous_category": "UTILITY",
+        "new_category": "MARKETING",
+    }
     read = (await graph.get(template_id, fields="category,previous_category")).json()
     assert (read["category"], read["previous_category"]) == ("MARKETING", "UTILITY")
 

@@ -5,9 +5,10 @@ sets the same callback.
 - POST takes `object` (`whatsapp_business_account`), `callback_url`, `verify_token` and
   `fields` (comma-separated, or a JSON list of names); the callback must pass the
   `hub.challenge` handshake (2200) and the answer is `{"success": true}`. The app then
-  receives only those fields (an app set up through a seed or the control API receives all).
-- GET answers `{"data": [{object, callback_url, active, fields: [{name, version}]}]}`, empty
-  while the app has no callback.
+  receives only those fields (an app set up through a seed or the control API receives all),
+  shaped by the version of the POST's path, which becomes the app's webhook version.
+- GET answers `{"data": [{object, callback_url, active, fields: [{name, version}]}]}` (each
+  field at the app's webhook version), empty while the app has no callback.
 - DELETE with `object` removes the subscription; with `fields` too, only those fields.
 """
 
@@ -21,6 +22,7 @@ from typing import Any
 from wamm.core.coerce import as_str
 from wamm.core.errors import invalid_parameter, missing_parameter
 from wamm.core.model import App
+from wamm.core.versions import version_name
 from wamm.core.webhook_wire import OBJECT
 from wamm.core.webhooks import callback_url
 
@@ -113,10 +115,10 @@ def remaining_fields(app: App, params: Mapping[str, Any]) -> tuple[str, ...] | N
     return left or None
 
 
-def subscriptions_view(app: App, api_version: int) -> list[dict[str, Any]]:
+def subscriptions_view(app: App) -> list[dict[str, Any]]:
     if app.webhook_url is None:
         return []
-    version = f"v{api_version}.0"
+    version = version_name(app.webhook_version)
     names = app.webhook_fields or tuple(sorted(FIELDS))
     return [
         {

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from wamm.core.recipients import Behaviour, PlannedEvent
+from wamm.core.versions import LATEST_API_VERSION
 
 if TYPE_CHECKING:
     from wamm.core.templates.create import TemplateSpec
@@ -67,6 +68,7 @@ class Waba(msgspec.Struct, kw_only=True):
     onboarding_status_override: str | None = None
     template_limit: int = 250
     created_at: float = 0.0
+    template_pacing: bool = False  # Meta may pace this WABA's new templates (seeded)
 
 
 class BusinessProfile(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -148,6 +150,10 @@ class App(msgspec.Struct, kw_only=True):
     require_appsecret_proof: bool = False
     # The fields the app subscribed to through `/{app_id}/subscriptions`; empty: every field.
     webhook_fields: tuple[str, ...] = ()
+    # The app's default API version (answers unversioned Graph calls) and its webhook version
+    # (shapes its webhooks): App Dashboard settings at Meta, seeded here.
+    api_version: int = LATEST_API_VERSION
+    webhook_version: int = LATEST_API_VERSION
 
     def receives(self, field: str) -> bool:
         """Whether the app's subscription takes webhooks of `field`."""
@@ -193,6 +199,8 @@ class Template(msgspec.Struct, kw_only=True):
     edit_times: list[float] = msgspec.field(default_factory=list)
     deleted_at: float | None = None
     pause_count: int = 0
+    paced: bool = False  # sends are held for quality assessment (core/templates/pacing.py)
+    category_update_at: float | None = None  # an announced recategorisation (to correct_category)
 
     @classmethod
     def from_spec(cls, spec: TemplateSpec, **stored: Any) -> Template:

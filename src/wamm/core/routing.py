@@ -32,9 +32,7 @@ from wamm.core.model import (
 )
 from wamm.core.onboarding import onboarding_status
 from wamm.core.sending import ENDPOINT_MARKETING, POLICY_STRICT
-
-# API version from which Meta answers non-marketing templates on /marketing_messages with 134100.
-MM_ONLY_MARKETING_CODE_SINCE = 23
+from wamm.core.versions import MM_ONLY_MARKETING_CODE_SINCE
 
 BID_SPEC_BSUID_DETAILS = (
     "The template specified in the request uses bid_spec, which is not supported for "

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 import yaml
@@ -38,6 +38,7 @@ DEMO_SEED_PATH = Path(__file__).resolve().parent.parent / "data" / "demo_seed.ya
 
 Id = str | int
 ClockMode = Literal["realtime", "accelerated", "manual"]
+ApiVersionName = Annotated[str, msgspec.Meta(pattern=r"^v\d+\.0$")]
 ReviewMode = Literal["auto", "manual"]
 TermsState = Literal["not_started", "request_sent", "signed"]
 
@@ -86,6 +87,9 @@ class AppSeed(_Strict):
     name: str = ""
     webhook: WebhookSeed | None = None
     require_appsecret_proof: bool = False
+    # `vNN.0`; None: the latest wamm emulates. The webhook version defaults to the API version.
+    api_version: ApiVersionName | None = None
+    webhook_version: ApiVersionName | None = None
 
 
 class PhoneNumberSeed(_Strict):
@@ -142,6 +146,7 @@ class WabaSeed(_Strict):
     degrees_of_freedom_spec: dict[str, Any] | None = None
     onboarding_status: str | None = None
     template_limit: Count = 250
+    template_pacing: bool = False  # Meta paces some WABAs' new templates, not every WABA's
     subscribed_apps: list[Id] = msgspec.field(default_factory=list)
     phone_numbers: list[PhoneNumberSeed] = msgspec.field(default_factory=list)
     templates: list[TemplateSeed] = msgspec.field(default_factory=list)

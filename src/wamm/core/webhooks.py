@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlsplit
 from wamm.core.coerce import as_str
 from wamm.core.errors import async_error_object, invalid_parameter
 from wamm.core.model import Message, PhoneNumber, Template, User
+from wamm.core.recipients import PlannedEvent
+from wamm.core.versions import status_has_conversation
 
 CONVERSATION_SECONDS = 24 * 3600
 CONTROL_PREFIX = "/_wamm"  # wamm's own control API: never a callback
@@ -135,10 +137,24 @@ def _contacts(message: Message, user: User | None, with_username: bool) -> list[
     return [{"wa_id": message.recipient_phone}]
 
 
+def _conversation(seed: int, message: Message, event: PlannedEvent) -> dict[str, Any]:
+    conversation: dict[str, Any] = {"id": conversation_id(seed, message)}
+    if event.status == "sent":
+        conversation["expiration_timestamp"] = str(int(event.at) + CONVERSATION_SECONDS)
+    conversation["origin"] = {"type": message.pricing_category}
+    return conversation
+
+
 def status_value(
-    phone: PhoneNumber, message: Message, user: User | None, seed: int, index: int
+    phone: PhoneNumber,
+    message: Message,
+    user: User | None,
+    seed: int,
+    index: int,
+    webhook_version: int,
 ) -> dict[str, Any]:
-    """The `messages` value announcing the message's `index`-th planned event."""
+    """The `messages` value announcing the message's `index`-th planned event, as the
+    receiving app's webhook version shapes it."""
     event = message.events[index]
     status: dict[str, Any] = {
         "id": message.wamid,
@@ -151,11 +167,8 @@ def status_value(
     if event.status == "failed":
         status["errors"] = [async_error_object(event.error_code or 131000)]
     else:
-        conversation: dict[str, Any] = {"id": conversation_id(seed, message)}
-        if event.status == "sent":
-            conversation["expiration_timestamp"] = str(int(event.at) + CONVERSATION_SECONDS)
-        conversation["origin"] = {"type": message.pricing_category}
-        status["conversation"] = conversation
+        if status_has_conversation(webhook_version):
+            status["conversation"] = _conversation(seed, message, event)
         status["pricing"] = pricing(message.pricing_category, message.in_window)
     contacts = _contacts(message, user, with_username=event.status not in ("sent", "failed"))
     return {
@@ -199,6 +212,18 @@ def template_category_value(template: Template, previous: str, new: str) -> dict
         "message_template_language": template.language,
         "previous_category": previous,
         "new_category": new,
+    }
+
+
+def template_category_notice_value(template: Template, at: float) -> dict[str, Any]:
+    """The impending-change form: `new_category` is still the current one."""
+    return {
+        "message_template_id": int(template.id),
+        "message_template_name": template.name,
+        "message_template_language": template.language,
+        "correct_category": template.correct_category,
+        "new_category": template.category,
+        "category_update_timestamp": int(at),
     }
 
 

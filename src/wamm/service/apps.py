@@ -16,8 +16,8 @@ from wamm.service.webhook_admin import verify_or_fail
 SUCCESS = {"success": True}
 
 
-async def list_subscriptions(call: GraphCall, app: App) -> dict[str, Any]:
-    return {"data": app_subscriptions.subscriptions_view(app, call.api_version)}
+async def list_subscriptions(_call: GraphCall, app: App) -> dict[str, Any]:
+    return {"data": app_subscriptions.subscriptions_view(app)}
 
 
 async def subscribe(call: GraphCall, app: App) -> dict[str, Any]:
@@ -30,6 +30,7 @@ async def subscribe(call: GraphCall, app: App) -> dict[str, Any]:
             webhook_url=wanted.callback_url,
             verify_token=wanted.verify_token,
             webhook_fields=wanted.fields,
+            webhook_version=call.api_version,
         ),
     )
     return SUCCESS

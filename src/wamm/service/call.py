@@ -18,7 +18,7 @@ class GraphCall:
     token: Token
     params: dict[str, Any]  # query string and body merged, body winning
     query: Mapping[str, str]
-    api_version: int  # major version from the /vNN.N/ prefix; unversioned = latest
+    api_version: int  # major version from the /vNN.N/ prefix; unversioned: the app's default
     url_of: Callable[[], str]  # absolute URL of this node or edge, for paging links
     epoch: int  # the reset epoch when the request arrived: its writes may not outlive a reset
     body: bytes = b""  # the raw body of a Resumable Upload part (other bodies are in params)

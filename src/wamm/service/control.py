@@ -53,7 +53,7 @@ def message_view(message: Message, now: float) -> dict[str, Any]:
         "template": template,
         "route": message.route,
         "pricing_category": message.pricing_category,
-        "status": current_status(message.events, now),
+        "status": current_status(message.events, now, message.status),
         "timestamp": int(message.created_at),
         "product_policy": message.product_policy,
         "message_activity_sharing": message.message_activity_sharing,
@@ -97,7 +97,7 @@ async def find_messages(
     for _ in range(STATUS_SCAN // SCAN_CHUNK):
         chunk = await rt.store.list_messages(store_query)
         for message in chunk:
-            if current_status(message.events, now) == status:
+            if current_status(message.events, now, message.status) == status:
                 if len(page) == limit:
                     return page, page[-1].seq
                 page.append(message)

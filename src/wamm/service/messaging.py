@@ -18,9 +18,9 @@ from wamm.core.errors import GraphError, ResetDuringRequest
 from wamm.core.media import media_refs
 from wamm.core.model import ROUTE_CLOUD, Business, Message, PhoneNumber, Template, User, Waba
 from wamm.core.receipts import is_status_update
-from wamm.core.templates import check_send_components
+from wamm.core.templates import check_send_components, pacing
 from wamm.core.templates.sendable import sendable
-from wamm.service import media, receipts, send_plan
+from wamm.service import media, recategorise, receipts, send_plan
 from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
@@ -54,10 +54,10 @@ def find_template(catalog: Catalog, waba: Waba, ref: sending.TemplateRef) -> Tem
     return sendable(template, ref.name, ref.language)
 
 
-def _check_template(send: _Send, call: GraphCall) -> None:
+def _check_template(
+    send: _Send, call: GraphCall, ref: sending.TemplateRef, template: Template
+) -> None:
     rt = send.rt
-    ref = sending.parse_template_ref(call.params.get("template"))
-    template = find_template(rt.catalog, send.waba, ref)
     facts = routing.SendFacts(
         endpoint=send.endpoint,
         product_policy=send.envelope.product_policy,
@@ -124,7 +124,11 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
     business = rt.catalog.business_of(waba)
     request = _Send(rt, endpoint, phone, waba, business, envelope, rt.now(), call.epoch)
     if envelope.type == "template":
-        _check_template(request, call)
+        ref = sending.parse_template_ref(call.params.get("template"))
+        template = find_template(rt.catalog, waba, ref)
+        if template.category_update_at is not None:  # a recategorisation is announced
+            template = await recategorise.current(rt, template)
+        _check_template(request, call, ref, template)
     else:
         request.payload = validate_content(envelope.type, call.params.get(envelope.type))
     if refs := list(media_refs(envelope.type, request.payload or {})):
@@ -135,7 +139,7 @@ async def send(call: GraphCall, phone: PhoneNumber, endpoint: str) -> dict[str, 
     message = await _store(request)
     sent: dict[str, Any] = {"id": message.wamid}
     if request.template is not None:
-        sent["message_status"] = "accepted"
+        sent["message_status"] = message.status
     return {
         "messaging_product": "whatsapp",
         "contacts": [envelope.recipient.contact()],
@@ -175,6 +179,7 @@ def _message(send: _Send, seq: int) -> Message:
         biz_opaque_callback_data=envelope.biz_opaque_callback_data,
         payload=msgspec.Raw(_encode(send.payload or {})),
         in_window=send.in_window,
+        status=pacing.send_status(template) if template else pacing.ACCEPTED,
     )
 
 

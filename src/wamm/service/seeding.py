@@ -32,7 +32,8 @@ from wamm.core.model import (
 from wamm.core.onboarding import override_problem
 from wamm.core.phones import country_of, is_bsuid, normalize_phone
 from wamm.core.settings import Settings
-from wamm.core.templates import TemplateSpec, parse_create, parse_creative_features
+from wamm.core.templates import TemplateSpec, pacing, parse_create, parse_creative_features
+from wamm.core.versions import DEFAULT_API_VERSION, LATEST_API_VERSION, parse_version_name
 from wamm.core.webhooks import callback_url_problem
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime, make_clock, settle_heap
@@ -48,6 +49,7 @@ class _PendingTemplate:
     spec: TemplateSpec
     source: schema.TemplateSeed
     existing: Template | None
+    pacing_on: bool
 
 
 @dataclass
@@ -108,6 +110,7 @@ class _Planner:
         problem = callback_url_problem(webhook.url) if webhook else None
         if problem is not None:
             raise SeedError(f"{path}.webhook.url", f"not a valid callback URL: {problem}")
+        api_version = _version(app.api_version, f"{path}.api_version") or LATEST_API_VERSION
         self.plan.entities.append(
             App(
                 id=str(app.id),
@@ -116,6 +119,9 @@ class _Planner:
                 webhook_url=webhook.url if webhook else None,
                 verify_token=webhook.verify_token if webhook else None,
                 require_appsecret_proof=app.require_appsecret_proof,
+                api_version=api_version,
+                webhook_version=_version(app.webhook_version, f"{path}.webhook_version")
+                or api_version,
             )
         )
 
@@ -172,6 +178,7 @@ class _Planner:
                 is_enabled_for_insights=seed.is_enabled_for_insights,
                 onboarding_status_override=seed.onboarding_status,
                 template_limit=seed.template_limit,
+                template_pacing=seed.template_pacing,
                 created_at=existing.created_at if existing else self.now,
             )
         )
@@ -237,7 +244,9 @@ class _Planner:
                 )
             seen[key] = index
             existing = self.catalog.templates_by_key.get((waba_id, *key))
-            self.plan.templates.append(_PendingTemplate(waba_id, spec, source, existing))
+            self.plan.templates.append(
+                _PendingTemplate(waba_id, spec, source, existing, seed.template_pacing)
+            )
 
     def _token(self, seed: schema.TokenSeed, path: str) -> None:
         if seed.app_id is not None and str(seed.app_id) not in self.app_ids:
@@ -309,18 +318,19 @@ async def _template_entities(
             if source.id is not None:
                 template_id = str(source.id)
             created = source.created_at if source.created_at is not None else 0.0
-        out.append(
-            Template.from_spec(
-                spec,
-                id=template_id,
-                waba_id=item.waba_id,
-                seq=seq,
-                status=source.status,
-                quality_score=source.quality_score,
-                created_at=created,
-                updated_at=now,
-            )
+        template = Template.from_spec(
+            spec,
+            id=template_id,
+            waba_id=item.waba_id,
+            seq=seq,
+            status=source.status,
+            quality_score=source.quality_score,
+            created_at=created,
+            updated_at=now,
         )
+        # A seeded template is as Meta would hold it now: paced when it may be.
+        template.paced = pacing.may_be_paced(template, item.pacing_on)
+        out.append(template)
     return out
 
 
@@ -398,3 +408,12 @@ def _counts(entities: list[Entity]) -> dict[str, int]:
         kind = type(entity).__name__.lower()
         counts[kind] = counts.get(kind, 0) + 1
     return counts
+
+
+def _version(name: str | None, path: str) -> int | None:
+    if name is None:
+        return None
+    major = parse_version_name(name)
+    if major is None:
+        raise SeedError(path, f"wamm emulates Graph API versions up to {DEFAULT_API_VERSION}")
+    return major

@@ -17,6 +17,7 @@ from wamm.core.recipients import (
     plan_delivery,
     subject_to_marketing_limit,
 )
+from wamm.core.templates.pacing import HELD
 from wamm.core.templates.sendable import ttl_seconds
 from wamm.core.webhook_wire import Field
 from wamm.service.runtime import Runtime
@@ -33,15 +34,23 @@ async def _over_marketing_limit(rt: Runtime, user: User, now: float) -> bool:
     return limit.reached(await rt.store.count_marketing(user.phone, limit.window_start(now)))
 
 
-async def plan(rt: Runtime, message: Message, user: User | None, template: Template | None) -> None:
-    """Decide the message's status events; flag whether it counts toward the marketing limit."""
+async def plan(
+    rt: Runtime,
+    message: Message,
+    user: User | None,
+    template: Template | None,
+    start: float | None = None,
+) -> None:
+    """Decide the message's status events from `start` (default: when it was sent); flag
+    whether it counts toward the marketing limit. A held send has none until released."""
+    if message.status == HELD:
+        return
+    now = message.created_at if start is None else start
     category = template.category if template else None
     subject = subject_to_marketing_limit(category, user is not None, message.in_window)
-    over = (
-        subject and user is not None and await _over_marketing_limit(rt, user, message.created_at)
-    )
+    over = subject and user is not None and await _over_marketing_limit(rt, user, now)
     context = SendContext(
-        now=message.created_at,
+        now=now,
         mm_route=message.route == ROUTE_MM,
         category=category,
         country=user.country if user else None,

@@ -1,7 +1,8 @@
 """Status payloads, built when their outbox rows are delivered (or shown in the delivery log).
 
 A status row names its message and event (`send_plan`); its `messages` value is made here from
-the stored message, the phone number and the user as they are now.
+the stored message, the phone number and the user as they are now, in the shape of the
+receiving app's webhook version.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from wamm.core import webhooks
+from wamm.core.versions import LATEST_API_VERSION
 from wamm.core.webhook_wire import encode_value
 from wamm.service.runtime import Runtime
 from wamm.store.base import Delivery
@@ -29,5 +31,18 @@ async def materialize(rt: Runtime, deliveries: Sequence[Delivery]) -> None:
         user = None
         if message.recipient_phone is not None:
             user, _ = rt.users.by_phone(message.recipient_phone, message.created_at)
-        value = webhooks.status_value(phone, message, user, rt.rng_seed, delivery.event_index or 0)
+        value = webhooks.status_value(
+            phone,
+            message,
+            user,
+            rt.rng_seed,
+            delivery.event_index or 0,
+            _webhook_version(rt, delivery),
+        )
         delivery.value = encode_value(value)
+
+
+def _webhook_version(rt: Runtime, delivery: Delivery) -> int:
+    """The receiving app's webhook version shapes the payload (the latest for an app gone)."""
+    app = rt.catalog.apps.get(delivery.app_id)
+    return app.webhook_version if app is not None else LATEST_API_VERSION

@@ -19,11 +19,12 @@ from wamm.core.templates import (
     duplicate_error,
     limit_error,
     name_being_deleted_error,
+    pacing,
     parse_create,
     parse_edit,
 )
 from wamm.core.templates.library import library_create_body
-from wamm.service import events, nodes, uploads
+from wamm.service import events, held_sends, nodes, recategorise, uploads
 from wamm.service.call import GraphCall
 from wamm.service.runtime import Runtime
 
@@ -67,12 +68,11 @@ async def _save(
     rt: Runtime, templates: list[Template], other_info: dict[str, str] | None = None
 ) -> None:
     """Persist templates; each status change is announced with
-    `message_template_status_update`."""
-    changed = [
-        t
-        for t in templates
-        if (previous := rt.catalog.templates.get(t.id)) is None or previous.status != t.status
-    ]
+    `message_template_status_update`. Pacing follows the change: sends held for a template
+    whose pacing ends are released or dropped."""
+    previous = {t.id: rt.catalog.templates.get(t.id) for t in templates}
+    templates = [_with_pacing(rt, previous[t.id], t) for t in templates]
+    changed = [t for t in templates if (p := previous[t.id]) is None or p.status != t.status]
     await rt.store.write(templates)
     for template in templates:
         rt.catalog.put(template)
@@ -80,6 +80,15 @@ async def _save(
         await events.template_status(
             rt, template, template.status, template.rejected_reason, other_info
         )
+    for template in templates:
+        if (outcome := pacing.held_outcome(previous[template.id], template)) is not None:
+            await held_sends.settle_held(rt, template, outcome)
+
+
+def _with_pacing(rt: Runtime, previous: Template | None, template: Template) -> Template:
+    pacing_on = rt.catalog.wabas[template.waba_id].template_pacing
+    paced = pacing.paced_after(previous, template, pacing_on)
+    return template if paced == template.paced else msgspec.structs.replace(template, paced=paced)
 
 
 # --- create -----------------------------------------------------------------------------
@@ -212,6 +221,7 @@ def _summary(names: tuple[str, ...], matching: int, waba: Waba, live: int) -> di
 
 async def list_templates(call: GraphCall, waba: Waba) -> dict[str, Any]:
     catalog = call.rt.catalog
+    await recategorise.apply_due(call.rt, catalog.waba_templates[waba.id].values())
     include_deleted = "DELETED" in str(call.params.get("status", "")).upper()
     pool: Iterable[Template] = (
         sorted(catalog.waba_templates[waba.id].values(), key=lambda t: t.seq, reverse=True)
@@ -234,7 +244,7 @@ async def list_templates(call: GraphCall, waba: Waba) -> dict[str, Any]:
 
 
 async def get_template(call: GraphCall, template: Template) -> dict[str, Any]:
-    return _view(call, template)
+    return _view(call, await recategorise.current(call.rt, template))
 
 
 # --- edit, unpause, delete ----------------------------------------------------------------
@@ -383,13 +393,18 @@ async def set_quality(rt: Runtime, template: Template, score: str) -> Template:
     return updated
 
 
-async def set_category(rt: Runtime, template: Template, category: str) -> Template:
-    """Meta re-categorises a template (`template_category_update`)."""
+async def set_category(
+    rt: Runtime, template: Template, category: str, notice: bool = False
+) -> Template:
+    """Meta re-categorises a template (`template_category_update`): at once, or announced
+    24 hours ahead (`notice`, Meta's automated process)."""
     category = category.upper()
     if category not in CATEGORIES:
         raise invalid_parameter(f"category must be one of {', '.join(CATEGORIES)}.")
     if category == template.category:
         raise invalid_parameter(f"The template is already {category}.")
+    if notice:
+        return await recategorise.announce(rt, template, category)
     updated = msgspec.structs.replace(
         template, category=category, previous_category=template.category, updated_at=rt.now()
     )

@@ -287,6 +287,17 @@ class Store(ABC):
         of `template_names` when given."""
 
     @abstractmethod
+    async def messages_with_status(self, waba_id: str, status: str) -> list[Message]:
+        """Messages of a WABA whose send answer is `status` (held sends, few and rare)."""
+
+    @abstractmethod
+    async def replace_messages(
+        self, messages: Sequence[Message], deliveries: Sequence[Delivery]
+    ) -> None:
+        """Store new status and events of existing messages, with their new webhook updates,
+        in one transaction (held sends released or dropped)."""
+
+    @abstractmethod
     async def get_message(self, wamid: str) -> Message | None: ...
 
     @abstractmethod

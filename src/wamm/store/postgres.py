@@ -358,6 +358,22 @@ class PostgresStore(Store):
         rows = await self._fetchall(f"SELECT data FROM messages{where}", params)
         return _MESSAGE.decode(rows[0][0]) if rows else None
 
+    async def messages_with_status(self, waba_id: str, status: str) -> list[Message]:
+        rows = await self._fetchall(sql.MESSAGES_WITH_STATUS, (waba_id, status))
+        return [_MESSAGE.decode(row[0]) for row in rows]
+
+    async def replace_messages(
+        self, messages: Sequence[Message], deliveries: Sequence[Delivery]
+    ) -> None:
+        async with self._tx() as cur:
+            await cur.executemany(
+                pg(sql.UPDATE_MESSAGE), [sql.message_update_row(m, _encode(m)) for m in messages]
+            )
+            if deliveries:
+                await cur.executemany(
+                    pg(sql.INSERT_DELIVERY), [sql.delivery_row(d) for d in deliveries]
+                )
+
     async def messages_between(
         self, waba_id: str, start: float, end: float, template_names: Sequence[str] | None = None
     ) -> list[Message]:

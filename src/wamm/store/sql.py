@@ -165,6 +165,14 @@ def message_row(m: Any, data: bytes) -> tuple[Any, ...]:
     )
 
 
+UPDATE_MESSAGE = "UPDATE messages SET status = ?, counts_marketing = ?, data = ? WHERE seq = ?"
+MESSAGES_WITH_STATUS = "SELECT data FROM messages WHERE waba_id = ? AND status = ? ORDER BY seq"
+
+
+def message_update_row(m: Any, data: bytes) -> tuple[Any, ...]:
+    return (m.status, int(m.counts_marketing), data, m.seq)
+
+
 def message_documents(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, bytes]]:
     """(seq, stored document) of `message_row` rows."""
     return ((row[0], row[-1]) for row in rows)

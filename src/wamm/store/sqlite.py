@@ -377,6 +377,19 @@ class SqliteStore(Store):
         return [_MESSAGE.decode(row[0]) for row in rows]
 
     @on_store_thread
+    def messages_with_status(self, waba_id: str, status: str) -> list[Message]:
+        rows = self._db.execute(sql.MESSAGES_WITH_STATUS, (waba_id, status))
+        return [_MESSAGE.decode(row[0]) for row in rows]
+
+    @on_store_thread
+    def replace_messages(self, messages: Sequence[Message], deliveries: Sequence[Delivery]) -> None:
+        documents = [(m, _encode(m)) for m in messages]
+        with self._transaction() as db:
+            db.executemany(sql.UPDATE_MESSAGE, [sql.message_update_row(m, d) for m, d in documents])
+            db.executemany(sql.INSERT_DELIVERY, [sql.delivery_row(d) for d in deliveries])
+        self._recent.remember((m.seq, d) for m, d in documents)
+
+    @on_store_thread
     def messages_by_seq(self, seqs: Sequence[int]) -> dict[int, Message]:
         found, missing = self._recent.split(seqs)
         if missing:

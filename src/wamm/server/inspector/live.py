@@ -63,7 +63,10 @@ class MessageFilters:
 
     def matches(self, message: Message, now: float) -> bool:
         """The filter the store does not apply: the status at `now`."""
-        return self.status is None or current_status(message.events, now) == self.status
+        return (
+            self.status is None
+            or current_status(message.events, now, message.status) == self.status
+        )
 
 
 @dataclass(frozen=True)
@@ -110,9 +113,9 @@ class MessageWatch:
         newest = await rt.store.list_messages(self.filters.store_query(WATCHED_MESSAGES))
         fresh = [m for m in newest if m.seq > self.since and self.filters.matches(m, now)]
         self.since = max([self.since, *(m.seq for m in fresh)])
-        statuses = {m.wamid: current_status(m.events, now) for m in newest}
+        statuses = {m.wamid: current_status(m.events, now, m.status) for m in newest}
         if self._shown is None:  # the rows as the page was rendered (or last updated)
-            self._shown = {m.wamid: current_status(m.events, self._as_of) for m in newest}
+            self._shown = {m.wamid: current_status(m.events, self._as_of, m.status) for m in newest}
         known = self._shown | {m.wamid: statuses[m.wamid] for m in fresh}  # rows drawn anew
         changed = [m for m in newest if known.get(m.wamid, statuses[m.wamid]) != statuses[m.wamid]]
         self._shown = statuses

@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from wamm.core import seed as schema
 from wamm.core.clock import advance_seconds
-from wamm.core.coerce import as_str
+from wamm.core.coerce import as_bool, as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
 from wamm.core.media import Blob
@@ -226,7 +226,9 @@ async def quality(request: Request, rt: Runtime) -> dict[str, Any]:
 async def category(request: Request, rt: Runtime) -> dict[str, Any]:
     body = await _json_body(request)
     new = as_str(body.get("category"), "category")
-    return _template_answer(await templates.set_category(rt, _template(request, rt), new))
+    notice = as_bool(body.get("notice", False), "notice")
+    updated = await templates.set_category(rt, _template(request, rt), new, notice)
+    return _template_answer(updated)
 
 
 async def clock(_request: Request, rt: Runtime) -> dict[str, Any]:

@@ -170,16 +170,25 @@ MAX_FILE_BODY = MAX_MEDIA_BYTES + 64 * 1024
 MAX_CACHED_PATH = 256  # Graph paths are short: a long one is not worth remembering
 
 
-def split_path(path: str) -> tuple[int, tuple[str, ...]]:
-    """(API major version, path segments without the version prefix)."""
+def split_path(path: str) -> tuple[int | None, tuple[str, ...]]:
+    """(API major version, None when unversioned; path segments without the version prefix)."""
     return _split_cached(path) if len(path) <= MAX_CACHED_PATH else _split(path)
 
 
-def _split(path: str) -> tuple[int, tuple[str, ...]]:
+def _split(path: str) -> tuple[int | None, tuple[str, ...]]:
     segments = tuple(s for s in path.split("/") if s)
     if segments and (match := VERSION_RE.match(segments[0])):
         return int(match[1]), segments[1:]
-    return LATEST_API_VERSION, segments
+    return None, segments
+
+
+def answering_version(rt: Runtime, token: Token, version: int | None) -> int:
+    """The version in the path; an unversioned call answers as the token's app's default
+    API version, as Graph does (the latest when the token names no app wamm knows)."""
+    if version is not None:
+        return version
+    app = rt.catalog.apps.get(token.app_id or "")
+    return app.api_version if app is not None else LATEST_API_VERSION
 
 
 # A campaign sends to the same few paths over and over.
@@ -275,7 +284,17 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str
         operation = _operation(rt, token, request.method, segments, node)
         require_scope(token, operation.scope)
         item = segments[2] if len(segments) == 3 else None
-        call = GraphCall(rt, token, params, request.query, version, request.url, epoch, body, item)
+        call = GraphCall(
+            rt,
+            token,
+            params,
+            request.query,
+            answering_version(rt, token, version),
+            request.url,
+            epoch,
+            body,
+            item,
+        )
         return 200, encode(await operation.handler(call, node)), {}
     except GraphError as error:
         return error_parts(error)
@@ -310,7 +329,7 @@ def _token(rt: Runtime, request: RawRequest, params: dict[str, Any]) -> Token:
 
 
 async def _root(
-    rt: Runtime, request: RawRequest, version: int, segments: tuple[str, ...], epoch: int
+    rt: Runtime, request: RawRequest, version: int | None, segments: tuple[str, ...], epoch: int
 ) -> dict[str, Any]:
     """A path that names no object (see ROOT_OPERATIONS)."""
     handler = ROOT_OPERATIONS.get(("/".join(segments), request.method))
@@ -325,7 +344,7 @@ class RootCall:
     rt: Runtime
     request: RawRequest
     params: dict[str, Any]
-    version: int
+    version: int | None  # None: unversioned path
     epoch: int
 
 
@@ -338,9 +357,8 @@ def _graph_call(call: RootCall) -> GraphCall:
     """The call of the request's token holder (the token checked)."""
     request = call.request
     token = _token(call.rt, request, call.params)
-    return GraphCall(
-        call.rt, token, call.params, request.query, call.version, request.url, call.epoch
-    )
+    version = answering_version(call.rt, token, call.version)
+    return GraphCall(call.rt, token, call.params, request.query, version, request.url, call.epoch)
 
 
 async def _debug_token(call: RootCall) -> dict[str, Any]:
