@@ -253,7 +253,7 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, Headers]
         return error_parts(INTERNAL_ERROR, version, usage)
 
 
-def waba_of(node: Node) -> str | None:
+def waba_of(node: Node | None) -> str | None:
     """The WABA a node belongs to, if any."""
     match node:
         case PhoneNumber() | Template():
@@ -266,7 +266,7 @@ def waba_of(node: Node) -> str | None:
 
 
 async def _business_use_case(
-    rt: Runtime, token: Token, operation: Operation, node: Node
+    rt: Runtime, token: Token, operation: Operation, node: Node | None
 ) -> bytes | None:
     """`x-business-use-case-usage` of the call's WABA: a management call counts against the
     WABA's rate (80008 past it); any other call reports the usage as it stands."""
