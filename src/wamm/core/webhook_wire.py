@@ -16,9 +16,9 @@ fails here as it fails at Meta.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import hmac
-import re
 from collections.abc import Iterable
 from json.encoder import encode_basestring_ascii
 from typing import Any, Final, Generic, Protocol, TypeVar
@@ -78,7 +78,6 @@ class QueuedUpdate(Protocol):
 
 
 _encode = msgspec.json.Encoder().encode
-_NON_ASCII = re.compile("[^\x00-\x7f]+")
 _NOTIFICATION = msgspec.json.Decoder(Notification[dict[str, Any]])
 
 
@@ -110,11 +109,20 @@ def _meta_spelling(body: bytes) -> bytes:
     body = body.replace(b"/", b"\\/")
     if body.isascii():  # the common case: no decoding
         return body
-    return _NON_ASCII.sub(_escape_run, body.decode()).encode()
+    return body.decode().encode("ascii", _JSON_ESCAPES)
 
 
-def _escape_run(run: re.Match[str]) -> str:
-    return encode_basestring_ascii(run[0])[1:-1]  # the C escaper, without its quotes
+def _escape_run(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: each run of non-ASCII characters the ASCII encoder meets, as
+    JSON escapes (the C escaper of the json module, without its quotes)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    run = error.object[error.start : error.end]
+    return encode_basestring_ascii(run)[1:-1], error.end
+
+
+_JSON_ESCAPES = "wamm-json-escapes"
+codecs.register_error(_JSON_ESCAPES, _escape_run)
 
 
 def decode(body: bytes) -> Notification[dict[str, Any]]:
