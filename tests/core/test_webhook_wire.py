@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from typing import NamedTuple
 
 import msgspec
@@ -65,6 +66,30 @@ def test_envelope_bytes(updates: list[Queued], entries: bytes) -> None:
 def test_values_are_compact_json_with_characters_as_they_are() -> None:
     value = {"text": "Olá/ä", "n": [1, 2.5, None, True]}
     assert encode_value(value) == '{"text":"Olá/ä","n":[1,2.5,null,true]}'.encode()
+
+
+# A German text, an emoji beyond the BMP and a URL, as Meta posts them: `/` as `\/`, every
+# non-ASCII character as `\u` with lowercase hex, a surrogate pair for the emoji.
+MIXED_VALUE = {"text": {"body": "Grüße 😀 https://wa.me/49"}}
+MIXED_BODY = (
+    HEAD + b'[{"id":"7","changes":[{"value":{"text":{"body":'
+    b'"Gr\\u00fc\\u00dfe \\ud83d\\ude00 https:\\/\\/wa.me\\/49"}},"field":"messages"}]}]}'
+)
+
+
+def test_the_posted_bytes_escape_non_ascii_and_slashes_as_meta_does() -> None:
+    body = envelope_bytes([STATUS._replace(value=encode_value(MIXED_VALUE))])
+    assert body == MIXED_BODY
+    assert sign("secret", body) == "sha256=" + hmac.new(b"secret", MIXED_BODY, "sha256").hexdigest()
+    assert decode(body).entry[0].changes[0].value == MIXED_VALUE
+
+
+def test_a_receiver_that_re_serialises_the_body_fails_the_signature_as_at_meta() -> None:
+    body = envelope_bytes([STATUS._replace(value=encode_value(MIXED_VALUE))])
+    header = sign("secret", body)
+    reserialised = json.dumps(json.loads(body), ensure_ascii=False, separators=(",", ":"))
+    assert not signature_matches(reserialised.encode(), header, "secret")
+    assert signature_matches(body, header, "secret")
 
 
 def test_decode_reads_back_what_envelope_bytes_writes() -> None:

@@ -852,6 +852,26 @@ async def test_inbound_message_webhook_and_reply_window(
     assert (await graph.post(f"{sd.SIGNED_PHONE}/messages", text_send())).status_code == 200
 
 
+async def test_a_delivered_body_is_in_meta_spelling_and_signed_as_posted(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    text = "Grüße 😀 https://wa.me/49"
+    await graph.http.post(
+        "/_wamm/inbound",
+        json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE, "text": text},
+    )
+    await settle(graph, 1)
+    (delivery,) = receiver.deliveries  # the receiver accepted its signature over these bytes
+    assert delivery.body.isascii()
+    assert (
+        b'"text":{"body":"Gr\\u00fc\\u00dfe \\ud83d\\ude00 https:\\/\\/wa.me\\/49"}'
+        in delivery.body
+    )
+    assert delivery.payload["entry"][0]["changes"][0]["value"]["messages"][0]["text"] == {
+        "body": text
+    }
+
+
 async def test_quick_reply_and_link_click(graph: Graph, receiver: WebhookReceiver) -> None:
     wamid = await send(
         graph,

@@ -180,3 +180,18 @@ async def test_processes_seeding_together_do_not_duplicate(url: str) -> None:
     finally:
         for runtime in opened:
             await runtime.close()
+
+
+async def test_business_use_case_calls_count_across_processes(runtimes: list[Runtime]) -> None:
+    limit = {"calls_per_hour": 3, "active_calls_per_hour": 3}
+    await apply_seed(runtimes[0], {"settings": {"business_use_case": limit}})
+    await runtimes[1].refresh_if_changed()
+    codes = []
+    for i in range(4):
+        transport = httpx.ASGITransport(app=build_app(runtimes[i % 2]))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            response = await http.get(
+                f"/v23.0/{sd.SIGNED_WABA}", headers={"Authorization": f"Bearer {sd.TOKEN}"}
+            )
+        codes.append(response.json()["error"]["code"] if response.status_code != 200 else 200)
+    assert codes == [200, 200, 200, 80008]

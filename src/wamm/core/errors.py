@@ -94,6 +94,16 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
         family="rate_limit",
     ),
     ErrorKind(133016, 400, "Account register deregister rate limit exceeded", family="rate_limit"),
+    # The message text of Meta's error-code tables on every WhatsApp Business Management node.
+    ErrorKind(
+        80008,
+        400,
+        "There have been too many calls to this WhatsApp Business account. Wait a bit and try "
+        "again. For more info, please refer to "
+        "https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
+        transient=True,
+        family="rate_limit",
+    ),
     # Generic
     ErrorKind(1, 400, "Invalid request or possible server error", transient=True),
     ErrorKind(2, 503, "Service temporarily unavailable", transient=True),
@@ -421,6 +431,15 @@ def missing_parameter(name: str) -> GraphError:
     return GraphError(
         100, message=f"(#100) The parameter {name} is required.", with_error_data=False
     )
+
+
+class TooManyCalls(GraphError):
+    """80008: the app used up its business use case allowance for a WABA; `usage` is the
+    `x-business-use-case-usage` value that tells when access returns."""
+
+    def __init__(self, usage: bytes) -> None:
+        super().__init__(80008, with_error_data=False)
+        self.usage = usage
 
 
 def invalid_parameter(details: str) -> GraphError:

@@ -44,12 +44,13 @@ class TokenBuckets:
         self._buckets: dict[object, tuple[float, float]] = {}
         self._since_sweep = 0
 
-    def take(self, key: object, now: float, rate: float, capacity: float) -> bool:
-        """Take one token if available (refilling `rate` per second up to `capacity`)."""
+    def take(self, key: object, now: float, rate: float, capacity: float) -> tuple[bool, float]:
+        """Take one token if available (refilling `rate` per second up to `capacity`):
+        whether one was taken, and the tokens left."""
         bucket = self._buckets.get(key) or self._new_bucket(now, rate, capacity)
         granted, tokens, updated = grant(*bucket, now, rate, capacity, 1)
         self._buckets[key] = (tokens, updated)
-        return granted == 1
+        return granted == 1, tokens
 
     def _new_bucket(self, now: float, rate: float, capacity: float) -> tuple[float, float]:
         self._since_sweep += 1

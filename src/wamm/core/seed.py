@@ -27,6 +27,7 @@ from wamm.core.bounds import (
     StrictFallbackCode,
     Timestamp,
 )
+from wamm.core.business_use_case import BusinessUseCaseLimit
 from wamm.core.clock import LATEST_TIME
 from wamm.core.ratelimit import PairLimit
 from wamm.core.recipients import Behaviour, MarketingLimit, RecipientDefaults
@@ -71,6 +72,7 @@ class SettingsSeed(_Strict):
     recipients: RecipientDefaults | None = None
     marketing_limit: MarketingLimit | None = None
     pair_limit: PairLimit | None = None
+    business_use_case: BusinessUseCaseLimit | None = None
     webhooks: WebhookSettings | None = None
     max_request_bytes: RequestBytes | None = None
     media_budget_bytes: Count | None = None

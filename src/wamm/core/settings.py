@@ -20,6 +20,7 @@ from wamm.core.bounds import (
     Timestamp,
     WebhookTimeout,
 )
+from wamm.core.business_use_case import BusinessUseCaseLimit
 from wamm.core.ratelimit import PairLimit
 from wamm.core.recipients import MarketingLimit, RecipientDefaults
 
@@ -55,6 +56,7 @@ class Settings(msgspec.Struct, kw_only=True):
     recipients: RecipientDefaults = msgspec.field(default_factory=RecipientDefaults)
     marketing_limit: MarketingLimit | None = None
     pair_limit: PairLimit = msgspec.field(default_factory=PairLimit)
+    business_use_case: BusinessUseCaseLimit = msgspec.field(default_factory=BusinessUseCaseLimit)
     webhooks: WebhookSettings = msgspec.field(default_factory=WebhookSettings)
     # Graph request bodies above this answer 413; Meta's largest legitimate send (a 32,768-
     # character template parameter, every character escaped) stays far below it.

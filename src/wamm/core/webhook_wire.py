@@ -8,16 +8,19 @@ Every POST wamm makes, and every body the SDK reads, is one notification (Meta's
                 "time": <unix seconds; on entries carrying a field other than `messages`>}]}
 
 one entry per WABA, one change per update. A value is serialised once, when its update is queued
-(`encode_value`), and spliced into the envelope as it is (`envelope_bytes`); the signature covers
-exactly the bytes posted. Both go through `_encode`: JSON spelling (Meta escapes non-ASCII as
-`\\uXXXX` and `/` as `\\/`, wamm does not) is decided there alone.
+(`encode_value`, plain UTF-8 JSON), and spliced into the envelope as it is (`envelope_bytes`),
+which then spells the whole body as Meta does (`_meta_spelling`); the signature covers exactly
+the bytes posted. A receiver that re-serialises the parsed body before checking the signature
+fails here as it fails at Meta.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import hmac
 from collections.abc import Iterable
+from json.encoder import encode_basestring_ascii
 from typing import Any, Final, Generic, Protocol, TypeVar
 
 import msgspec
@@ -95,7 +98,31 @@ def envelope_bytes(updates: Iterable[QueuedUpdate]) -> bytes:
         if entry.time is None and update.field != Field.MESSAGES:
             entry.time = int(update.event_at)
         entry.changes.append(Change(msgspec.Raw(update.value), update.field))
-    return _encode(Notification(OBJECT, list(entries.values())))
+    return _meta_spelling(_encode(Notification(OBJECT, list(entries.values()))))
+
+
+def _meta_spelling(body: bytes) -> bytes:
+    """JSON from msgspec spelled as Meta's webhook bodies are (PHP's json_encode): `/` as `\\/`
+    and every non-ASCII character as `\\u` and four lowercase hex digits (a surrogate pair
+    beyond the BMP). msgspec writes neither escape, so each `/` in its output is a literal one.
+    """
+    body = body.replace(b"/", b"\\/")
+    if body.isascii():  # the common case: no decoding
+        return body
+    return body.decode().encode("ascii", _JSON_ESCAPES)
+
+
+def _escape_run(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: each run of non-ASCII characters the ASCII encoder meets, as
+    JSON escapes (the C escaper of the json module, without its quotes)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    run = error.object[error.start : error.end]
+    return encode_basestring_ascii(run)[1:-1], error.end
+
+
+_JSON_ESCAPES = "wamm-json-escapes"
+codecs.register_error(_JSON_ESCAPES, _escape_run)
 
 
 def decode(body: bytes) -> Notification[dict[str, Any]]:

@@ -95,4 +95,4 @@ async def answer_overloaded(limit: int, _scope: Scope, _receive: Receive, send: 
     connection is closed."""
     details = f"wamm serves at most {limit} connections at once; retry later."
     status, body, headers = error_parts(GraphError(2, details))
-    await send_json(send, status, body, {**headers, "connection": "close"})
+    await send_json(send, status, body, [*headers, (b"connection", b"close")])

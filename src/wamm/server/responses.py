@@ -9,6 +9,8 @@ from starlette.responses import Response
 
 from wamm.core.errors import GraphError
 from wamm.core.ids import fbtrace_id
+from wamm.core.versions import LATEST_API_VERSION
+from wamm.server.graph_headers import Headers, graph_headers
 
 _encode = msgspec.json.Encoder().encode
 
@@ -22,7 +24,9 @@ class JSONResponse(Response):
 
 def error_response(error: GraphError) -> Response:
     status, body, headers = error_parts(error)
-    return Response(body, status_code=status, headers=headers, media_type="application/json")
+    response = Response(body, status_code=status, media_type="application/json")
+    response.raw_headers.extend(headers)
+    return response
 
 
 INTERNAL_ERROR = GraphError(
@@ -34,23 +38,28 @@ def internal_error() -> Response:
     return error_response(INTERNAL_ERROR)
 
 
-async def send_json(send: Any, status: int, body: bytes, headers: dict[str, str]) -> None:
+async def send_json(send: Any, status: int, body: bytes, headers: Headers) -> None:
     """Answer a raw ASGI request with a JSON body."""
     raw_headers = [
         (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
+        (b"content-length", b"%d" % len(body)),
+        *headers,
     ]
-    raw_headers += [(k.encode(), v.encode()) for k, v in headers.items()]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": body})
 
 
-def error_parts(error: GraphError) -> tuple[int, bytes, dict[str, str]]:
+_UNAUTHORIZED = (b"www-authenticate", b'OAuth "Facebook Platform"')
+
+
+def error_parts(
+    error: GraphError, version: int = LATEST_API_VERSION, usage: bytes | None = None
+) -> tuple[int, bytes, Headers]:
     """Status, body and headers of a Graph error answer."""
     trace = fbtrace_id()
-    headers = {"x-fb-trace-id": trace}
+    headers = graph_headers(version, usage, trace)
     if error.http_status == 401:
-        headers["www-authenticate"] = 'OAuth "Facebook Platform"'
+        headers.append(_UNAUTHORIZED)
     return error.http_status, _encode(error.body(trace)), headers
 
 

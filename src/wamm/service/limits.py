@@ -1,4 +1,5 @@
-"""Send-time rate limits: in memory for one process, in the store when processes share it."""
+"""Rate limits over virtual time: in memory for one process, in the store when processes
+share it."""
 
 from __future__ import annotations
 
@@ -6,20 +7,33 @@ from wamm.core.ratelimit import TokenBuckets
 from wamm.store.base import Store, TokenRequest
 
 
-class SendLimits:
-    """Token buckets per scope (`number`, `pair`), shared through the store when it is."""
+class RateLimits:
+    """Token buckets per scope (`number`, `pair`, `buc`), shared through the store when it is."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._local: dict[str, TokenBuckets] = {}
 
     async def take(self, scope: str, key: str, now: float, rate: float, capacity: float) -> bool:
+        """Take one token if there is one (the send path: no second coroutine frame)."""
+        if self._store.shared:
+            request = TokenRequest(f"{scope}:{key}", now, rate, capacity)
+            return (await self._store.take_token(request))[0]
+        return self._buckets(scope).take(key, now, rate, capacity)[0]
+
+    async def draw(
+        self, scope: str, key: str, now: float, rate: float, capacity: float
+    ) -> tuple[bool, float]:
+        """Take one token if there is one: whether it was taken, and the tokens left."""
         if self._store.shared:
             return await self._store.take_token(TokenRequest(f"{scope}:{key}", now, rate, capacity))
+        return self._buckets(scope).take(key, now, rate, capacity)
+
+    def _buckets(self, scope: str) -> TokenBuckets:
         buckets = self._local.get(scope)
         if buckets is None:
             buckets = self._local[scope] = TokenBuckets()
-        return buckets.take(key, now, rate, capacity)
+        return buckets
 
     def clear(self) -> None:
         self._local.clear()

@@ -13,8 +13,9 @@ from wamm.core.clock import Clock
 from wamm.core.errors import ResetDuringRequest
 from wamm.core.model import BlockedUser, User
 from wamm.core.settings import Settings
+from wamm.service.business_use_case import BusinessUseCases
 from wamm.service.catalog import Catalog
-from wamm.service.limits import SendLimits
+from wamm.service.limits import RateLimits
 from wamm.service.users import Users
 from wamm.store import open_store
 from wamm.store.base import CatalogData, Entity, Store
@@ -69,7 +70,8 @@ class Runtime:
         self.settings = settings
         self.clock = clock
         self.ids = IdAllocator(store, data.epoch if data is not None else 0)
-        self.limits = SendLimits(store)
+        self.limits = RateLimits(store)
+        self.business_use_cases = BusinessUseCases(self.limits)
         self.outbox_ready = asyncio.Event()
         # The virtual time the dispatcher sleeps until (-inf while it works, so no wake-up).
         self.dispatcher_wake_at = -math.inf
@@ -92,7 +94,12 @@ class Runtime:
         self.version = data.version
         if data.epoch != self.ids.epoch:  # the store was reset (here or by another process)
             self.ids.restart(data.epoch)
-            self.limits.clear()
+            self.clear_limits()
+
+    def clear_limits(self) -> None:
+        """Forget this process's rate-limit buckets and the usage it last reported."""
+        self.limits.clear()
+        self.business_use_cases.clear()
 
     @property
     def epoch(self) -> int:
@@ -169,11 +176,12 @@ class Runtime:
 
     async def change_settings(self, settings: Settings, clock: Clock | None = None) -> None:
         self.clock = clock or self.clock_for(settings)
-        if (settings.pair_limit, settings.marketing_limit) != (
+        if (settings.pair_limit, settings.marketing_limit, settings.business_use_case) != (
             self.settings.pair_limit,
             self.settings.marketing_limit,
+            self.settings.business_use_case,
         ):
-            self.limits.clear()  # new limits start from full buckets
+            self.clear_limits()  # new limits start from full buckets
         self.settings = settings
         await self.store.write([], settings=settings, clock_time=self.clock.now())
 

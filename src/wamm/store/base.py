@@ -161,9 +161,9 @@ class Store(ABC):
         """A number that changes whenever read-mostly state changes (shared stores)."""
         return 0
 
-    async def take_token(self, request: TokenRequest) -> bool:
-        """Take one token from a shared rate-limit bucket (shared stores only); concurrent
-        takes may share one round trip."""
+    async def take_token(self, request: TokenRequest) -> tuple[bool, float]:
+        """Take one token from a shared rate-limit bucket (shared stores only): whether one was
+        taken, and the tokens left. Concurrent takes may share one round trip."""
         raise NotImplementedError("only shared stores keep rate limits")
 
     @asynccontextmanager

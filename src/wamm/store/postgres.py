@@ -107,7 +107,7 @@ class PostgresStore(Store):
             self._flush_messages, isolate=_ROW_ERRORS
         )
         self._finished: GroupCommitter[_Finished] = GroupCommitter(self._flush_finished)
-        self._tokens: Batcher[TokenRequest, bool] = Batcher(self._flush_tokens)
+        self._tokens: Batcher[TokenRequest, tuple[bool, float]] = Batcher(self._flush_tokens)
         self.lease_owner = new_lease_owner()
         self._owner_lock = OwnerLock(conninfo, self.lease_owner)
 
@@ -399,17 +399,18 @@ class PostgresStore(Store):
 
     # --- shared rate limits ---------------------------------------------------------------
 
-    async def take_token(self, request: TokenRequest) -> bool:
+    async def take_token(self, request: TokenRequest) -> tuple[bool, float]:
         return await self._tokens.submit(request)
 
-    async def _flush_tokens(self, requests: list[TokenRequest]) -> list[bool]:
+    async def _flush_tokens(self, requests: list[TokenRequest]) -> list[tuple[bool, float]]:
         """All concurrent token takes in one transaction: the buckets are locked in key
-        order (no deadlock between processes), refilled and drawn from in Python."""
+        order (no deadlock between processes), refilled and drawn from in Python. Each take
+        learns what its bucket holds after the whole batch."""
         wanted: dict[str, list[int]] = {}
         for index, request in enumerate(requests):
             wanted.setdefault(request.key, []).append(index)
         first = {key: requests[indices[0]] for key, indices in wanted.items()}
-        granted = [False] * len(requests)
+        granted = [(False, 0.0)] * len(requests)
         async with self._tx() as cur:
             await cur.executemany(
                 CREATE_BUCKETS, [(k, r.capacity, r.now) for k, r in first.items()]
@@ -422,8 +423,8 @@ class PostgresStore(Store):
                 given, left, updated = grant(
                     tokens, last, now, first[key].rate, first[key].capacity, len(indices)
                 )
-                for index in indices[:given]:
-                    granted[index] = True
+                for position, index in enumerate(indices):
+                    granted[index] = (position < given, left)
                 saves.append((left, updated, key))
             await cur.executemany(SAVE_BUCKET, saves)
         return granted

@@ -23,6 +23,7 @@ from wamm.core.auth import check_appsecret_proof, check_token, require_scope
 from wamm.core.errors import (
     GraphError,
     ResetDuringRequest,
+    TooManyCalls,
     invalid_parameter,
     unknown_object,
     unknown_path,
@@ -45,6 +46,7 @@ from wamm.core.model import (
 from wamm.core.sending import ENDPOINT_MARKETING, ENDPOINT_MESSAGES
 from wamm.core.uploads import UploadSession, is_session_id
 from wamm.core.versions import LATEST_API_VERSION
+from wamm.server.graph_headers import Headers, graph_headers
 from wamm.server.inspector.security import UI_PATH
 from wamm.server.request import (
     RawRequest,
@@ -266,43 +268,67 @@ def _opens_a_page(request: RawRequest) -> bool:
     return request.method == "GET" and "text/html" in request.headers.get("accept", "")
 
 
-async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, dict[str, str]]:
+async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, Headers]:
     """Status, JSON body and headers for one Graph request."""
     epoch = rt.epoch
+    answered, usage = LATEST_API_VERSION, None
     try:
         version, segments = split_path(request.path)
+        answered = LATEST_API_VERSION if version is None else version
         if not segments:
             if _opens_a_page(request):
-                return 307, b"", {"location": f"{UI_PATH}/"}
+                return 307, b"", [(b"location", f"{UI_PATH}/".encode())]
             raise invalid_parameter("Unsupported request: give an object id in the path.")
         if segments[0] in ROOT_PATHS:
-            return 200, encode(await _root(rt, request, version, segments, epoch)), {}
+            body = encode(await _root(rt, request, answered, segments, epoch))
+            return 200, body, graph_headers(answered, None)
         params, body = await _read(rt, request, segments)
         token = _token(rt, request, params)
+        answered = answering_version(rt, token, version)
         # Media and upload sessions live in the store, not the catalog: looked up only on a miss.
         node = resolve(rt.catalog, segments[0]) or await media.find(rt, segments[0])
         operation = _operation(rt, token, request.method, segments, node)
         require_scope(token, operation.scope)
+        usage = await _business_use_case(rt, token, operation, node)
         item = segments[2] if len(segments) == 3 else None
-        call = GraphCall(
-            rt,
-            token,
-            params,
-            request.query,
-            answering_version(rt, token, version),
-            request.url,
-            epoch,
-            body,
-            item,
-        )
-        return 200, encode(await operation.handler(call, node)), {}
+        call = GraphCall(rt, token, params, request.query, answered, request.url, epoch, body, item)
+        return 200, encode(await operation.handler(call, node)), graph_headers(answered, usage)
+    except TooManyCalls as error:
+        return error_parts(error, answered, error.usage)
     except GraphError as error:
-        return error_parts(error)
+        return error_parts(error, answered, usage)
     except Exception:
         if rt.epoch != epoch:  # what the request had looked up vanished in a reset
-            return error_parts(ResetDuringRequest())
+            return error_parts(ResetDuringRequest(), answered, usage)
         log.exception("unexpected error on %s %s", request.method, request.path)
-        return error_parts(INTERNAL_ERROR)
+        return error_parts(INTERNAL_ERROR, answered, usage)
+
+
+def waba_of(node: Node | None) -> str | None:
+    """The WABA a node belongs to, if any."""
+    match node:
+        case PhoneNumber() | Template():
+            return node.waba_id
+        case Waba():
+            return node.id
+        case Media():
+            return node.blob.owner
+    return None
+
+
+async def _business_use_case(
+    rt: Runtime, token: Token, operation: Operation, node: Node | None
+) -> bytes | None:
+    """`x-business-use-case-usage` of the call's WABA: a management call counts against the
+    WABA's rate (80008 past it); any other call reports the usage as it stands."""
+    waba_id = waba_of(node)
+    if waba_id is None:
+        return None
+    use_cases = rt.business_use_cases
+    if operation.scope != SCOPE_MANAGEMENT:
+        return use_cases.last(token.app_id, waba_id)
+    limit = rt.settings.business_use_case
+    return await use_cases.count(rt.catalog, limit, token.app_id, waba_id, rt.now())
 
 
 async def _read(
