@@ -242,7 +242,8 @@ async def advance_clock(request: Request, rt: Runtime) -> dict[str, Any]:
 async def inbound(request: Request, rt: Runtime) -> dict[str, Any]:
     if request.method == "GET":
         return await use_cases.list_inbound(rt, dict(request.query_params))
-    return await use_cases.inbound(rt, await _json_body(request))
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    return await use_cases.inbound(rt, await _json_body(request), origin)
 
 
 async def reply(request: Request, rt: Runtime) -> dict[str, Any]:
