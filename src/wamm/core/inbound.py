@@ -180,7 +180,7 @@ def check(value: Any, shape: Shape, path: str) -> dict[str, Any]:
     for key, item in obj.items():
         spec = shape.get(key)
         if spec is None:
-            raise invalid_parameter(f"Param {path}.{key} is not a key of an inbound {path}.")
+            raise invalid_parameter(f"Param {path}.{key} is not a known parameter.")
         if not isinstance(item, _KIND_TYPES[spec.kind]) or (
             spec.kind == NUMBER and isinstance(item, bool)
         ):
@@ -240,7 +240,7 @@ def _interactive(value: Any) -> dict[str, Any]:
         raise invalid_parameter(f"Param interactive.type must be one of {allowed}, got '{reply}'.")
     if set(obj) - {"type", reply}:
         extra = sorted(set(obj) - {"type", reply})[0]
-        raise invalid_parameter(f"Param interactive.{extra} is not a key of an {reply}.")
+        raise invalid_parameter(f"Param interactive.{extra} is not a known parameter.")
     answer = check(obj.get(reply), shape, f"interactive.{reply}")
     if reply == "nfm_reply":
         answer = {**_NFM_DEFAULTS, **answer}
