@@ -84,5 +84,5 @@ async def _new_bsuid(rt: Runtime, user: User, wanted: str | None) -> str:
             f"got '{wanted}'."
         )
     if await rt.users.by_bsuid(wanted) is not None:
-        raise invalid_parameter(f"Param system.user_id {wanted} is another user's BSUID.")
+        raise invalid_parameter(f"Param system.user_id {wanted} already names a user.")
     return wanted
