@@ -14,7 +14,7 @@ import pytest
 
 from tests import seed_data as sd
 from tests.client.conftest import BASE_URL, FakeClock, no_jitter
-from tests.inbound_requests import EVERY_TYPE, FLOW_RESPONSE
+from tests.inbound_requests import FLOW_RESPONSE, every_type
 from tests.webhook_fixtures import (  # noqa: F401 - fixtures
     VERIFY_TOKEN,
     dispatcher_fixture,
@@ -182,15 +182,17 @@ async def test_user_driven_updates(
 
 
 async def test_every_inbound_type_parses(
-    control: httpx.AsyncClient, receiver: WebhookReceiver
+    aclient: AsyncClient, control: httpx.AsyncClient, receiver: WebhookReceiver
 ) -> None:
-    for body in EVERY_TYPE.values():
+    sent = await aclient.send_marketing(sd.SIGNED_PHONE, SALE, to=sd.BR_PHONE)
+    requests = every_type(sent.wamid)
+    for body in requests.values():
         request = {"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE, **body}
         assert (await control.post("/_wamm/inbound", json=request)).status_code == 200
     await settle(control, 1)
     messages = [u.message for u in updates_of(receiver) if isinstance(u, MessageUpdate)]
     by_type = {m.interactive.type if m.interactive else m.type: m for m in messages}
-    assert list(by_type) == list(EVERY_TYPE)
+    assert list(by_type) == list(requests)
     image, audio, document = by_type["image"].media, by_type["audio"], by_type["document"]
     assert image is not None and image.caption == "Box" and image.url is not None
     assert audio.audio is not None and audio.audio.voice is True
@@ -199,12 +201,14 @@ async def test_every_inbound_type_parses(
     assert sticker is not None and sticker.animated is False
     assert by_type["location"].location is not None
     assert by_type["location"].location.latitude == -23.56
-    assert by_type["contacts"].contacts == EVERY_TYPE["contacts"]["contacts"]
+    assert by_type["contacts"].contacts == requests["contacts"]["contacts"]
     reaction = by_type["reaction"].reaction
     assert reaction is not None and reaction.emoji == "❤️"
     button_reply = by_type["button_reply"].interactive
     assert button_reply is not None and button_reply.button_reply is not None
     assert button_reply.button_reply.id == "b1"
+    assert by_type["button_reply"].context is not None
+    assert by_type["button_reply"].context.id == sent.wamid
     list_reply = by_type["list_reply"].interactive
     assert list_reply is not None and list_reply.list_reply is not None
     flow = by_type["nfm_reply"].interactive
@@ -215,7 +219,7 @@ async def test_every_inbound_type_parses(
     unsupported = by_type["unsupported"]
     assert unsupported.unsupported is not None and unsupported.errors[0].code == 131051
     system = by_type["system"]
-    assert system.from_ is None and system.from_user_id == sd.BR_BSUID
+    assert system.from_ == sd.BR_PHONE and system.from_user_id == sd.BR_BSUID
     assert system.system is not None and system.system.type == "user_changed_user_id"
 
 

@@ -37,6 +37,11 @@ ORDER = {
     ],
 }
 FLOW_RESPONSE = '{"flow_token": "t-1", "size": "M"}'
+BUTTON = {"id": "yes", "title": "Yes"}
+ROW = {"id": "r1", "title": "Row 1", "description": "First"}
+# Replies to a business message name it; the webhook adds the business number.
+REPLY = {"context": {"id": "wamid.SENT"}}
+REPLIED = {"context": {"from": BUSINESS_DISPLAY, "id": "wamid.SENT"}}
 
 # Request body (beside phone_number_id and from) -> the webhook message's type-specific part.
 MESSAGES: list[tuple[dict[str, Any], dict[str, Any]]] = [
@@ -60,32 +65,27 @@ MESSAGES: list[tuple[dict[str, Any], dict[str, Any]]] = [
     ),
     (
         {
+            **REPLY,
             "type": "interactive",
-            "interactive": {"type": "button_reply", "button_reply": {"id": "yes", "title": "Yes"}},
+            "interactive": {"type": "button_reply", "button_reply": BUTTON},
         },
         {
             "type": "interactive",
-            "interactive": {"type": "button_reply", "button_reply": {"id": "yes", "title": "Yes"}},
+            "interactive": {"type": "button_reply", "button_reply": BUTTON},
+            **REPLIED,
+        },
+    ),
+    (
+        {**REPLY, "type": "interactive", "interactive": {"type": "list_reply", "list_reply": ROW}},
+        {
+            "type": "interactive",
+            "interactive": {"type": "list_reply", "list_reply": ROW},
+            **REPLIED,
         },
     ),
     (
         {
-            "type": "interactive",
-            "interactive": {
-                "type": "list_reply",
-                "list_reply": {"id": "r1", "title": "Row 1", "description": "First"},
-            },
-        },
-        {
-            "type": "interactive",
-            "interactive": {
-                "type": "list_reply",
-                "list_reply": {"id": "r1", "title": "Row 1", "description": "First"},
-            },
-        },
-    ),
-    (
-        {
+            **REPLY,
             "type": "interactive",
             "interactive": {"type": "nfm_reply", "nfm_reply": {"response_json": FLOW_RESPONSE}},
         },
@@ -95,11 +95,12 @@ MESSAGES: list[tuple[dict[str, Any], dict[str, Any]]] = [
                 "type": "nfm_reply",
                 "nfm_reply": {"name": "flow", "body": "Sent", "response_json": FLOW_RESPONSE},
             },
+            **REPLIED,
         },
     ),
     (
-        {"type": "button", "button": {"text": "Stop promotions", "payload": "STOP"}},
-        {"type": "button", "button": {"text": "Stop promotions", "payload": "STOP"}},
+        {**REPLY, "type": "button", "button": {"text": "Stop promotions", "payload": "STOP"}},
+        {"type": "button", "button": {"text": "Stop promotions", "payload": "STOP"}, **REPLIED},
     ),
     ({"type": "order", "order": ORDER}, {"type": "order", "order": ORDER}),
     (
@@ -259,25 +260,34 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
         {"type": "reaction", "reaction": {"message_id": "w", "smile": ":)"}},
         "Param reaction.smile is not a known parameter.",
     ),
-    ({"type": "button"}, "The parameter button.text is required."),
+    ({**REPLY, "type": "button"}, "The parameter button.text is required."),
+    (
+        {"type": "button", "button": {"text": "Yes"}},
+        "The parameter context is required: an inbound button answers a business message.",
+    ),
     ({"type": "contacts"}, "Param contacts must be a non-empty JSON array of contacts."),
     (
         {"type": "contacts", "contacts": [{"name": {}}]},
         "The parameter contacts[0].name.formatted_name is required.",
     ),
     (
-        {"type": "interactive", "interactive": {"type": "flow"}},
+        {**REPLY, "type": "interactive", "interactive": {"type": "flow"}},
         "Param interactive.type must be one of button_reply, list_reply, nfm_reply, got 'flow'.",
     ),
     (
         {
+            **REPLY,
             "type": "interactive",
             "interactive": {"type": "button_reply", "button_reply": {"id": "y"}},
         },
         "The parameter interactive.button_reply.title is required.",
     ),
     (
-        {"type": "interactive", "interactive": {"type": "list_reply", "list_reply": {}, "x": 1}},
+        {
+            **REPLY,
+            "type": "interactive",
+            "interactive": {"type": "list_reply", "list_reply": {}, "x": 1},
+        },
         "Param interactive.x is not a known parameter.",
     ),
     (

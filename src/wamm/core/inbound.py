@@ -107,6 +107,9 @@ TYPES = ("text", "interactive", "contacts", *SHAPES)
 # Meta's defaults for a Flow completion (`nfm_reply`) when the request leaves them out.
 _NFM_DEFAULTS = {"name": "flow", "body": "Sent"}
 SYSTEM_TYPES = ("user_changed_user_id",)
+# Taps on a business message's buttons, list rows or Flow: Meta's webhook always names the
+# message answered (`context`), so these need one.
+REPLY_TYPES = frozenset({"interactive", "button"})
 
 # Small built-in files, used when a media request carries no `data`: enough for the type and
 # size checks and for a download to answer the same bytes.
@@ -156,6 +159,10 @@ def parse(body: Mapping[str, Any]) -> InboundRequest:
     if kind not in TYPES:
         raise invalid_parameter(f"Param type must be one of {', '.join(TYPES)}, got '{kind}'.")
     context_id = _context_id(body.get("context"))
+    if context_id is None and kind in REPLY_TYPES:
+        raise invalid_parameter(
+            f"The parameter context is required: an inbound {kind} answers a business message."
+        )
     if kind == "text":
         text = as_str(body.get("text", "Hello"), "text")
         return InboundRequest("text", {"type": "text", "text": {"body": text}}, None, context_id)
@@ -313,8 +320,8 @@ def message_object(request: InboundRequest, business_display_phone: str) -> dict
 
 
 def user_id_change(name: str, old: str, new: str) -> dict[str, Any]:
-    """The `system` object of a `user_changed_user_id` message: no phone number, as Meta
-    documents for a BSUID change."""
+    """The `system` object of a `user_changed_user_id` message: the new BSUID and no new phone
+    number (`wa_id`), as Meta documents for a BSUID change."""
     return {
         "body": f"User {name} changed from {old} to {new}",
         "user_id": new,

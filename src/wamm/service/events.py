@@ -124,13 +124,14 @@ async def user_id_changed(
     rt: Runtime, phone: PhoneNumber, user: User, new_bsuid: str
 ) -> dict[str, Any]:
     """The user's BSUID changes: stored (later sends and webhooks use the new one), then the
-    `system` message, which carries neither a phone number nor a `contacts` array (Meta's
-    system messages reference). It is no message of the user: no window opens."""
+    `system` message, from the old BSUID, without a `contacts` array (Meta's system messages
+    reference). It is no message of the user: no window opens."""
     updated = msgspec.structs.replace(user, bsuid=new_bsuid)
     await rt.store.write([updated])
     rt.users.remember(updated)
     seq = await rt.ids.next("inbound")
     system: dict[str, Any] = {
+        "from": user.phone,
         "from_user_id": user.bsuid,
         "id": ids.wamid(seq, user.phone, kind="inbound"),
         "timestamp": str(int(rt.now())),

@@ -218,7 +218,7 @@ class MessageContext(Part, kw_only=True, frozen=True):
 
 class InboundMessage(Part, kw_only=True, frozen=True):
     """A message from a user: the object of its `type` is set (`text`, `image`, `location`,
-    `interactive`, ...); `system` messages have no `from`."""
+    `interactive`, ...)."""
 
     id: str
     timestamp: str
