@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wamm.core.coerce import as_object, as_str, type_name
-from wamm.core.errors import invalid_parameter
+from wamm.core.errors import invalid_parameter, missing_parameter
 from wamm.core.ids import generated_bsuid
 from wamm.core.media import MEDIA_KINDS, is_animated_webp
 from wamm.core.model import User
@@ -196,7 +196,7 @@ def check(value: Any, shape: Shape, path: str) -> dict[str, Any]:
             )
     for key, spec in shape.items():
         if spec.required and key not in obj:
-            raise invalid_parameter(f"The parameter {path}.{key} is required.")
+            raise missing_parameter(f"{path}.{key}")
     return obj
 
 
