@@ -254,11 +254,11 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"type": "location", "location": {"latitude": "1", "longitude": 2}},
-        "Param location.latitude must be a number, got string.",
+        "Param location.latitude must be a JSON number, got string.",
     ),
     (
         {"type": "location", "location": {"latitude": True, "longitude": 2}},
-        "Param location.latitude must be a number, got boolean.",
+        "Param location.latitude must be a JSON number, got boolean.",
     ),
     (
         {"type": "reaction", "reaction": {"message_id": "w", "smile": ":)"}},
@@ -299,6 +299,10 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
         "Param order.product_items must not be empty.",
     ),
     (
+        {"type": "order", "order": {"catalog_id": "1", "product_items": [{"quantity": 1.5}]}},
+        "Param order.product_items[0].quantity must be a JSON integer, got number.",
+    ),
+    (
         {"type": "order", "order": {"catalog_id": "1", "product_items": [{"quantity": 1}]}},
         "(#100) The parameter order.product_items[0].product_retailer_id is required.",
     ),
@@ -308,7 +312,7 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"type": "audio", "audio": {"voice": "yes"}},
-        "Param audio.voice must be a boolean, got string.",
+        "Param audio.voice must be a JSON boolean, got string.",
     ),
     (
         {"type": "system", "system": {"type": "user_changed_number"}},

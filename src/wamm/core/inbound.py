@@ -26,10 +26,12 @@ from wamm.core.model import User
 from wamm.core.phones import is_bsuid
 
 # JSON kinds of the keys (Python types a decoded JSON body holds).
-STRING, NUMBER, BOOLEAN, ARRAY, OBJECT = "string", "number", "boolean", "array", "object"
+STRING, NUMBER, INTEGER = "string", "number", "integer"
+BOOLEAN, ARRAY, OBJECT = "boolean", "array", "object"
 _KIND_TYPES: dict[str, tuple[type, ...]] = {
     STRING: (str,),
     NUMBER: (int, float),
+    INTEGER: (int,),
     BOOLEAN: (bool,),
     ARRAY: (list,),
     OBJECT: (dict,),
@@ -62,7 +64,7 @@ _CONTACT: Shape = {
 }
 _PRODUCT_ITEM: Shape = {
     "product_retailer_id": Key(STRING, required=True),
-    "quantity": Key(NUMBER, required=True),
+    "quantity": Key(INTEGER, required=True),
     "item_price": Key(NUMBER, required=True),
     "currency": Key(STRING, required=True),
 }
@@ -189,10 +191,10 @@ def check(value: Any, shape: Shape, path: str) -> dict[str, Any]:
         if spec is None:
             raise invalid_parameter(f"Param {path}.{key} is not a known parameter.")
         if not isinstance(item, _KIND_TYPES[spec.kind]) or (
-            spec.kind == NUMBER and isinstance(item, bool)
+            spec.kind in (NUMBER, INTEGER) and isinstance(item, bool)
         ):
             raise invalid_parameter(
-                f"Param {path}.{key} must be a {spec.kind}, got {type_name(item)}."
+                f"Param {path}.{key} must be a JSON {spec.kind}, got {type_name(item)}."
             )
     for key, spec in shape.items():
         if spec.required and key not in obj:
