@@ -179,6 +179,8 @@ class Interactive(Part, kw_only=True, frozen=True):
 
 
 class ProductItem(Part, kw_only=True, frozen=True):
+    """One product of an order: quantity and unit price."""
+
     product_retailer_id: str
     quantity: int
     item_price: float
