@@ -14,13 +14,12 @@ from tests import seed_data as sd
 from tests.builders import template_send, text_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
 from tests.inbound_requests import FLOW_RESPONSE, every_type
+from tests import webhook_fixtures as hooks
 from tests.webhook_fixtures import (  # noqa: F401 - fixtures
     dispatcher_fixture,
     http_fixture,
     receiver_fixture,
     seed_document_fixture,
-    send,
-    settle,
 )
 from wamm.core.inbound import SAMPLES, UNSUPPORTED_ERROR
 from wamm.testing.receiver import WebhookReceiver
@@ -44,7 +43,7 @@ async def user_sends(graph: Graph, **body: Any) -> httpx.Response:
 
 async def webhook_message(graph: Graph, receiver: WebhookReceiver) -> dict[str, Any]:
     """The one inbound message delivered, checked for Meta's envelope."""
-    await settle(graph, 1)
+    await hooks.settle(graph, 1)
     (change,) = [c for c in receiver.changes("messages") if "messages" in c["value"]]
     value = change["value"]
     assert value["metadata"] == METADATA
@@ -91,7 +90,7 @@ USER_MESSAGE_TYPES = [kind for kind in every_type("wamid.X") if kind != "system"
 async def test_each_type_reaches_the_webhook_in_metas_shape(
     graph: Graph, receiver: WebhookReceiver, kind: str
 ) -> None:
-    promo = await send(graph, f"{PHONE}/messages", template_send())
+    promo = await hooks.send(graph, f"{PHONE}/messages", template_send())
     answer = (await user_sends(graph, **every_type(promo)[kind])).json()
     message = await webhook_message(graph, receiver)
     assert message == {
@@ -106,7 +105,7 @@ async def test_each_type_reaches_the_webhook_in_metas_shape(
 
 @pytest.mark.parametrize("kind", USER_MESSAGE_TYPES)
 async def test_each_type_opens_the_service_window(graph: Graph, kind: str) -> None:
-    promo = await send(graph, f"{PHONE}/messages", template_send())
+    promo = await hooks.send(graph, f"{PHONE}/messages", template_send())
     assert (await graph.post(f"{PHONE}/messages", text_send())).status_code == 400  # 131047
     answer = (await user_sends(graph, **every_type(promo)[kind])).json()
     assert answer["window_expires_at"] == int(sd.CLOCK_START) + 24 * 3600
@@ -186,7 +185,7 @@ async def test_a_media_of_the_wrong_kind_is_refused(graph: Graph) -> None:
 async def test_a_reply_carries_the_context_of_the_business_message(
     graph: Graph, receiver: WebhookReceiver
 ) -> None:
-    wamid = await send(graph, f"{PHONE}/messages", template_send())
+    wamid = await hooks.send(graph, f"{PHONE}/messages", template_send())
     await user_sends(graph, type="image", context={"id": wamid})
     message = await webhook_message(graph, receiver)
     assert message["context"] == {"from": sd.SIGNED_DISPLAY, "id": wamid}
@@ -202,11 +201,11 @@ async def test_a_blocked_user_s_media_is_dropped(graph: Graph, receiver: Webhook
         f"{PHONE}/block_users",
         {"messaging_product": "whatsapp", "block_users": [{"user": sd.BR_PHONE}]},
     )
-    await settle(graph, 1)
+    await hooks.settle(graph, 1)
     before = len(receiver.changes("messages"))
     answer = (await user_sends(graph, type="image")).json()
     assert answer["dropped"] == "the business blocked this user"
-    await settle(graph, 1)
+    await hooks.settle(graph, 1)
     assert len(receiver.changes("messages")) == before
 
 
@@ -219,7 +218,7 @@ async def test_a_bsuid_change_is_a_system_message_and_later_traffic_follows_it(
     )
     answer = changed.json()
     assert (answer["previous_user_id"], answer["user_id"]) == (sd.BR_BSUID, new_bsuid)
-    await settle(graph, 1)
+    await hooks.settle(graph, 1)
     (change,) = receiver.changes("messages")
     assert change["value"] == {
         "messaging_product": "whatsapp",
@@ -247,9 +246,9 @@ async def test_a_bsuid_change_is_a_system_message_and_later_traffic_follows_it(
     assert user["bsuid"] == new_bsuid
 
     await user_sends(graph, text="Still me")
-    to_new = await send(graph, f"{PHONE}/messages", text_send(to=None, recipient=new_bsuid))
-    to_old = await send(graph, f"{PHONE}/messages", template_send(to=None, recipient=sd.BR_BSUID))
-    await settle(graph)
+    to_new = await hooks.send(graph, f"{PHONE}/messages", text_send(to=None, recipient=new_bsuid))
+    to_old = await hooks.send(graph, f"{PHONE}/messages", template_send(to=None, recipient=sd.BR_BSUID))
+    await hooks.settle(graph)
     inbound = receiver.changes("messages")[1]["value"]
     assert inbound["contacts"][0]["user_id"] == new_bsuid
     assert inbound["messages"][0]["from_user_id"] == new_bsuid
