@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from tests import seed_data as sd
+from tests import webhook_fixtures as hooks
 from tests.builders import template_send, text_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
 from tests.inbound_requests import FLOW_RESPONSE, every_type
-from tests import webhook_fixtures as hooks
 from tests.webhook_fixtures import (  # noqa: F401 - fixtures
     dispatcher_fixture,
     http_fixture,
@@ -247,7 +247,9 @@ async def test_a_bsuid_change_is_a_system_message_and_later_traffic_follows_it(
 
     await user_sends(graph, text="Still me")
     to_new = await hooks.send(graph, f"{PHONE}/messages", text_send(to=None, recipient=new_bsuid))
-    to_old = await hooks.send(graph, f"{PHONE}/messages", template_send(to=None, recipient=sd.BR_BSUID))
+    to_old = await hooks.send(
+        graph, f"{PHONE}/messages", template_send(to=None, recipient=sd.BR_BSUID)
+    )
     await hooks.settle(graph)
     inbound = receiver.changes("messages")[1]["value"]
     assert inbound["contacts"][0]["user_id"] == new_bsuid
