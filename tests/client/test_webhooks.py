@@ -192,7 +192,7 @@ async def test_every_inbound_type_parses(
     await settle(control, 1)
     messages = [u.message for u in updates_of(receiver) if isinstance(u, MessageUpdate)]
     by_type = {m.interactive.type if m.interactive else m.type: m for m in messages}
-    assert list(by_type) == list(requests)
+    assert set(by_type) == set(requests)  # deliveries may overtake each other
     image, audio, document = by_type["image"].media, by_type["audio"], by_type["document"]
     assert image is not None and image.caption == "Box" and image.url is not None
     assert audio.audio is not None and audio.audio.voice is True

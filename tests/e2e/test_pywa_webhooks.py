@@ -49,6 +49,7 @@ from tests import seed_data as sd
 from tests.builders import template_send
 from tests.e2e.conftest import LiveServer, ThreadedReceiver, webhook_seed
 from tests.inbound_requests import every_type
+from wamm.core.ids import wamid_sequence
 from wamm.testing.receiver import Delivery
 
 HOUR = 3600
@@ -348,7 +349,11 @@ def test_every_inbound_type(
         )
     live_server.settle(1)
     parsed = parse_all(webhook_receiver, bots, caplog)
-    updates: list[Any] = [u for u in parsed if not isinstance(u, MessageStatus)]
+    # deliveries of inbound messages may overtake each other: sorted in the order sent
+    updates: list[Any] = sorted(
+        (u for u in parsed if not isinstance(u, MessageStatus)),
+        key=lambda u: wamid_sequence(u.id, kind="inbound") or 0,
+    )
     assert [type(u).__name__ for u in updates] == [
         *["Message"] * 9,
         "CallbackButton",
