@@ -3,7 +3,9 @@ control API from the shell. The commands run in-process (Typer's runner) against
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,6 +113,38 @@ def test_users_inbound_and_marketing(shell: Shell, wamm_server: WammServer) -> N
     stopped = shell.json("users", "marketing", ANA, "--stop")
     assert stopped == {"phone": ANA, "marketing_stopped": [wamm_server.waba_id]}
     assert "marketing resumed" in shell("users", "marketing", ANA, "--resume").stdout
+
+
+def test_inbound_of_other_types(shell: Shell, tmp_path: Path) -> None:
+    invoice = tmp_path / "invoice.pdf"
+    invoice.write_bytes(b"%PDF-1.4 invoice")
+    sent = shell.json(
+        "inbound",
+        "--from",
+        ANA,
+        "--type",
+        "document",
+        "--data-file",
+        str(invoice),
+        "--content",
+        '{"filename": "invoice.pdf"}',
+    )
+    document = sent["message"]["document"]
+    assert (document["filename"], document["mime_type"]) == ("invoice.pdf", "application/pdf")
+    assert document["sha256"] == hashlib.sha256(b"%PDF-1.4 invoice").hexdigest()
+    where = '{"latitude": 1.5, "longitude": 2.5}'
+    located = shell("inbound", "--from", ANA, "--type", "location", "--content", where).stdout
+    assert located.startswith(f"{ANA} sent a location message to ")
+    changed = shell("inbound", "--from", ANA, "--type", "system").stdout
+    assert changed.startswith(f"{ANA}: BSUID ")
+
+
+def test_inbound_content_must_be_json(shell: Shell) -> None:
+    result = shell.runner.invoke(
+        app, ["inbound", "--from", ANA, "--type", "location", "--content", "{"], env=shell.env
+    )
+    assert result.exit_code == 2
+    assert "not JSON" in result.output
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import pytest
 
 from tests import seed_data as sd
 from tests.client.conftest import BASE_URL, FakeClock, no_jitter
+from tests.inbound_requests import FLOW_RESPONSE, every_type
 from tests.webhook_fixtures import (  # noqa: F401 - fixtures
     VERIFY_TOKEN,
     dispatcher_fixture,
@@ -178,6 +179,48 @@ async def test_user_driven_updates(
     (preference,) = [u for u in updates if isinstance(u, UserPreferenceUpdate)]
     assert (preference.field, preference.preference.value) == ("user_preferences", "stop")
     assert preference.preference.category == "marketing_messages"
+
+
+async def test_every_inbound_type_parses(
+    aclient: AsyncClient, control: httpx.AsyncClient, receiver: WebhookReceiver
+) -> None:
+    sent = await aclient.send_marketing(sd.SIGNED_PHONE, SALE, to=sd.BR_PHONE)
+    requests = every_type(sent.wamid)
+    for body in requests.values():
+        request = {"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE, **body}
+        assert (await control.post("/_wamm/inbound", json=request)).status_code == 200
+    await settle(control, 1)
+    messages = [u.message for u in updates_of(receiver) if isinstance(u, MessageUpdate)]
+    by_type = {m.interactive.type if m.interactive else m.type: m for m in messages}
+    assert set(by_type) == set(requests)  # deliveries may overtake each other
+    image, audio, document = by_type["image"].media, by_type["audio"], by_type["document"]
+    assert image is not None and image.caption == "Box" and image.url is not None
+    assert audio.audio is not None and audio.audio.voice is True
+    assert document.document is not None and document.document.filename == "nota.pdf"
+    sticker = by_type["sticker"].sticker
+    assert sticker is not None and sticker.animated is False
+    assert by_type["location"].location is not None
+    assert by_type["location"].location.latitude == -23.56
+    assert by_type["contacts"].contacts == requests["contacts"]["contacts"]
+    reaction = by_type["reaction"].reaction
+    assert reaction is not None and reaction.emoji == "❤️"
+    button_reply = by_type["button_reply"].interactive
+    assert button_reply is not None and button_reply.button_reply is not None
+    assert button_reply.button_reply.id == "b1"
+    assert by_type["button_reply"].context is not None
+    assert by_type["button_reply"].context.id == sent.wamid
+    list_reply = by_type["list_reply"].interactive
+    assert list_reply is not None and list_reply.list_reply is not None
+    flow = by_type["nfm_reply"].interactive
+    assert flow is not None and flow.nfm_reply is not None
+    assert (flow.nfm_reply.name, flow.nfm_reply.response_json) == ("flow", FLOW_RESPONSE)
+    order = by_type["order"].order
+    assert order is not None and order.product_items[0].quantity == 2
+    unsupported = by_type["unsupported"]
+    assert unsupported.unsupported is not None and unsupported.errors[0].code == 131051
+    system = by_type["system"]
+    assert system.from_ == sd.BR_PHONE and system.from_user_id == sd.BR_BSUID
+    assert system.system is not None and system.system.type == "user_changed_user_id"
 
 
 async def test_template_and_account_updates(

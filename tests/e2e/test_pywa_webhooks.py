@@ -48,6 +48,8 @@ from pywa.types.user_preferences import (
 from tests import seed_data as sd
 from tests.builders import template_send
 from tests.e2e.conftest import LiveServer, ThreadedReceiver, webhook_seed
+from tests.inbound_requests import every_type
+from wamm.core.ids import wamid_sequence
 from wamm.testing.receiver import Delivery
 
 HOUR = 3600
@@ -85,6 +87,9 @@ class Bot:
             handlers.MessageStatusHandler(record),
             handlers.MessageHandler(record),
             handlers.CallbackButtonHandler(record),
+            handlers.CallbackSelectionHandler(record),
+            handlers.FlowCompletionHandler(record),
+            handlers.PhoneNumberChangeHandler(record),
             handlers.UserMarketingPreferencesHandler(record),
             handlers.TemplateStatusUpdateHandler(record),
             handlers.TemplateComponentsUpdateHandler(record),
@@ -340,6 +345,63 @@ def test_inbound_text_and_quick_reply_tap(
     assert button.reply_to_message is not None
     assert button.reply_to_message.id == promo
     assert button.from_user.wa_id == sd.BR_PHONE
+
+
+def test_every_inbound_type(
+    live_server: LiveServer,
+    webhook_receiver: ThreadedReceiver,
+    bots: dict[str, Bot],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    promo = send(live_server, sd.SIGNED_PHONE, "marketing_messages")
+    for body in every_type(promo).values():
+        live_server.control(
+            "POST",
+            "/inbound",
+            json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE, **body},
+        )
+    live_server.settle(1)
+    parsed = parse_all(webhook_receiver, bots, caplog)
+    # deliveries of inbound messages may overtake each other: sorted in the order sent
+    updates: list[Any] = sorted(
+        (u for u in parsed if not isinstance(u, MessageStatus)),
+        key=lambda u: wamid_sequence(u.id, kind="inbound") or 0,
+    )
+    assert [type(u).__name__ for u in updates] == [
+        *["Message"] * 9,
+        "CallbackButton",
+        "CallbackSelection",
+        "FlowCompletion",
+        "CallbackButton",
+        "Message",
+        "Message",
+        "PhoneNumberChange",
+    ]
+    text, image, audio, video, document, sticker, location, contacts, reaction = updates[:9]
+    assert [m.type for m in updates[:9]] == [
+        MessageType.TEXT, MessageType.IMAGE, MessageType.AUDIO, MessageType.VIDEO,
+        MessageType.DOCUMENT, MessageType.STICKER, MessageType.LOCATION, MessageType.CONTACTS,
+        MessageType.REACTION,
+    ]  # fmt: skip
+    assert text.text == "Oi" and video.video.mime_type == "video/mp4"
+    assert image.image.caption == "Box" and image.image.mime_type == "image/jpeg"
+    assert audio.audio.voice is True
+    assert document.document.filename == "nota.pdf"
+    assert sticker.sticker.animated is False
+    assert (location.location.latitude, location.location.name) == (-23.56, "Loja")
+    assert contacts.contacts[0].name.formatted_name == "Bia"
+    assert reaction.reaction.emoji == "❤️"
+    button_reply, list_reply, flow, button, order, unsupported, change = updates[9:]
+    assert (button_reply.data, button_reply.title) == ("b1", "Yes")
+    assert (list_reply.data, list_reply.title) == ("r1", "Row")
+    assert (flow.token, flow.response, flow.body) == ("f1", {"size": "M"}, "Sent")
+    for reply in (button_reply, list_reply, flow, button):
+        assert reply.reply_to_message.id == promo
+    assert (button.data, button.title) == ("MORE", "More")
+    assert order.type == MessageType.ORDER and order.order.catalog_id == "555"
+    assert unsupported.type == MessageType.UNSUPPORTED
+    assert change.old_wa_id == sd.BR_PHONE and change.new_user_id != sd.BR_BSUID
+    assert change.new_user_id is not None and change.new_user_id.startswith("BR.")
 
 
 # --- templates -----------------------------------------------------------------------------------

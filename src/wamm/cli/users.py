@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -67,15 +69,57 @@ def inbound(
     wamm: Wamm,
     sender: Annotated[str, typer.Option("--from", help="The user's phone number.")],
     phone_number_id: PhoneNumberOption,
-    text: Annotated[str, typer.Option(help="What the user writes.")] = "Hello",
-) -> None:
-    """A user writes to the business number: the 24-hour customer-service window opens and an
-    inbound `messages` webhook is queued."""
-    answer = wamm.control.inbound(phone_number_id, sender, text)
-    wamm.output.result(
-        answer,
-        lambda console: console.print(
-            f"{answer['from']} wrote to {answer['phone_number_id']}: the service window is "
-            f"open until {moment(answer['window_expires_at'])} UTC"
+    text: Annotated[str, typer.Option(help="What the user writes (type text).")] = "Hello",
+    message_type: Annotated[
+        str,
+        typer.Option(
+            "--type",
+            help="text, image, audio, video, document, sticker, location, contacts, reaction, "
+            "interactive, button, order, unsupported, or system (the user's BSUID changes).",
         ),
+    ] = "text",
+    content: Annotated[
+        str | None,
+        typer.Option(help="The type's object as JSON, as Meta's webhook carries it."),
+    ] = None,
+    data_file: Annotated[
+        Path | None,
+        typer.Option(help="A media message's file (default: a small sample of the kind)."),
+    ] = None,
+    context: Annotated[
+        str | None, typer.Option(help="The wamid of the business message replied to.")
+    ] = None,
+) -> None:
+    """A user sends a message to the business number: the 24-hour customer-service window
+    opens and an inbound `messages` webhook is queued."""
+    answer = wamm.control.inbound(
+        phone_number_id,
+        sender,
+        text,
+        message_type=message_type,
+        content=_json_option(content, "--content"),
+        data=data_file.read_bytes() if data_file is not None else None,
+        context=context,
+    )
+    wamm.output.result(answer, lambda console: console.print(_inbound_line(answer)))
+
+
+def _json_option(raw: str | None, name: str) -> Any:
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise typer.BadParameter(f"not JSON: {error}", param_hint=name) from None
+
+
+def _inbound_line(answer: dict[str, Any]) -> str:
+    if "dropped" in answer:
+        return f"{answer['from']}: dropped ({answer['dropped']})"
+    if "previous_user_id" in answer:
+        return f"{answer['from']}: BSUID {answer['previous_user_id']} -> {answer['user_id']}"
+    return (
+        f"{answer['from']} sent a {answer['message']['type']} message to "
+        f"{answer['phone_number_id']}: the service window is open until "
+        f"{moment(answer['window_expires_at'])} UTC"
     )

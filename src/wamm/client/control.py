@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import Any
 
@@ -132,10 +133,35 @@ class Control:
         """Every simulated user wamm knows (phone, country, BSUID, behaviour)."""
         return self._every("/users", {})
 
-    def inbound(self, phone_number_id: str, sender: str, text: str) -> dict[str, Any]:
-        """The user `sender` writes `text` to the business number: the customer-service window
-        opens and an inbound `messages` webhook is queued."""
-        body = {"phone_number_id": phone_number_id, "from": sender, "text": text}
+    def inbound(
+        self,
+        phone_number_id: str,
+        sender: str,
+        text: str = "Hello",
+        *,
+        message_type: str = "text",
+        content: dict[str, Any] | list[Any] | None = None,
+        data: bytes | None = None,
+        context: str | None = None,
+    ) -> dict[str, Any]:
+        """The user `sender` sends a message to the business number: the customer-service
+        window opens and an inbound `messages` webhook is queued. `text` for a text message;
+        otherwise `message_type` and its object as `content` (as Meta's webhook carries it),
+        with a media file's bytes as `data`; `context` is the wamid of the business message
+        replied to. `message_type="system"` changes the user's BSUID."""
+        body: dict[str, Any] = {
+            "phone_number_id": phone_number_id,
+            "from": sender,
+            "type": message_type,
+        }
+        if message_type == "text":
+            body["text"] = text
+        elif content is not None or data is not None:
+            body[message_type] = content if content is not None else {}
+        if data is not None:
+            body[message_type] = {**body[message_type], "data": base64.b64encode(data).decode()}
+        if context is not None:
+            body["context"] = {"id": context}
         answer: dict[str, Any] = self("POST", "/inbound", json=body)
         return answer
 

@@ -122,6 +122,11 @@ async def collect(chunks: AsyncIterator[bytes], declared: str | None, limit: int
     return b"".join(parts)
 
 
+def origin(request: Request) -> str:
+    """`scheme://host` of a control-API or inspector request, for URLs wamm serves itself."""
+    return f"{request.url.scheme}://{request.url.netloc}"
+
+
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     """The body of a control-API request (a Starlette request)."""
     try:

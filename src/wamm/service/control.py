@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from wamm.core import service_window
+from wamm.core import inbound as inbound_rules
 from wamm.core.coerce import as_int, as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import decode_cursor, encode_cursor
@@ -14,6 +14,7 @@ from wamm.core.model import MM_TERMS, Business, Message, PhoneNumber, User
 from wamm.core.phones import normalize_phone
 from wamm.core.recipients import current_status
 from wamm.service import events, nodes, receipts
+from wamm.service import inbound as inbound_use_case
 from wamm.service.runtime import Runtime
 from wamm.store.base import InboundQuery, MessageQuery
 
@@ -203,23 +204,15 @@ def dropped(phone: PhoneNumber, user: User) -> dict[str, Any]:
     }
 
 
-async def inbound(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
-    """The user writes to the business number: opens the 24-hour service window and is
-    delivered as an inbound `messages` webhook."""
+async def inbound(rt: Runtime, body: dict[str, Any], origin: str) -> dict[str, Any]:
+    """The user sends a message of any type to the business number (`core.inbound`): opens the
+    24-hour service window and is delivered as an inbound `messages` webhook."""
     phone = _phone_number(rt, body)
     user = await user_by_phone(rt, body.get("from"))
-    text = as_str(body.get("text", "Hello"), "text")
+    request = inbound_rules.parse(body)
     if rt.is_blocked(phone.id, user.phone):
         return dropped(phone, user)
-    message = await events.user_writes(rt, phone, user, {"type": "text", "text": {"body": text}})
-    hours = rt.settings.customer_service_window_hours
-    return {
-        "phone_number_id": phone.id,
-        "from": user.phone,
-        "user_id": user.bsuid,
-        "message": message,
-        "window_expires_at": int(service_window.closes_at(rt.now(), hours)),
-    }
+    return await inbound_use_case.send(rt, phone, user, request, origin)
 
 
 async def sent_message(rt: Runtime, wamid: str) -> tuple[Message, PhoneNumber, User]:

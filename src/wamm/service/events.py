@@ -9,6 +9,7 @@ import msgspec
 
 from wamm.core import ids, webhooks
 from wamm.core.errors import invalid_parameter
+from wamm.core.inbound import user_id_change
 from wamm.core.model import InboundMessage, Message, PhoneNumber, Template, User
 from wamm.core.webhook_wire import Field, encode_value
 from wamm.service.runtime import Runtime
@@ -117,6 +118,29 @@ async def user_writes(
     value = webhooks.messages_value(phone, contacts=[webhooks.contact(user)], messages=[inbound])
     await emit(rt, phone.waba_id, Field.MESSAGES, value, wamid=inbound["id"])
     return inbound
+
+
+async def user_id_changed(
+    rt: Runtime, phone: PhoneNumber, user: User, new_bsuid: str
+) -> dict[str, Any]:
+    """The user's BSUID changes: stored (later sends and webhooks use the new one), then the
+    `system` message, from the old BSUID, without a `contacts` array (Meta's system messages
+    reference). It is no message of the user: no window opens."""
+    updated = msgspec.structs.replace(user, bsuid=new_bsuid)
+    await rt.store.write([updated])
+    rt.users.remember(updated)
+    seq = await rt.ids.next("inbound")
+    system: dict[str, Any] = {
+        "from": user.phone,
+        "from_user_id": user.bsuid,
+        "id": ids.wamid(seq, user.phone, kind="inbound"),
+        "timestamp": str(int(rt.now())),
+        "type": "system",
+        "system": user_id_change(user.name, user.bsuid, new_bsuid),
+    }
+    value = webhooks.messages_value(phone, messages=[system])
+    await emit(rt, phone.waba_id, Field.MESSAGES, value, wamid=system["id"])
+    return system
 
 
 def _delivered(message: Message, now: float) -> None:

@@ -63,7 +63,15 @@ async def upload(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
     mime_type = str(call.params.get("type") or file.content_type)
     _check_declared_type(mime_type, file)
     check_upload(mime_type, file.content)
-    rt, now = call.rt, call.rt.now()
+    blob = await store(call.rt, phone, mime_type, file.content, file.file_name)
+    return {"id": blob.id}
+
+
+async def store(
+    rt: Runtime, phone: PhoneNumber, mime_type: str, content: bytes, file_name: str
+) -> Blob:
+    """Keep checked bytes as a media of the number's WABA (an upload, or what a user sent)."""
+    now = rt.now()
     _, media_id = await rt.object_id("media")
     blob = Blob(
         id=media_id,
@@ -72,15 +80,15 @@ async def upload(call: GraphCall, phone: PhoneNumber) -> dict[str, Any]:
         mime_type=bare_mime(mime_type),
         created_at=now,
         expires_at=now + RETENTION_SECONDS,
-        size=len(file.content),
-        length=len(file.content),
-        sha256=sha256_hex(file.content),
-        file_name=file.file_name,
+        size=len(content),
+        length=len(content),
+        sha256=sha256_hex(content),
+        file_name=file_name,
         phone_number_id=phone.id,
         url_secret=secrets.token_hex(16),
     )
-    await put_within_budget(rt, blob, file.content)
-    return {"id": media_id}
+    await put_within_budget(rt, blob, content)
+    return blob
 
 
 def _check_declared_type(mime_type: str, file: FilePart) -> None:

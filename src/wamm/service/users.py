@@ -27,7 +27,11 @@ class Users:
             self.remember(user)
 
     def remember(self, user: User) -> None:
-        """Keep a custom user (seeded, or changed through the control API)."""
+        """Keep a custom user (seeded, or changed through the control API); a BSUID it no
+        longer has stops naming it."""
+        previous = self._by_phone.get(user.phone)
+        if previous is not None and previous.bsuid != user.bsuid:
+            self._by_bsuid.pop(previous.bsuid, None)
         self._by_phone[user.phone] = user
         self._by_bsuid[user.bsuid] = user
         if user.parent_bsuid:

@@ -123,6 +123,94 @@ class ButtonReply(Part, kw_only=True, frozen=True):
     text: str | None = None
 
 
+class MediaObject(Part, kw_only=True, frozen=True):
+    """A media a user sent: download it with `GET /{id}` (or `url`, with the access token)."""
+
+    id: str
+    mime_type: str | None = None
+    sha256: str | None = None
+    url: str | None = None
+    caption: str | None = None  # image, video, document
+    filename: str | None = None  # document
+    voice: bool | None = None  # audio: recorded as a voice message
+    animated: bool | None = None  # sticker
+
+
+class Location(Part, kw_only=True, frozen=True):
+    """A location a user shared."""
+
+    latitude: float
+    longitude: float
+    name: str | None = None
+    address: str | None = None
+    url: str | None = None
+
+
+class Reaction(Part, kw_only=True, frozen=True):
+    """A reaction to a message; no `emoji` when the user removed it."""
+
+    message_id: str
+    emoji: str | None = None
+
+
+class ReplyChoice(Part, kw_only=True, frozen=True):
+    """The reply button or list row a user chose."""
+
+    id: str
+    title: str
+    description: str | None = None
+
+
+class FlowReply(Part, kw_only=True, frozen=True):
+    """A completed Flow (`nfm_reply`): its answers as a JSON string."""
+
+    response_json: str
+    name: str | None = None
+    body: str | None = None
+
+
+class Interactive(Part, kw_only=True, frozen=True):
+    """An interactive reply: `type` button_reply, list_reply or nfm_reply."""
+
+    type: str
+    button_reply: ReplyChoice | None = None
+    list_reply: ReplyChoice | None = None
+    nfm_reply: FlowReply | None = None
+
+
+class ProductItem(Part, kw_only=True, frozen=True):
+    """One product of an order: quantity and unit price."""
+
+    product_retailer_id: str
+    quantity: int
+    item_price: float
+    currency: str
+
+
+class Order(Part, kw_only=True, frozen=True):
+    """A cart a user sent from a catalog."""
+
+    catalog_id: str
+    product_items: list[ProductItem]
+    text: str | None = None
+
+
+class Unsupported(Part, kw_only=True, frozen=True):
+    """What a user sent that Cloud API does not deliver (the type it was)."""
+
+    type: str
+
+
+class SystemChange(Part, kw_only=True, frozen=True):
+    """A `system` message: `user_changed_user_id` names the user's new BSUID (`user_id`)."""
+
+    type: str | None = None
+    body: str | None = None
+    user_id: str | None = None
+    parent_user_id: str | None = None
+    wa_id: str | None = None
+
+
 class MessageContext(Part, kw_only=True, frozen=True):
     """The message an inbound message answers."""
 
@@ -131,7 +219,8 @@ class MessageContext(Part, kw_only=True, frozen=True):
 
 
 class InboundMessage(Part, kw_only=True, frozen=True):
-    """A message from a user (`text`, `button`, `interactive`, media ...)."""
+    """A message from a user: the object of its `type` is set (`text`, `image`, `location`,
+    `interactive`, ...)."""
 
     id: str
     timestamp: str
@@ -140,8 +229,25 @@ class InboundMessage(Part, kw_only=True, frozen=True):
     from_user_id: str | None = None
     text: TextBody | None = None
     button: ButtonReply | None = None
-    interactive: dict[str, Any] | None = None
+    interactive: Interactive | None = None
+    image: MediaObject | None = None
+    audio: MediaObject | None = None
+    video: MediaObject | None = None
+    document: MediaObject | None = None
+    sticker: MediaObject | None = None
+    location: Location | None = None
+    contacts: list[dict[str, Any]] | None = None  # contact cards, as Meta sends them
+    reaction: Reaction | None = None
+    order: Order | None = None
+    unsupported: Unsupported | None = None
+    system: SystemChange | None = None
+    errors: list[WebhookError] = msgspec.field(default_factory=list)
     context: MessageContext | None = None
+
+    @property
+    def media(self) -> MediaObject | None:
+        """The media of an image, audio, video, document or sticker message."""
+        return self.image or self.audio or self.video or self.document or self.sticker
 
 
 class LinkClick(Part, kw_only=True, frozen=True):

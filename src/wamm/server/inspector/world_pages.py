@@ -16,6 +16,7 @@ from wamm.server.inspector.analytics_view import MAX_DAYS, SERIES, daily_figures
 from wamm.server.inspector.chart import daily_bars
 from wamm.server.inspector.pages import back_to, clock_view, form_values
 from wamm.server.inspector.rendering import page
+from wamm.server.request import origin
 from wamm.service import control as use_cases
 from wamm.service import nodes
 from wamm.service import templates as template_cases
@@ -83,7 +84,7 @@ async def user_marketing(request: Request, rt: Runtime) -> Response:
 async def user_writes(request: Request, rt: Runtime) -> Response:
     """A user writes to a business number (`POST /_wamm/inbound`)."""
     form = await form_values(request, "from", "phone_number_id", "text")
-    await use_cases.inbound(rt, {**form, "text": form["text"] or "Hello"})
+    await use_cases.inbound(rt, {**form, "text": form["text"] or "Hello"}, origin(request))
     return back_to("/world")
 
 

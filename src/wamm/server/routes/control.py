@@ -33,6 +33,7 @@ from wamm.server.request import (
     decode_json_object,
     is_json_type,
     media_type,
+    origin,
     read_body,
 )
 from wamm.server.responses import JSONResponse, error_response, internal_error
@@ -244,7 +245,7 @@ async def advance_clock(request: Request, rt: Runtime) -> dict[str, Any]:
 async def inbound(request: Request, rt: Runtime) -> dict[str, Any]:
     if request.method == "GET":
         return await use_cases.list_inbound(rt, dict(request.query_params))
-    return await use_cases.inbound(rt, await _json_body(request))
+    return await use_cases.inbound(rt, await _json_body(request), origin(request))
 
 
 async def reply(request: Request, rt: Runtime) -> dict[str, Any]:
