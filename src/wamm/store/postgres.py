@@ -81,7 +81,10 @@ CREATE_BUCKETS = pg(
 LOCK_BUCKETS = (
     "SELECT key, tokens, updated_at FROM rate_buckets WHERE key = ANY(%s) ORDER BY key FOR UPDATE"
 )
-SAVE_BUCKET = pg("UPDATE rate_buckets SET tokens = ?, updated_at = ? WHERE key = ?")
+SAVE_BUCKET = pg(
+    "INSERT INTO rate_buckets (key, tokens, updated_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at"
+)
 BUMP_VERSION = "UPDATE catalog_version SET version = version + 1 WHERE id = 1"
 # In-flight rows whose lease ran out, or whose owner's lock is free (the owner died: taking its
 # lock succeeds), are due again.
@@ -416,16 +419,18 @@ class PostgresStore(Store):
                 CREATE_BUCKETS, [(k, r.capacity, r.now) for k, r in first.items()]
             )
             await cur.execute(LOCK_BUCKETS, (sorted(wanted),))
+            found = {key: (tokens, last) for key, tokens, last in await cur.fetchall()}
             saves = []
-            for key, tokens, last in await cur.fetchall():
-                indices = wanted[key]
+            for key, indices in wanted.items():
                 now = max(requests[i].now for i in indices)
+                # A bucket a reset deleted after the insert above is not locked: it starts full.
+                tokens, last = found.get(key, (first[key].capacity, now))
                 given, left, updated = grant(
                     tokens, last, now, first[key].rate, first[key].capacity, len(indices)
                 )
                 for position, index in enumerate(indices):
                     granted[index] = (position < given, left)
-                saves.append((left, updated, key))
+                saves.append((key, left, updated))
             await cur.executemany(SAVE_BUCKET, saves)
         return granted
 
