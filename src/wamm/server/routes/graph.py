@@ -280,7 +280,7 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, Headers]
                 return 307, b"", [(b"location", f"{UI_PATH}/".encode())]
             raise invalid_parameter("Unsupported request: give an object id in the path.")
         if segments[0] in ROOT_PATHS:
-            body = encode(await _root(rt, request, answered, segments, epoch))
+            body = encode(await _root(rt, request, version, segments, epoch))
             return 200, body, graph_headers(answered, None)
         params, body = await _read(rt, request, segments)
         token = _token(rt, request, params)
