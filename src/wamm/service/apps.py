@@ -11,7 +11,7 @@ from wamm.core import app_subscriptions, app_tokens
 from wamm.core.model import App
 from wamm.service.call import GraphCall
 from wamm.service.runtime import Runtime
-from wamm.service.webhook_admin import verify_or_fail
+from wamm.service.webhook_admin import save_app, verify_or_fail
 
 SUCCESS = {"success": True}
 
@@ -23,7 +23,7 @@ async def list_subscriptions(_call: GraphCall, app: App) -> dict[str, Any]:
 async def subscribe(call: GraphCall, app: App) -> dict[str, Any]:
     wanted = app_subscriptions.parse_subscribe(call.params)
     await verify_or_fail(call.rt, wanted.callback_url, wanted.verify_token, explain=False)
-    await _save(
+    await save_app(
         call.rt,
         msgspec.structs.replace(
             app,
@@ -44,13 +44,8 @@ async def unsubscribe(call: GraphCall, app: App) -> dict[str, Any]:
         )
     else:
         updated = msgspec.structs.replace(app, webhook_fields=left)
-    await _save(call.rt, updated)
+    await save_app(call.rt, updated)
     return SUCCESS
-
-
-async def _save(rt: Runtime, app: App) -> None:
-    await rt.store.write([app])
-    rt.catalog.put(app)
 
 
 def issue_app_token(rt: Runtime, params: dict[str, Any]) -> dict[str, Any]:

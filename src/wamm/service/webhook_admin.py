@@ -48,7 +48,7 @@ async def set_app_webhook(rt: Runtime, app: App, body: dict[str, Any]) -> dict[s
     """Set the app's callback after the handshake (`"verify": false` skips it: restoring a
     callback saved earlier, whose receiver may be down), or clear it (`"url": null`)."""
     if "url" in body and body["url"] is None:
-        await _store_callback(rt, app, None, None)
+        await save_app(rt, msgspec.structs.replace(app, webhook_url=None, verify_token=None))
         return {"id": app.id, "webhook": None}
     url = callback_url(body.get("url"), "url")
     verify_token = as_str(body.get("verify_token", ""), "verify_token")
@@ -57,14 +57,14 @@ async def set_app_webhook(rt: Runtime, app: App, body: dict[str, Any]) -> dict[s
         raise invalid_parameter("verify must be true or false.")
     if verify:
         await verify_or_fail(rt, url, verify_token, explain=True)
-    await _store_callback(rt, app, url, verify_token)
+    await save_app(rt, msgspec.structs.replace(app, webhook_url=url, verify_token=verify_token))
     return {"id": app.id, "webhook": {"url": url, "verify_token": verify_token}, "verified": verify}
 
 
-async def _store_callback(rt: Runtime, app: App, url: str | None, verify_token: str | None) -> None:
-    updated = msgspec.structs.replace(app, webhook_url=url, verify_token=verify_token)
-    await rt.store.write([updated])
-    rt.catalog.put(updated)
+async def save_app(rt: Runtime, app: App) -> None:
+    """Store an app's changed callback settings and use them at once in this process."""
+    await rt.store.write([app])
+    rt.catalog.put(app)
 
 
 def callback_warning(rt: Runtime) -> str | None:
