@@ -386,12 +386,13 @@ async def test_apps_not_subscribed_to_the_field_get_nothing(
         headers={"Authorization": f"Bearer {sd.APP_ID}|{sd.APP_SECRET}"},
     )
     assert subscribed.status_code == 200, subscribed.text
-    for path, body in [
+    calls: list[tuple[str, dict[str, Any]]] = [
         (f"/phone_numbers/{PHONE}/quality", {"quality_rating": "RED"}),
         (f"/phone_numbers/{PHONE}/errors", {"code": 131000}),
         (f"/wabas/{sd.SIGNED_WABA}/account_alerts", {"alert_type": "OBA_APPROVED"}),
         (f"/wabas/{sd.SIGNED_WABA}/business_capability", {"max_phone_numbers_per_waba": 2}),
-    ]:
+    ]
+    for path, body in calls:
         assert (await control(graph, path, body))["deliveries"] == 0
     await settle(graph, 1)
     assert receiver.deliveries == []
