@@ -30,7 +30,7 @@ from wamm.core.webhook_wire import OBJECT, Field
 from wamm.testing.receiver import WebhookReceiver
 
 PHONE = sd.SIGNED_PHONE
-QUALITY_FIELDS = "quality_rating,whatsapp_business_manager_messaging_limit"
+QUALITY_FIELDS = "quality_rating,messaging_limit_tier,whatsapp_business_manager_messaging_limit"
 # Three opt-outs make the number YELLOW, five RED (FLAGGED), six lower its tier.
 STRICT_QUALITY = {"yellow_after": 3, "red_after": 5, "downgrade_after": 6}
 
@@ -98,6 +98,7 @@ async def test_lowering_the_rating_to_red_flags_the_number(
     }
     assert await quality_fields(graph) == {
         "quality_rating": "RED",
+        "messaging_limit_tier": "TIER_10K",
         "whatsapp_business_manager_messaging_limit": "TIER_10K",
         "id": PHONE,
     }
@@ -285,7 +286,9 @@ async def test_a_capability_update_sets_the_portfolio_limit(
     await settle(graph, 1)
     entry = only_entry(receiver)
     assert entry["changes"] == [{"value": body, "field": "business_capability_update"}]
-    assert (await quality_fields(graph))["whatsapp_business_manager_messaging_limit"] == "TIER_2K"
+    node = await quality_fields(graph)
+    assert node["messaging_limit_tier"] == node["whatsapp_business_manager_messaging_limit"]
+    assert node["messaging_limit_tier"] == "TIER_2K"
     (update,) = parse(receiver.deliveries[0].body)
     assert update == BusinessCapabilityUpdate(
         waba_id=sd.SIGNED_WABA,

@@ -71,14 +71,13 @@ def after_feedback(
     """What one more negative signal, making `count` recent ones, does to the number."""
     new_rating = rating_for(count, rating, settings)
     downgrades = count % settings.downgrade_after == 0
-    new_tier = step(tier, -1) if downgrades else tier
+    new_tier = one_lower(tier) if downgrades else tier
     return change(rating, tier, new_rating, new_tier)
 
 
-def step(tier: str, by: int) -> str:
-    """The tier `by` steps up (positive) or down the ladder, kept on it."""
-    index = min(max(TIERS.index(tier) + by, 0), len(TIERS) - 1)
-    return TIERS[index]
+def one_lower(tier: str) -> str:
+    """The next tier down the ladder (the lowest stays)."""
+    return TIERS[max(TIERS.index(tier) - 1, 0)]
 
 
 def change(rating: str, tier: str, new_rating: str, new_tier: str) -> QualityChange:
