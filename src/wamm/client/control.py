@@ -171,6 +171,68 @@ class Control:
         answer: dict[str, Any] = self("POST", f"/users/{phone}/marketing", json=body)
         return answer
 
+    def phone_quality(
+        self,
+        phone_number_id: str,
+        *,
+        quality_rating: str | None = None,
+        messaging_limit_tier: str | None = None,
+        event: str | None = None,
+    ) -> dict[str, Any]:
+        """Set the number's quality rating (GREEN, YELLOW, RED, UNKNOWN) and / or messaging
+        limit tier; the `phone_number_quality_update` webhooks the change implies (FLAGGED,
+        UNFLAGGED, DOWNGRADE, UPGRADE) are queued, or only `event` when given."""
+        body = {
+            "quality_rating": quality_rating,
+            "messaging_limit_tier": messaging_limit_tier,
+            "event": event,
+        }
+        answer: dict[str, Any] = self(
+            "POST", f"/phone_numbers/{phone_number_id}/quality", json=_given(body)
+        )
+        return answer
+
+    def system_error(
+        self, phone_number_id: str, code: int, details: str | None = None
+    ) -> dict[str, Any]:
+        """A `messages` webhook with a system-level error (`value.errors`), e.g. 131000."""
+        body = _given({"code": code, "details": details})
+        answer: dict[str, Any] = self("POST", f"/phone_numbers/{phone_number_id}/errors", json=body)
+        return answer
+
+    def account_alert(
+        self,
+        waba_id: str,
+        alert_type: str,
+        *,
+        alert_severity: str | None = None,
+        alert_status: str | None = None,
+        alert_description: str | None = None,
+        entity_type: str | None = None,
+        entity_id: str | None = None,
+    ) -> dict[str, Any]:
+        """An `account_alerts` webhook (by default about the WABA's business portfolio,
+        WARNING, ACTIVE)."""
+        body = {
+            "alert_type": alert_type,
+            "alert_severity": alert_severity,
+            "alert_status": alert_status,
+            "alert_description": alert_description,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+        }
+        answer: dict[str, Any] = self("POST", f"/wabas/{waba_id}/account_alerts", json=_given(body))
+        return answer
+
+    def business_capability(self, waba_id: str, **capabilities: int | str) -> dict[str, Any]:
+        """A `business_capability_update` to every WABA of the portfolio; `capabilities` are
+        its keys (`max_daily_conversations_per_business="TIER_2K"`, ...). A messaging limit
+        becomes the tier of the portfolio's numbers."""
+        answer: dict[str, Any] = self(
+            "POST", f"/wabas/{waba_id}/business_capability", json=capabilities
+        )
+        return answer
+
     def set_webhook(
         self, app_id: str, url: str | None, verify_token: str = "", *, verify: bool = True
     ) -> dict[str, Any]:
@@ -193,3 +255,8 @@ class Control:
             if not after or not page["data"]:
                 return items
             params["after"] = after
+
+
+def _given(body: dict[str, Any]) -> dict[str, Any]:
+    """The body without its None values."""
+    return {key: value for key, value in body.items() if value is not None}

@@ -378,6 +378,7 @@ class PhoneNumber(Model):
     is_preverified_number: bool | None = None
     search_visibility: str | None = None
     whatsapp_business_manager_messaging_limit: str | None = None
+    messaging_limit_tier: str | None = None  # deprecated by Meta for the field above
     conversational_automation: ConversationalAutomation | None = None
     country_code: str | None = None
     country_dial_code: str | None = None

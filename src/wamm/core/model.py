@@ -124,6 +124,8 @@ class PhoneNumber(msgspec.Struct, kw_only=True):
     is_preverified_number: bool = False
     search_visibility: str = "VISIBLE"  # VISIBLE | NON_VISIBLE
     messaging_limit_tier: str = "TIER_UNLIMITED"
+    # When users gave negative feedback (stopped marketing), within the quality window.
+    negative_feedback: list[float] = msgspec.field(default_factory=list)
     onboarded_at: float = 0.0
     profile: BusinessProfile = msgspec.field(default_factory=BusinessProfile)
     automation: Automation = msgspec.field(default_factory=Automation)

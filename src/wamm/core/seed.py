@@ -29,6 +29,7 @@ from wamm.core.bounds import (
 )
 from wamm.core.business_use_case import BusinessUseCaseLimit
 from wamm.core.clock import LATEST_TIME
+from wamm.core.phone_quality import PhoneQualitySettings
 from wamm.core.ratelimit import PairLimit
 from wamm.core.recipients import Behaviour, MarketingLimit, RecipientDefaults
 from wamm.core.settings import WebhookSettings
@@ -74,6 +75,7 @@ class SettingsSeed(_Strict):
     pair_limit: PairLimit | None = None
     business_use_case: BusinessUseCaseLimit | None = None
     webhooks: WebhookSettings | None = None
+    phone_quality: PhoneQualitySettings | None = None
     max_request_bytes: RequestBytes | None = None
     media_budget_bytes: Count | None = None
 

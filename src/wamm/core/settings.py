@@ -21,6 +21,7 @@ from wamm.core.bounds import (
     WebhookTimeout,
 )
 from wamm.core.business_use_case import BusinessUseCaseLimit
+from wamm.core.phone_quality import PhoneQualitySettings
 from wamm.core.ratelimit import PairLimit
 from wamm.core.recipients import MarketingLimit, RecipientDefaults
 
@@ -58,6 +59,7 @@ class Settings(msgspec.Struct, kw_only=True):
     pair_limit: PairLimit = msgspec.field(default_factory=PairLimit)
     business_use_case: BusinessUseCaseLimit = msgspec.field(default_factory=BusinessUseCaseLimit)
     webhooks: WebhookSettings = msgspec.field(default_factory=WebhookSettings)
+    phone_quality: PhoneQualitySettings = msgspec.field(default_factory=PhoneQualitySettings)
     # Graph request bodies above this answer 413; Meta's largest legitimate send (a 32,768-
     # character template parameter, every character escaped) stays far below it.
     max_request_bytes: RequestBytes = 1024 * 1024

@@ -40,6 +40,9 @@ class Field:
     TEMPLATE_CATEGORY: Final = "template_category_update"
     TEMPLATE_COMPONENTS: Final = "message_template_components_update"
     ACCOUNT_UPDATE: Final = "account_update"
+    PHONE_QUALITY: Final = "phone_number_quality_update"
+    ACCOUNT_ALERTS: Final = "account_alerts"
+    BUSINESS_CAPABILITY: Final = "business_capability_update"
 
 
 # The fields whose value has the `messages` shape (metadata, contacts, then the updates).

@@ -13,7 +13,7 @@ from wamm.core.fields import decode_cursor, encode_cursor
 from wamm.core.model import MM_TERMS, Business, Message, PhoneNumber, User
 from wamm.core.phones import normalize_phone
 from wamm.core.recipients import current_status
-from wamm.service import events, nodes, receipts
+from wamm.service import account_events, events, nodes, receipts
 from wamm.service import inbound as inbound_use_case
 from wamm.service.runtime import Runtime
 from wamm.store.base import InboundQuery, MessageQuery
@@ -246,5 +246,8 @@ async def marketing_preference(rt: Runtime, raw_phone: str, body: dict[str, Any]
     action = as_str(body.get("action"), "action").lower()
     if action not in ("stop", "resume"):
         raise invalid_parameter(f"action must be stop or resume, got '{action}'.")
+    stops = action == "stop" and phone.waba_id not in user.marketing_stopped
     updated = await events.marketing_preference(rt, phone, user, action == "stop")
+    if stops:  # a marketing opt-out is negative feedback on the number
+        await account_events.negative_feedback(rt, phone)
     return {"phone": updated.phone, "marketing_stopped": updated.marketing_stopped}

@@ -256,6 +256,8 @@ def phone_number_node(
         "new_name_status": lambda _: phone.new_name_status,
         "throughput": lambda _: {"level": "HIGH" if phone.throughput_mps >= 1000 else "STANDARD"},
         "whatsapp_business_manager_messaging_limit": lambda _: phone.messaging_limit_tier,
+        # Deprecated by Meta for the field above, still in its v23.0 OpenAPI: the same tier.
+        "messaging_limit_tier": lambda _: phone.messaging_limit_tier,
         "is_official_business_account": lambda _: phone.is_official_business_account,
         "status": lambda _: "CONNECTED" if registered else "PENDING",
         "account_mode": lambda _: phone.account_mode,

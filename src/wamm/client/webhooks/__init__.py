@@ -1,7 +1,10 @@
 """Webhooks: `verify_signature`, `parse` into typed updates, and the ASGI `WebhookApp`."""
 
 from wamm.client.webhooks.models import (
+    AccountAlertUpdate,
     AccountUpdate,
+    AlertInfo,
+    BusinessCapabilityUpdate,
     ClickUpdate,
     Conversation,
     ErrorUpdate,
@@ -13,6 +16,7 @@ from wamm.client.webhooks.models import (
     MediaObject,
     MessageUpdate,
     Order,
+    PhoneNumberQualityUpdate,
     Pricing,
     ProductItem,
     Reaction,
@@ -45,7 +49,10 @@ from wamm.client.webhooks.receiver import WebhookApp
 
 __all__ = [
     "SIGNATURE_HEADER",
+    "AccountAlertUpdate",
     "AccountUpdate",
+    "AlertInfo",
+    "BusinessCapabilityUpdate",
     "ClickUpdate",
     "Conversation",
     "ErrorUpdate",
@@ -58,6 +65,7 @@ __all__ = [
     "MediaObject",
     "MessageUpdate",
     "Order",
+    "PhoneNumberQualityUpdate",
     "Pricing",
     "ProductItem",
     "Reaction",

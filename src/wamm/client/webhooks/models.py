@@ -409,6 +409,44 @@ class AccountUpdate(Update, kw_only=True, frozen=True):
     waba_info: dict[str, str] | None = None
 
 
+class PhoneNumberQualityUpdate(Update, kw_only=True, frozen=True):
+    """`phone_number_quality_update`: a number was FLAGGED / UNFLAGGED, or its messaging limit
+    changed (DOWNGRADE / UPGRADE, with `old_limit`)."""
+
+    display_phone_number: str
+    event: str
+    current_limit: str | None = None
+    old_limit: str | None = None
+    max_daily_conversations_per_business: str | None = None
+
+
+class AlertInfo(Part, kw_only=True, frozen=True):
+    """`alert_info` of an account alert."""
+
+    alert_severity: str
+    alert_status: str
+    alert_type: str
+    alert_description: str | None = None
+
+
+class AccountAlertUpdate(Update, kw_only=True, frozen=True):
+    """`account_alerts`: an alert about the business portfolio or one of its numbers."""
+
+    entity_type: str
+    entity_id: str
+    alert_info: AlertInfo
+
+
+class BusinessCapabilityUpdate(Update, kw_only=True, frozen=True):
+    """`business_capability_update`: the portfolio's messaging limit (a number, -1 for
+    unlimited, or a tier name) or how many numbers it may have changed."""
+
+    max_daily_conversation_per_phone: int | None = None
+    max_daily_conversations_per_business: int | str | None = None
+    max_phone_numbers_per_business: int | None = None
+    max_phone_numbers_per_waba: int | None = None
+
+
 class UnknownUpdate(Update, kw_only=True, frozen=True):
     """A field the SDK does not model; `value` is as received."""
 

@@ -9,11 +9,14 @@ import msgspec
 
 from wamm.client.errors import WhatsAppError
 from wamm.client.webhooks.models import (
+    AccountAlertUpdate,
     AccountUpdate,
+    BusinessCapabilityUpdate,
     ClickUpdate,
     ErrorUpdate,
     MessagesValue,
     MessageUpdate,
+    PhoneNumberQualityUpdate,
     StatusUpdate,
     TemplateCategoryUpdate,
     TemplateComponentsUpdate,
@@ -42,6 +45,9 @@ _SIMPLE_FIELDS: dict[str, type[Update]] = {
     Field.TEMPLATE_CATEGORY: TemplateCategoryUpdate,
     Field.TEMPLATE_COMPONENTS: TemplateComponentsUpdate,
     Field.ACCOUNT_UPDATE: AccountUpdate,
+    Field.PHONE_QUALITY: PhoneNumberQualityUpdate,
+    Field.ACCOUNT_ALERTS: AccountAlertUpdate,
+    Field.BUSINESS_CAPABILITY: BusinessCapabilityUpdate,
 }
 
 

@@ -23,7 +23,7 @@ from wamm.core.coerce import as_bool, as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
 from wamm.core.media import Blob
-from wamm.core.model import Template
+from wamm.core.model import PhoneNumber, Template, Waba
 from wamm.core.text import check_text
 from wamm.server.openapi import openapi_document
 from wamm.server.request import (
@@ -37,8 +37,8 @@ from wamm.server.request import (
     read_body,
 )
 from wamm.server.responses import JSONResponse, error_response, internal_error
+from wamm.service import account_events, media, qr_codes, templates, uploads, webhook_admin
 from wamm.service import control as use_cases
-from wamm.service import media, qr_codes, templates, uploads, webhook_admin
 from wamm.service.delivery import Dispatcher
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed, reset_to_seed
@@ -263,6 +263,42 @@ async def marketing(request: Request, rt: Runtime) -> dict[str, Any]:
     return await use_cases.marketing_preference(rt, phone, await _json_body(request))
 
 
+def _phone(request: Request, rt: Runtime) -> PhoneNumber:
+    phone_number_id = request.path_params["phone_number_id"]
+    phone = rt.catalog.phone_numbers.get(phone_number_id)
+    if phone is None:
+        raise GraphError(100, f"Unknown phone number {phone_number_id}.", http_status=404)
+    return phone
+
+
+def _waba(request: Request, rt: Runtime) -> Waba:
+    waba_id = request.path_params["waba_id"]
+    waba = rt.catalog.wabas.get(waba_id)
+    if waba is None:
+        raise GraphError(100, f"Unknown WABA {waba_id}.", http_status=404)
+    return waba
+
+
+async def phone_quality(request: Request, rt: Runtime) -> dict[str, Any]:
+    body = await _json_body(request)
+    return await account_events.set_quality(rt, _phone(request, rt), body)
+
+
+async def system_error(request: Request, rt: Runtime) -> dict[str, Any]:
+    body = await _json_body(request)
+    return await account_events.system_error(rt, _phone(request, rt), body)
+
+
+async def account_alert(request: Request, rt: Runtime) -> dict[str, Any]:
+    body = await _json_body(request)
+    return await account_events.account_alert(rt, _waba(request, rt), body)
+
+
+async def business_capability(request: Request, rt: Runtime) -> dict[str, Any]:
+    body = await _json_body(request)
+    return await account_events.business_capability(rt, _waba(request, rt), body)
+
+
 async def app_webhook(request: Request, rt: Runtime) -> dict[str, Any]:
     app_id = request.path_params["app_id"]
     app = rt.catalog.apps.get(app_id)
@@ -407,6 +443,18 @@ ROUTES = [
     Route("/templates/{template_id}/quality", endpoint_for(quality), methods=["POST"]),
     Route("/templates/{template_id}/category", endpoint_for(category), methods=["POST"]),
     Route("/apps/{app_id}/webhook", endpoint_for(app_webhook), methods=["POST"]),
+    Route(
+        "/phone_numbers/{phone_number_id}/quality",
+        endpoint_for(phone_quality),
+        methods=["POST"],
+    ),
+    Route("/phone_numbers/{phone_number_id}/errors", endpoint_for(system_error), methods=["POST"]),
+    Route("/wabas/{waba_id}/account_alerts", endpoint_for(account_alert), methods=["POST"]),
+    Route(
+        "/wabas/{waba_id}/business_capability",
+        endpoint_for(business_capability),
+        methods=["POST"],
+    ),
     Route("/webhooks", endpoint_for(webhooks), methods=["GET"]),
     Route("/webhooks/drain", endpoint_for(drain), methods=["POST"]),
     Route("/webhooks/retry", endpoint_for(retry_webhooks), methods=["POST"]),
