@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from tests import seed_data as sd
@@ -195,3 +197,57 @@ async def test_business_use_case_calls_count_across_processes(runtimes: list[Run
             )
         codes.append(response.json()["error"]["code"] if response.status_code != 200 else 200)
     assert codes == [200, 200, 200, 80008]
+
+
+async def _until_a_query_waits_on_a_lock(url: str) -> None:
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as watcher:
+        for _ in range(500):
+            cursor = await watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            )
+            row = await cursor.fetchone()
+            if row is not None and row[0] > 0:
+                return
+            await asyncio.sleep(0.01)
+    raise AssertionError("the reload never reached the locked table")
+
+
+# A change this process makes while a reload is held, and how to see it was kept.
+LOCAL_CHANGES: dict[str, tuple[str, dict[str, Any], Callable[[Runtime], bool]]] = {
+    "phone PIN": (
+        f"/v23.0/{sd.SIGNED_PHONE}",
+        {"pin": "424242"},
+        lambda rt: rt.catalog.phone_numbers[sd.SIGNED_PHONE].pin == "424242",
+    ),
+    "clock advance": (
+        "/_wamm/clock/advance",
+        {"seconds": 3600},
+        lambda rt: rt.now() == sd.CLOCK_START + 60 + 3600,
+    ),
+}
+
+
+@pytest.mark.parametrize("change_name", LOCAL_CHANGES)
+async def test_a_reload_never_undoes_a_change_this_process_made_meanwhile(
+    url: str, runtimes: list[Runtime], change_name: str
+) -> None:
+    """A reload reads table after table; a change this process commits between two reads
+    (and applies in memory at once) must not be replaced by the older rows the reload read."""
+    path, body, kept = LOCAL_CHANGES[change_name]
+    first, second = runtimes
+    await first.advance_clock(60)  # a change made elsewhere: `second` reloads
+    async with await psycopg.AsyncConnection.connect(url) as blocker:
+        # The reload reads the numbers and settings, then waits on the windows table.
+        await blocker.execute("LOCK TABLE windows IN ACCESS EXCLUSIVE MODE")
+        reload = asyncio.create_task(second.refresh_if_changed())
+        await _until_a_query_waits_on_a_lock(url)
+        transport = httpx.ASGITransport(app=build_app(second))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            headers = {"Authorization": f"Bearer {sd.TOKEN}"}
+            change = asyncio.create_task(http.post(path, json=body, headers=headers))
+            # Unguarded, the change commits now, while the reload is held.
+            await asyncio.wait({change}, timeout=0.5)
+            await blocker.rollback()
+            assert await reload is True
+            assert (await change).status_code == 200
+    assert kept(second)

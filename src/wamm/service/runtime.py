@@ -110,12 +110,13 @@ class Runtime:
         """Reload read-mostly state if another process changed it (shared stores)."""
         if await self.store.catalog_version() == self.version:
             return False
-        data = await self.store.load_catalog()
-        self.catalog = Catalog.from_data(data)
-        self.settings = data.settings or Settings()
-        if self.settings.clock != "realtime" or self.clock.mode != self.settings.clock:
-            self.clock = make_clock(self.settings, data.clock_time)
-        self._take_state(data)
+        async with self.store.catalog_writes_held():
+            data = await self.store.load_catalog()
+            self.catalog = Catalog.from_data(data)
+            self.settings = data.settings or Settings()
+            if self.settings.clock != "realtime" or self.clock.mode != self.settings.clock:
+                self.clock = make_clock(self.settings, data.clock_time)
+            self._take_state(data)
         self.notify_outbox()
         settle_heap()
         return True
@@ -175,7 +176,10 @@ class Runtime:
         return self.clock if key(settings) == key(self.settings) else make_clock(settings, None)
 
     async def change_settings(self, settings: Settings, clock: Clock | None = None) -> None:
-        self.clock = clock or self.clock_for(settings)
+        # The store first, memory after: a catalog reload in between would undo the change.
+        clock = clock or self.clock_for(settings)
+        await self.store.write([], settings=settings, clock_time=clock.now())
+        self.clock = clock
         if (settings.pair_limit, settings.marketing_limit, settings.business_use_case) != (
             self.settings.pair_limit,
             self.settings.marketing_limit,
@@ -183,11 +187,10 @@ class Runtime:
         ):
             self.clear_limits()  # new limits start from full buckets
         self.settings = settings
-        await self.store.write([], settings=settings, clock_time=self.clock.now())
 
     async def advance_clock(self, seconds: float) -> float:
+        await self.store.write([], clock_time=self.clock.now() + seconds)
         now = self.clock.advance(seconds)
-        await self.store.write([], clock_time=now)
         self.notify_outbox()
         return now
 

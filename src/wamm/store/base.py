@@ -171,6 +171,13 @@ class Store(ABC):
         """Run the block alone among the processes sharing the store (a no-op for one)."""
         yield
 
+    @asynccontextmanager
+    async def catalog_writes_held(self) -> AsyncIterator[None]:
+        """While the block runs, this process commits no change of read-mostly state (shared
+        stores; a no-op for one). A catalog reload runs in it: every change this process has
+        already applied in memory is then in the reload's snapshot, so none is undone."""
+        yield
+
     @property
     @abstractmethod
     def send_transactions(self) -> int:

@@ -25,6 +25,7 @@ from typing import Any
 
 import msgspec
 import psycopg
+from aiorwlock import RWLock
 from psycopg_pool import AsyncConnectionPool
 
 from wamm.core.errors import ResetDuringRequest
@@ -113,6 +114,8 @@ class PostgresStore(Store):
         self._tokens: Batcher[TokenRequest, tuple[bool, float]] = Batcher(self._flush_tokens)
         self.lease_owner = new_lease_owner()
         self._owner_lock = OwnerLock(conninfo, self.lease_owner)
+        # Changes of read-mostly state share the reader side; a catalog reload takes the writer.
+        self._catalog_gate = RWLock(fast=True)
 
     @property
     def send_transactions(self) -> int:
@@ -152,6 +155,18 @@ class PostgresStore(Store):
     async def _tx(self) -> AsyncIterator[psycopg.AsyncCursor[Any]]:
         async with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             yield cur
+
+    @asynccontextmanager
+    async def _catalog_tx(self) -> AsyncIterator[psycopg.AsyncCursor[Any]]:
+        """A transaction that changes read-mostly state and tells the other processes."""
+        async with self._catalog_gate.reader, self._tx() as cur:
+            yield cur
+            await cur.execute(BUMP_VERSION)
+
+    @asynccontextmanager
+    async def catalog_writes_held(self) -> AsyncIterator[None]:
+        async with self._catalog_gate.writer:
+            yield
 
     async def _fetchall(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         """Run one statement in its own (autocommit) transaction."""
@@ -232,7 +247,7 @@ class PostgresStore(Store):
         settings: Settings | None = None,
         clock_time: float | None = None,
     ) -> None:
-        async with self._tx() as cur:
+        async with self._catalog_tx() as cur:
             await self._upsert(cur, entities, settings, clock_time)
 
     @staticmethod
@@ -242,7 +257,7 @@ class PostgresStore(Store):
         settings: Settings | None,
         clock_time: float | None,
     ) -> None:
-        """Write entities, settings and virtual time, and tell the other processes."""
+        """Write entities, settings and virtual time (in a `_catalog_tx`)."""
         for entity in entities:
             table, row = sql.entity_row(entity, _encode(entity))
             await cur.execute(pg(table.upsert), row)
@@ -250,14 +265,12 @@ class PostgresStore(Store):
             await cur.execute(pg(sql.UPSERT_SETTING), ("settings", _encode(settings).decode()))
         if clock_time is not None:
             await cur.execute(pg(sql.UPSERT_SETTING), ("clock_time", repr(clock_time)))
-        await cur.execute(BUMP_VERSION)
 
     async def delete_subscription(self, waba_id: str, app_id: str) -> None:
-        async with self._tx() as cur:
+        async with self._catalog_tx() as cur:
             await cur.execute(
                 "DELETE FROM subscriptions WHERE waba_id = %s AND app_id = %s", (waba_id, app_id)
             )
-            await cur.execute(BUMP_VERSION)
 
     async def reset(
         self,
@@ -267,7 +280,7 @@ class PostgresStore(Store):
         clock_time: float,
         counters: Mapping[str, int],
     ) -> int:
-        async with self._tx() as cur:
+        async with self._catalog_tx() as cur:
             await cur.execute("SELECT pg_advisory_xact_lock(%s)", (RESET_LOCK,))
             # DELETE, not TRUNCATE: TRUNCATE's exclusive table locks, taken one table after
             # another, deadlock with a reader holding one table and waiting for the next (a
@@ -387,18 +400,16 @@ class PostgresStore(Store):
     async def change_blocks(
         self, blocked: Sequence[BlockedUser], unblocked: Sequence[tuple[str, str]]
     ) -> None:
-        async with self._tx() as cur:
+        async with self._catalog_tx() as cur:
             rows = [sql.blocked_row(b, _encode(b)) for b in blocked]
             if rows:
                 await cur.executemany(pg(sql.UPSERT_BLOCKED), rows)
             if unblocked:
                 await cur.executemany(pg(sql.DELETE_BLOCKED), unblocked)
-            await cur.execute(BUMP_VERSION)
 
     async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
-        async with self._tx() as cur:
+        async with self._catalog_tx() as cur:
             await cur.execute(pg(sql.UPSERT_WINDOW), (phone_number_id, user_phone, at))
-            await cur.execute(BUMP_VERSION)
 
     # --- shared rate limits ---------------------------------------------------------------
 
