@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from wamm.cli.common import CliCommand, UsageError, Wamm, wamm_command
-from wamm.cli.control import _read, _send_seed
+from wamm.cli.control import read_seed_file, send_seed
 
 app = typer.Typer(help="The generated audiences of a running wamm.", no_args_is_help=True)
 
@@ -59,11 +59,11 @@ def set_audiences(
     ],
 ) -> None:
     """Replace every generated audience by the `audiences` list of a file."""
-    document = _read(path)
+    document = read_seed_file(path)
     audiences = document.get("audiences")
     if not isinstance(audiences, list):
         raise UsageError(f"{path.name} has no `audiences` list")
-    stored = _send_seed(path, lambda: {"data": wamm.control.set_audiences(audiences)})["data"]
+    stored = send_seed(path, lambda: {"data": wamm.control.set_audiences(audiences)})["data"]
     wamm.output.result(stored, lambda console: _table(console, stored))
 
 
