@@ -143,3 +143,42 @@ async def test_an_opt_out_stops_later_marketing_sends(
     statuses = {s["id"]: s for s in receiver.statuses() if s["status"] in ("read", "failed")}
     assert statuses[first]["status"] == "read"
     assert statuses[later]["errors"][0]["code"] == 131050
+
+
+async def test_a_held_send_reacts_once_released(graph: Graph, receiver: WebhookReceiver) -> None:
+    """Template pacing holds the send; the click comes after the release, not before."""
+    seeded = await graph.http.post(
+        "/_wamm/seed",
+        json={
+            "businesses": [
+                {
+                    "id": sd.SIGNED_BUSINESS,
+                    "name": "Acme",
+                    "mm_terms": "signed",
+                    "wabas": [
+                        {
+                            "id": sd.SIGNED_WABA,
+                            "name": "Acme WA",
+                            "template_pacing": True,
+                            "templates": [{**SHOP, "name": "paced_shop"}],
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+    assert seeded.status_code == 200, seeded.text
+    body = template_send("paced_shop", components=[], to="491511200000")
+    held = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", body)
+    assert held.json()["messages"][0]["message_status"] == "held_for_quality_assessment"
+    await settle(graph, 3600)
+    assert [c for c in receiver.changes("messages") if "user_actions" in c["value"]] == []
+    listed = await graph.get(f"{sd.SIGNED_WABA}/message_templates", name="paced_shop", fields="id")
+    paced = listed.json()["data"][0]["id"]
+    rated = await graph.http.post(f"/_wamm/templates/{paced}/quality", json={"score": "GREEN"})
+    assert rated.status_code == 200, rated.text
+    released_at = int(sd.CLOCK_START) + 3600
+    await settle(graph, 3600)
+    (change,) = [c for c in receiver.changes("messages") if "user_actions" in c["value"]]
+    clicked_at = int(change["value"]["user_actions"][0]["timestamp"])
+    assert clicked_at == released_at + 93  # sent 1 s, delivered 3 s, read 63 s, click 93 s
