@@ -13,6 +13,7 @@ from typing import Any
 import send_path as sp
 import webhooks as wh
 from databases import Database
+from http_servers import bare_granian
 from procstat import Monitor, Usage
 from profiling import profiled
 from servers import wamm_server
@@ -136,6 +137,7 @@ def run_wamm(
     processes: int = 1,
     batch_size: int = 100,
     concurrency: int = 32,
+    server: str = "uvicorn",
 ) -> Throughput:
     """The receiver, then wamm on `db`, then the closed-loop load; sizes and rows counted while
     wamm still runs (a 200 must already be committed)."""
@@ -152,13 +154,13 @@ def run_wamm(
     name = label.replace(" ", "-")
     with (
         wh.receiving(receiver_port, workdir / f"receiver-{name}.log"),
-        wamm_server(db.url, seed, workdir / f"wamm-{name}.log", processes) as server,
+        wamm_server(db.url, seed, workdir / f"wamm-{name}.log", processes, server) as wamm,
     ):
-        response_bytes = sp.probe_send(server.port)
+        response_bytes = sp.probe_send(wamm.port)
         size_before, count_before = db.size_bytes(), db.messages()
-        with Monitor(server.pid) as monitor, profiled(server.pid, label):
+        with Monitor(wamm.pid) as monitor, profiled(wamm.pid, label):
             result = closed_loop(
-                server.port, load.audience, load.warmup, load.requests, load.connections, load.limit
+                wamm.port, load.audience, load.warmup, load.requests, load.connections, load.limit
             )
         count_after = db.messages()
         size_after = db.size_bytes() if deferred else None
@@ -182,15 +184,20 @@ def run_wamm(
     )
 
 
-def run_bare(workdir: Path, load: Load, body_bytes: int) -> Throughput:
-    """The same load against bench/bare_app.py: the ceiling."""
+def run_bare(
+    workdir: Path, load: Load, body_bytes: int, server: str = "uvicorn", label: str = "bare ASGI"
+) -> Throughput:
+    """The same load against bench/bare_app.py (under `server`): the ceiling."""
     port = sp.free_port()
-    with sp.serving(sp.bare_command(port, body_bytes), port, workdir / "bare.log"):
+    command, env = sp.bare_command(port, body_bytes), None
+    if server == "granian":
+        command, env = bare_granian(sp.HOST, port, body_bytes)
+    with sp.serving(command, port, workdir / f"bare-{server}.log", env):
         result = closed_loop(
             port, load.audience, load.warmup, load.requests, load.connections, load.limit
         )
     return Throughput(
-        **throughput_from("bare ASGI", result),
+        **throughput_from(label, result),
         backend="-",
         processes=1,
         usage=None,
