@@ -99,7 +99,10 @@ class Cluster:
     logs: list[Path]
 
     def log(self) -> str:
-        return "\n".join(f"--- {p.name} ---\n{p.read_text(errors='replace')}" for p in self.logs)
+        """Each process's log so far (a worker not started yet has none)."""
+        return "\n".join(
+            f"--- {p.name} ---\n{p.read_text(errors='replace')}" for p in self.logs if p.exists()
+        )
 
     def control(self, method: str, path: str, **kwargs: Any) -> Any:
         response = httpx.request(method, f"{self.base_url}/_wamm{path}", timeout=30, **kwargs)
