@@ -330,6 +330,8 @@ async def test_conversions_follow_clicks_and_are_reported(graph: Graph) -> None:
         ({}, "type"),
         ({"type": "WEBSITE_HUG"}, "type"),
         ({"type": "APP_PURCHASES", "value": "9"}, "value"),
+        ({"type": "APP_PURCHASES", "value": 10**400}, "value"),
+        ({"type": "APP_PURCHASES", "value": -1}, "value"),
     ],
 )
 async def test_conversion_errors(graph: Graph, body: dict[str, Any], named: str) -> None:

@@ -17,15 +17,18 @@ from wamm.store.base import Interaction
 # The event types: Meta's conversion metric names, less the purchase value metrics (a purchase
 # carries its value instead).
 CONVERSION_TYPES = tuple(m for m in CONVERSION_METRICS if not m.endswith("_CONVERSION_VALUE"))
+MAX_VALUE = 10**12  # far above any purchase, and a float holds it exactly
 
 
 def _value(value: Any) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise invalid_parameter(
-            f"value must be a non-negative number (in the WABA's currency), got {type_name(value)}."
+            f"value must be a number (in the WABA's currency), got {type_name(value)}."
         )
+    if not 0 <= value <= MAX_VALUE:
+        raise invalid_parameter(f"value must be between 0 and {MAX_VALUE}.")
     return float(value)
 
 
