@@ -49,6 +49,7 @@ from wamm.client.errors import (
 )
 from wamm.client.idempotency import SendLedger
 from wamm.client.models import (
+    AdInsights,
     BidSpec,
     Business,
     LibraryTemplate,
@@ -73,6 +74,7 @@ from wamm.client.models import (
 )
 from wamm.client.parameters import TemplateMessage
 from wamm.client.queries import (
+    AdInsightsQuery,
     LibraryQuery,
     PricingAnalyticsQuery,
     TemplateAnalyticsQuery,
@@ -94,6 +96,8 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_BASE_URL",
     "NO_RETRIES",
+    "AdInsights",
+    "AdInsightsQuery",
     "AmbiguousSendError",
     "AsyncClient",
     "AuthError",

@@ -242,6 +242,7 @@ class GraphApi(Generic[TransportT, SleepT]):
     send_campaign = Endpoint(campaign.send_campaign)
     template_analytics = Endpoint(operations.template_analytics)
     pricing_analytics = Endpoint(operations.pricing_analytics)
+    ad_insights = Endpoint(operations.ad_insights)
     upload_media = Endpoint(media.upload_media)
     get_media_url = Endpoint(media.get_media_url)
     download_media = Endpoint(media.download_media)

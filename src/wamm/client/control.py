@@ -112,6 +112,25 @@ class Control:
         message: dict[str, Any] = self("GET", f"/messages/{wamid}")
         return message
 
+    def click(self, wamid: str, component: str = "cta") -> dict[str, Any]:
+        """The recipient clicks a link of a delivered marketing message: its CTA button
+        (`cta`) or a link in the body (`body`). Returns the `user_actions` entry of the
+        webhook."""
+        answer: dict[str, Any] = self(
+            "POST", f"/messages/{wamid}/click", json={"component": component}
+        )
+        return answer
+
+    def conversion(
+        self, wamid: str, conversion_type: str, value: float | None = None
+    ) -> dict[str, Any]:
+        """The recipient converts after clicking the message's link: `conversion_type` is one
+        of Meta's conversion metric names (`WEBSITE_PURCHASES`, `APP_ADD_TO_CART`, ...),
+        `value` a purchase's value in the WABA's currency. MM insights report it."""
+        body = _given({"type": conversion_type, "value": value})
+        answer: dict[str, Any] = self("POST", f"/messages/{wamid}/conversion", json=body)
+        return answer
+
     def webhooks(self, **filters: str) -> list[dict[str, Any]]:
         """The webhook delivery log (newest first), following the cursor; `filters`: `state`,
         `wamid`, `app_id`, `field`."""

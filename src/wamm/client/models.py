@@ -574,6 +574,12 @@ class WabaPricing(Model):
     pricing_analytics: PricingAnalytics | None = None
 
 
+class AdInsights(Page[dict[str, str]]):
+    """The answer of `/{ad_object_id}/insights`: one row per object, time bucket and
+    breakdown, each metric a string (`marketing_messages_delivered: "4"`), with `date_start`
+    and `date_stop`."""
+
+
 class MediaInfo(Model):
     """An uploaded media (`GET /{media_id}`): `url` downloads it for 5 minutes, with the token."""
 

@@ -37,7 +37,15 @@ from wamm.server.request import (
     read_body,
 )
 from wamm.server.responses import JSONResponse, error_response, internal_error
-from wamm.service import account_events, media, qr_codes, templates, uploads, webhook_admin
+from wamm.service import (
+    account_events,
+    conversions,
+    media,
+    qr_codes,
+    templates,
+    uploads,
+    webhook_admin,
+)
 from wamm.service import control as use_cases
 from wamm.service.delivery import Dispatcher
 from wamm.service.runtime import Runtime
@@ -258,6 +266,11 @@ async def click(request: Request, rt: Runtime) -> dict[str, Any]:
     return await use_cases.click(rt, wamid, await _json_body(request))
 
 
+async def conversion(request: Request, rt: Runtime) -> dict[str, Any]:
+    wamid = request.path_params["wamid"]
+    return await conversions.record(rt, wamid, await _json_body(request))
+
+
 async def marketing(request: Request, rt: Runtime) -> dict[str, Any]:
     phone = request.path_params["phone"]
     return await use_cases.marketing_preference(rt, phone, await _json_body(request))
@@ -439,6 +452,7 @@ ROUTES = [
     Route("/inbound", endpoint_for(inbound), methods=["GET", "POST"]),
     Route("/messages/{wamid}/reply", endpoint_for(reply), methods=["POST"]),
     Route("/messages/{wamid}/click", endpoint_for(click), methods=["POST"]),
+    Route("/messages/{wamid}/conversion", endpoint_for(conversion), methods=["POST"]),
     Route("/users/{phone}/marketing", endpoint_for(marketing), methods=["POST"]),
     Route("/templates/{template_id}/quality", endpoint_for(quality), methods=["POST"]),
     Route("/templates/{template_id}/category", endpoint_for(category), methods=["POST"]),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wamm.core import app_tokens
+from wamm.core.ad_objects import Ad, AdAccount, AdCampaign, AdObject, AdSet
 from wamm.core.auth import check_appsecret_proof, check_token, require_scope
 from wamm.core.errors import (
     GraphError,
@@ -62,6 +63,7 @@ from wamm.service import (
     analytics,
     apps,
     blocking,
+    insights,
     media,
     messaging,
     phone_numbers,
@@ -81,7 +83,7 @@ log = logging.getLogger("wamm.graph")
 VERSION_RE = re.compile(r"^v(\d{1,2})\.(\d{1,2})$")
 ALLOWED_METHODS = frozenset({"GET", "POST", "DELETE"})
 
-Node = Waba | PhoneNumber | Template | Business | App | Media | UploadSession
+Node = Waba | PhoneNumber | Template | Business | App | Media | UploadSession | AdObject
 Handler = Callable[[GraphCall, Any], Awaitable[dict[str, Any]]]
 
 
@@ -151,6 +153,11 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (App, "subscriptions", "POST"): Operation(apps.subscribe, SCOPE_APP_TOKEN),
     (App, "subscriptions", "DELETE"): Operation(apps.unsubscribe, SCOPE_APP_TOKEN),
     **{(PhoneNumber, edge, method): op for (edge, method), op in PHONE_SETTINGS.items()},
+    # The read-only ad objects of MM-linked templates (Marketing API Insights).
+    **{
+        (kind, "insights", "GET"): Operation(insights.ad_insights, SCOPE_MANAGEMENT)
+        for kind in (Ad, AdSet, AdCampaign, AdAccount)
+    },
 }
 # Graph's name of each node type in its errors (as in the field errors of `service.nodes`).
 NODE_TYPES: dict[type, str] = {
@@ -159,6 +166,10 @@ NODE_TYPES: dict[type, str] = {
     Template: "WhatsAppMessageTemplate",
     Business: "Business",
     App: "Application",
+    Ad: "Ad",
+    AdSet: "AdSet",
+    AdCampaign: "Campaign",
+    AdAccount: "AdAccount",
 }
 # The edges each node type has (an `{edge}/{id}` entry: the edge takes an item id).
 EDGES: dict[type, frozenset[str]] = {
@@ -219,6 +230,8 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
             return token.app_id == node.id
         case UploadSession():
             return token.app_id == node.blob.owner
+        case AdObject():
+            return node.waba_id in token.wabas
         case Business():
             return any(
                 catalog.wabas[w].business_id == node.id for w in token.wabas if w in catalog.wabas
@@ -286,7 +299,11 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, Headers]
         token = _token(rt, request, params)
         answered = answering_version(rt, token, version)
         # Media and upload sessions live in the store, not the catalog: looked up only on a miss.
-        node = resolve(rt.catalog, segments[0]) or await media.find(rt, segments[0])
+        node = (
+            resolve(rt.catalog, segments[0])
+            or await media.find(rt, segments[0])
+            or insights.find_ad_object(rt, segments[0])
+        )
         operation = _operation(rt, token, request.method, segments, node)
         require_scope(token, operation.scope)
         usage = await _business_use_case(rt, token, operation, node)
