@@ -94,6 +94,7 @@ def waba_node(
     waba: Waba,
     requested: Sequence[FieldRequest] | None,
     pricing_analytics: dict[str, Any] | None = None,
+    default: Sequence[str] = WABA_DEFAULT_FIELDS,
 ) -> dict[str, Any]:
     business = catalog.business_of(waba)
     owner = {
@@ -110,7 +111,8 @@ def waba_node(
         "country": lambda _: waba.country,
         "account_review_status": lambda _: "APPROVED",
         "business_verification_status": lambda _: business.verification_status,
-        "ownership_type": lambda _: "SELF",
+        # A WABA its portfolio shares with a partner is the partner's client's (CLIENT_OWNED).
+        "ownership_type": lambda _: "CLIENT_OWNED" if business.client_of else "SELF",
         "is_enabled_for_insights": lambda _: waba.is_enabled_for_insights,
         "marketing_messages_onboarding_status": lambda _: onboarding_status(business, waba),
         "marketing_messages_lite_api_status": lambda _: lite_api_status(business, waba),
@@ -131,7 +133,7 @@ def waba_node(
         "owner_business": lambda _: {"id": business.id, "name": business.name},
         "pricing_analytics": lambda _: pricing_analytics,  # computed by the caller (async)
     }
-    return select("WhatsAppBusinessAccount", waba.id, getters, requested, WABA_DEFAULT_FIELDS)
+    return select("WhatsAppBusinessAccount", waba.id, getters, requested, default)
 
 
 def _ad_ids(rng_seed: int, template: Template, onboarded: bool) -> dict[str, str | None]:
