@@ -1,8 +1,7 @@
 """Partner onboarding of the Marketing Messages API through the Graph API: a partner's client
 WABAs with Meta's `filtering`, the intent API up to the signed terms and their
 `MM_LITE_TERMS_SIGNED` webhooks, and max price enrolment (agreement and end businesses).
-The test world adds two partner portfolios to the base seed; every client of the first shares
-its WABAs with it."""
+The test world is the base seed with two partner portfolios (`seed_data.with_partners`)."""
 
 from __future__ import annotations
 
@@ -22,13 +21,12 @@ from tests.webhook_fixtures import (  # noqa: F401 - fixtures
 )
 from wamm.testing.receiver import WebhookReceiver
 
-PARTNER = "800000000000010"
-OTHER_PARTNER = "800000000000011"
-INELIGIBLE_CLIENT = "800000000000012"
-INELIGIBLE_WABA = "102290129340410"
-PARTNER_TOKEN = "partner-token"
-OTHER_PARTNER_TOKEN = "other-partner-token"
-SCOPES = ["whatsapp_business_messaging", "whatsapp_business_management", "business_management"]
+PARTNER = sd.PARTNER_BUSINESS
+OTHER_PARTNER = sd.OTHER_PARTNER_BUSINESS
+INELIGIBLE_CLIENT = sd.INELIGIBLE_CLIENT
+INELIGIBLE_WABA = sd.INELIGIBLE_WABA
+PARTNER_TOKEN = sd.PARTNER_TOKEN
+OTHER_PARTNER_TOKEN = sd.OTHER_PARTNER_TOKEN
 ELIGIBLE = [
     {"field": "marketing_messages_onboarding_status", "operator": "IN", "value": ["ELIGIBLE"]}
 ]
@@ -36,33 +34,8 @@ ELIGIBLE = [
 
 @pytest.fixture(name="seed_document")
 def seed_document_fixture(receiver: WebhookReceiver) -> dict[str, Any]:
-    document = sd.seed()
+    document = sd.with_partners(sd.seed())
     document["apps"][0]["webhook"] = {"url": receiver.url, "verify_token": VERIFY_TOKEN}
-    clients = document["businesses"]
-    clients[0]["client_of"] = [PARTNER]
-    clients[1]["client_of"] = [PARTNER, OTHER_PARTNER]
-    clients[2]["client_of"] = [PARTNER]
-    document["businesses"] = [
-        {"id": PARTNER, "name": "Partner Solutions"},
-        {"id": OTHER_PARTNER, "name": "Other Partner"},
-        *clients,
-        {
-            "id": INELIGIBLE_CLIENT,
-            "name": "Umbrella",
-            "client_of": [PARTNER],
-            "wabas": [
-                {
-                    "id": INELIGIBLE_WABA,
-                    "name": "Umbrella WA",
-                    "onboarding_status": "INELIGIBLE_COUNTRY_NOT_SUPPORTED",
-                }
-            ],
-        },
-    ]
-    document["tokens"] += [
-        {"value": PARTNER_TOKEN, "app_id": sd.APP_ID, "scopes": SCOPES, "business_id": PARTNER},
-        {"value": OTHER_PARTNER_TOKEN, "scopes": SCOPES, "business_id": OTHER_PARTNER},
-    ]
     return document
 
 
