@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import template_send
 from tests.conftest import Graph, error_of, error_text
 from tests.webhook_fixtures import (  # noqa: F401 - fixtures
     VERIFY_TOKEN,
@@ -198,6 +199,15 @@ async def test_the_other_partner_sees_only_the_client_it_shares(graph: Graph) ->
     assert (hidden["code"], hidden["error_subcode"]) == (100, 33)
 
 
+async def test_a_partner_sends_on_its_clients_number(graph: Graph) -> None:
+    sent = await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", template_send(), PARTNER_TOKEN)
+    assert sent.status_code == 200, sent.text
+    hidden = await graph.post(
+        f"{sd.SIGNED_PHONE}/messages", template_send(), token=OTHER_PARTNER_TOKEN
+    )
+    assert error_of(hidden)["error_subcode"] == 33
+
+
 async def test_a_token_of_no_partner_cannot_list_its_clients(graph: Graph) -> None:
     response = await graph.get(f"{PARTNER}/client_whatsapp_business_accounts")
     assert response.status_code == 400
@@ -313,6 +323,18 @@ async def test_intent_requests_meta_refuses(
         code,
         text,
     )
+
+
+async def test_seeding_again_keeps_what_the_partner_calls_did(graph: Graph) -> None:
+    """The request stays with the `request_sent` terms it goes with; `not_started` drops it."""
+    pending = (await onboard(graph, sd.REQUESTED_BUSINESS)).json()
+    dropped = (await onboard(graph, sd.NOT_STARTED_BUSINESS)).json()
+    await graph.post(f"{PARTNER}/max_price_agreements", SIGNER, token=PARTNER_TOKEN)
+    reseeded = await graph.http.post("/_wamm/seed", json=sd.with_partners(sd.seed()))
+    assert reseeded.status_code == 200, reseeded.text
+    assert (await onboard(graph, sd.REQUESTED_BUSINESS)).json() == pending
+    assert (await onboard(graph, sd.NOT_STARTED_BUSINESS)).json() != dropped
+    assert (await agreement(graph)).json() == {"status": "pending", **SIGNER}
 
 
 async def test_a_request_may_name_a_solution(graph: Graph) -> None:

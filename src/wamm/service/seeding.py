@@ -139,7 +139,9 @@ class _Planner:
             client_of=self._partners(seed, path),
         )
         if existing is not None:  # what the partner APIs did since is kept
-            business.mm_intent = existing.mm_intent if seed.mm_terms != "signed" else None
+            # A pending intent request goes with the terms it set: seeded another state, it
+            # is withdrawn (signed) or never was (not_started), as the control API does.
+            business.mm_intent = existing.mm_intent if seed.mm_terms == "request_sent" else None
             business.max_price_agreement = existing.max_price_agreement
             business.max_price_end_businesses = existing.max_price_end_businesses
         self.plan.entities.append(business)

@@ -234,8 +234,8 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
     match node:
         case Waba():
             return catalog.reaches(token, node.id)
-        case PhoneNumber() | Template():
-            return catalog.reaches(token, node.waba_id)
+        case PhoneNumber() | Template():  # the send path: the token's own WABAs first
+            return node.waba_id in token.wabas or catalog.reaches(token, node.waba_id)
         case Media():
             return catalog.reaches(token, node.blob.owner)
         case App():
