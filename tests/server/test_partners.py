@@ -208,6 +208,15 @@ async def test_a_partner_sends_on_its_clients_number(graph: Graph) -> None:
     assert error_of(hidden)["error_subcode"] == 33
 
 
+async def test_debug_token_names_the_clients_wabas(graph: Graph) -> None:
+    response = await graph.get("debug_token", input_token=OTHER_PARTNER_TOKEN)
+    granular = response.json()["data"]["granular_scopes"]
+    assert {g["scope"]: g["target_ids"] for g in granular} == {
+        "whatsapp_business_messaging": [sd.NOT_STARTED_WABA],
+        "whatsapp_business_management": [sd.NOT_STARTED_WABA],
+    }
+
+
 async def test_a_token_of_no_partner_cannot_list_its_clients(graph: Graph) -> None:
     response = await graph.get(f"{PARTNER}/client_whatsapp_business_accounts")
     assert response.status_code == 400
