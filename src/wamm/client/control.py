@@ -252,6 +252,21 @@ class Control:
         )
         return answer
 
+    def mm_terms(self, business_id: str, state: str = "signed") -> dict[str, Any]:
+        """Move the portfolio's Marketing Messages terms (`not_started`, `request_sent`,
+        `signed`): signing is the business accepting a partner's request, and sends an
+        `MM_LITE_TERMS_SIGNED` account update for each of its WABAs."""
+        body = {"state": state}
+        answer: dict[str, Any] = self("POST", f"/businesses/{business_id}/mm_terms", json=body)
+        return answer
+
+    def accept_max_price_agreement(self, business_id: str) -> dict[str, Any]:
+        """The signer accepts the portfolio's pending max price agreement (the link emailed
+        by `POST /{business_id}/max_price_agreements`)."""
+        path = f"/businesses/{business_id}/max_price_agreement"
+        answer: dict[str, Any] = self("POST", path, json={})
+        return answer
+
     def set_webhook(
         self, app_id: str, url: str | None, verify_token: str = "", *, verify: bool = True
     ) -> dict[str, Any]:

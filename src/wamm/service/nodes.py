@@ -95,6 +95,7 @@ def waba_node(
     requested: Sequence[FieldRequest] | None,
     pricing_analytics: dict[str, Any] | None = None,
     reports: Mapping[str, Any] | None = None,
+    default: Sequence[str] = WABA_DEFAULT_FIELDS,
 ) -> dict[str, Any]:
     business = catalog.business_of(waba)
     owner = {
@@ -111,7 +112,8 @@ def waba_node(
         "country": lambda _: waba.country,
         "account_review_status": lambda _: "APPROVED",
         "business_verification_status": lambda _: business.verification_status,
-        "ownership_type": lambda _: "SELF",
+        # A WABA its portfolio shares with a partner is the partner's client's (CLIENT_OWNED).
+        "ownership_type": lambda _: "CLIENT_OWNED" if business.client_of else "SELF",
         "is_enabled_for_insights": lambda _: waba.is_enabled_for_insights,
         "marketing_messages_onboarding_status": lambda _: onboarding_status(business, waba),
         "marketing_messages_lite_api_status": lambda _: lite_api_status(business, waba),
@@ -134,7 +136,7 @@ def waba_node(
         "analytics": lambda _: (reports or {}).get("analytics"),  # these two as well
         "conversation_analytics": lambda _: (reports or {}).get("conversation_analytics"),
     }
-    return select("WhatsAppBusinessAccount", waba.id, getters, requested, WABA_DEFAULT_FIELDS)
+    return select("WhatsAppBusinessAccount", waba.id, getters, requested, default)
 
 
 def _ad_ids(rng_seed: int, template: Template, onboarded: bool) -> dict[str, str | None]:

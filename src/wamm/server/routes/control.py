@@ -23,7 +23,7 @@ from wamm.core.coerce import as_bool, as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
 from wamm.core.media import Blob
-from wamm.core.model import PhoneNumber, Template, Waba
+from wamm.core.model import Business, PhoneNumber, Template, Waba
 from wamm.core.text import check_text
 from wamm.server.openapi import openapi_document
 from wamm.server.request import (
@@ -41,6 +41,7 @@ from wamm.service import (
     account_events,
     conversions,
     media,
+    partners,
     qr_codes,
     templates,
     uploads,
@@ -191,12 +192,22 @@ async def users(request: Request, rt: Runtime) -> dict[str, Any]:
     return await use_cases.list_users(rt, dict(request.query_params))
 
 
-async def mm_terms(request: Request, rt: Runtime) -> dict[str, Any]:
+def _business(request: Request, rt: Runtime) -> Business:
     business_id = request.path_params["business_id"]
     business = rt.catalog.businesses.get(business_id)
     if business is None:
         raise GraphError(100, f"Unknown business {business_id}.", http_status=404)
+    return business
+
+
+async def mm_terms(request: Request, rt: Runtime) -> dict[str, Any]:
+    business = _business(request, rt)
     return await use_cases.set_mm_terms(rt, business, await _json_body(request))
+
+
+async def max_price_agreement(request: Request, rt: Runtime) -> dict[str, Any]:
+    """The signer accepts the portfolio's pending max price agreement (the emailed link)."""
+    return await partners.accept_agreement(rt, _business(request, rt))
 
 
 def _template(request: Request, rt: Runtime) -> Template:
@@ -346,7 +357,7 @@ async def state(_request: Request, rt: Runtime) -> dict[str, Any]:
     return {
         "settings": msgspec.structs.asdict(rt.settings),
         "businesses": [
-            {"id": b.id, "name": b.name, "mm_terms": b.mm_terms}
+            {"id": b.id, "name": b.name, "mm_terms": b.mm_terms, "client_of": list(b.client_of)}
             for b in catalog.businesses.values()
         ],
         "wabas": [
@@ -372,7 +383,12 @@ async def state(_request: Request, rt: Runtime) -> dict[str, Any]:
             for a in catalog.apps.values()
         ],
         "tokens": [
-            {"value": t.value, "scopes": sorted(t.scopes), "wabas": sorted(t.wabas)}
+            {
+                "value": t.value,
+                "scopes": sorted(t.scopes),
+                "wabas": sorted(t.wabas),
+                "business_id": t.business_id,
+            }
             for t in catalog.tokens.values()
         ],
         "templates": len(catalog.templates),
@@ -446,6 +462,11 @@ ROUTES = [
     Route("/users", endpoint_for(users), methods=["GET"]),
     Route("/qr/{phone_number_id}/{name}", endpoint_for(qr_image, guarded=False), methods=["GET"]),
     Route("/businesses/{business_id}/mm_terms", endpoint_for(mm_terms), methods=["POST"]),
+    Route(
+        "/businesses/{business_id}/max_price_agreement",
+        endpoint_for(max_price_agreement),
+        methods=["POST"],
+    ),
     Route("/templates/{template_id}/review", endpoint_for(review), methods=["POST"]),
     Route("/clock", endpoint_for(clock), methods=["GET"]),
     Route("/clock/advance", endpoint_for(advance_clock), methods=["POST"]),

@@ -66,6 +66,7 @@ from wamm.service import (
     insights,
     media,
     messaging,
+    partners,
     phone_numbers,
     qr_codes,
     template_compare,
@@ -143,6 +144,28 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
         _send(ENDPOINT_MARKETING), SCOPE_MESSAGING
     ),
     (Business, None, "GET"): Operation(accounts.get_business, SCOPE_BUSINESS),
+    (Business, "owned_whatsapp_business_accounts", "GET"): Operation(
+        partners.owned_wabas, SCOPE_BUSINESS
+    ),
+    (Business, "client_whatsapp_business_accounts", "GET"): Operation(
+        partners.client_wabas, SCOPE_BUSINESS
+    ),
+    (Business, "onboard_partners_to_mm_lite", "POST"): Operation(
+        partners.onboard_partner, SCOPE_MANAGEMENT
+    ),
+    (Business, "max_price_agreements", "GET"): Operation(partners.get_agreement, SCOPE_BUSINESS),
+    (Business, "max_price_agreements", "POST"): Operation(
+        partners.request_agreement, SCOPE_BUSINESS
+    ),
+    (Business, "max_price_end_businesses", "GET"): Operation(
+        partners.list_end_businesses, SCOPE_BUSINESS
+    ),
+    (Business, "max_price_end_businesses", "POST"): Operation(
+        partners.enrol_end_businesses, SCOPE_BUSINESS
+    ),
+    (Business, "max_price_end_businesses", "DELETE"): Operation(
+        partners.remove_end_businesses, SCOPE_BUSINESS
+    ),
     (PhoneNumber, "media", "POST"): Operation(media.upload, SCOPE_MESSAGING),
     (Media, None, "GET"): Operation(media.get, SCOPE_MESSAGING),
     (Media, None, "DELETE"): Operation(media.delete, SCOPE_MESSAGING),
@@ -221,11 +244,11 @@ def resolve(catalog: Catalog, object_id: str) -> Node | None:
 def visible(catalog: Catalog, token: Token, node: Node) -> bool:
     match node:
         case Waba():
-            return node.id in token.wabas
-        case PhoneNumber() | Template():
-            return node.waba_id in token.wabas
+            return catalog.reaches(token, node.id)
+        case PhoneNumber() | Template():  # the send path: the token's own WABAs first
+            return node.waba_id in token.wabas or catalog.reaches(token, node.waba_id)
         case Media():
-            return node.blob.owner in token.wabas
+            return catalog.reaches(token, node.blob.owner)
         case App():
             return token.app_id == node.id
         case UploadSession():
@@ -233,10 +256,19 @@ def visible(catalog: Catalog, token: Token, node: Node) -> bool:
         case AdObject():
             return node.waba_id in token.wabas
         case Business():
-            return any(
-                catalog.wabas[w].business_id == node.id for w in token.wabas if w in catalog.wabas
-            )
+            return _reaches_business(catalog, token, node)
     return False
+
+
+def _reaches_business(catalog: Catalog, token: Token, business: Business) -> bool:
+    """A portfolio of one of the token's WABAs, the token's own portfolio, or a client of it
+    (a partner calls the intent API on its client's id)."""
+    owner = token.business_id
+    if owner is not None and (business.id == owner or owner in business.client_of):
+        return True
+    return any(
+        catalog.wabas[w].business_id == business.id for w in token.wabas if w in catalog.wabas
+    )
 
 
 def _operation(
