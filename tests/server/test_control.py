@@ -44,6 +44,21 @@ from wamm.service.runtime import Runtime
             "$.tokens[0].scopes[0]",
             "unknown permission 'root'",
         ),
+        (
+            {"tokens": [{"value": "t", "business_id": "404"}]},
+            "$.tokens[0].business_id",
+            "unknown business 404",
+        ),
+        (
+            {"businesses": [{"id": "7", "name": "x", "client_of": ["404"]}]},
+            "$.businesses[0].client_of[0]",
+            "unknown business 404",
+        ),
+        (
+            {"businesses": [{"id": "7", "name": "x", "client_of": ["7"]}]},
+            "$.businesses[0].client_of[0]",
+            "a business cannot be a client of itself",
+        ),
         ({"users": [{"phone": "12"}]}, "$.users[0].phone", "not a phone number"),
         (
             {"users": [{"phone": "5511999990000", "bsuid": "nope"}]},

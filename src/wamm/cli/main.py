@@ -15,6 +15,7 @@ from wamm.cli import (
     clock,
     control,
     messages,
+    partner,
     server,
     templates,
     users,
@@ -50,6 +51,7 @@ app.add_typer(clock.app, name="clock")
 app.add_typer(users.app, name="users")
 app.command(cls=CliCommand)(users.inbound)
 app.add_typer(account.app, name="account")
+app.add_typer(partner.app, name="partner")
 app.add_typer(audiences.app, name="audiences")
 
 

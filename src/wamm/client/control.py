@@ -113,6 +113,25 @@ class Control:
         message: dict[str, Any] = self("GET", f"/messages/{wamid}")
         return message
 
+    def click(self, wamid: str, component: str = "cta") -> dict[str, Any]:
+        """The recipient clicks a link of a delivered marketing message: its CTA button
+        (`cta`) or a link in the body (`body`). Returns the `user_actions` entry of the
+        webhook."""
+        answer: dict[str, Any] = self(
+            "POST", f"/messages/{wamid}/click", json={"component": component}
+        )
+        return answer
+
+    def conversion(
+        self, wamid: str, conversion_type: str, value: float | None = None
+    ) -> dict[str, Any]:
+        """The recipient converts after clicking the message's link: `conversion_type` is one
+        of Meta's conversion metric names (`WEBSITE_PURCHASES`, `APP_ADD_TO_CART`, ...),
+        `value` a purchase's value in the WABA's currency. MM insights report it."""
+        body = _given({"type": conversion_type, "value": value})
+        answer: dict[str, Any] = self("POST", f"/messages/{wamid}/conversion", json=body)
+        return answer
+
     def webhooks(self, **filters: str) -> list[dict[str, Any]]:
         """The webhook delivery log (newest first), following the cursor; `filters`: `state`,
         `wamid`, `app_id`, `field`."""
@@ -260,6 +279,21 @@ class Control:
         answer: dict[str, Any] = self(
             "POST", f"/wabas/{waba_id}/business_capability", json=capabilities
         )
+        return answer
+
+    def mm_terms(self, business_id: str, state: str = "signed") -> dict[str, Any]:
+        """Move the portfolio's Marketing Messages terms (`not_started`, `request_sent`,
+        `signed`): signing is the business accepting a partner's request, and sends an
+        `MM_LITE_TERMS_SIGNED` account update for each of its WABAs."""
+        body = {"state": state}
+        answer: dict[str, Any] = self("POST", f"/businesses/{business_id}/mm_terms", json=body)
+        return answer
+
+    def accept_max_price_agreement(self, business_id: str) -> dict[str, Any]:
+        """The signer accepts the portfolio's pending max price agreement (the link emailed
+        by `POST /{business_id}/max_price_agreements`)."""
+        path = f"/businesses/{business_id}/max_price_agreement"
+        answer: dict[str, Any] = self("POST", path, json={})
         return answer
 
     def set_webhook(

@@ -347,6 +347,15 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
         "This template cannot be used with the Marketing Messages API for WhatsApp.",
         family="template",
     ),
+    # Partner onboarding (the intent API)
+    ErrorKind(
+        1752041,
+        400,
+        "Duplicate Request",
+        "Another partner already asked this business to onboard to the Marketing Messages API "
+        "for WhatsApp.",
+        family="partner",
+    ),
 )
 
 

@@ -163,6 +163,8 @@ class BusinessSeed(_Strict):
     name: str
     mm_terms: TermsState = "not_started"
     verification_status: str = "verified"
+    # Partner portfolios (Solution Partners, Tech Providers) this business shares its WABAs with.
+    client_of: list[Id] = msgspec.field(default_factory=list)
     wabas: list[WabaSeed] = msgspec.field(default_factory=list)
 
 
@@ -172,6 +174,8 @@ class TokenSeed(_Strict):
     scopes: list[str] = msgspec.field(default_factory=list)
     wabas: list[Id] = msgspec.field(default_factory=list)
     expires_at: Timestamp | None = None
+    # The portfolio whose system user holds the token (reaches its WABAs and its clients').
+    business_id: Id | None = None
 
 
 class UserSeed(_Strict):

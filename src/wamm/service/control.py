@@ -10,10 +10,10 @@ from wamm.core import inbound as inbound_rules
 from wamm.core.coerce import as_int, as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import decode_cursor, encode_cursor
-from wamm.core.model import MM_TERMS, Business, Message, PhoneNumber, User
+from wamm.core.model import Business, Message, PhoneNumber, User
 from wamm.core.phones import normalize_phone
 from wamm.core.recipients import current_status
-from wamm.service import account_events, events, nodes, receipts
+from wamm.service import account_events, events, nodes, partners, receipts
 from wamm.service import inbound as inbound_use_case
 from wamm.service.runtime import Runtime
 from wamm.store.base import InboundQuery, MessageQuery
@@ -153,15 +153,7 @@ async def list_users(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
 
 async def set_mm_terms(rt: Runtime, business: Business, body: dict[str, Any]) -> dict[str, Any]:
     state = as_str(body.get("state"), "state").lower()
-    if state not in MM_TERMS:
-        raise invalid_parameter(f"state must be one of {', '.join(MM_TERMS)}, got '{state}'.")
-    updated = msgspec.structs.replace(
-        business, mm_terms=state, mm_terms_time=rt.now() if state != "not_started" else None
-    )
-    await rt.store.write([updated])
-    rt.catalog.put(updated)
-    if state == "signed" and business.mm_terms != "signed":
-        await events.terms_signed(rt, business.id)
+    updated = await partners.set_terms(rt, business, state)
     wabas = [w.id for w in rt.catalog.wabas.values() if w.business_id == business.id]
     return {
         "id": business.id,
