@@ -11,6 +11,7 @@ import typer
 from wamm import __version__
 from wamm.cli import (
     account,
+    audiences,
     clock,
     control,
     messages,
@@ -51,6 +52,7 @@ app.add_typer(users.app, name="users")
 app.command(cls=CliCommand)(users.inbound)
 app.add_typer(account.app, name="account")
 app.add_typer(partner.app, name="partner")
+app.add_typer(audiences.app, name="audiences")
 
 
 def _version(value: bool) -> None:

@@ -12,6 +12,7 @@ from wamm.core.versions import split_api_version
 
 CONTROL_TIMEOUT = 30.0
 PAGE_LIMIT = 1000
+AUDIENCE_PAGE = 10_000  # numbers per page of /_wamm/audiences/{name}/numbers
 
 
 class ControlError(Exception):
@@ -151,6 +152,34 @@ class Control:
     def users(self) -> list[dict[str, Any]]:
         """Every simulated user wamm knows (phone, country, BSUID, behaviour)."""
         return self._every("/users", {})
+
+    def audiences(self) -> list[dict[str, Any]]:
+        """The generated audiences, each with every setting (defaults filled in)."""
+        listed: list[dict[str, Any]] = self("GET", "/audiences")["data"]
+        return listed
+
+    def set_audiences(self, audiences: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Replace every generated audience by `audiences` (each as the seed's `audiences[]`:
+        `name`, `size`, `prefix` and the shares and distributions); returns them as stored."""
+        answer: list[dict[str, Any]] = self("PUT", "/audiences", json={"audiences": audiences})[
+            "data"
+        ]
+        return answer
+
+    def audience_numbers(self, name: str, limit: int | None = None) -> list[str]:
+        """The phone numbers of the audience `name` in member order: all of them, or the first
+        `limit` (what a campaign sends to)."""
+        numbers: list[str] = []
+        params: dict[str, Any] = {}
+        while limit is None or len(numbers) < limit:
+            wanted = AUDIENCE_PAGE if limit is None else min(AUDIENCE_PAGE, limit - len(numbers))
+            page = self("GET", f"/audiences/{name}/numbers", params={**params, "limit": wanted})
+            numbers.extend(page["data"])
+            after = (page.get("paging") or {}).get("cursors", {}).get("after")
+            if not after:
+                break
+            params["after"] = after
+        return numbers
 
     def inbound(
         self,

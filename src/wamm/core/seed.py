@@ -17,6 +17,8 @@ import msgspec
 import yaml
 from msgspec import inspect
 
+from wamm.core import audiences
+from wamm.core.audiences import Audience
 from wamm.core.bounds import (
     ClockFactor,
     Count,
@@ -193,6 +195,8 @@ class Seed(_Strict):
     businesses: list[BusinessSeed] = msgspec.field(default_factory=list)
     tokens: list[TokenSeed] = msgspec.field(default_factory=list)
     users: list[UserSeed] = msgspec.field(default_factory=list)
+    # Generated audiences; given, they replace the current ones (see core/audiences.py).
+    audiences: list[Audience] | None = None
 
 
 def parse_text(text: str | bytes, *, as_json: bool | None = None) -> Any:
@@ -290,7 +294,7 @@ def decode(document: Any) -> Seed:
     if unwritable is not None:
         raise SeedError(*unwritable)
     try:
-        return msgspec.convert(document, Seed)
+        seed = msgspec.convert(document, Seed)
     except msgspec.ValidationError as exc:
         match = _PATH_RE.match(str(exc))
         if not match:
@@ -300,6 +304,10 @@ def decode(document: Any) -> Seed:
         if problem.startswith("Invalid enum value") and allowed:
             problem += f"; expected one of {', '.join(allowed)}"
         raise SeedError(path, problem) from None
+    bad_audience = audiences.check(seed.audiences or [])
+    if bad_audience is not None:
+        raise SeedError(f"$.audiences[{bad_audience[0]}]", bad_audience[1])
+    return seed
 
 
 def _allowed_values(path: str) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from wamm.core.audiences import Audience
 from wamm.core.bounds import (
     BatchSize,
     ClockFactor,
@@ -66,6 +67,9 @@ class Settings(msgspec.Struct, kw_only=True):
     # What all stored media, upload sessions and template samples may hold together (bytes);
     # an upload that would pass it fails with 131053. Expired media make room first.
     media_budget_bytes: Count = 1024 * 1024 * 1024
+    # Generated audiences (seed `audiences`, `PUT /_wamm/audiences`), kept with the settings so
+    # that every process sharing a store derives the same members.
+    audiences: list[Audience] = msgspec.field(default_factory=list)
 
     def merged(self, changes: dict[str, Any]) -> Settings:
         """A copy with the non-None values of `changes` applied."""

@@ -21,6 +21,7 @@ from wamm.core.receipts import is_status_update
 from wamm.core.templates import check_send_components, pacing
 from wamm.core.templates.sendable import sendable
 from wamm.service import media, recategorise, receipts, send_plan
+from wamm.service import reactions as user_reactions
 from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
@@ -186,7 +187,7 @@ def _message(send: _Send, seq: int) -> Message:
 async def _store(send: _Send) -> Message:
     rt = send.rt
     message = _message(send, await rt.ids.next("message"))
-    await send_plan.plan(rt, message, send.user, send.template)
+    reactions = await send_plan.plan(rt, message, send.user, send.template)
     deliveries = send_plan.status_deliveries(rt, message)
     try:
         await rt.store.add_message(message, send.new_user, deliveries, send.epoch)
@@ -196,4 +197,6 @@ async def _store(send: _Send) -> Message:
         raise
     if deliveries and deliveries[0].due_at < rt.dispatcher_wake_at:
         rt.notify_outbox()
+    if reactions is not None and send.user is not None:
+        await user_reactions.carry_out(rt, message, send.user, reactions)
     return message

@@ -9,6 +9,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from wamm.core import ids
+from wamm.core.audiences import AudienceIndex
 from wamm.core.clock import Clock
 from wamm.core.errors import ResetDuringRequest
 from wamm.core.model import BlockedUser, User
@@ -57,6 +58,8 @@ class IdAllocator:
 
 
 class Runtime:
+    audiences: AudienceIndex  # follows the settings
+
     def __init__(
         self,
         store: Store,
@@ -75,7 +78,7 @@ class Runtime:
         self.outbox_ready = asyncio.Event()
         # The virtual time the dispatcher sleeps until (-inf while it works, so no wake-up).
         self.dispatcher_wake_at = -math.inf
-        self.users = Users(store)
+        self.users = Users(store, audiences=self._audience_index)
         # (phone_number_id, user phone) -> when the user last wrote
         self.windows: dict[tuple[str, str], float] = {}
         # phone_number_id -> user phone -> the business's block of that user
@@ -86,7 +89,7 @@ class Runtime:
 
     def _take_state(self, data: CatalogData) -> None:
         """Adopt users, windows, the catalog version and the reset epoch of a snapshot."""
-        self.users = Users(self.store, data.custom_users)
+        self.users = Users(self.store, data.custom_users, self._audience_index)
         self.windows = {(phone_id, user): at for phone_id, user, at in data.windows}
         self.blocked = {}
         for block in data.blocked:
@@ -95,6 +98,18 @@ class Runtime:
         if data.epoch != self.ids.epoch:  # the store was reset (here or by another process)
             self.ids.restart(data.epoch)
             self.clear_limits()
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self._settings = settings
+        self.audiences = AudienceIndex(settings.audiences, settings.rng_seed)
+
+    def _audience_index(self) -> AudienceIndex:
+        return self.audiences
 
     def clear_limits(self) -> None:
         """Forget this process's rate-limit buckets and the usage it last reported."""

@@ -356,9 +356,10 @@ async def _template_entities(
     return out
 
 
-def _settings_changes(seed: schema.SettingsSeed) -> dict[str, Any]:
-    changes = msgspec.structs.asdict(seed)
-    changes["clock_start"] = schema.clock_start(seed.clock_start)
+def _settings_changes(seed: schema.Seed) -> dict[str, Any]:
+    changes = msgspec.structs.asdict(seed.settings)
+    changes["clock_start"] = schema.clock_start(seed.settings.clock_start)
+    changes["audiences"] = seed.audiences
     return changes
 
 
@@ -380,7 +381,7 @@ def check_seed(rt: Runtime, document: Any) -> None:
 
 
 def _plan(rt: Runtime, seed: schema.Seed) -> tuple[Settings, Clock, _Plan]:
-    settings: Settings = rt.settings.merged(_settings_changes(seed.settings))
+    settings: Settings = rt.settings.merged(_settings_changes(seed))
     clock = rt.clock_for(settings)
     return settings, clock, _Planner(rt.catalog, seed, clock.now(), settings.rng_seed).build()
 
@@ -405,7 +406,7 @@ async def reset_to_seed(rt: Runtime, document: Any) -> dict[str, int]:
     """Replace the whole state by a seed (None: an empty one) in one transaction. The seed is
     validated first, against an empty state: a bad seed raises SeedError and changes nothing."""
     seed = schema.decode({} if document is None else document)
-    settings = Settings().merged(_settings_changes(seed.settings))
+    settings = Settings().merged(_settings_changes(seed))
     clock = make_clock(settings, None)
     plan = _Planner(Catalog(), seed, clock.now(), settings.rng_seed).build()
     template_seqs = itertools.count(1)  # a reset starts every sequence again

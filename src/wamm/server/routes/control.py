@@ -47,6 +47,7 @@ from wamm.service import (
     uploads,
     webhook_admin,
 )
+from wamm.service import audiences as audience_cases
 from wamm.service import control as use_cases
 from wamm.service.delivery import Dispatcher
 from wamm.service.runtime import Runtime
@@ -190,6 +191,17 @@ async def qr_image(request: Request, rt: Runtime) -> Response:
 
 async def users(request: Request, rt: Runtime) -> dict[str, Any]:
     return await use_cases.list_users(rt, dict(request.query_params))
+
+
+async def audiences(request: Request, rt: Runtime) -> dict[str, Any]:
+    if request.method == "PUT":
+        return await audience_cases.replace(rt, await _json_body(request))
+    return audience_cases.view(rt)
+
+
+async def audience_numbers(request: Request, rt: Runtime) -> dict[str, Any]:
+    name = request.path_params["name"]
+    return audience_cases.numbers(rt, name, dict(request.query_params))
 
 
 def _business(request: Request, rt: Runtime) -> Business:
@@ -460,6 +472,8 @@ ROUTES = [
     Route("/messages", endpoint_for(messages), methods=["GET"]),
     Route("/messages/{wamid}", endpoint_for(message), methods=["GET"]),
     Route("/users", endpoint_for(users), methods=["GET"]),
+    Route("/audiences", endpoint_for(audiences), methods=["GET", "PUT"]),
+    Route("/audiences/{name}/numbers", endpoint_for(audience_numbers), methods=["GET"]),
     Route("/qr/{phone_number_id}/{name}", endpoint_for(qr_image, guarded=False), methods=["GET"]),
     Route("/businesses/{business_id}/mm_terms", endpoint_for(mm_terms), methods=["POST"]),
     Route(
