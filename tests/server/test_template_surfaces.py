@@ -201,12 +201,6 @@ async def test_an_authentication_library_template_takes_the_body_inputs(graph: G
             "Param library_template_button_inputs must give the URL button of this library "
             "template.",
         ),
-        (
-            {"library_template_body_inputs": {"add_emoji": True}},
-            "Param library_template_body_inputs has an unknown key 'add_emoji': expected "
-            "add_contact_number, add_learn_more_link, add_security_recommendation, "
-            "add_track_package_link, code_expiration_minutes.",
-        ),
     ],
 )
 async def test_library_create_errors(graph: Graph, changes: dict[str, Any], details: str) -> None:
