@@ -50,6 +50,7 @@ class TemplateClock:
         if now < self._checked_at:
             self._last_use.clear()  # the clock went back (a reset): forget what was seen
         self._checked_at = now
+        self._next_category_update = math.inf
         async with self.rt.store.exclusive("wamm-template-clock"):
             catalog = list(self.rt.catalog.templates.values())
             await recategorise.apply_due(
@@ -59,9 +60,11 @@ class TemplateClock:
                 template = self.rt.catalog.templates.get(template_id)
                 if template is not None and await self._unused(template, now):
                     await templates.archive(self.rt, template)
+            # Only times ahead: one that stayed due (a failed change) waits for the next check
+            # instead of making the dispatcher spin.
             pending = (t.category_update_at for t in self.rt.catalog.templates.values())
             self._next_category_update = min(
-                (at for at in pending if at is not None), default=math.inf
+                (at for at in pending if at is not None and at > now), default=math.inf
             )
 
     async def _unused(self, template: Template, now: float) -> bool:
