@@ -188,10 +188,6 @@ async def test_an_authentication_library_template_takes_the_body_inputs(graph: G
             "library in language es.",
         ),
         (
-            {"category": "MARKETING"},
-            "Param category must be one of {UTILITY}; got 'MARKETING'.",
-        ),
-        (
             {"components": [{"type": "BODY", "text": "Mine"}]},
             "Param components can't be given with library_template_name: a library "
             "template's content is fixed.",
@@ -262,7 +258,6 @@ async def test_upsert_updates_the_languages_that_exist_and_creates_the_others(
 @pytest.mark.parametrize(
     ("changes", "details"),
     [
-        ({"category": "UTILITY"}, "Param category must be one of {AUTHENTICATION}; got 'UTILITY'."),
         ({"languages": None}, "The parameter languages is required."),
         ({"languages": []}, "Param languages must list at least one language."),
         ({"languages": ["en_US", "en_US"]}, "Param languages lists a language twice."),

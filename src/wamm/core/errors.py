@@ -7,6 +7,7 @@ statuses follow Meta's error-code reference (the Nov 2025 copy that still had th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -482,6 +483,19 @@ def unexpected_key(key: str, param: str) -> GraphError:
     is the object's path in Graph's notation (`template['components'][0]`)."""
     return GraphError(
         100, message=f'(#100) Unexpected key "{key}" on param "{param}".', with_error_data=False
+    )
+
+
+def param_not_in(param: str, allowed: Iterable[str], got: object) -> GraphError:
+    """Graph's parameter layer refusing an enum value, in its words and notation, e.g.
+    `(#100) Param template['components'][1]['sub_type'] must be one of {CATALOG, ...,
+    VOICE_CALL} - got "phone_number".` (a real answer quoted in shridarpatil/frappe_whatsapp#188;
+    the values sorted as there)."""
+    values = ", ".join(sorted(allowed))
+    return GraphError(
+        100,
+        message=f'(#100) Param {param} must be one of {{{values}}} - got "{got}".',
+        with_error_data=False,
     )
 
 
