@@ -165,6 +165,16 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
         family="send",
     ),
     ErrorKind(131026, 400, "Message undeliverable", "Unable to deliver message.", family="send"),
+    # A test number's send to a recipient outside its allowed list: the real answer quoted in
+    # Neurotech-HQ/heyoo#40 (with error_subcode 2655007). wamm keeps no allowed lists.
+    ErrorKind(
+        131030,
+        400,
+        "Recipient phone number not in allowed list",
+        "Recipient's phone number is not whitelisted: add the recipient's phone number to a "
+        "recipient list, then try again.",
+        family="send",
+    ),
     ErrorKind(131037, 400, "WhatsApp provided number needs display name approval", family="send"),
     ErrorKind(131042, 400, "Business eligibility payment issue", family="send"),
     ErrorKind(131045, 500, "Incorrect certificate", family="send"),
