@@ -93,6 +93,7 @@ class Waba(msgspec.Struct, kw_only=True):
     template_limit: int = 250
     created_at: float = 0.0
     template_pacing: bool = False  # Meta may pace this WABA's new templates (seeded)
+    template_auto_archival: bool = True  # templates unused for a year are archived (seeded)
 
 
 class BusinessProfile(msgspec.Struct, kw_only=True, omit_defaults=True):

@@ -153,6 +153,7 @@ class WabaSeed(_Strict):
     onboarding_status: str | None = None
     template_limit: Count = 250
     template_pacing: bool = False  # Meta paces some WABAs' new templates, not every WABA's
+    template_auto_archival_enabled: bool = True  # Meta archives templates unused for a year
     subscribed_apps: list[Id] = msgspec.field(default_factory=list)
     phone_numbers: list[PhoneNumberSeed] = msgspec.field(default_factory=list)
     templates: list[TemplateSeed] = msgspec.field(default_factory=list)

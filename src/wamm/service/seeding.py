@@ -197,6 +197,7 @@ class _Planner:
                 onboarding_status_override=seed.onboarding_status,
                 template_limit=seed.template_limit,
                 template_pacing=seed.template_pacing,
+                template_auto_archival=seed.template_auto_archival_enabled,
                 created_at=existing.created_at if existing else self.now,
             )
         )

@@ -263,6 +263,10 @@ async def category(request: Request, rt: Runtime) -> dict[str, Any]:
     return _template_answer(updated)
 
 
+async def unarchive(request: Request, rt: Runtime) -> dict[str, Any]:
+    return _template_answer(await templates.unarchive(rt, _template(request, rt)))
+
+
 async def clock(_request: Request, rt: Runtime) -> dict[str, Any]:
     return {"mode": rt.clock.mode, "now": rt.now()}
 
@@ -491,6 +495,7 @@ ROUTES = [
     Route("/users/{phone}/marketing", endpoint_for(marketing), methods=["POST"]),
     Route("/templates/{template_id}/quality", endpoint_for(quality), methods=["POST"]),
     Route("/templates/{template_id}/category", endpoint_for(category), methods=["POST"]),
+    Route("/templates/{template_id}/unarchive", endpoint_for(unarchive), methods=["POST"]),
     Route("/apps/{app_id}/webhook", endpoint_for(app_webhook), methods=["POST"]),
     Route(
         "/phone_numbers/{phone_number_id}/quality",
