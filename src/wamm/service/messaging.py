@@ -7,12 +7,12 @@ caches; the only I/O is the group-committed insert of the message with its webho
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import msgspec
 
-from wamm.core import ids, routing, sending, service_window
+from wamm.core import ids, pricing, routing, sending, service_window
 from wamm.core.content import validate_content, validate_context
 from wamm.core.errors import GraphError, ResetDuringRequest
 from wamm.core.media import media_refs
@@ -47,6 +47,7 @@ class _Send:
     user: User | None = None
     new_user: User | None = None
     in_window: bool = False
+    entry: pricing.EntryWindow = pricing.NO_ENTRY_WINDOW  # a free entry point window
 
 
 def find_template(catalog: Catalog, waba: Waba, ref: sending.TemplateRef) -> Template:
@@ -91,6 +92,9 @@ def _check_window(send: _Send) -> None:
         opened = send.rt.window_opened_at(send.phone.id, send.user.phone)
         hours = send.rt.settings.customer_service_window_hours
         send.in_window = service_window.is_open(opened, send.now, hours)
+        send.entry = pricing.entry_window(
+            send.rt.entry_point(send.phone.id, send.user.phone), send.now
+        )
     if send.template is None:
         service_window.check_free_form(send.in_window)
 
@@ -172,13 +176,20 @@ def _message(send: _Send, seq: int) -> Message:
         template_language=template.language if template else None,
         template_category=template.category if template else None,
         route=send.decision.route,
-        pricing_category=send.decision.pricing_category,
+        pricing_category=pricing.category(
+            send.decision.pricing_category,
+            user.country if user else None,
+            send.waba.country,
+            send.rt.settings.authentication_international_countries,
+        ),
         created_at=send.now,
         product_policy=envelope.product_policy if marketing_endpoint else None,
         message_activity_sharing=sharing,
         biz_opaque_callback_data=envelope.biz_opaque_callback_data,
         payload=msgspec.Raw(_encode(send.payload or {})),
         in_window=send.in_window,
+        entry_point_until=send.entry.until,
+        opens_entry_point=send.entry.opens,
         status=pacing.send_status(template) if template else pacing.ACCEPTED,
     )
 
@@ -188,11 +199,17 @@ async def _store(send: _Send) -> Message:
     message = _message(send, await rt.ids.next("message"))
     await send_plan.plan(rt, message, send.user, send.template)
     deliveries = send_plan.status_deliveries(rt, message)
+    entry_key = (message.phone_number_id, message.recipient_phone or "")
+    entry = rt.entry_point(*entry_key) if message.opens_entry_point else None
+    if entry is not None:  # later sends are in the window this answer opens
+        rt.set_entry_point(*entry_key, replace(entry, opened_at=message.created_at))
     try:
         await rt.store.add_message(message, send.new_user, deliveries, send.epoch)
     except BaseException:
         if send.new_user is not None:
             rt.users.forget_write(send.new_user.phone)
+        if entry is not None:
+            rt.set_entry_point(*entry_key, entry)
         raise
     if deliveries and deliveries[0].due_at < rt.dispatcher_wake_at:
         rt.notify_outbox()
