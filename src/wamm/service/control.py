@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -19,6 +20,7 @@ from wamm.service.runtime import Runtime
 from wamm.store.base import InboundQuery, MessageQuery
 
 MAX_PAGE = 1000
+COUNTRY = re.compile(r"[A-Z]{2}")  # ISO 3166 alpha-2
 SCAN_CHUNK = 1000
 STATUS_SCAN = 5000  # messages a status-filtered page reads at most
 
@@ -192,6 +194,26 @@ async def user_by_phone(rt: Runtime, raw: Any, name: str = "from") -> User:
     if needs_insert:
         await rt.store.write([user])
     return user
+
+
+async def update_user(rt: Runtime, raw_phone: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Change what wamm simulates of a user (`country`: ISO 3166, which prices its messages
+    by Meta's per-country rules, `core.pricing`); the user is kept from then on."""
+    user = await user_by_phone(rt, raw_phone, "phone")
+    unknown = sorted(set(body) - {"country"})
+    if unknown:
+        raise invalid_parameter(f"Param {unknown[0]} is not a known parameter.")
+    country = user.country
+    if "country" in body:
+        country = as_str(body["country"], "country").upper()
+        if not COUNTRY.fullmatch(country):
+            raise invalid_parameter(
+                f"Param country must be an ISO 3166 alpha-2 code, got '{body['country']}'."
+            )
+    updated = msgspec.structs.replace(user, country=country)
+    await rt.store.write([updated])
+    rt.users.remember(updated)
+    return user_view(updated)
 
 
 def dropped(phone: PhoneNumber, user: User) -> dict[str, Any]:

@@ -183,6 +183,10 @@ async def users(request: Request, rt: Runtime) -> dict[str, Any]:
     return await use_cases.list_users(rt, dict(request.query_params))
 
 
+async def update_user(request: Request, rt: Runtime) -> dict[str, Any]:
+    return await use_cases.update_user(rt, request.path_params["phone"], await _json_body(request))
+
+
 async def mm_terms(request: Request, rt: Runtime) -> dict[str, Any]:
     business_id = request.path_params["business_id"]
     business = rt.catalog.businesses.get(business_id)
@@ -431,6 +435,7 @@ ROUTES = [
     Route("/messages", endpoint_for(messages), methods=["GET"]),
     Route("/messages/{wamid}", endpoint_for(message), methods=["GET"]),
     Route("/users", endpoint_for(users), methods=["GET"]),
+    Route("/users/{phone}", endpoint_for(update_user), methods=["POST"]),
     Route("/qr/{phone_number_id}/{name}", endpoint_for(qr_image, guarded=False), methods=["GET"]),
     Route("/businesses/{business_id}/mm_terms", endpoint_for(mm_terms), methods=["POST"]),
     Route("/templates/{template_id}/review", endpoint_for(review), methods=["POST"]),
