@@ -374,6 +374,8 @@ async def test_message_view_shape(graph: Graph) -> None:
         "template": {"name": "summer_sale", "language": "en_US", "category": "MARKETING"},
         "route": "marketing_messages",
         "pricing_category": "marketing_lite",
+        "pricing_type": "regular",
+        "entry_point_expires_at": None,
         "status": "accepted",
         "timestamp": int(sd.CLOCK_START),
         "product_policy": "CLOUD_API_FALLBACK",

@@ -6,6 +6,7 @@ what the webhooks priced."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -251,6 +252,19 @@ async def test_pricing_analytics_count_free_entry_point_messages(
     by_kind = {(p["pricing_type"], p["pricing_category"]): p for p in points}
     assert set(by_kind) == {("FREE_ENTRY_POINT", "MARKETING"), ("FREE_ENTRY_POINT", "SERVICE")}
     assert all(p["volume"] == 1 and p["cost"] == 0 for p in points)
+
+
+async def test_concurrent_answers_open_one_window(graph: Graph, runtime: Runtime) -> None:
+    await user_sends(graph, referral=REFERRAL)
+    await advance(graph, HOUR)
+    answers = [hooks.send(graph, f"{PHONE}/messages", text_send()) for _ in range(3)]
+    wamids = await asyncio.gather(*answers)
+    views = [(await graph.http.get(f"/_wamm/messages/{w}")).json() for w in wamids]
+    assert {(v["pricing_type"], v["entry_point_expires_at"]) for v in views} == {
+        ("free_entry_point", T0 + HOUR + 72 * HOUR)
+    }
+    data = await runtime.store.load_catalog()
+    assert data.entry_points == [(PHONE, sd.BR_PHONE, float(T0), float(T0 + HOUR))]
 
 
 async def test_the_entry_state_is_stored(graph: Graph, runtime: Runtime) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from wamm.core import inbound as inbound_rules
+from wamm.core import pricing
 from wamm.core.coerce import as_int, as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import decode_cursor, encode_cursor
@@ -56,6 +57,10 @@ def message_view(message: Message, now: float) -> dict[str, Any]:
         "template": template,
         "route": message.route,
         "pricing_category": message.pricing_category,
+        "pricing_type": pricing.pricing_type(
+            message.pricing_category, message.in_window, message.entry_point_until is not None
+        ),
+        "entry_point_expires_at": _whole(message.entry_point_until),
         "status": current_status(message.events, now, message.status),
         "timestamp": int(message.created_at),
         "product_policy": message.product_policy,
@@ -69,6 +74,10 @@ def message_view(message: Message, now: float) -> dict[str, Any]:
             for e in message.events
         ],
     }
+
+
+def _whole(at: float | None) -> int | None:
+    return None if at is None else int(at)
 
 
 async def find_messages(

@@ -92,9 +92,6 @@ def _check_window(send: _Send) -> None:
         opened = send.rt.window_opened_at(send.phone.id, send.user.phone)
         hours = send.rt.settings.customer_service_window_hours
         send.in_window = service_window.is_open(opened, send.now, hours)
-        send.entry = pricing.entry_window(
-            send.rt.entry_point(send.phone.id, send.user.phone), send.now
-        )
     if send.template is None:
         service_window.check_free_form(send.in_window)
 
@@ -194,22 +191,35 @@ def _message(send: _Send, seq: int) -> Message:
     )
 
 
+def _claim_entry_point(send: _Send) -> pricing.EntryPoint | None:
+    """Place the send in the user's free entry point window. The answer that opens one marks it
+    open at once (nothing awaits in between, so two concurrent answers cannot both open it) and
+    gets the entry as it was, to put back if the send does not commit."""
+    if send.user is None:
+        return None
+    rt, key = send.rt, (send.phone.id, send.user.phone)
+    entry = rt.entry_point(*key)
+    send.entry = pricing.entry_window(entry, send.now)
+    if entry is None or not send.entry.opens:
+        return None
+    rt.set_entry_point(*key, replace(entry, opened_at=send.now))
+    return entry
+
+
 async def _store(send: _Send) -> Message:
     rt = send.rt
-    message = _message(send, await rt.ids.next("message"))
-    await send_plan.plan(rt, message, send.user, send.template)
-    deliveries = send_plan.status_deliveries(rt, message)
-    entry_key = (message.phone_number_id, message.recipient_phone or "")
-    entry = rt.entry_point(*entry_key) if message.opens_entry_point else None
-    if entry is not None:  # later sends are in the window this answer opens
-        rt.set_entry_point(*entry_key, replace(entry, opened_at=message.created_at))
+    seq = await rt.ids.next("message")
+    opened_from = _claim_entry_point(send)
+    message = _message(send, seq)
     try:
+        await send_plan.plan(rt, message, send.user, send.template)
+        deliveries = send_plan.status_deliveries(rt, message)
         await rt.store.add_message(message, send.new_user, deliveries, send.epoch)
     except BaseException:
         if send.new_user is not None:
             rt.users.forget_write(send.new_user.phone)
-        if entry is not None:
-            rt.set_entry_point(*entry_key, entry)
+        if opened_from is not None and send.user is not None:
+            rt.set_entry_point(send.phone.id, send.user.phone, opened_from)
         raise
     if deliveries and deliveries[0].due_at < rt.dispatcher_wake_at:
         rt.notify_outbox()
