@@ -174,6 +174,18 @@ async def test_authentication_to_a_country_with_an_international_rate(
     assert message["pricing_category"] == category.replace("-", "_")
 
 
+async def test_the_seed_lists_the_countries_with_an_international_rate(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    settings = {"authentication_international_countries": ["BR"]}
+    seeded = await graph.http.post("/_wamm/seed", json={"settings": settings})
+    assert seeded.status_code == 200, seeded.text
+    body = template_send("login_code", AUTH_COMPONENTS)
+    wamid = await hooks.send(graph, f"{PHONE}/messages", body)
+    status = await sent_status(graph, receiver, wamid)
+    assert status["pricing"]["category"] == "authentication-international"
+
+
 @pytest.mark.parametrize(
     ("body", "details"),
     [
