@@ -36,16 +36,15 @@ async def send(
         "message": message,
         "window_expires_at": int(service_window.closes_at(rt.now(), hours)),
     }
-    if request.referral is not None:
-        answer["entry_point"] = _entry_point(rt.entry_point(phone.id, user.phone))
+    entry = rt.entry_point(phone.id, user.phone)
+    if request.referral is not None and entry is not None:
+        answer["entry_point"] = _entry_point(entry)
     return answer
 
 
-def _entry_point(entry: pricing.EntryPoint | None) -> dict[str, Any]:
+def _entry_point(entry: pricing.EntryPoint) -> dict[str, Any]:
     """Where the user's entry stands: awaiting the business's answer (until when), or the free
     window an earlier answer opened (until when it closes)."""
-    if entry is None:  # cannot happen after a referral; kept for the type checker
-        return {}
     closes = entry.closes_at()
     if closes is not None:
         return {"status": "open", "expires_at": int(closes)}
