@@ -153,6 +153,11 @@ def seed_error(path: str, problem: str) -> dict[str, Any]:
             "Invalid enum value 42; expected one of 10, 131000, 131042, 131055, 131063, 134102",
         ),
         (
+            {"authentication_international_countries": ["India"]},
+            "$.settings.authentication_international_countries[0]",
+            "Expected `str` matching regex '^[A-Z]{2}$'",
+        ),
+        (
             {"clock_start": "9999-12-31T00:00:00"},
             "$.settings.clock_start",
             "must be between 1970 and the year 9000, got '9999-12-31T00:00:00'",
@@ -389,6 +394,8 @@ async def test_message_view_shape(graph: Graph) -> None:
         "template": {"name": "summer_sale", "language": "en_US", "category": "MARKETING"},
         "route": "marketing_messages",
         "pricing_category": "marketing_lite",
+        "pricing_type": "regular",
+        "entry_point_expires_at": None,
         "status": "accepted",
         "timestamp": int(sd.CLOCK_START),
         "product_policy": "CLOUD_API_FALLBACK",

@@ -91,6 +91,7 @@ def _details(console: Console, message: dict[str, Any]) -> None:
         ("template", template and f"{template['name']} ({template['language']})"),
         ("route", message["route"]),
         ("pricing_category", message["pricing_category"]),
+        ("pricing_type", message.get("pricing_type")),
         ("status", message["status"]),
         ("biz_opaque_callback_data", message["biz_opaque_callback_data"]),
     ]

@@ -191,12 +191,16 @@ class Control:
         content: dict[str, Any] | list[Any] | None = None,
         data: bytes | None = None,
         context: str | None = None,
+        referral: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The user `sender` sends a message to the business number: the customer-service
         window opens and an inbound `messages` webhook is queued. `text` for a text message;
         otherwise `message_type` and its object as `content` (as Meta's webhook carries it),
         with a media file's bytes as `data`; `context` is the wamid of the business message
-        replied to. `message_type="system"` changes the user's BSUID."""
+        replied to. `message_type="system"` changes the user's BSUID. `referral` (Meta's
+        object: `source_url`, `source_id`, `source_type`, `headline`, `ctwa_clid`, ...) sends
+        it from a click-to-WhatsApp ad or a post's button: the business's answer within 24
+        hours opens a 72-hour free entry point window (the answer's `entry_point`)."""
         body: dict[str, Any] = {
             "phone_number_id": phone_number_id,
             "from": sender,
@@ -210,7 +214,15 @@ class Control:
             body[message_type] = {**body[message_type], "data": base64.b64encode(data).decode()}
         if context is not None:
             body["context"] = {"id": context}
+        if referral is not None:
+            body["referral"] = dict(referral)
         answer: dict[str, Any] = self("POST", "/inbound", json=body)
+        return answer
+
+    def set_country(self, phone: str, country: str) -> dict[str, Any]:
+        """The user's country (ISO 3166 alpha-2), which prices messages to it by Meta's
+        per-country rules (e.g. `authentication_international`); answers the user."""
+        answer: dict[str, Any] = self("POST", f"/users/{phone}", json={"country": country})
         return answer
 
     def marketing(self, phone: str, phone_number_id: str, *, stop: bool) -> dict[str, Any]:

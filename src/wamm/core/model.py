@@ -296,3 +296,6 @@ class Message(msgspec.Struct, kw_only=True, gc=False):
     events: list[PlannedEvent] = msgspec.field(default_factory=list)
     in_window: bool = False  # sent inside the user's customer-service window
     counts_marketing: bool = False  # counts toward the per-user marketing limit
+    # When the free entry point window the message was sent in closes (core/pricing.py).
+    entry_point_until: float | None = None
+    opens_entry_point: bool = False  # the answer to an ad entry that opened that window

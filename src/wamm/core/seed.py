@@ -44,6 +44,7 @@ Id = str | int
 ClockMode = Literal["realtime", "accelerated", "manual"]
 ApiVersionName = Annotated[str, msgspec.Meta(pattern=r"^v\d+\.0$")]
 ReviewMode = Literal["auto", "manual"]
+CountryCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")]  # ISO 3166 alpha-2
 TermsState = Literal["not_started", "request_sent", "signed"]
 
 _PATH_RE = re.compile(r"^(?P<msg>.*) - at `(?P<path>[^`]*)`$", re.S)
@@ -72,6 +73,7 @@ class SettingsSeed(_Strict):
     ad_sync_delay_seconds: Seconds | None = None
     strict_fallback_error_code: StrictFallbackCode | None = None
     customer_service_window_hours: Hours | None = None
+    authentication_international_countries: list[CountryCode] | None = None
     recipients: RecipientDefaults | None = None
     marketing_limit: MarketingLimit | None = None
     pair_limit: PairLimit | None = None

@@ -18,12 +18,14 @@ from wamm.core.model import (
     App,
     BlockedUser,
     Business,
+    Message,
     PhoneNumber,
     Template,
     Token,
     User,
     Waba,
 )
+from wamm.core.pricing import EntryPoint
 from wamm.store.base import (
     Attempt,
     ClaimLimits,
@@ -190,6 +192,41 @@ UPSERT_WINDOW = (
     "INSERT INTO windows (phone_number_id, user_phone, opened_at) VALUES (?, ?, ?) "
     "ON CONFLICT (phone_number_id, user_phone) DO UPDATE SET opened_at = excluded.opened_at"
 )
+UPSERT_ENTRY_WINDOW = (
+    "INSERT INTO windows (phone_number_id, user_phone, opened_at, referral_at, entry_opened_at) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (phone_number_id, user_phone) DO UPDATE SET "
+    "opened_at = excluded.opened_at, referral_at = excluded.referral_at, "
+    "entry_opened_at = excluded.entry_opened_at"
+)
+SELECT_ENTRY_POINTS = (
+    "SELECT phone_number_id, user_phone, referral_at, entry_opened_at FROM windows "
+    "WHERE referral_at IS NOT NULL"
+)
+# The answer that opens a free entry point window, written with the message (`add_message`).
+OPEN_ENTRY_POINT = (
+    "UPDATE windows SET entry_opened_at = ? WHERE phone_number_id = ? AND user_phone = ?"
+)
+
+
+def window_row(
+    phone_number_id: str, user_phone: str, at: float, entry: EntryPoint | None
+) -> tuple[Any, ...]:
+    """The parameters of UPSERT_WINDOW, or of UPSERT_ENTRY_WINDOW with an entry."""
+    if entry is None:
+        return (phone_number_id, user_phone, at)
+    return (phone_number_id, user_phone, at, entry.referral_at, entry.opened_at)
+
+
+def entry_opening_rows(messages: Iterable[Message]) -> list[tuple[Any, ...]]:
+    """OPEN_ENTRY_POINT parameters for the answers among `messages` that open a window."""
+    opening = (m for m in messages if m.opens_entry_point)
+    return [(m.created_at, m.phone_number_id, m.recipient_phone) for m in opening]
+
+
+def entry_point_row(row: Sequence[Any]) -> tuple[str, str, float, float | None]:
+    phone_number_id, user_phone, referral_at, opened_at = row
+    opened = None if opened_at is None else float(opened_at)
+    return (str(phone_number_id), str(user_phone), float(referral_at), opened)
 
 
 UPSERT_BLOCKED = (

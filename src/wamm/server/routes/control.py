@@ -204,6 +204,10 @@ async def audience_numbers(request: Request, rt: Runtime) -> dict[str, Any]:
     return audience_cases.numbers(rt, name, dict(request.query_params))
 
 
+async def update_user(request: Request, rt: Runtime) -> dict[str, Any]:
+    return await use_cases.update_user(rt, request.path_params["phone"], await _json_body(request))
+
+
 def _business(request: Request, rt: Runtime) -> Business:
     business_id = request.path_params["business_id"]
     business = rt.catalog.businesses.get(business_id)
@@ -476,6 +480,7 @@ ROUTES = [
     Route("/messages", endpoint_for(messages), methods=["GET"]),
     Route("/messages/{wamid}", endpoint_for(message), methods=["GET"]),
     Route("/users", endpoint_for(users), methods=["GET"]),
+    Route("/users/{phone}", endpoint_for(update_user), methods=["POST"]),
     Route("/audiences", endpoint_for(audiences), methods=["GET", "PUT"]),
     Route("/audiences/{name}/numbers", endpoint_for(audience_numbers), methods=["GET"]),
     Route("/qr/{phone_number_id}/{name}", endpoint_for(qr_image, guarded=False), methods=["GET"]),
