@@ -28,6 +28,7 @@ from pywa.types import (
     MessageType,
     RawUpdate,
 )
+from pywa.types.account_update import AccountUpdate, AccountUpdateEvent
 from pywa.types.base_update import BaseUpdate
 from pywa.types.message_status import ConversationCategory, PricingCategory, PricingModel
 from pywa.types.message_status import PricingType as PywaPricingType
@@ -93,6 +94,7 @@ class Bot:
             handlers.UserMarketingPreferencesHandler(record),
             handlers.TemplateStatusUpdateHandler(record),
             handlers.TemplateComponentsUpdateHandler(record),
+            handlers.AccountUpdateHandler(record),
             handlers.RawUpdateHandler(lambda _, raw: self.raw.append(raw)),
         )
 
@@ -440,6 +442,34 @@ def test_every_inbound_type(
     assert unsupported.type == MessageType.UNSUPPORTED
     assert change.old_wa_id == sd.BR_PHONE and change.new_user_id != sd.BR_BSUID
     assert change.new_user_id is not None and change.new_user_id.startswith("BR.")
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+def test_signed_marketing_messages_terms_are_an_account_update(
+    live_server: LiveServer,
+    webhook_receiver: ThreadedReceiver,
+    bots: dict[str, Bot],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    live_server.control(
+        "POST", f"/businesses/{sd.NOT_STARTED_BUSINESS}/mm_terms", json={"state": "signed"}
+    )
+    live_server.settle(1)
+    # pywa takes an account_update's entry for the business portfolio, so every bot would
+    # handle it: the one of the WABA whose terms were signed reads it.
+    (delivery,) = webhook_receiver.deliveries()
+    with caplog.at_level(logging.WARNING, logger="pywa"):
+        update = bots[sd.NOT_STARTED_WABA].feed(delivery)
+    assert caplog.text == ""
+    assert isinstance(update, AccountUpdate)
+    assert update.event == AccountUpdateEvent.MM_LITE_TERMS_SIGNED
+    assert update.waba_info is not None
+    assert (update.waba_info.id, update.waba_info.owner_business_id) == (
+        sd.NOT_STARTED_WABA,
+        sd.NOT_STARTED_BUSINESS,
+    )
 
 
 # --- templates -----------------------------------------------------------------------------------
