@@ -311,6 +311,44 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
         "Phone number needs to be verified before registering.",
         family="registration",
     ),
+    # Listed so the SDK maps them; wamm's registration never fails this way (yet).
+    ErrorKind(
+        133000,
+        500,
+        "Incomplete deregistration",
+        "A previous deregistration attempt failed.",
+        family="registration",
+    ),
+    ErrorKind(
+        133004,
+        503,
+        "Server temporarily unavailable",
+        "Server is temporarily unavailable.",
+        transient=True,
+        family="registration",
+    ),
+    ErrorKind(
+        133008,
+        400,
+        "Too many two step verification PIN guesses",
+        "Too many two-step verification PIN guesses for this phone number.",
+        family="registration",
+    ),
+    ErrorKind(
+        133009,
+        400,
+        "Two step verification PIN guessed too fast",
+        "Two-step verification PIN was entered too quickly.",
+        family="registration",
+    ),
+    ErrorKind(
+        133015,
+        400,
+        "Please wait a few minutes before attempting to register this phone number",
+        "The phone number you are attempting to register was recently deleted, and deletion "
+        "has not yet completed.",
+        family="registration",
+    ),
     ErrorKind(136025, 400, "Verify code error", family="registration"),
     # Block users
     ErrorKind(
