@@ -19,6 +19,13 @@ from wamm.testing.server import WammServer
 from wamm.testing.threaded import ThreadedReceiver
 
 ANA = "5511987654321"
+SPRING_SALE = {
+    "category": "MARKETING",
+    "language": "en_US",
+    "components": [
+        {"type": "BODY", "text": "Spring is here: {{1}} off", "example": {"body_text": [["20%"]]}}
+    ],
+}
 SALE = ("-t", "summer_sale", "-p", "1=Ana", "-p", "2=20%", "-p", "button.0=summer")
 
 
@@ -170,3 +177,27 @@ def test_durations(text: str, seconds: float) -> None:
 def test_bad_durations_are_usage_errors(text: str) -> None:
     with pytest.raises(UsageError, match="is not a duration"):
         parse_duration(text)
+
+
+def test_template_decisions_from_the_command_line(shell: Shell, wamm_server: WammServer) -> None:
+    wamm_server.control("POST", "/seed", json={"settings": {"template_review": "manual"}})
+    ids = {t["name"]: t["id"] for t in shell.json("templates", "list")}
+    draft = {**SPRING_SALE, "name": "spring_sale"}
+    pending = wamm_server.graph(f"{wamm_server.waba_id}/message_templates", draft)["id"]
+    approved = shell.json("templates", "review", pending, "--decision", "APPROVED")
+    assert (approved["id"], approved["status"]) == (pending, "APPROVED")
+    rejected = shell.runner.invoke(
+        app, ["templates", "review", pending, "--decision", "APPROVED"], env=shell.env
+    )
+    assert rejected.exit_code != 0 and "Traceback" not in rejected.output
+    paused = shell.json("templates", "quality", ids["summer_sale"], "--score", "RED")
+    assert (paused["status"], paused["quality_score"]) == ("PAUSED", "RED")
+    moved = shell.json("templates", "category", ids["order_update"], "--category", "MARKETING")
+    assert moved["category"] == "MARKETING"
+    assert (
+        "template " + ids["order_update"]
+        in shell("templates", "category", ids["order_update"], "--category", "UTILITY").stdout
+    )
+    refused = shell.runner.invoke(app, ["templates", "unarchive", ids["flash_deal"]], env=shell.env)
+    assert refused.exit_code != 0
+    assert "ARCHIVED" in refused.output and "Traceback" not in refused.output

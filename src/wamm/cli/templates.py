@@ -1,4 +1,5 @@
-"""`wamm templates list|show|create|delete`: a WABA's message templates."""
+"""`wamm templates list|show|create|delete`: a WABA's message templates; `review|quality|category|
+unarchive`: what Meta decides about them, played on a running wamm (its control API)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,24 @@ from rich.console import Console
 from rich.pretty import Pretty
 from rich.table import Table
 
-from wamm.cli.common import CliCommand, CommandError, Graph, UsageError, compact, graph_command
+from wamm.cli.common import (
+    CliCommand,
+    CommandError,
+    Graph,
+    UsageError,
+    Wamm,
+    compact,
+    graph_command,
+    wamm_command,
+)
 from wamm.client import BidSpec, Client, Template, TemplateDefinition, TemplateQuery
 from wamm.core.seed import SeedFileError
 from wamm.core.seed import load_file as load_seed
 
-app = typer.Typer(help="List, show, create and delete message templates.", no_args_is_help=True)
+app = typer.Typer(
+    help="List, show, create and delete message templates; play Meta's decisions about them.",
+    no_args_is_help=True,
+)
 
 DEFINITION_KEYS = tuple(f.name for f in dataclasses.fields(TemplateDefinition))
 SHOW_FIELDS = (
@@ -147,3 +160,61 @@ def delete(
         {"name": name, **compact(answer)},
         lambda console: console.print(f"deleted [bold]{name}[/]"),
     )
+
+
+TemplateIdArgument = Annotated[str, typer.Argument(help="The template's id.")]
+
+
+def _decided(wamm: Wamm, answer: dict[str, Any]) -> None:
+    line = (
+        f"template {answer['id']}: {answer['status']}, {answer['category']}, "
+        f"quality {answer['quality_score']}"
+    )
+    wamm.output.result(answer, lambda console: console.print(line))
+
+
+@app.command("review", cls=CliCommand)
+@wamm_command
+def review(
+    wamm: Wamm,
+    template_id: TemplateIdArgument,
+    decision: Annotated[str, typer.Option(help="APPROVED or REJECTED.")],
+    reason: Annotated[
+        str | None,
+        typer.Option(help="Meta's rejection reason, e.g. PROMOTIONAL.", show_default=False),
+    ] = None,
+) -> None:
+    """Decide a PENDING template (manual review mode); wamm only."""
+    _decided(wamm, wamm.control.review_template(template_id, decision, reason))
+
+
+@app.command("quality", cls=CliCommand)
+@wamm_command
+def quality(
+    wamm: Wamm,
+    template_id: TemplateIdArgument,
+    score: Annotated[str, typer.Option(help="GREEN, YELLOW or RED.")],
+) -> None:
+    """Rate the template (RED pauses an approved template); wamm only."""
+    _decided(wamm, wamm.control.set_template_quality(template_id, score))
+
+
+@app.command("category", cls=CliCommand)
+@wamm_command
+def category(
+    wamm: Wamm,
+    template_id: TemplateIdArgument,
+    new_category: Annotated[str, typer.Option("--category", help="MARKETING, UTILITY, ...")],
+    notice: Annotated[
+        bool, typer.Option(help="Announce it 24 hours ahead, as Meta's automated process does.")
+    ] = False,
+) -> None:
+    """Recategorise the template (`template_category_update`); wamm only."""
+    _decided(wamm, wamm.control.recategorise_template(template_id, new_category, notice=notice))
+
+
+@app.command("unarchive", cls=CliCommand)
+@wamm_command
+def unarchive(wamm: Wamm, template_id: TemplateIdArgument) -> None:
+    """Approve an ARCHIVED template again (event UNARCHIVED); wamm only."""
+    _decided(wamm, wamm.control.unarchive_template(template_id))

@@ -308,6 +308,39 @@ class Control:
         answer: dict[str, Any] = self("POST", path, json={})
         return answer
 
+    def review_template(
+        self, template_id: str, decision: str, reason: str | None = None
+    ) -> dict[str, Any]:
+        """Decide a PENDING template in manual review mode: `APPROVED`, or `REJECTED` with
+        Meta's `reason` (e.g. `PROMOTIONAL`); a `message_template_status_update` follows."""
+        body: dict[str, Any] = {"decision": decision}
+        if reason is not None:
+            body["reason"] = reason
+        return self._template_call(template_id, "review", body)
+
+    def set_template_quality(self, template_id: str, score: str) -> dict[str, Any]:
+        """Rate the template `GREEN`, `YELLOW` or `RED` (RED pauses an approved template, and
+        disables it the third time)."""
+        return self._template_call(template_id, "quality", {"score": score})
+
+    def recategorise_template(
+        self, template_id: str, category: str, *, notice: bool = False
+    ) -> dict[str, Any]:
+        """Meta moves the template to `category`; with `notice`, as its automated process does:
+        a notice 24 hours ahead, then the change when that time comes."""
+        return self._template_call(
+            template_id, "category", {"category": category, "notice": notice}
+        )
+
+    def unarchive_template(self, template_id: str) -> dict[str, Any]:
+        """Approve an ARCHIVED template again (unused for a year), as WhatsApp Manager does."""
+        return self._template_call(template_id, "unarchive", {})
+
+    def _template_call(self, template_id: str, action: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The template's id, status, category, quality and rejection reason after `action`."""
+        answer: dict[str, Any] = self("POST", f"/templates/{template_id}/{action}", json=body)
+        return answer
+
     def set_webhook(
         self, app_id: str, url: str | None, verify_token: str = "", *, verify: bool = True
     ) -> dict[str, Any]:
