@@ -14,10 +14,11 @@ import pytest
 
 from tests import seed_data as sd
 from tests.builders import template_send
+from wamm.core.model import ROUTE_MM
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
-from wamm.store.base import MessageQuery
+from wamm.store.base import DayCountQuery, MessageQuery
 from wamm.store.migrations import migrations_for
 from wamm.store.sqlite import SqliteStore
 from wamm.store.url import DatabaseUrlError, parse_database_url
@@ -125,6 +126,7 @@ async def test_messages_stored_before_the_template_column_are_found_by_template(
     await _send(rt, 2)
     await rt.close()
     with contextlib.closing(sqlite3.connect(path)) as db:  # the schema before migration 13
+        _before_event_columns(db)
         db.execute("DROP INDEX messages_by_template")
         db.execute("DROP INDEX messages_by_waba_template")
         db.execute("ALTER TABLE messages DROP COLUMN template_name")
@@ -136,6 +138,62 @@ async def test_messages_stored_before_the_template_column_are_found_by_template(
         found = await reopened.store.list_messages(MessageQuery(limit=10, template="summer_sale"))
         assert len(found) == 2
         assert await reopened.store.list_messages(MessageQuery(limit=10, template="x")) == []
+    finally:
+        await reopened.close()
+
+
+EVENT_COLUMNS = (
+    "template_id",
+    "pricing_category",
+    "in_window",
+    "sent_at",
+    "sent_day",
+    "delivered_at",
+    "delivered_day",
+    "read_at",
+    "read_day",
+)
+
+
+def _before_event_columns(db: sqlite3.Connection) -> None:
+    """Rewind a database to the schema before migration 14."""
+    db.execute("DROP INDEX messages_template_days")
+    for column in EVENT_COLUMNS:
+        db.execute(f"ALTER TABLE messages DROP COLUMN {column}")
+    db.execute(
+        "CREATE INDEX messages_by_waba_template ON messages (waba_id, template_name, created_at)"
+    )
+    db.execute("DELETE FROM schema_migrations WHERE version = 14")
+
+
+async def test_messages_stored_before_the_event_columns_are_counted_alike(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "wamm.db"
+    rt = await Runtime.open(f"sqlite:///{path}")
+    await apply_seed(rt, sd.seed())
+    await _send(rt, 3)
+    await rt.advance_clock(7200)
+    query = DayCountQuery(
+        waba_id=sd.SIGNED_WABA,
+        template_names=("summer_sale",),
+        template_ids=tuple(t.id for t in rt.catalog.templates.values() if t.name == "summer_sale"),
+        route=ROUTE_MM,
+        created_from=0,
+        created_to=2e9,
+        now=rt.now(),
+        read_within=7 * 86400,
+    )
+    counted = await rt.store.day_counts(query)
+    await rt.close()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        _before_event_columns(db)
+        db.commit()
+
+    reopened = await Runtime.open(f"sqlite:///{path}")
+    try:
+        assert sum(group.sent for group in counted) == 3
+        assert await reopened.store.day_counts(query) == counted
     finally:
         await reopened.close()
 

@@ -38,6 +38,8 @@ from wamm.store.base import (
     Attempt,
     CatalogData,
     ClaimLimits,
+    DayCountQuery,
+    DayCounts,
     Delivery,
     DeliveryQuery,
     Entity,
@@ -373,6 +375,10 @@ class PostgresStore(Store):
         where, params = sql.message_filters(MessageQuery(wamid=wamid))
         rows = await self._fetchall(f"SELECT data FROM messages{where}", params)
         return _MESSAGE.decode(rows[0][0]) if rows else None
+
+    async def day_counts(self, query: DayCountQuery) -> list[DayCounts]:
+        statement, params = sql.day_counts(query)
+        return [sql.day_counts_from_row(row) for row in await self._fetchall(statement, params)]
 
     async def messages_with_status(self, waba_id: str, status: str) -> list[Message]:
         rows = await self._fetchall(sql.MESSAGES_WITH_STATUS, (waba_id, status))

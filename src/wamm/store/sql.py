@@ -13,6 +13,7 @@ from typing import Any
 from msgspec.structs import replace
 
 from wamm.core import ids
+from wamm.core.analytics.values import day_floor
 from wamm.core.errors import ResetDuringRequest
 from wamm.core.model import (
     App,
@@ -27,6 +28,8 @@ from wamm.core.model import (
 from wamm.store.base import (
     Attempt,
     ClaimLimits,
+    DayCountQuery,
+    DayCounts,
     Delivery,
     Entity,
     Interaction,
@@ -139,9 +142,12 @@ def current_outcomes(
 
 INSERT_MESSAGE = (
     "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, "
-    "recipient_bsuid, route, status, created_at, counts_marketing, template_name, data) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "recipient_bsuid, route, status, created_at, counts_marketing, template_name, template_id, "
+    "pricing_category, in_window, sent_at, sent_day, delivered_at, delivered_day, read_at, "
+    "read_day, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# The status events template analytics count, each as its time and day (None when unplanned).
+COUNTED_STATUSES = ("sent", "delivered", "read")
 COUNT_MARKETING = (
     "SELECT count(*) FROM messages WHERE recipient_phone = ? AND counts_marketing = 1 "
     "AND created_at > ?"
@@ -161,16 +167,33 @@ def message_row(m: Any, data: bytes) -> tuple[Any, ...]:
         m.created_at,
         int(m.counts_marketing),
         m.template_name,
+        m.template_id,
+        m.pricing_category,
+        int(m.in_window),
+        *event_columns(m),
         data,
     )
 
 
-UPDATE_MESSAGE = "UPDATE messages SET status = ?, counts_marketing = ?, data = ? WHERE seq = ?"
+def event_columns(m: Any) -> tuple[float | int | None, ...]:
+    """(time, day) of each counted status event of a message, in COUNTED_STATUSES order."""
+    times: dict[str, float] = {event.status: event.at for event in m.events}
+    columns: list[float | int | None] = []
+    for status in COUNTED_STATUSES:
+        at = times.get(status)
+        columns += (at, None if at is None else day_floor(at))
+    return tuple(columns)
+
+
+UPDATE_MESSAGE = (
+    "UPDATE messages SET status = ?, counts_marketing = ?, sent_at = ?, sent_day = ?, "
+    "delivered_at = ?, delivered_day = ?, read_at = ?, read_day = ?, data = ? WHERE seq = ?"
+)
 MESSAGES_WITH_STATUS = "SELECT data FROM messages WHERE waba_id = ? AND status = ? ORDER BY seq"
 
 
 def message_update_row(m: Any, data: bytes) -> tuple[Any, ...]:
-    return (m.status, int(m.counts_marketing), data, m.seq)
+    return (m.status, int(m.counts_marketing), *event_columns(m), data, m.seq)
 
 
 def message_documents(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, bytes]]:
@@ -250,6 +273,44 @@ def messages_between(
     if template_names is not None:
         statement += f" AND template_name IN ({', '.join('?' * len(names)) or 'NULL'})"
     return statement + " ORDER BY seq", (waba_id, start, end, *names)
+
+
+# Template analytics' counts: the covering index `messages_template_days` is walked in its
+# order (so the GROUP BY needs no sort) and each group says how many of its events count by now.
+DAY_COUNTS = (
+    "SELECT template_id, pricing_category, in_window, sent_day, delivered_day, read_day, "
+    "coalesce(sum(CASE WHEN sent_at <= ? THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN delivered_at <= ? THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN read_at <= ? AND read_at <= created_at + ? THEN 1 ELSE 0 END), 0) "
+    "FROM messages WHERE waba_id = ? AND template_name IN ({names}) AND route = ? "
+    "AND template_id IN ({ids}) AND created_at >= ? AND created_at < ? "
+    "GROUP BY template_id, pricing_category, in_window, sent_day, delivered_day, read_day"
+)
+
+
+def day_counts(query: DayCountQuery) -> tuple[str, tuple[Any, ...]]:
+    """The statement of `Store.day_counts` and its parameters."""
+    names, ids = query.template_names, query.template_ids
+    statement = DAY_COUNTS.format(
+        names=", ".join("?" * len(names)) or "NULL", ids=", ".join("?" * len(ids)) or "NULL"
+    )
+    now = query.now
+    params = (now, now, now, query.read_within, query.waba_id, *names, query.route, *ids)
+    return statement, (*params, query.created_from, query.created_to)
+
+
+def day_counts_from_row(row: Sequence[Any]) -> DayCounts:
+    return DayCounts(
+        template_id=row[0],
+        pricing_category=row[1],
+        in_window=bool(row[2]),
+        sent_day=row[3],
+        delivered_day=row[4],
+        read_day=row[5],
+        sent=int(row[6]),
+        delivered=int(row[7]),
+        read=int(row[8]),
+    )
 
 
 def _by_wamid(sequence_column: str, wamid: str) -> tuple[str, list[Any]]:

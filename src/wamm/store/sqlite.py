@@ -31,6 +31,8 @@ from wamm.store.base import (
     Attempt,
     CatalogData,
     ClaimLimits,
+    DayCountQuery,
+    DayCounts,
     Delivery,
     DeliveryQuery,
     Entity,
@@ -375,6 +377,11 @@ class SqliteStore(Store):
         statement, params = sql.messages_between(waba_id, start, end, template_names)
         rows = self._db.execute(statement, params)
         return [_MESSAGE.decode(row[0]) for row in rows]
+
+    @on_store_thread
+    def day_counts(self, query: DayCountQuery) -> list[DayCounts]:
+        statement, params = sql.day_counts(query)
+        return [sql.day_counts_from_row(row) for row in self._db.execute(statement, params)]
 
     @on_store_thread
     def messages_with_status(self, waba_id: str, status: str) -> list[Message]:
