@@ -71,7 +71,8 @@ INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, rec
 SELECT :base + i, 'wamid.fill' || (:base + i), m.phone_number_id, m.waba_id, m.recipient_phone,
     m.recipient_bsuid, m.route, m.status, m.created_at, m.counts_marketing, m.template_name,
     m.template_id, m.pricing_category, m.in_window, m.sent_at, m.sent_day, m.delivered_at,
-    m.delivered_day, m.read_at, m.read_day, json_set(CAST(m.data AS TEXT), '$.seq', :base + i, '$.wamid', 'wamid.fill' || (:base + i))
+    m.delivered_day, m.read_at, m.read_day,
+    json_set(CAST(m.data AS TEXT), '$.seq', :base + i, '$.wamid', 'wamid.fill' || (:base + i))
 FROM n JOIN messages m ON m.seq = CASE
     WHEN i % 1000 = 0 THEN :failed WHEN i % 100 = 1 THEN :rare WHEN i % 100 = 2 THEN :text
     ELSE :common END
