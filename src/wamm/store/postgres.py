@@ -357,10 +357,8 @@ class PostgresStore(Store):
         return [_USER.decode(row[0]) for row in rows]
 
     async def list_messages(self, query: MessageQuery) -> list[Message]:
-        where, params = sql.message_filters(query)
-        rows = await self._fetchall(
-            f"SELECT data FROM messages{where} ORDER BY seq DESC LIMIT ?", (*params, query.limit)
-        )
+        statement, params = sql.list_messages(query)
+        rows = await self._fetchall(statement, params)
         return [_MESSAGE.decode(row[0]) for row in rows]
 
     async def messages_by_seq(self, seqs: Sequence[int]) -> dict[int, Message]:

@@ -245,9 +245,30 @@ def where_clause(
     return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
-def message_filters(query: Any) -> tuple[str, list[Any]]:
-    """WHERE clause (possibly empty) and parameters for a MessageQuery."""
-    extra = []
+def list_messages(query: Any) -> tuple[str, list[Any]]:
+    """The statement (newest first) and parameters of a MessageQuery. A recipient is a phone
+    number or a BSUID: each is looked for along its own index, newest first, at most a page of
+    each (one OR would walk every stored message for a recipient with few of them)."""
+    if query.recipient is None:
+        where, params = message_filters(query)
+        return f"SELECT data FROM messages{where} ORDER BY seq DESC LIMIT ?", [*params, query.limit]
+    parts, values = [], []
+    for column in ("recipient_phone", "recipient_bsuid"):
+        where, params = message_filters(
+            replace(query, recipient=None), (f"{column} = ?", [query.recipient])
+        )
+        parts.append(
+            f"SELECT * FROM (SELECT seq, data FROM messages{where} "
+            f"ORDER BY seq DESC LIMIT ?) AS by_{column}"
+        )
+        values += [*params, query.limit]
+    statement = f"SELECT data FROM ({' UNION '.join(parts)}) AS found ORDER BY seq DESC LIMIT ?"
+    return statement, [*values, query.limit]
+
+
+def message_filters(query: Any, *more: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
+    """WHERE clause (possibly empty) and parameters for a MessageQuery (and `more` clauses)."""
+    extra = list(more)
     if query.recipient is not None:
         extra.append(
             ("(recipient_phone = ? OR recipient_bsuid = ?)", [query.recipient, query.recipient])

@@ -435,10 +435,8 @@ class SqliteStore(Store):
 
     @on_store_thread
     def list_messages(self, query: MessageQuery) -> list[Message]:
-        where, params = sql.message_filters(query)
-        rows = self._db.execute(
-            f"SELECT data FROM messages{where} ORDER BY seq DESC LIMIT ?", (*params, query.limit)
-        )
+        statement, params = sql.list_messages(query)
+        rows = self._db.execute(statement, params)
         return [_MESSAGE.decode(row[0]) for row in rows]
 
     @on_store_thread

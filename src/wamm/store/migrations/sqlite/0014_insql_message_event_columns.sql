@@ -37,3 +37,8 @@ CREATE INDEX messages_template_days ON messages (
     waba_id, template_name, route, template_id, pricing_category, in_window,
     sent_day, delivered_day, read_day, created_at, sent_at, delivered_at, read_at
 );
+-- The message list's recipient filter walks the phone index and this one (a BSUID), newest
+-- first; its route filter walks the route index: a filter matching few or no messages no longer
+-- reads every stored message.
+CREATE INDEX messages_by_bsuid ON messages (recipient_bsuid, seq) WHERE recipient_bsuid IS NOT NULL;
+CREATE INDEX messages_by_route ON messages (route, seq);
