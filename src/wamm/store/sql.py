@@ -300,9 +300,8 @@ def messages_between(
 # order (so the GROUP BY needs no sort) and each group says how many of its events count by now.
 DAY_COUNTS = (
     "SELECT template_id, pricing_category, in_window, sent_day, delivered_day, read_day, "
-    "coalesce(sum(CASE WHEN sent_at <= ? THEN 1 ELSE 0 END), 0), "
-    "coalesce(sum(CASE WHEN delivered_at <= ? THEN 1 ELSE 0 END), 0), "
-    "coalesce(sum(CASE WHEN read_at <= ? AND read_at <= created_at + ? THEN 1 ELSE 0 END), 0) "
+    "count(*) FILTER (WHERE sent_at <= ?), count(*) FILTER (WHERE delivered_at <= ?), "
+    "count(*) FILTER (WHERE read_at <= ? AND read_at <= created_at + ?) "
     "FROM messages WHERE waba_id = ? AND template_name IN ({names}) AND route = ? "
     "AND template_id IN ({ids}) AND created_at >= ? AND created_at < ? "
     "GROUP BY template_id, pricing_category, in_window, sent_day, delivered_day, read_day"
