@@ -110,7 +110,8 @@ def all_visible(connection: Any) -> float:
     row = connection.execute(
         "SELECT relallvisible, relpages FROM pg_class WHERE oid = 'messages'::regclass"
     ).fetchone()
-    return float(row[0]) / max(1, row[1])
+    visible, pages = row
+    return float(visible) / max(1, int(pages))
 
 
 def fill(db: Database, sources: dict[str, int], count: int) -> float:

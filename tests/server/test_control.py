@@ -499,7 +499,11 @@ async def test_unknown_control_routes_answer_the_graph_envelope(
 
 
 async def test_recipient_filter_finds_phone_numbers_and_bsuids_page_by_page(graph: Graph) -> None:
-    sends = [{"to": sd.BR_PHONE}, {"to": sd.US_PHONE}, {"to": None, "recipient": sd.BR_BSUID}]
+    sends: list[dict[str, Any]] = [
+        {"to": sd.BR_PHONE},
+        {"to": sd.US_PHONE},
+        {"to": None, "recipient": sd.BR_BSUID},
+    ]
     for top in sends * 2:
         await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", template_send(**top))
     everything = (await graph.http.get("/_wamm/messages")).json()["data"]
@@ -511,7 +515,8 @@ async def test_recipient_filter_finds_phone_numbers_and_bsuids_page_by_page(grap
             for m in everything
             if recipient in (m["recipient"].get("wa_id"), m["recipient"].get("user_id"))
         ]
-        found, params = [], {"recipient": recipient, "limit": 1}
+        found: list[str] = []
+        params: dict[str, str | int] = {"recipient": recipient, "limit": 1}
         while True:
             page = (await graph.http.get("/_wamm/messages", params=params)).json()
             found += [m["wamid"] for m in page["data"]]

@@ -6,14 +6,17 @@ import asyncio
 import contextlib
 import functools
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from tests import seed_data as sd
 from tests.builders import template_send
+from tests.conftest import postgres_schema
 from wamm.core.model import ROUTE_MM
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
@@ -163,14 +166,46 @@ def _before_event_columns(db: sqlite3.Connection) -> None:
     db.execute(
         "CREATE INDEX messages_by_waba_template ON messages (waba_id, template_name, created_at)"
     )
+    db.execute("DROP INDEX messages_by_bsuid")
+    db.execute("DROP INDEX messages_by_route")
     db.execute("DELETE FROM schema_migrations WHERE version = 14")
 
 
+def _pg_before_event_columns(url: str) -> None:
+    """Rewind a PostgreSQL schema to the one before its migration 11."""
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP INDEX messages_template_days")
+        for column in EVENT_COLUMNS:
+            db.execute(f"ALTER TABLE messages DROP COLUMN {column}")
+        db.execute(
+            "CREATE INDEX messages_by_waba_template ON messages "
+            "(waba_id, template_name, created_at)"
+        )
+        db.execute("DROP INDEX messages_by_bsuid")
+        db.execute("DROP INDEX messages_by_route")
+        db.execute("DELETE FROM schema_migrations WHERE version = 11")
+
+
+def _sqlite_before_event_columns(url: str) -> None:
+    with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
+        _before_event_columns(db)
+        db.commit()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 async def test_messages_stored_before_the_event_columns_are_counted_alike(
-    tmp_path: Path,
+    tmp_path: Path, backend: str
 ) -> None:
-    path = tmp_path / "wamm.db"
-    rt = await Runtime.open(f"sqlite:///{path}")
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            url, rewind = f"sqlite:///{tmp_path / 'wamm.db'}", _sqlite_before_event_columns
+        else:
+            url, rewind = stack.enter_context(postgres_schema()), _pg_before_event_columns
+        await _counted_alike_after_migrating(url, rewind)
+
+
+async def _counted_alike_after_migrating(url: str, rewind: Callable[[str], None]) -> None:
+    rt = await Runtime.open(url)
     await apply_seed(rt, sd.seed())
     await _send(rt, 3)
     await rt.advance_clock(7200)
@@ -186,11 +221,9 @@ async def test_messages_stored_before_the_event_columns_are_counted_alike(
     )
     counted = await rt.store.day_counts(query)
     await rt.close()
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        _before_event_columns(db)
-        db.commit()
+    rewind(url)
 
-    reopened = await Runtime.open(f"sqlite:///{path}")
+    reopened = await Runtime.open(url)
     try:
         assert sum(group.sent for group in counted) == 3
         assert await reopened.store.day_counts(query) == counted
