@@ -128,6 +128,18 @@ async def _stored(runtime: Runtime) -> tuple[list[Template], list[Message], list
 
 async def test_sql_groups_equal_the_python_count(runtime: Runtime) -> None:
     templates, messages, _ = await _stored(runtime)
+    await _compare_groups(runtime, templates, messages)
+    # A held send's plan is replaced by one failure (service/held_sends.py): counted anew.
+    held = messages[::7]
+    for message in held:
+        message.events = [PlannedEvent(runtime.now(), "failed", 131049)]
+    await runtime.store.replace_messages(held, [])
+    await _compare_groups(runtime, templates, messages)
+
+
+async def _compare_groups(
+    runtime: Runtime, templates: list[Template], messages: list[Message]
+) -> None:
     now = runtime.now()
     ids = tuple(t.id for t in templates[:2])
     for route in (ROUTE_MM, ROUTE_CLOUD):
