@@ -168,6 +168,7 @@ def _before_event_columns(db: sqlite3.Connection) -> None:
     )
     db.execute("DROP INDEX messages_by_bsuid")
     db.execute("DROP INDEX messages_by_route")
+    db.execute("DROP INDEX outbox_by_state")
     db.execute("DELETE FROM schema_migrations WHERE version = 14")
 
 
@@ -183,6 +184,7 @@ def _pg_before_event_columns(url: str) -> None:
         )
         db.execute("DROP INDEX messages_by_bsuid")
         db.execute("DROP INDEX messages_by_route")
+        db.execute("DROP INDEX outbox_by_state")
         db.execute("DELETE FROM schema_migrations WHERE version = 11")
 
 

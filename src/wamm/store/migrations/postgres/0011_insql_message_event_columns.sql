@@ -43,3 +43,6 @@ CREATE INDEX messages_template_days ON messages (
 -- reads every stored message.
 CREATE INDEX messages_by_bsuid ON messages (recipient_bsuid, seq) WHERE recipient_bsuid IS NOT NULL;
 CREATE INDEX messages_by_route ON messages (route, seq);
+-- The webhook log filtered on a state, newest first: without it the matches (millions of
+-- pending or delivered rows) were sorted for every page.
+CREATE INDEX outbox_by_state ON outbox (state, id);
