@@ -1,7 +1,8 @@
 """The benchmark's floor: a raw ASGI app that reads the request and answers fixed JSON.
 
 Served by the same uvicorn, with the same options, as `wamm serve` (see wamm.cli.main), so the
-ratio wamm/bare in bench/send_path.py is the cost of wamm itself.
+ratio wamm/bare in bench/send_path.py is the cost of wamm itself; `app_from_environment` is the
+same app for granian (bench/http_servers.py).
 
     python bench/bare_app.py --port 8001 --body-bytes 190
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -61,6 +63,11 @@ async def _lifespan(receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+def app_from_environment() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """The app for servers started by command (granian: bench/http_servers.py)."""
+    return make_app(json_body(int(os.environ.get("BARE_BODY_BYTES", "190"))))
 
 
 def main() -> None:

@@ -71,11 +71,12 @@ FILL_SQL = """
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)
 INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, recipient_bsuid,
     route, status, created_at, counts_marketing, template_name, template_id, pricing_category,
-    in_window, sent_at, sent_day, delivered_at, delivered_day, read_at, read_day, data)
+    in_window, entry_point, sent_at, sent_day, delivered_at, delivered_day, read_at, read_day,
+    data)
 SELECT :base + i, 'wamid.fill' || (:base + i), m.phone_number_id, m.waba_id, m.recipient_phone,
     m.recipient_bsuid, m.route, m.status, m.created_at, m.counts_marketing, m.template_name,
-    m.template_id, m.pricing_category, m.in_window, m.sent_at, m.sent_day, m.delivered_at,
-    m.delivered_day, m.read_at, m.read_day,
+    m.template_id, m.pricing_category, m.in_window, m.entry_point, m.sent_at, m.sent_day,
+    m.delivered_at, m.delivered_day, m.read_at, m.read_day,
     json_set(CAST(m.data AS TEXT), '$.seq', :base + i, '$.wamid', 'wamid.fill' || (:base + i))
 FROM n JOIN messages m ON m.seq = CASE
     WHEN i % 1000 = 0 THEN :failed WHEN i % 100 = 1 THEN :rare WHEN i % 100 = 2 THEN :text
@@ -88,10 +89,12 @@ FROM n JOIN messages m ON m.seq = CASE
 FILL_POSTGRES = """
 INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, recipient_bsuid,
     route, status, created_at, counts_marketing, template_name, template_id, pricing_category,
-    in_window, sent_at, sent_day, delivered_at, delivered_day, read_at, read_day, data)
+    in_window, entry_point, sent_at, sent_day, delivered_at, delivered_day, read_at, read_day,
+    data)
 SELECT %(base)s + i, 'wamid.fill' || (%(base)s + i), m.phone_number_id, m.waba_id,
     m.recipient_phone, m.recipient_bsuid, m.route, m.status, m.created_at, m.counts_marketing,
-    m.template_name, m.template_id, m.pricing_category, m.in_window, m.sent_at, m.sent_day,
+    m.template_name, m.template_id, m.pricing_category, m.in_window, m.entry_point, m.sent_at,
+    m.sent_day,
     m.delivered_at, m.delivered_day, m.read_at, m.read_day,
     convert_to(jsonb_set(jsonb_set(convert_from(m.data, 'UTF8')::jsonb, '{seq}',
         to_jsonb(%(base)s + i)), '{wamid}', to_jsonb('wamid.fill' || (%(base)s + i)))::text,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,11 +14,13 @@ from typing import Any
 import send_path as sp
 import webhooks as wh
 from databases import Database
+from http_servers import bare_granian
 from procstat import Monitor, Usage
 from profiling import profiled
 from servers import wamm_server
 
 DEFERRED_SECONDS = 3600.0  # statuses of throughput runs fall due this long after the send
+LIVE_GRACE_SECONDS = 5.0  # a live run's statuses still undelivered this long after it are late
 STATUSES_PER_SEND = wh.STATUSES_PER_SEND
 
 
@@ -97,6 +100,17 @@ class Throughput:
         return self.stored == self.answered
 
 
+def settled_outbox(db: Database, grace: float) -> dict[str, int]:
+    """The outbox once nothing is pending or in flight, or as it is `grace` seconds after the
+    load (a live run: what is still undelivered then is late)."""
+    deadline = time.monotonic() + grace
+    outbox = db.outbox()
+    while (outbox.get("pending", 0) or outbox.get("inflight", 0)) and time.monotonic() < deadline:
+        time.sleep(0.25)
+        outbox = db.outbox()
+    return outbox
+
+
 def throughput_from(label: str, result: sp.LoadResult) -> dict[str, Any]:
     ok = sp.ok_count(result.statuses)
     return {
@@ -136,6 +150,7 @@ def run_wamm(
     processes: int = 1,
     batch_size: int = 100,
     concurrency: int = 32,
+    server: str = "uvicorn",
 ) -> Throughput:
     """The receiver, then wamm on `db`, then the closed-loop load; sizes and rows counted while
     wamm still runs (a 200 must already be committed)."""
@@ -152,17 +167,17 @@ def run_wamm(
     name = label.replace(" ", "-")
     with (
         wh.receiving(receiver_port, workdir / f"receiver-{name}.log"),
-        wamm_server(db.url, seed, workdir / f"wamm-{name}.log", processes) as server,
+        wamm_server(db.url, seed, workdir / f"wamm-{name}.log", processes, server) as wamm,
     ):
-        response_bytes = sp.probe_send(server.port)
+        response_bytes = sp.probe_send(wamm.port)
         size_before, count_before = db.size_bytes(), db.messages()
-        with Monitor(server.pid) as monitor, profiled(server.pid, label):
+        with Monitor(wamm.pid) as monitor, profiled(wamm.pid, label):
             result = closed_loop(
-                server.port, load.audience, load.warmup, load.requests, load.connections, load.limit
+                wamm.port, load.audience, load.warmup, load.requests, load.connections, load.limit
             )
         count_after = db.messages()
         size_after = db.size_bytes() if deferred else None
-        outbox = db.outbox()
+        outbox = db.outbox() if deferred else settled_outbox(db, LIVE_GRACE_SECONDS)
     stored = count_after - count_before
     per_message = None
     if size_after is not None and stored:
@@ -182,15 +197,20 @@ def run_wamm(
     )
 
 
-def run_bare(workdir: Path, load: Load, body_bytes: int) -> Throughput:
-    """The same load against bench/bare_app.py: the ceiling."""
+def run_bare(
+    workdir: Path, load: Load, body_bytes: int, server: str = "uvicorn", label: str = "bare ASGI"
+) -> Throughput:
+    """The same load against bench/bare_app.py (under `server`): the ceiling."""
     port = sp.free_port()
-    with sp.serving(sp.bare_command(port, body_bytes), port, workdir / "bare.log"):
+    command, env = sp.bare_command(port, body_bytes), None
+    if server == "granian":
+        command, env = bare_granian(sp.HOST, port, body_bytes)
+    with sp.serving(command, port, workdir / f"bare-{server}.log", env):
         result = closed_loop(
             port, load.audience, load.warmup, load.requests, load.connections, load.limit
         )
     return Throughput(
-        **throughput_from("bare ASGI", result),
+        **throughput_from(label, result),
         backend="-",
         processes=1,
         usage=None,

@@ -22,6 +22,9 @@ from report import (
     throughput_rows,
 )
 
+TARGET_ONE = 0.10  # one process's sends/s over the bare app's
+TARGET_TWO = 1.3  # two processes over one
+
 
 def cmd_postgres(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, Any]]:
     if problem := postgres_problem():
@@ -56,7 +59,7 @@ def cmd_postgres(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[st
             for r in runs
         )
     )
-    rows: list[tuple[str, str, bool | None]] = []
+    rows = scaling_targets(runs, bare)
     cores = os.cpu_count() or 1
     for before, after in itertools.pairwise(runs):
         # Past the core count the curve is expected to flatten: shown, not judged.
@@ -82,6 +85,19 @@ def cmd_postgres(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[st
     print(f"\ntargets ({os.cpu_count()} cores shared by wamm, PostgreSQL and the load generator)")
     passed = print_targets(rows)
     return passed, {"throughput": [asdict(r) for r in [bare, *reference, *runs]]}
+
+
+def scaling_targets(runs: list[Throughput], bare: Throughput) -> list[tuple[str, str, bool | None]]:
+    """Issue "Performance", item 3: one process >= 0.10 of the bare app, two >= 1.3x one."""
+    by_count = {run.processes: run for run in runs}
+    rows: list[tuple[str, str, bool | None]] = []
+    if one := by_count.get(1):
+        ratio = one.sends_per_second / bare.sends_per_second
+        rows.append((f"1 process: wamm/bare >= {TARGET_ONE}", f"{ratio:.3f}", ratio >= TARGET_ONE))
+        if two := by_count.get(2):
+            gain = two.sends_per_second / one.sends_per_second
+            rows.append((f"2 processes >= {TARGET_TWO}x one", f"{gain:.2f}x", gain >= TARGET_TWO))
+    return rows
 
 
 def run_sqlite_reference(workdir: Path, load: Load) -> Throughput:

@@ -8,6 +8,7 @@ bench/webhooks.py's (it checks every X-Hub-Signature-256).
 
     python3 dev bench                          # = quick: SQLite vs bare, webhooks at 1,000/s
     python3 dev bench postgres                 # 1, 2 and 4 server processes on PostgreSQL
+    python3 dev bench servers                  # bare app and wamm under uvicorn and granian
     python3 dev bench soak --minutes 10        # RSS every 10 s under a steady 1,000 sends/s
     python3 dev bench fill --messages 1000000  # throughput before and after 1M stored messages
     python3 dev bench faults                   # kill -9, receiver faults, resets under load
@@ -39,6 +40,7 @@ from postgres import cmd_postgres
 from profiling import PROFILING, print_profiles, py_spy
 from quick import cmd_quick
 from report import machine_line, write_json
+from server_choice import cmd_servers
 from soak import cmd_soak
 
 import inspector
@@ -94,6 +96,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             quick.add_argument("--no-sqlite", action="store_true", help=argparse.SUPPRESS)
             quick.add_argument("--require-postgres", action="store_true")
 
+    servers = commands.add_parser("servers", help="bare and wamm under uvicorn and granian")
+    add_load_options(servers, 20_000, 20_000)
+    servers.add_argument(
+        "--rounds", type=int, default=3, help="rounds of the four runs; the best of each is kept"
+    )
     postgres = commands.add_parser("postgres", help="the curve for 1, 2 and 4 server processes")
     add_load_options(postgres, 20_000, 20_000)
     postgres.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
@@ -142,6 +149,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 COMMANDS = {
     "quick": cmd_quick,
     "postgres": cmd_postgres,
+    "servers": cmd_servers,
     "soak": cmd_soak,
     "fill": cmd_fill,
     "faults": fm.cmd_faults,

@@ -344,8 +344,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serving(command: list[str], port: int, log_path: Path) -> Iterator[None]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+def serving(
+    command: list[str], port: int, log_path: Path, env: dict[str, str] | None = None
+) -> Iterator[None]:
+    env = {**(env or os.environ), "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env

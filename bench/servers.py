@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import send_path as sp
+from http_servers import wamm_granian
 from procstat import read_stat, tree_pids
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -50,17 +51,23 @@ def stop_leftovers(identities: dict[int, str]) -> None:
 
 
 @contextlib.contextmanager
-def wamm_server(url: str, seed: Path, log_path: Path, workers: int = 1) -> Iterator[Server]:
-    """`python -m wamm serve` (with `--workers N` above 1), stopped by its PID at the end."""
+def wamm_server(
+    url: str, seed: Path, log_path: Path, workers: int = 1, http_server: str = "uvicorn"
+) -> Iterator[Server]:
+    """`python -m wamm serve` (with `--workers N` above 1), or wamm under granian (one
+    process), stopped by its PID at the end."""
     port = sp.free_port()
     command = [
         sys.executable,
         *("-m", "wamm", "serve", "--host", sp.HOST, "--port", str(port)),
         *("--database", url, "--seed", str(seed), "--no-access-log", "--no-demo"),
     ]
+    env = dict(os.environ)
     if workers > 1:
         command += ["--workers", str(workers)]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    if http_server == "granian":
+        command, env = wamm_granian(sp.HOST, port, url, seed)
+    env |= {"PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     identities: dict[int, str] = {}
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -20,6 +20,7 @@ class Group:
     template_id: str
     pricing_category: str
     in_window: bool
+    entry_point: bool
     sent_day: int | None
     delivered_day: int | None
     read_day: int | None
@@ -34,7 +35,7 @@ def _day(times: dict[str, float], status: str) -> int | None:
     return None if at is None else day_floor(at)
 
 
-Key = tuple[str, str, bool, int | None, int | None, int | None, Decimal]
+Key = tuple[str, str, bool, bool, int | None, int | None, int | None, Decimal]
 
 
 def day_groups(
@@ -60,6 +61,7 @@ def day_groups(
             str(m.template_id),
             m.pricing_category,
             m.in_window,
+            m.entry_point_until is not None,
             _day(times, "sent"),
             _day(times, "delivered"),
             _day(times, "read"),
@@ -69,8 +71,8 @@ def day_groups(
         for index, count in enumerate(counted):
             row[index] += int(count)
     return [
-        Group(t, category, window, sent, delivered, read, row[0], row[1], row[2], cost)
-        for (t, category, window, sent, delivered, read, cost), row in sums.items()
+        Group(t, category, window, entry, sent, delivered, read, row[0], row[1], row[2], cost)
+        for (t, category, window, entry, sent, delivered, read, cost), row in sums.items()
     ]
 
 

@@ -175,3 +175,60 @@ def seed(**overrides: Any) -> dict[str, Any]:
     document = copy.deepcopy(BASE_SEED)
     document.update(copy.deepcopy(overrides))
     return document
+
+
+# --- partners ------------------------------------------------------------------------------------
+
+PARTNER_BUSINESS = "800000000000010"
+OTHER_PARTNER_BUSINESS = "800000000000011"
+INELIGIBLE_CLIENT = "800000000000012"
+INELIGIBLE_WABA = "102290129340410"
+PARTNER_TOKEN = "partner-token"
+OTHER_PARTNER_TOKEN = "other-partner-token"
+_PARTNER_SCOPES = [
+    "whatsapp_business_messaging",
+    "whatsapp_business_management",
+    "business_management",
+]
+
+
+def with_partners(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` (a BASE_SEED copy) with two partner portfolios: the three base portfolios
+    and an ineligible one (Umbrella) are clients of PARTNER_BUSINESS, and Globex is a client
+    of OTHER_PARTNER_BUSINESS too; each partner's system user holds a token."""
+    clients = document["businesses"]
+    clients[0]["client_of"] = [PARTNER_BUSINESS]
+    clients[1]["client_of"] = [PARTNER_BUSINESS, OTHER_PARTNER_BUSINESS]
+    clients[2]["client_of"] = [PARTNER_BUSINESS]
+    umbrella = {
+        "id": INELIGIBLE_CLIENT,
+        "name": "Umbrella",
+        "client_of": [PARTNER_BUSINESS],
+        "wabas": [
+            {
+                "id": INELIGIBLE_WABA,
+                "name": "Umbrella WA",
+                "onboarding_status": "INELIGIBLE_COUNTRY_NOT_SUPPORTED",
+            }
+        ],
+    }
+    document["businesses"] = [
+        {"id": PARTNER_BUSINESS, "name": "Partner Solutions"},
+        {"id": OTHER_PARTNER_BUSINESS, "name": "Other Partner"},
+        *clients,
+        umbrella,
+    ]
+    document["tokens"] += [
+        {
+            "value": PARTNER_TOKEN,
+            "app_id": APP_ID,
+            "scopes": _PARTNER_SCOPES,
+            "business_id": PARTNER_BUSINESS,
+        },
+        {
+            "value": OTHER_PARTNER_TOKEN,
+            "scopes": _PARTNER_SCOPES,
+            "business_id": OTHER_PARTNER_BUSINESS,
+        },
+    ]
+    return document

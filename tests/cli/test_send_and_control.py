@@ -256,3 +256,19 @@ def test_seed_mistakes(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "text.yaml").write_text("just words\n")
     assert cli("seed", "text.yaml").code == 2
     assert cli("reset", "text.yaml", "--demo").code == 2
+
+
+def test_messages_conversion_records_a_conversion_after_a_click(
+    cli: Cli, wamm_server: WammServer
+) -> None:
+    sent = cli("send", "--to", ANA, *SALE, "--json")
+    wamid = sent.json()["messages"][0]["id"]
+    refused = cli("messages", "conversion", wamid, "--type", "WEBSITE_PURCHASES")
+    assert refused.code == 1 and "no link click" in refused.stderr
+    wamm_server.control.settle(60)
+    wamm_server.control.click(wamid)
+    human = cli("messages", "conversion", wamid, "--type", "website_purchases", "--value", "12.5")
+    assert human.code == 0, human.stderr
+    assert human.stdout.strip() == f"recorded WEBSITE_PURCHASES for {wamid}"
+    as_json = cli("messages", "conversion", wamid, "--type", "APP_ADD_TO_CART", "--json")
+    assert as_json.json()["type"] == "APP_ADD_TO_CART"

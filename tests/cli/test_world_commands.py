@@ -115,6 +115,17 @@ def test_users_inbound_and_marketing(shell: Shell, wamm_server: WammServer) -> N
     assert "marketing resumed" in shell("users", "marketing", ANA, "--resume").stdout
 
 
+def test_an_ad_entry_and_a_user_s_country(shell: Shell) -> None:
+    referral = {"source_url": "https://fb.me/ad", "source_id": "120", "source_type": "ad"}
+    wrote = shell.json("inbound", "--from", ANA, "--referral", json.dumps(referral))
+    assert wrote["message"]["referral"] == referral
+    assert wrote["entry_point"]["status"] == "awaiting_reply"
+    line = shell("inbound", "--from", ANA, "--referral", json.dumps(referral)).stdout
+    assert "UTC opens a free entry point window" in line
+    assert shell.json("users", "country", ANA, "in")["country"] == "IN"
+    assert shell("users", "country", ANA, "BR").stdout.strip() == f"{ANA}: BR"
+
+
 def test_inbound_of_other_types(shell: Shell, tmp_path: Path) -> None:
     invoice = tmp_path / "invoice.pdf"
     invoice.write_bytes(b"%PDF-1.4 invoice")

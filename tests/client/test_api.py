@@ -15,6 +15,7 @@ from tests.client.conftest import BASE_URL, no_jitter
 from tests.content_builders import INTERACTIVE, edit, url_card
 from wamm.client import (
     NO_RETRIES,
+    AdInsightsQuery,
     AsyncClient,
     AuthError,
     BSUIDNotSupportedError,
@@ -412,6 +413,34 @@ async def test_analytics(aclient: AsyncClient, control: httpx.AsyncClient) -> No
     assert (priced.pricing_category, priced.volume) == ("MARKETING_LITE", 1)
     with pytest.raises(ValidationError):
         TemplateAnalyticsQuery(start=1, end=2, template_ids=[])
+
+
+async def test_ad_insights(aclient: AsyncClient, control: httpx.AsyncClient) -> None:
+    sale = (await aclient.list_templates(sd.SIGNED_WABA, TemplateQuery(name="summer_sale"))).data[0]
+    linked = await aclient.get_template(sale.id, fields=["ad_id", "ad_account_id"])
+    sent = await aclient.send_marketing(sd.SIGNED_PHONE, SALE, to=sd.BR_PHONE)
+    await control.post("/_wamm/clock/advance", json={"seconds": 3600})
+    wamid = sent.messages[0].id
+    assert (await control.post(f"/_wamm/messages/{wamid}/click", json={})).status_code == 200
+    bought = {"type": "WEBSITE_PURCHASES", "value": 20}
+    assert (await control.post(f"/_wamm/messages/{wamid}/conversion", json=bought)).is_success
+    fields = ["ad_id", "marketing_messages_delivered", "marketing_messages_website_purchase_values"]
+    query = AdInsightsQuery(
+        fields=fields, since=dt.date(2026, 1, 1), until=int(sd.CLOCK_START), level="ad"
+    )
+    report = await aclient.ad_insights(f"act_{linked.ad_account_id}", query)
+    assert report.data == [
+        {
+            "ad_id": str(linked.ad_id),
+            "marketing_messages_delivered": "1",
+            "marketing_messages_website_purchase_values": "20",
+            "date_start": "2026-01-01",
+            "date_stop": "2026-01-01",
+        }
+    ]
+    assert (await aclient.ad_insights(str(linked.ad_id))).data == []  # last_30d: before today
+    with pytest.raises(ValidationError):
+        AdInsightsQuery(since="2026-01-01")
 
 
 async def test_analytics_without_data_is_empty(aclient: AsyncClient) -> None:

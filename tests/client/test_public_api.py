@@ -13,6 +13,7 @@ from wamm.client import (
     app_operations,
     media,
     operations,
+    partner_operations,
     phone_operations,
 )
 from wamm.client.api import Endpoint, Pager
@@ -26,7 +27,7 @@ def test_both_clients_expose_every_method() -> None:
     methods = {n for n, v in vars(GraphApi).items() if isinstance(v, (Endpoint, Pager))}
     defined = {
         name
-        for module in (operations, phone_operations, app_operations, media)
+        for module in (operations, phone_operations, app_operations, media, partner_operations)
         for name, value in vars(module).items()
         if inspect.isfunction(value)
         and value.__module__ == module.__name__

@@ -218,7 +218,7 @@ def test_definitions_meta_would_reject_fail_locally(
 def test_edits_are_checked_locally() -> None:
     with pytest.raises(ValidationError, match="Nothing to edit"):
         TemplateEdit()
-    with pytest.raises(ValidationError, match="unknown feature"):
+    with pytest.raises(ValidationError, match='Unexpected key "sparkles"'):
         TemplateEdit(creative_features={"sparkles": "OPT_IN"})
     with pytest.raises(ValidationError) as raised:
         TemplateEdit(category="MARKETING", components=[Body("{{1}}", example=["x"])])

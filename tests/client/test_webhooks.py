@@ -223,6 +223,37 @@ async def test_every_inbound_type_parses(
     assert system.system is not None and system.system.type == "user_changed_user_id"
 
 
+async def test_an_ad_entry_and_its_free_answer_parse(
+    aclient: AsyncClient, control: httpx.AsyncClient, receiver: WebhookReceiver
+) -> None:
+    referral = {
+        "source_url": "https://fb.me/ad",
+        "source_id": "120",
+        "source_type": "ad",
+        "ctwa_clid": "ARAkLk",
+        "welcome_message": {"text": "Hi!"},
+    }
+    request = {"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE, "referral": referral}
+    assert (await control.post("/_wamm/inbound", json=request)).status_code == 200
+    sent = await aclient.send_template(sd.SIGNED_PHONE, SALE, to=sd.BR_PHONE)
+    await settle(control, 60)
+    updates = updates_of(receiver)
+    (entry,) = [u.message for u in updates if isinstance(u, MessageUpdate)]
+    assert entry.referral is not None
+    assert (entry.referral.source_type, entry.referral.ctwa_clid) == ("ad", "ARAkLk")
+    assert entry.referral.welcome_message is not None
+    assert entry.referral.welcome_message.text == "Hi!"
+    (status,) = [
+        u.status
+        for u in updates
+        if isinstance(u, StatusUpdate) and u.status.id == sent.wamid and u.status.status == "sent"
+    ]
+    assert status.pricing is not None
+    assert (status.pricing.type, status.pricing.billable) == ("free_entry_point", False)
+    assert status.conversation is not None and status.conversation.origin is not None
+    assert status.conversation.origin.type == "referral_conversion"
+
+
 async def test_template_and_account_updates(
     aclient: AsyncClient, control: httpx.AsyncClient, receiver: WebhookReceiver
 ) -> None:

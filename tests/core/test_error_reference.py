@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.doc_blocks import ROOT
-from wamm.core.errors import CATALOGUE, GraphError, template_rejected
+from wamm.core.errors import CATALOGUE, GraphError, param_not_in, template_rejected
+from wamm.core.templates import duplicate_error
 
 PAGE = ROOT / "docs" / "errors.md"
 
@@ -31,3 +32,28 @@ def test_a_template_rejection_is_worded_as_meta_words_it() -> None:
         2388040,
     )
     assert "error_data" not in body
+
+
+def test_texts_quoted_from_real_answers() -> None:
+    """Texts Meta sends, word for word (their sources are in docs/errors.md)."""
+    allowed_list = GraphError(131030).body("t")["error"]
+    assert (allowed_list["message"], allowed_list["error_data"]["details"]) == (
+        "(#131030) Recipient phone number not in allowed list",
+        "Recipient's phone number is not whitelisted: add the recipient's phone number to a "
+        "recipient list, then try again.",
+    )
+    enum = param_not_in("template['components'][1]['sub_type']", ("URL", "CATALOG"), "x")
+    assert enum.body("t")["error"] == {
+        "message": "(#100) Param template['components'][1]['sub_type'] must be one of "
+        '{CATALOG, URL} - got "x".',
+        "type": "OAuthException",
+        "code": 100,
+        "fbtrace_id": "t",
+    }
+    duplicate = duplicate_error("en_US").body("t")["error"]
+    assert (duplicate["message"], duplicate["error_subcode"]) == ("Invalid parameter", 2388024)
+    assert (duplicate["error_user_title"], duplicate["error_user_msg"]) == (
+        "Content in This Language Already Exists",
+        "There is already English (US) content for this template. You can create a new "
+        "template and try again.",
+    )

@@ -42,6 +42,15 @@ ROW = {"id": "r1", "title": "Row 1", "description": "First"}
 # Replies to a business message name it; the webhook adds the business number.
 REPLY = {"context": {"id": "wamid.SENT"}}
 REPLIED = {"context": {"from": BUSINESS_DISPLAY, "id": "wamid.SENT"}}
+REFERRAL = {
+    "source_url": "https://fb.me/ad",
+    "source_id": "120",
+    "source_type": "post",
+    "media_type": "video",
+    "video_url": "https://video.example/ad.mp4",
+    "thumbnail_url": "https://video.example/ad.jpg",
+    "welcome_message": {"text": "Hi!"},
+}
 
 # Request body (beside phone_number_id and from) -> the webhook message's type-specific part.
 MESSAGES: list[tuple[dict[str, Any], dict[str, Any]]] = [
@@ -114,6 +123,14 @@ MESSAGES: list[tuple[dict[str, Any], dict[str, Any]]] = [
             "unsupported": {"type": "poll_creation"},
             "errors": [UNSUPPORTED_ERROR],
         },
+    ),
+    (
+        {"text": "Saw the post", "referral": REFERRAL},
+        {"type": "text", "text": {"body": "Saw the post"}, "referral": REFERRAL},
+    ),
+    (
+        {"type": "location", "location": {"latitude": 1, "longitude": 2}, "referral": REFERRAL},
+        {"type": "location", "location": {"latitude": 1, "longitude": 2}, "referral": REFERRAL},
     ),
     (
         {"text": "Yes", "context": {"id": "wamid.SENT"}},
@@ -319,6 +336,15 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
         "Param system.type must be one of user_changed_user_id, got 'user_changed_number'.",
     ),
     ({"context": "wamid.X"}, "Param context must be a JSON object, got string."),
+    ({"referral": "ad"}, "Param referral must be a JSON object, got string."),
+    (
+        {"referral": {**REFERRAL, "source_id": 120}},
+        "Param referral.source_id must be a JSON string, got integer.",
+    ),
+    (
+        {"referral": {**REFERRAL, "welcome_message": "Hi"}},
+        "Param referral.welcome_message must be a JSON object, got string.",
+    ),
     ({"context": {}}, "(#100) The parameter context.id is required."),
 ]
 

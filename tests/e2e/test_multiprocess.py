@@ -99,7 +99,10 @@ class Cluster:
     logs: list[Path]
 
     def log(self) -> str:
-        return "\n".join(f"--- {p.name} ---\n{p.read_text(errors='replace')}" for p in self.logs)
+        """Each process's log so far (a worker not started yet has none)."""
+        return "\n".join(
+            f"--- {p.name} ---\n{p.read_text(errors='replace')}" for p in self.logs if p.exists()
+        )
 
     def control(self, method: str, path: str, **kwargs: Any) -> Any:
         response = httpx.request(method, f"{self.base_url}/_wamm{path}", timeout=30, **kwargs)
@@ -178,7 +181,18 @@ def wait_for_statuses(
             return
         time.sleep(0.1)
     missing = {w for w in wamids if any((w, s) not in statuses_by_wamid(receiver) for s in LIFE)}
-    pytest.fail(f"statuses missing for {sorted(missing)}\n{cluster.log()}")
+    pytest.fail(
+        f"statuses missing for {sorted(missing)}\n{outbox_rows(cluster, missing)}\n{cluster.log()}"
+    )
+
+
+def outbox_rows(cluster: Cluster, wamids: set[str]) -> str:
+    """The outbox rows of the given messages (state, lease, attempts): why they were not sent."""
+    rows = []
+    for wamid in sorted(wamids):
+        page = cluster.control("GET", "/webhooks", params={"wamid": wamid, "limit": 10})
+        rows += [json.dumps(row, sort_keys=True) for row in page["data"]]
+    return "--- outbox rows ---\n" + "\n".join(rows)
 
 
 def assert_each_status_exactly_once(receiver: ThreadedHoldingReceiver, wamids: set[str]) -> None:

@@ -347,6 +347,44 @@ def test_inbound_text_and_quick_reply_tap(
     assert button.from_user.wa_id == sd.BR_PHONE
 
 
+def test_an_ad_entry_and_its_free_answer(
+    live_server: LiveServer,
+    webhook_receiver: ThreadedReceiver,
+    bots: dict[str, Bot],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    referral = {
+        "source_url": "https://fb.me/ad",
+        "source_id": "120226305854810726",
+        "source_type": "ad",
+        "headline": "Summer sale",
+        "media_type": "image",
+        "image_url": "https://scontent.example/ad.jpg",
+        "ctwa_clid": "ARAkLk",
+    }
+    live_server.control(
+        "POST",
+        "/inbound",
+        json={"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE, "referral": referral},
+    )
+    answer = send(live_server, sd.SIGNED_PHONE, "messages")
+    live_server.settle(2 * HOUR)
+    updates = parse_all(webhook_receiver, bots, caplog)
+
+    (entry,) = [u for u in updates if type(u) is Message]
+    assert entry.referral is not None
+    assert (entry.referral.source_id, entry.referral.ctwa_clid) == (referral["source_id"], "ARAkLk")
+    assert entry.referral.media_type == "image"
+    statuses = [s for s in of_type(updates, MessageStatus) if s.id == answer]
+    assert statuses
+    for status in statuses:
+        assert status.pricing is not None
+        assert status.pricing.type == PywaPricingType.FREE_ENTRY_POINT
+        assert status.pricing.billable is False
+        assert status.conversation is not None  # kept in v25 for free entry points
+        assert status.conversation.category == ConversationCategory.REFERRAL_CONVERSION
+
+
 def test_every_inbound_type(
     live_server: LiveServer,
     webhook_receiver: ThreadedReceiver,

@@ -142,6 +142,20 @@ async def test_the_message_page_labels_carousel_cards_and_order_totals(
     assert "Review and pay" in pages[1].text
 
 
+async def test_the_message_page_shows_a_free_entry_point(
+    http: httpx.AsyncClient, graph: Graph
+) -> None:
+    referral = {"source_url": "https://fb.me/ad", "source_id": "120", "source_type": "ad"}
+    entry = {"phone_number_id": sd.SIGNED_PHONE, "from": sd.BR_PHONE, "referral": referral}
+    assert (await http.post("/_wamm/inbound", json=entry)).status_code == 200
+    wamid = await send(graph)
+    page = await http.get(f"{UI}/message", params={"wamid": wamid})
+    shown = re.search(r'data-testid="pricing-type">(.*?)</td>', page.text)
+    assert shown and shown[1] == (
+        "free_entry_point (free entry point window until 2026-01-04 00:00:00 UTC)"
+    )
+
+
 async def test_an_unknown_message_is_a_404_page(http: httpx.AsyncClient) -> None:
     page = await http.get(f"{UI}/message", params={"wamid": "wamid.nope"})
     assert page.status_code == 404

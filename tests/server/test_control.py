@@ -44,6 +44,21 @@ from wamm.service.runtime import Runtime
             "$.tokens[0].scopes[0]",
             "unknown permission 'root'",
         ),
+        (
+            {"tokens": [{"value": "t", "business_id": "404"}]},
+            "$.tokens[0].business_id",
+            "unknown business 404",
+        ),
+        (
+            {"businesses": [{"id": "7", "name": "x", "client_of": ["404"]}]},
+            "$.businesses[0].client_of[0]",
+            "unknown business 404",
+        ),
+        (
+            {"businesses": [{"id": "7", "name": "x", "client_of": ["7"]}]},
+            "$.businesses[0].client_of[0]",
+            "a business cannot be a client of itself",
+        ),
         ({"users": [{"phone": "12"}]}, "$.users[0].phone", "not a phone number"),
         (
             {"users": [{"phone": "5511999990000", "bsuid": "nope"}]},
@@ -136,6 +151,11 @@ def seed_error(path: str, problem: str) -> dict[str, Any]:
             {"strict_fallback_error_code": 42},
             "$.settings.strict_fallback_error_code",
             "Invalid enum value 42; expected one of 10, 131000, 131042, 131055, 131063, 134102",
+        ),
+        (
+            {"authentication_international_countries": ["India"]},
+            "$.settings.authentication_international_countries[0]",
+            "Expected `str` matching regex '^[A-Z]{2}$'",
         ),
         (
             {"clock_start": "9999-12-31T00:00:00"},
@@ -374,6 +394,8 @@ async def test_message_view_shape(graph: Graph) -> None:
         "template": {"name": "summer_sale", "language": "en_US", "category": "MARKETING"},
         "route": "marketing_messages",
         "pricing_category": "marketing_lite",
+        "pricing_type": "regular",
+        "entry_point_expires_at": None,
         "status": "accepted",
         "timestamp": int(sd.CLOCK_START),
         "product_policy": "CLOUD_API_FALLBACK",

@@ -11,6 +11,7 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.versions import consts, get_spec_version
 
 from wamm import __version__
+from wamm.core.ad_objects import Ad, AdAccount, AdCampaign, AdSet
 from wamm.core.media import Media
 from wamm.core.model import App, Business, PhoneNumber, Template, Waba
 from wamm.core.uploads import UploadSession
@@ -28,6 +29,10 @@ NODE_NAMES: dict[type, str] = {
     App: "App",
     Media: "Media",
     UploadSession: "UploadSession",
+    Ad: "Ad",
+    AdSet: "AdSet",
+    AdCampaign: "Campaign",
+    AdAccount: "AdAccount",
 }
 
 

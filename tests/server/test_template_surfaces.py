@@ -188,10 +188,6 @@ async def test_an_authentication_library_template_takes_the_body_inputs(graph: G
             "library in language es.",
         ),
         (
-            {"category": "MARKETING"},
-            "Param category must be one of {UTILITY}; got 'MARKETING'.",
-        ),
-        (
             {"components": [{"type": "BODY", "text": "Mine"}]},
             "Param components can't be given with library_template_name: a library "
             "template's content is fixed.",
@@ -200,12 +196,6 @@ async def test_an_authentication_library_template_takes_the_body_inputs(graph: G
             {"library_template_button_inputs": [{"type": "PHONE_NUMBER", "phone_number": "+1"}]},
             "Param library_template_button_inputs must give the URL button of this library "
             "template.",
-        ),
-        (
-            {"library_template_body_inputs": {"add_emoji": True}},
-            "Param library_template_body_inputs has an unknown key 'add_emoji': expected "
-            "add_contact_number, add_learn_more_link, add_security_recommendation, "
-            "add_track_package_link, code_expiration_minutes.",
         ),
     ],
 )
@@ -268,7 +258,6 @@ async def test_upsert_updates_the_languages_that_exist_and_creates_the_others(
 @pytest.mark.parametrize(
     ("changes", "details"),
     [
-        ({"category": "UTILITY"}, "Param category must be one of {AUTHENTICATION}; got 'UTILITY'."),
         ({"languages": None}, "The parameter languages is required."),
         ({"languages": []}, "Param languages must list at least one language."),
         ({"languages": ["en_US", "en_US"]}, "Param languages lists a language twice."),

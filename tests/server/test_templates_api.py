@@ -106,7 +106,6 @@ async def test_duplicate_name_and_language_is_subcode_2388024(graph: Graph) -> N
     [
         ({"name": "Bad Name"}, None, "name"),
         ({"language": "xx_XX"}, None, "language"),
-        ({"category": "PROMOTIONAL"}, None, "category"),
         (
             {
                 "components": [

@@ -61,6 +61,7 @@ def _messages(templates: list[Template], now: float, count: int) -> list[Message
                 created_at=created,
                 events=_events(rng, created),
                 in_window=rng.random() < 0.3,
+                entry_point_until=created + 3 * DAY if rng.random() < 0.2 else None,
             )
         )
     return messages
@@ -101,6 +102,7 @@ def _key(group: Any) -> tuple[Any, ...]:
             "template_id",
             "pricing_category",
             "in_window",
+            "entry_point",
             "sent_day",
             "delivered_day",
             "read_day",

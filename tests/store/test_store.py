@@ -149,6 +149,7 @@ EVENT_COLUMNS = (
     "template_id",
     "pricing_category",
     "in_window",
+    "entry_point",
     "sent_at",
     "sent_day",
     "delivered_at",
@@ -159,7 +160,7 @@ EVENT_COLUMNS = (
 
 
 def _before_event_columns(db: sqlite3.Connection) -> None:
-    """Rewind a database to the schema before migration 14."""
+    """Rewind a database to the schema before migration 15."""
     db.execute("DROP INDEX messages_template_days")
     for column in EVENT_COLUMNS:
         db.execute(f"ALTER TABLE messages DROP COLUMN {column}")
@@ -169,11 +170,11 @@ def _before_event_columns(db: sqlite3.Connection) -> None:
     db.execute("DROP INDEX messages_by_bsuid")
     db.execute("DROP INDEX messages_by_route")
     db.execute("DROP INDEX outbox_by_state")
-    db.execute("DELETE FROM schema_migrations WHERE version = 14")
+    db.execute("DELETE FROM schema_migrations WHERE version = 15")
 
 
 def _pg_before_event_columns(url: str) -> None:
-    """Rewind a PostgreSQL schema to the one before its migration 11."""
+    """Rewind a PostgreSQL schema to the one before its migration 12."""
     with psycopg.connect(url, autocommit=True) as db:
         db.execute("DROP INDEX messages_template_days")
         for column in EVENT_COLUMNS:
@@ -185,7 +186,7 @@ def _pg_before_event_columns(url: str) -> None:
         db.execute("DROP INDEX messages_by_bsuid")
         db.execute("DROP INDEX messages_by_route")
         db.execute("DROP INDEX outbox_by_state")
-        db.execute("DELETE FROM schema_migrations WHERE version = 11")
+        db.execute("DELETE FROM schema_migrations WHERE version = 12")
 
 
 def _sqlite_before_event_columns(url: str) -> None:

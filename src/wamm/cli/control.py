@@ -22,7 +22,9 @@ SeedFile = Annotated[
 ]
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_seed_file(path: Path) -> dict[str, Any]:
+    """The mapping in a seed (or other YAML / JSON) file; a file that cannot be read is a usage
+    error."""
     try:
         return load_seed(path)
     except SeedFileError as error:
@@ -40,7 +42,7 @@ def _seed_problem(error: ControlError) -> str | None:
     return str(answer["message"]) if answer.get("type") == "WammSeedError" else None
 
 
-def _send_seed(path: Path, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def send_seed(path: Path, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """`call()`; a seed the server refuses (nothing was changed) is a usage error."""
     try:
         return call()
@@ -64,8 +66,8 @@ def seed(
 ) -> None:
     """Apply a seed file to a running wamm (an upsert: existing ids are updated, nothing is
     deleted; a bad seed changes nothing). See docs/seed.md."""
-    document = _read(seed_file)
-    _applied(wamm, "seeded", _send_seed(seed_file, lambda: wamm.control.seed(document)))
+    document = read_seed_file(seed_file)
+    _applied(wamm, "seeded", send_seed(seed_file, lambda: wamm.control.seed(document)))
 
 
 @wamm_command
@@ -91,8 +93,8 @@ def reset(
     if path is None:
         answer = wamm.control.reset(None)
     else:
-        document = _read(path)
-        answer = _send_seed(path, lambda: wamm.control.reset(document))
+        document = read_seed_file(path)
+        answer = send_seed(path, lambda: wamm.control.reset(document))
     answer["callbacks"] = _carry_callbacks(wamm, before, keep_callbacks)
     _applied(wamm, "reset", answer)
 

@@ -9,7 +9,19 @@ from typing import Annotated
 import typer
 
 from wamm import __version__
-from wamm.cli import account, clock, control, messages, server, templates, users, waba, webhooks
+from wamm.cli import (
+    account,
+    audiences,
+    clock,
+    control,
+    messages,
+    partner,
+    server,
+    templates,
+    users,
+    waba,
+    webhooks,
+)
 from wamm.cli.campaign import campaign
 from wamm.cli.common import CliCommand
 from wamm.cli.send import send
@@ -39,6 +51,8 @@ app.add_typer(clock.app, name="clock")
 app.add_typer(users.app, name="users")
 app.command(cls=CliCommand)(users.inbound)
 app.add_typer(account.app, name="account")
+app.add_typer(partner.app, name="partner")
+app.add_typer(audiences.app, name="audiences")
 
 
 def _version(value: bool) -> None:

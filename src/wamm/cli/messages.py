@@ -91,6 +91,7 @@ def _details(console: Console, message: dict[str, Any]) -> None:
         ("template", template and f"{template['name']} ({template['language']})"),
         ("route", message["route"]),
         ("pricing_category", message["pricing_category"]),
+        ("pricing_type", message.get("pricing_type")),
         ("status", message["status"]),
         ("biz_opaque_callback_data", message["biz_opaque_callback_data"]),
     ]
@@ -103,3 +104,27 @@ def _details(console: Console, message: dict[str, Any]) -> None:
             moment(event["timestamp"]), event["status"], str(event.get("error_code", ""))
         )
     console.print(events)
+
+
+@app.command("conversion", cls=CliCommand)
+@wamm_command
+def conversion(
+    wamm: Wamm,
+    wamid: Annotated[str, typer.Argument(help="A message whose link the user clicked.")],
+    conversion_type: Annotated[
+        str,
+        typer.Option(
+            "--type", help="WEBSITE_PURCHASES, APP_ADD_TO_CART, ... (Meta's conversion names)."
+        ),
+    ],
+    value: Annotated[
+        float | None,
+        typer.Option(help="A purchase's value, in the WABA's currency.", show_default=False),
+    ] = None,
+) -> None:
+    """Record a conversion after a link click: MM insights report it."""
+    recorded = wamm.control.conversion(wamid, conversion_type, value)
+    wamm.output.result(
+        recorded,
+        lambda console: console.print(f"recorded {recorded['type']} for {recorded['wamid']}"),
+    )

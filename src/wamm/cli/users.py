@@ -64,6 +64,19 @@ def marketing(
     wamm.output.result(answer, lambda console: console.print(f"{phone}: marketing {state}"))
 
 
+@app.command("country", cls=CliCommand)
+@wamm_command
+def country(
+    wamm: Wamm,
+    phone: Annotated[str, typer.Argument(help="The user's phone number.")],
+    code: Annotated[str, typer.Argument(help="The user's country, ISO 3166 alpha-2 (e.g. IN).")],
+) -> None:
+    """Set the user's country: messages to them are priced by Meta's per-country rules
+    (authentication templates to some countries are `authentication_international`)."""
+    answer = wamm.control.set_country(phone, code)
+    wamm.output.result(answer, lambda console: console.print(f"{phone}: {answer['country']}"))
+
+
 @wamm_command
 def inbound(
     wamm: Wamm,
@@ -89,9 +102,17 @@ def inbound(
     context: Annotated[
         str | None, typer.Option(help="The wamid of the business message replied to.")
     ] = None,
+    referral: Annotated[
+        str | None,
+        typer.Option(
+            help="Meta's `referral` object as JSON: the user came from a click-to-WhatsApp ad "
+            "or a post (source_url, source_id, source_type, headline, ctwa_clid, ...)."
+        ),
+    ] = None,
 ) -> None:
     """A user sends a message to the business number: the 24-hour customer-service window
-    opens and an inbound `messages` webhook is queued."""
+    opens and an inbound `messages` webhook is queued. With `--referral`, the business's
+    answer within 24 hours opens a 72-hour free entry point window."""
     answer = wamm.control.inbound(
         phone_number_id,
         sender,
@@ -100,6 +121,7 @@ def inbound(
         content=_json_option(content, "--content"),
         data=data_file.read_bytes() if data_file is not None else None,
         context=context,
+        referral=_json_option(referral, "--referral"),
     )
     wamm.output.result(answer, lambda console: console.print(_inbound_line(answer)))
 
@@ -118,8 +140,14 @@ def _inbound_line(answer: dict[str, Any]) -> str:
         return f"{answer['from']}: dropped ({answer['dropped']})"
     if "previous_user_id" in answer:
         return f"{answer['from']}: BSUID {answer['previous_user_id']} -> {answer['user_id']}"
-    return (
+    line = (
         f"{answer['from']} sent a {answer['message']['type']} message to "
         f"{answer['phone_number_id']}: the service window is open until "
         f"{moment(answer['window_expires_at'])} UTC"
     )
+    entry = answer.get("entry_point")
+    if entry is None:
+        return line
+    if entry["status"] == "open":
+        return f"{line}; free entry point window open until {moment(entry['expires_at'])} UTC"
+    return f"{line}; an answer by {moment(entry['reply_by'])} UTC opens a free entry point window"

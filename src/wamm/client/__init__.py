@@ -38,6 +38,7 @@ from wamm.client.errors import (
     MarketingTemplatesDisabledError,
     NetworkError,
     ParameterError,
+    PartnerError,
     RateLimitError,
     RegistrationError,
     SendError,
@@ -49,6 +50,7 @@ from wamm.client.errors import (
 )
 from wamm.client.idempotency import SendLedger
 from wamm.client.models import (
+    AdInsights,
     BidSpec,
     Business,
     LibraryTemplate,
@@ -73,6 +75,7 @@ from wamm.client.models import (
 )
 from wamm.client.parameters import TemplateMessage
 from wamm.client.queries import (
+    AdInsightsQuery,
     LibraryQuery,
     PricingAnalyticsQuery,
     TemplateAnalyticsQuery,
@@ -94,6 +97,8 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_BASE_URL",
     "NO_RETRIES",
+    "AdInsights",
+    "AdInsightsQuery",
     "AmbiguousSendError",
     "AsyncClient",
     "AuthError",
@@ -129,6 +134,7 @@ __all__ = [
     "OtpButton",
     "Page",
     "ParameterError",
+    "PartnerError",
     "PhoneNumber",
     "PhoneNumberButton",
     "PricingAnalytics",

@@ -15,7 +15,14 @@ from typing import Any, ClassVar, Generic, Literal, ParamSpec, Protocol, Self, T
 
 import httpx
 
-from wamm.client import app_operations, campaign, media, operations, phone_operations
+from wamm.client import (
+    app_operations,
+    campaign,
+    media,
+    operations,
+    partner_operations,
+    phone_operations,
+)
 from wamm.client.idempotency import SendLedger
 from wamm.client.models import Page
 from wamm.client.ratelimit import RateLimit
@@ -213,6 +220,16 @@ class GraphApi(Generic[TransportT, SleepT]):
     get_waba = Endpoint(operations.get_waba)
     update_waba = Endpoint(operations.update_waba)
     get_business = Endpoint(operations.get_business)
+    list_client_wabas = Endpoint(partner_operations.list_client_wabas)
+    iter_client_wabas = Pager(partner_operations.list_client_wabas)
+    list_owned_wabas = Endpoint(partner_operations.list_owned_wabas)
+    iter_owned_wabas = Pager(partner_operations.list_owned_wabas)
+    onboard_to_marketing_messages = Endpoint(partner_operations.onboard_to_marketing_messages)
+    request_max_price_agreement = Endpoint(partner_operations.request_max_price_agreement)
+    get_max_price_agreement = Endpoint(partner_operations.get_max_price_agreement)
+    enrol_max_price_end_businesses = Endpoint(partner_operations.enrol_max_price_end_businesses)
+    remove_max_price_end_businesses = Endpoint(partner_operations.remove_max_price_end_businesses)
+    list_max_price_end_businesses = Endpoint(partner_operations.list_max_price_end_businesses)
     list_phone_numbers = Endpoint(operations.list_phone_numbers)
     iter_phone_numbers = Pager(operations.list_phone_numbers)
     get_phone_number = Endpoint(operations.get_phone_number)
@@ -242,6 +259,7 @@ class GraphApi(Generic[TransportT, SleepT]):
     send_campaign = Endpoint(campaign.send_campaign)
     template_analytics = Endpoint(operations.template_analytics)
     pricing_analytics = Endpoint(operations.pricing_analytics)
+    ad_insights = Endpoint(operations.ad_insights)
     upload_media = Endpoint(media.upload_media)
     get_media_url = Endpoint(media.get_media_url)
     download_media = Endpoint(media.download_media)

@@ -12,6 +12,7 @@ from wamm.core.versions import split_api_version
 
 CONTROL_TIMEOUT = 30.0
 PAGE_LIMIT = 1000
+AUDIENCE_PAGE = 10_000  # numbers per page of /_wamm/audiences/{name}/numbers
 
 
 class ControlError(Exception):
@@ -112,6 +113,25 @@ class Control:
         message: dict[str, Any] = self("GET", f"/messages/{wamid}")
         return message
 
+    def click(self, wamid: str, component: str = "cta") -> dict[str, Any]:
+        """The recipient clicks a link of a delivered marketing message: its CTA button
+        (`cta`) or a link in the body (`body`). Returns the `user_actions` entry of the
+        webhook."""
+        answer: dict[str, Any] = self(
+            "POST", f"/messages/{wamid}/click", json={"component": component}
+        )
+        return answer
+
+    def conversion(
+        self, wamid: str, conversion_type: str, value: float | None = None
+    ) -> dict[str, Any]:
+        """The recipient converts after clicking the message's link: `conversion_type` is one
+        of Meta's conversion metric names (`WEBSITE_PURCHASES`, `APP_ADD_TO_CART`, ...),
+        `value` a purchase's value in the WABA's currency. MM insights report it."""
+        body = _given({"type": conversion_type, "value": value})
+        answer: dict[str, Any] = self("POST", f"/messages/{wamid}/conversion", json=body)
+        return answer
+
     def webhooks(self, **filters: str) -> list[dict[str, Any]]:
         """The webhook delivery log (newest first), following the cursor; `filters`: `state`,
         `wamid`, `app_id`, `field`."""
@@ -133,6 +153,34 @@ class Control:
         """Every simulated user wamm knows (phone, country, BSUID, behaviour)."""
         return self._every("/users", {})
 
+    def audiences(self) -> list[dict[str, Any]]:
+        """The generated audiences, each with every setting (defaults filled in)."""
+        listed: list[dict[str, Any]] = self("GET", "/audiences")["data"]
+        return listed
+
+    def set_audiences(self, audiences: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Replace every generated audience by `audiences` (each as the seed's `audiences[]`:
+        `name`, `size`, `prefix` and the shares and distributions); returns them as stored."""
+        answer: list[dict[str, Any]] = self("PUT", "/audiences", json={"audiences": audiences})[
+            "data"
+        ]
+        return answer
+
+    def audience_numbers(self, name: str, limit: int | None = None) -> list[str]:
+        """The phone numbers of the audience `name` in member order: all of them, or the first
+        `limit` (what a campaign sends to)."""
+        numbers: list[str] = []
+        params: dict[str, Any] = {}
+        while limit is None or len(numbers) < limit:
+            wanted = AUDIENCE_PAGE if limit is None else min(AUDIENCE_PAGE, limit - len(numbers))
+            page = self("GET", f"/audiences/{name}/numbers", params={**params, "limit": wanted})
+            numbers.extend(page["data"])
+            after = (page.get("paging") or {}).get("cursors", {}).get("after")
+            if not after:
+                break
+            params["after"] = after
+        return numbers
+
     def inbound(
         self,
         phone_number_id: str,
@@ -143,12 +191,16 @@ class Control:
         content: dict[str, Any] | list[Any] | None = None,
         data: bytes | None = None,
         context: str | None = None,
+        referral: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The user `sender` sends a message to the business number: the customer-service
         window opens and an inbound `messages` webhook is queued. `text` for a text message;
         otherwise `message_type` and its object as `content` (as Meta's webhook carries it),
         with a media file's bytes as `data`; `context` is the wamid of the business message
-        replied to. `message_type="system"` changes the user's BSUID."""
+        replied to. `message_type="system"` changes the user's BSUID. `referral` (Meta's
+        object: `source_url`, `source_id`, `source_type`, `headline`, `ctwa_clid`, ...) sends
+        it from a click-to-WhatsApp ad or a post's button: the business's answer within 24
+        hours opens a 72-hour free entry point window (the answer's `entry_point`)."""
         body: dict[str, Any] = {
             "phone_number_id": phone_number_id,
             "from": sender,
@@ -162,7 +214,15 @@ class Control:
             body[message_type] = {**body[message_type], "data": base64.b64encode(data).decode()}
         if context is not None:
             body["context"] = {"id": context}
+        if referral is not None:
+            body["referral"] = dict(referral)
         answer: dict[str, Any] = self("POST", "/inbound", json=body)
+        return answer
+
+    def set_country(self, phone: str, country: str) -> dict[str, Any]:
+        """The user's country (ISO 3166 alpha-2), which prices messages to it by Meta's
+        per-country rules (e.g. `authentication_international`); answers the user."""
+        answer: dict[str, Any] = self("POST", f"/users/{phone}", json={"country": country})
         return answer
 
     def marketing(self, phone: str, phone_number_id: str, *, stop: bool) -> dict[str, Any]:
@@ -231,6 +291,21 @@ class Control:
         answer: dict[str, Any] = self(
             "POST", f"/wabas/{waba_id}/business_capability", json=capabilities
         )
+        return answer
+
+    def mm_terms(self, business_id: str, state: str = "signed") -> dict[str, Any]:
+        """Move the portfolio's Marketing Messages terms (`not_started`, `request_sent`,
+        `signed`): signing is the business accepting a partner's request, and sends an
+        `MM_LITE_TERMS_SIGNED` account update for each of its WABAs."""
+        body = {"state": state}
+        answer: dict[str, Any] = self("POST", f"/businesses/{business_id}/mm_terms", json=body)
+        return answer
+
+    def accept_max_price_agreement(self, business_id: str) -> dict[str, Any]:
+        """The signer accepts the portfolio's pending max price agreement (the link emailed
+        by `POST /{business_id}/max_price_agreements`)."""
+        path = f"/businesses/{business_id}/max_price_agreement"
+        answer: dict[str, Any] = self("POST", path, json={})
         return answer
 
     def set_webhook(

@@ -163,6 +163,13 @@ class BlockUsersError(GraphAPIError):
     family = "block"
 
 
+class PartnerError(GraphAPIError):
+    """A partner onboarding call was refused: another partner already asked the business to
+    onboard to the Marketing Messages API (1752041)."""
+
+    family = "partner"
+
+
 GRAPH_ERROR_CLASSES: tuple[type[GraphAPIError], ...] = (
     GraphAPIError,
     AuthError,
@@ -175,6 +182,7 @@ GRAPH_ERROR_CLASSES: tuple[type[GraphAPIError], ...] = (
     TemplateError,
     RegistrationError,
     BlockUsersError,
+    PartnerError,
 )
 _BY_FAMILY: dict[str, type[GraphAPIError]] = {cls.family: cls for cls in GRAPH_ERROR_CLASSES}
 

@@ -337,6 +337,48 @@ class Business(Model):
     marketing_messages_onboarding_status: OnboardingStatus | None = None
 
 
+# --- partners ----------------------------------------------------------------------------------
+
+
+class OnboardingRequest(Model):
+    """The intent API's answer: the id of the request the end business was sent."""
+
+    request_id: str
+
+
+class MaxPriceAgreement(Model):
+    """A portfolio's max price beta agreement: `none`, `pending` or `accepted`; `message` when
+    an agreement email was just sent."""
+
+    status: str
+    signer_name: str | None = None
+    signer_email: str | None = None
+    message: str | None = None
+
+
+class EndBusinessResult(Model):
+    """What became of one end business id: `enrolled`, `rejected` (with the `reason`),
+    `removed` or `not_found`."""
+
+    end_business_id: str
+    status: str
+    reason: str | None = None
+
+
+class EndBusinessResults(Model):
+    """The answer to allowlisting or removing end businesses for max price."""
+
+    results: list[EndBusinessResult]
+
+
+class MaxPriceEndBusiness(Model):
+    """An end business a Solution Partner allowlisted for max price."""
+
+    end_business_id: str
+    end_business_name: str | None = None
+    enrolled_time: str | None = None
+
+
 class Throughput(Model):
     """A phone number's throughput level (STANDARD, HIGH)."""
 
@@ -572,6 +614,12 @@ class WabaPricing(Model):
 
     id: str
     pricing_analytics: PricingAnalytics | None = None
+
+
+class AdInsights(Page[dict[str, str]]):
+    """The answer of `/{ad_object_id}/insights`: one row per object, time bucket and
+    breakdown, each metric a string (`marketing_messages_delivered: "4"`), with `date_start`
+    and `date_stop`."""
 
 
 class MediaInfo(Model):

@@ -9,6 +9,7 @@ from typing import Any
 
 from wamm.client.errors import validating
 from wamm.client.models import (
+    AdInsights,
     Business,
     LibraryTemplate,
     ObjectId,
@@ -30,6 +31,7 @@ from wamm.client.models import (
 )
 from wamm.client.parameters import TemplateMessage
 from wamm.client.queries import (
+    AdInsightsQuery,
     LibraryQuery,
     PricingAnalyticsQuery,
     TemplateAnalyticsQuery,
@@ -349,6 +351,14 @@ def template_analytics(waba_id: str, query: TemplateAnalyticsQuery) -> Call[Temp
     """Sent, delivered, read, clicks and cost per template and day."""
     path = f"{waba_id}/template_analytics"
     return Call("GET", path, decoder(TemplateAnalytics), params=query.params())
+
+
+def ad_insights(object_id: str, query: AdInsightsQuery | None = None) -> Call[AdInsights]:
+    """Marketing Messages insights of an ad, ad set, campaign or ad account (`act_<id>`): the
+    ids a marketing template of an onboarded WABA shows in `ad_id`, `ad_adset_id`,
+    `ad_campaign_id` and `ad_account_id`."""
+    params = (query or AdInsightsQuery()).params()
+    return Call("GET", f"{object_id}/insights", decoder(AdInsights), params=params)
 
 
 def _pricing(content: bytes) -> PricingAnalytics:

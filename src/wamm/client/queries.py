@@ -122,6 +122,51 @@ class TemplateAnalyticsQuery:
 
 
 @dataclass(frozen=True)
+class AdInsightsQuery:
+    """`/{ad_object_id}/insights`: `fields` (marketing_messages_* metrics, ad_id, ad_name, ...)
+    over `since`..`until` (days, both included) or a `date_preset` (Meta's default
+    `last_30d`), per `time_increment` (`all_days`, `monthly` or a number of days)."""
+
+    fields: Sequence[str] = ()
+    since: TimePoint | None = None
+    until: TimePoint | None = None
+    date_preset: str | None = None
+    time_increment: str | int | None = None
+    level: str | None = None
+    breakdowns: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        if (self.since is None) != (self.until is None):
+            raise ValidationError("since and until go together.")
+
+    def params(self) -> dict[str, str]:
+        """The query string."""
+        params: dict[str, str] = {}
+        if self.fields:
+            params["fields"] = ",".join(self.fields)
+        if self.since is not None and self.until is not None:
+            days = {"since": _iso_day(self.since), "until": _iso_day(self.until)}
+            params["time_range"] = json.dumps(days, separators=(",", ":"))
+        optional = {
+            "date_preset": self.date_preset,
+            "time_increment": self.time_increment,
+            "level": self.level,
+        }
+        params.update({key: str(value) for key, value in optional.items() if value is not None})
+        if self.breakdowns:
+            params["breakdowns"] = ",".join(self.breakdowns)
+        return params
+
+
+def _iso_day(point: TimePoint) -> str:
+    """A day `YYYY-MM-DD` (UTC) from a date, datetime, UNIX time or date string."""
+    value = time_point(point)
+    if value.isdigit():
+        return dt.datetime.fromtimestamp(int(value), dt.UTC).date().isoformat()
+    return value[:10]
+
+
+@dataclass(frozen=True)
 class PricingAnalyticsQuery:
     """The WABA's `pricing_analytics` field: buckets of `granularity` (DAILY, HALF_HOUR,
     MONTHLY) broken down by `dimensions`, optionally filtered."""

@@ -19,6 +19,7 @@ from wamm.core.templates import parse_create, parse_creative_features, parse_edi
 from wamm.core.templates.content import parse_components
 from wamm.core.templates.create import parse_ttl
 from wamm.core.templates.features import parse_bid_spec
+from wamm.core.templates.keys import check_body_keys
 from wamm.core.templates.readers import enum
 from wamm.core.templates.rules import Rules
 from wamm.core.templates.upsert import parse_upsert
@@ -96,6 +97,7 @@ class TemplateEdit:
         if not body:
             raise ValidationError("Nothing to edit: give at least one change.")
         with validating():
+            check_body_keys(body)
             if DOF_SPEC in body:
                 parse_creative_features(body[DOF_SPEC], DOF_SPEC)
             if self.category is not None:

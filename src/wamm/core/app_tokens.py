@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from wamm.core.errors import GraphError, invalid_parameter, missing_parameter
@@ -63,8 +63,11 @@ def issue_app_token(params: Mapping[str, Any], apps: Mapping[str, App]) -> dict[
     return {"access_token": app_token_value(app), "token_type": "bearer"}
 
 
-def token_info(token: Token, app: App | None, now: float) -> dict[str, Any]:
-    """`debug_token`'s `data` for a token Graph knows (valid or expired)."""
+def token_info(
+    token: Token, app: App | None, now: float, wabas: Collection[str] | None = None
+) -> dict[str, Any]:
+    """`debug_token`'s `data` for a token Graph knows (valid or expired); `wabas` are the WABAs
+    it reaches (default its own `wabas`), the targets of its per-WABA permissions."""
     info: dict[str, Any] = {"type": token.kind}
     if app is not None:
         info |= {"app_id": app.id, "application": app.name}
@@ -76,7 +79,7 @@ def token_info(token: Token, app: App | None, now: float) -> dict[str, Any]:
         "scopes": sorted(token.scopes),
     }
     granular = [
-        {"scope": scope, "target_ids": sorted(token.wabas)}
+        {"scope": scope, "target_ids": sorted(token.wabas if wabas is None else wabas)}
         for scope in PER_WABA_SCOPES
         if scope in token.scopes
     ]

@@ -14,6 +14,7 @@ from typing import Any
 from msgspec.structs import replace
 
 from wamm.core.coerce import as_bool, as_list, as_object, as_str
+from wamm.core.content_cursor import check_keys
 from wamm.core.errors import invalid_parameter
 from wamm.core.model import Automation, BotCommand
 from wamm.core.templates.readers import decoded
@@ -25,6 +26,7 @@ MAX_COMMAND_NAME_CHARS = 30
 MAX_COMMAND_DESCRIPTION_CHARS = 256
 COMMAND_NAME_RE = re.compile(r"^[A-Za-z0-9_]+$")
 KEYS = ("enable_welcome_message", "prompts", "commands")
+_COMMAND_KEYS = frozenset({"command_name", "command_description"})
 
 
 def _prompts(value: Any) -> list[str]:
@@ -38,8 +40,9 @@ def _prompts(value: Any) -> list[str]:
     return prompts
 
 
-def _command(value: Any) -> BotCommand:
-    command = as_object(value, "commands")
+def _command(value: Any, field: str) -> BotCommand:
+    command = as_object(value, field)
+    check_keys(command, _COMMAND_KEYS, field)
     name = as_str(command.get("command_name", ""), "command_name")
     description = as_str(command.get("command_description", ""), "command_description")
     if not COMMAND_NAME_RE.match(name) or len(name) > MAX_COMMAND_NAME_CHARS:
@@ -58,7 +61,7 @@ def _commands(value: Any) -> list[BotCommand]:
     commands = as_list(decoded(value), "commands")
     if len(commands) > MAX_COMMANDS:
         raise invalid_parameter(f"Too many commands provided. Maximum allowed is {MAX_COMMANDS}")
-    return [_command(command) for command in commands]
+    return [_command(command, f"commands[{i}]") for i, command in enumerate(commands)]
 
 
 def update(automation: Automation, params: Mapping[str, Any]) -> Automation:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wamm.core.coerce import as_list, as_object, as_str, required
+from wamm.core.content_cursor import check_keys
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.model import BlockedUser, PhoneNumber, User
 from wamm.core.phones import normalize_phone
@@ -21,6 +22,7 @@ from wamm.core.phones import normalize_phone
 MAX_USERS_PER_REQUEST = 1000
 BLOCKLIST_LIMIT = 64_000
 BLOCK_WINDOW_SECONDS = 24 * 3600
+_ENTRY_KEYS = frozenset({"user", "user_id"})
 # Per-user failures: (code, message, details), in the words of Meta's block-users guide.
 NOT_MESSAGED = (131047, "Re-engagement required", "User has not messaged in the last 24 hours")
 SELF_BLOCK = (131021, "Self Block", "Failed to block self phone number.")
@@ -45,10 +47,12 @@ def read_targets(params: Mapping[str, Any]) -> list[Target]:
             130429,
             f"Too many users in one request: at most {MAX_USERS_PER_REQUEST} may be named.",
         )
-    return [_target(as_object(entry, "block_users")) for entry in entries]
+    return [_target(entry, f"block_users[{i}]") for i, entry in enumerate(entries)]
 
 
-def _target(entry: Mapping[str, Any]) -> Target:
+def _target(value: Any, field: str) -> Target:
+    entry = as_object(value, field)
+    check_keys(entry, _ENTRY_KEYS, field)
     if "user_id" in entry:
         bsuid = as_str(entry["user_id"], "block_users.user_id")
         return Target(input=bsuid, phone=None, bsuid=bsuid)

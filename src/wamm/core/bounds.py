@@ -20,6 +20,7 @@ PositiveSeconds = Annotated[float, Meta(gt=0, le=MAX_ADVANCE_SECONDS)]
 Hours = Annotated[float, Meta(ge=0, le=MAX_ADVANCE_SECONDS / 3600)]
 Timestamp = Annotated[float, Meta(ge=0, le=LATEST_TIME)]  # unix seconds
 Probability = Annotated[float, Meta(ge=0, le=1)]
+Spread = Annotated[float, Meta(ge=0, le=5)]  # a lognormal sigma: e**5 ~ 150x the median
 Count = Annotated[int, Meta(ge=0, le=INT64_MAX)]
 PositiveCount = Annotated[int, Meta(ge=1, le=INT64_MAX)]
 RngSeed = Annotated[int, Meta(ge=-INT64_MAX - 1, le=INT64_MAX)]

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from wamm.core.coerce import as_bool, as_int, as_list, as_object, as_str, type_name
@@ -57,6 +58,28 @@ def check_keys(fields: Mapping[str, Any], allowed: frozenset[str], path: str) ->
     every key is known, as on nearly every request)."""
     if not allowed.issuperset(fields):
         raise unexpected_key(next(key for key in fields if key not in allowed), meta_path(path))
+
+
+class KeyTree(NamedTuple):
+    """An object's keys and, by key, the trees of the objects under it (a list under a key is
+    a list of such objects)."""
+
+    keys: frozenset[str]
+    children: Mapping[str, KeyTree] = MappingProxyType({})
+
+
+def check_tree(value: Any, tree: KeyTree, path: str) -> None:
+    """`check_keys` over a whole parameter before its values are read, as Graph's parameter
+    layer checks it (an unexpected key deep in the third object is refused before a bad value
+    in the first). Values of the wrong JSON type are left to the readers."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            check_tree(item, tree, f"{path}[{i}]")
+    elif isinstance(value, Mapping):
+        check_keys(value, tree.keys, path)
+        for key, child in tree.children.items():
+            if key in value:
+                check_tree(value[key], child, f"{path}.{key}")
 
 
 _MAX_ID = 2**64  # Graph ids are unsigned 64-bit numbers

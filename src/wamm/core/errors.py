@@ -7,6 +7,7 @@ statuses follow Meta's error-code reference (the Nov 2025 copy that still had th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,6 +165,16 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
         family="send",
     ),
     ErrorKind(131026, 400, "Message undeliverable", "Unable to deliver message.", family="send"),
+    # A test number's send to a recipient outside its allowed list: the real answer quoted in
+    # Neurotech-HQ/heyoo#40 (with error_subcode 2655007). wamm keeps no allowed lists.
+    ErrorKind(
+        131030,
+        400,
+        "Recipient phone number not in allowed list",
+        "Recipient's phone number is not whitelisted: add the recipient's phone number to a "
+        "recipient list, then try again.",
+        family="send",
+    ),
     ErrorKind(131037, 400, "WhatsApp provided number needs display name approval", family="send"),
     ErrorKind(131042, 400, "Business eligibility payment issue", family="send"),
     ErrorKind(131045, 500, "Incorrect certificate", family="send"),
@@ -347,6 +358,15 @@ CATALOGUE: dict[int, ErrorKind] = _kinds(
         "This template cannot be used with the Marketing Messages API for WhatsApp.",
         family="template",
     ),
+    # Partner onboarding (the intent API)
+    ErrorKind(
+        1752041,
+        400,
+        "Duplicate Request",
+        "Another partner already asked this business to onboard to the Marketing Messages API "
+        "for WhatsApp.",
+        family="partner",
+    ),
 )
 
 
@@ -482,6 +502,19 @@ def unexpected_key(key: str, param: str) -> GraphError:
     is the object's path in Graph's notation (`template['components'][0]`)."""
     return GraphError(
         100, message=f'(#100) Unexpected key "{key}" on param "{param}".', with_error_data=False
+    )
+
+
+def param_not_in(param: str, allowed: Iterable[str], got: object) -> GraphError:
+    """Graph's parameter layer refusing an enum value, in its words and notation, e.g.
+    `(#100) Param template['components'][1]['sub_type'] must be one of {CATALOG, ...,
+    VOICE_CALL} - got "phone_number".` (a real answer quoted in shridarpatil/frappe_whatsapp#188;
+    the values sorted as there)."""
+    values = ", ".join(sorted(allowed))
+    return GraphError(
+        100,
+        message=f'(#100) Param {param} must be one of {{{values}}} - got "{got}".',
+        with_error_data=False,
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wamm.core.coerce import as_object, as_str, type_name
@@ -105,6 +105,23 @@ INTERACTIVE_SHAPES: dict[str, Shape] = {
         "body": Key(STRING),
     },
 }
+# What Meta adds to a user's message sent from a click-to-WhatsApp ad or a Facebook / Instagram
+# post's button (webhook reference, `messages.referral`); it opens a free entry point window.
+REFERRAL_SHAPE: Shape = {
+    "source_url": Key(STRING, required=True),
+    "source_id": Key(STRING, required=True),
+    "source_type": Key(STRING, required=True),
+    "headline": Key(STRING),
+    "body": Key(STRING),
+    "media_type": Key(STRING),
+    "image_url": Key(STRING),
+    "video_url": Key(STRING),
+    "thumbnail_url": Key(STRING),
+    "ctwa_clid": Key(STRING),
+    "welcome_message": Key(OBJECT),
+}
+REFERRAL_SOURCE_TYPES = ("ad", "post")
+REFERRAL_MEDIA_TYPES = ("image", "video")
 TYPES = ("text", "interactive", "contacts", *SHAPES)
 # Meta's defaults for a Flow completion (`nfm_reply`) when the request leaves them out.
 _NFM_DEFAULTS = {"name": "flow", "body": "Sent"}
@@ -153,10 +170,36 @@ class InboundRequest:
     media: MediaUpload | None = None
     context_id: str | None = None
     new_user_id: str | None = None  # system: the BSUID asked for (None: wamm makes one)
+    referral: dict[str, Any] | None = None  # the ad or post the user came from
 
 
 def parse(body: Mapping[str, Any]) -> InboundRequest:
     """The inbound message a control request asks for, or code 100 naming the bad key."""
+    request = _parse_message(body)
+    if body.get("referral") is None:
+        return request
+    if request.type == "system":
+        raise invalid_parameter("Param referral is not allowed on a system message.")
+    return replace(request, referral=referral(body["referral"]))
+
+
+def referral(value: Any) -> dict[str, Any]:
+    """A checked `referral` object: Meta's keys, `source_type` ad or post, `media_type` image
+    or video, `welcome_message` with its `text`."""
+    obj = check(value, REFERRAL_SHAPE, "referral")
+    choices = (("source_type", REFERRAL_SOURCE_TYPES), ("media_type", REFERRAL_MEDIA_TYPES))
+    for key, allowed in choices:
+        if key in obj and obj[key] not in allowed:
+            raise invalid_parameter(
+                f"Param referral.{key} must be one of {', '.join(allowed)}, got '{obj[key]}'."
+            )
+    if "welcome_message" in obj:
+        welcome: Shape = {"text": Key(STRING, required=True)}
+        check(obj["welcome_message"], welcome, "referral.welcome_message")
+    return obj
+
+
+def _parse_message(body: Mapping[str, Any]) -> InboundRequest:
     kind = as_str(body.get("type", "text"), "type")
     if kind not in TYPES:
         raise invalid_parameter(f"Param type must be one of {', '.join(TYPES)}, got '{kind}'.")
@@ -312,12 +355,15 @@ UNSUPPORTED_ERROR = {
 
 def message_object(request: InboundRequest, business_display_phone: str) -> dict[str, Any]:
     """The message object's type-specific part, with Meta's `errors` on an unsupported
-    message and `context` naming the business message replied to."""
+    message, `context` naming the business message replied to and the `referral` of an entry
+    through an ad or a post."""
     content = dict(request.content)
     if request.type == "unsupported":
         content["errors"] = [UNSUPPORTED_ERROR]
     if request.context_id is not None:
         content["context"] = {"from": business_display_phone, "id": request.context_id}
+    if request.referral is not None:
+        content["referral"] = request.referral
     return content
 
 

@@ -43,12 +43,36 @@ ROUTE_MM = "marketing_messages"
 ROUTE_CLOUD = "cloud_api"
 
 
+class MmIntent(msgspec.Struct, kw_only=True):
+    """A partner's request that an end business sign the MM terms (the intent API)."""
+
+    request_id: str
+    partner_id: str
+    solution_id: str | None = None
+    created_at: float = 0.0
+
+
+class MaxPriceAgreement(msgspec.Struct, kw_only=True):
+    """The portfolio's max price beta agreement: `pending` until the signer accepts it."""
+
+    status: str  # pending | accepted
+    signer_name: str
+    signer_email: str
+    requested_at: float = 0.0
+
+
 class Business(msgspec.Struct, kw_only=True):
     id: str
     name: str
     mm_terms: str = "not_started"
     mm_terms_time: float | None = None
     verification_status: str = "verified"
+    # Partner portfolios this business shares its WABAs with (it is their client).
+    client_of: tuple[str, ...] = ()
+    mm_intent: MmIntent | None = None  # the pending intent request, until the terms are signed
+    max_price_agreement: MaxPriceAgreement | None = None
+    # End businesses a Solution Partner allowlisted for max price: id -> when.
+    max_price_end_businesses: dict[str, float] = msgspec.field(default_factory=dict)
 
 
 class Waba(msgspec.Struct, kw_only=True):
@@ -69,6 +93,7 @@ class Waba(msgspec.Struct, kw_only=True):
     template_limit: int = 250
     created_at: float = 0.0
     template_pacing: bool = False  # Meta may pace this WABA's new templates (seeded)
+    template_auto_archival: bool = True  # templates unused for a year are archived (seeded)
 
 
 class BusinessProfile(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -173,6 +198,9 @@ class Token(msgspec.Struct, kw_only=True):
     wabas: frozenset[str] = frozenset()
     expires_at: float | None = None
     kind: str = TOKEN_SYSTEM_USER  # seeded tokens act as system-user tokens; TOKEN_APP: `id|secret`
+    # The portfolio whose system user holds the token: it reaches that portfolio's WABAs and
+    # those its clients share with it, besides `wabas`.
+    business_id: str | None = None
 
 
 class Template(msgspec.Struct, kw_only=True):
@@ -268,3 +296,6 @@ class Message(msgspec.Struct, kw_only=True, gc=False):
     events: list[PlannedEvent] = msgspec.field(default_factory=list)
     in_window: bool = False  # sent inside the user's customer-service window
     counts_marketing: bool = False  # counts toward the per-user marketing limit
+    # When the free entry point window the message was sent in closes (core/pricing.py).
+    entry_point_until: float | None = None
+    opens_entry_point: bool = False  # the answer to an ad entry that opened that window

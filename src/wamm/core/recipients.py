@@ -16,19 +16,24 @@ from typing import Literal
 
 import msgspec
 
-from wamm.core.bounds import Count, Probability, Seconds
+from wamm.core.bounds import Count, Probability, Seconds, Spread
+from wamm.core.clock import MAX_ADVANCE_SECONDS
 
 
 class Delay(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A delay distribution in seconds: constant `value`, uniform `min`..`max`,
-    exponential with `mean`, or normal `mean` ± `stddev` (clamped at 0)."""
+    exponential with `mean`, normal `mean` ± `stddev` (clamped at 0), or lognormal with
+    `median` and `sigma` (the standard deviation of the delay's logarithm; capped at 10 years).
+    """
 
-    distribution: Literal["constant", "uniform", "exponential", "normal"] = "constant"
+    distribution: Literal["constant", "uniform", "exponential", "normal", "lognormal"] = "constant"
     value: Seconds = 0.0
     min: Seconds = 0.0
     max: Seconds = 0.0
     mean: Seconds = 0.0
     stddev: Seconds = 0.0
+    median: Seconds = 0.0
+    sigma: Spread = 1.0
 
     def sample(self, rng: Draws) -> float:
         match self.distribution:
@@ -40,6 +45,8 @@ class Delay(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
                 return rng.expovariate(1 / self.mean) if self.mean > 0 else 0.0
             case "normal":
                 return max(0.0, rng.gauss(self.mean, self.stddev))
+            case "lognormal":
+                return min(MAX_ADVANCE_SECONDS, self.median * math.exp(rng.gauss(0.0, self.sigma)))
 
 
 class Behaviour(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -53,6 +60,15 @@ class Behaviour(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     reads: bool | None = None  # None: read with the settings' read_probability
     delivery_delay: Delay | None = None
     read_delay: Delay | None = None
+    # Per message, drawn from a stream of their own (`reactions`), so users without them draw
+    # exactly what they drew before: the share of marketing sends that hit Meta's per-user
+    # marketing limit (131049), of read messages with a URL button that are clicked, and of
+    # read marketing messages after which the user stops marketing from the business.
+    marketing_limit_probability: Probability = 0.0
+    click_probability: Probability = 0.0
+    click_delay: Delay | None = None
+    opt_out_probability: Probability = 0.0
+    opt_out_delay: Delay | None = None
 
 
 class RecipientDefaults(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -125,12 +141,13 @@ _TO_UNIT = 2.0**-64
 class Draws:
     """Deterministic random draws for one message: uniforms from a BLAKE2b stream keyed by
     the run's seed and the message's sequence number (cheaper to set up than a Mersenne
-    Twister per message, which is what the send path would otherwise pay)."""
+    Twister per message, which is what the send path would otherwise pay). `stream` names an
+    independent stream of the same message (or, with `seq` a user's number, of a user)."""
 
     __slots__ = ("_block", "_key", "_next", "_pool")
 
-    def __init__(self, seed: int, seq: int) -> None:
-        self._key = b"%d:%d" % (seed, seq)
+    def __init__(self, seed: int, seq: int, stream: bytes = b"") -> None:
+        self._key = b"%d:%d%s" % (seed, seq, stream)
         self._block = 0
         self._pool: tuple[int, ...] = ()
         self._next = 0

@@ -17,6 +17,8 @@ import msgspec
 import yaml
 from msgspec import inspect
 
+from wamm.core import audiences
+from wamm.core.audiences import Audience
 from wamm.core.bounds import (
     ClockFactor,
     Count,
@@ -42,6 +44,7 @@ Id = str | int
 ClockMode = Literal["realtime", "accelerated", "manual"]
 ApiVersionName = Annotated[str, msgspec.Meta(pattern=r"^v\d+\.0$")]
 ReviewMode = Literal["auto", "manual"]
+CountryCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")]  # ISO 3166 alpha-2
 TermsState = Literal["not_started", "request_sent", "signed"]
 
 _PATH_RE = re.compile(r"^(?P<msg>.*) - at `(?P<path>[^`]*)`$", re.S)
@@ -70,6 +73,7 @@ class SettingsSeed(_Strict):
     ad_sync_delay_seconds: Seconds | None = None
     strict_fallback_error_code: StrictFallbackCode | None = None
     customer_service_window_hours: Hours | None = None
+    authentication_international_countries: list[CountryCode] | None = None
     recipients: RecipientDefaults | None = None
     marketing_limit: MarketingLimit | None = None
     pair_limit: PairLimit | None = None
@@ -151,6 +155,7 @@ class WabaSeed(_Strict):
     onboarding_status: str | None = None
     template_limit: Count = 250
     template_pacing: bool = False  # Meta paces some WABAs' new templates, not every WABA's
+    template_auto_archival_enabled: bool = True  # Meta archives templates unused for a year
     subscribed_apps: list[Id] = msgspec.field(default_factory=list)
     phone_numbers: list[PhoneNumberSeed] = msgspec.field(default_factory=list)
     templates: list[TemplateSeed] = msgspec.field(default_factory=list)
@@ -161,6 +166,8 @@ class BusinessSeed(_Strict):
     name: str
     mm_terms: TermsState = "not_started"
     verification_status: str = "verified"
+    # Partner portfolios (Solution Partners, Tech Providers) this business shares its WABAs with.
+    client_of: list[Id] = msgspec.field(default_factory=list)
     wabas: list[WabaSeed] = msgspec.field(default_factory=list)
 
 
@@ -170,6 +177,8 @@ class TokenSeed(_Strict):
     scopes: list[str] = msgspec.field(default_factory=list)
     wabas: list[Id] = msgspec.field(default_factory=list)
     expires_at: Timestamp | None = None
+    # The portfolio whose system user holds the token (reaches its WABAs and its clients').
+    business_id: Id | None = None
 
 
 class UserSeed(_Strict):
@@ -189,6 +198,8 @@ class Seed(_Strict):
     businesses: list[BusinessSeed] = msgspec.field(default_factory=list)
     tokens: list[TokenSeed] = msgspec.field(default_factory=list)
     users: list[UserSeed] = msgspec.field(default_factory=list)
+    # Generated audiences; given, they replace the current ones (see core/audiences.py).
+    audiences: list[Audience] | None = None
 
 
 def parse_text(text: str | bytes, *, as_json: bool | None = None) -> Any:
@@ -286,7 +297,7 @@ def decode(document: Any) -> Seed:
     if unwritable is not None:
         raise SeedError(*unwritable)
     try:
-        return msgspec.convert(document, Seed)
+        seed = msgspec.convert(document, Seed)
     except msgspec.ValidationError as exc:
         match = _PATH_RE.match(str(exc))
         if not match:
@@ -296,6 +307,10 @@ def decode(document: Any) -> Seed:
         if problem.startswith("Invalid enum value") and allowed:
             problem += f"; expected one of {', '.join(allowed)}"
         raise SeedError(path, problem) from None
+    bad_audience = audiences.check(seed.audiences or [])
+    if bad_audience is not None:
+        raise SeedError(f"$.audiences[{bad_audience[0]}]", bad_audience[1])
+    return seed
 
 
 def _allowed_values(path: str) -> tuple[str, ...]:

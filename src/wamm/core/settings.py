@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from wamm.core.audiences import Audience
 from wamm.core.bounds import (
     BatchSize,
     ClockFactor,
@@ -22,6 +23,7 @@ from wamm.core.bounds import (
 )
 from wamm.core.business_use_case import BusinessUseCaseLimit
 from wamm.core.phone_quality import PhoneQualitySettings
+from wamm.core.pricing import AUTHENTICATION_INTERNATIONAL_COUNTRIES
 from wamm.core.ratelimit import PairLimit
 from wamm.core.recipients import MarketingLimit, RecipientDefaults
 
@@ -54,6 +56,9 @@ class Settings(msgspec.Struct, kw_only=True):
     # Meta documents no code for STRICT sends from a WABA that is not onboarded (see decisions).
     strict_fallback_error_code: StrictFallbackCode = 134102
     customer_service_window_hours: Hours = 24.0
+    # Recipient countries (ISO 3166) whose authentication templates are billed
+    # `authentication_international` when the WABA is based elsewhere (core/pricing.py).
+    authentication_international_countries: tuple[str, ...] = AUTHENTICATION_INTERNATIONAL_COUNTRIES
     recipients: RecipientDefaults = msgspec.field(default_factory=RecipientDefaults)
     marketing_limit: MarketingLimit | None = None
     pair_limit: PairLimit = msgspec.field(default_factory=PairLimit)
@@ -66,6 +71,9 @@ class Settings(msgspec.Struct, kw_only=True):
     # What all stored media, upload sessions and template samples may hold together (bytes);
     # an upload that would pass it fails with 131053. Expired media make room first.
     media_budget_bytes: Count = 1024 * 1024 * 1024
+    # Generated audiences (seed `audiences`, `PUT /_wamm/audiences`), kept with the settings so
+    # that every process sharing a store derives the same members.
+    audiences: list[Audience] = msgspec.field(default_factory=list)
 
     def merged(self, changes: dict[str, Any]) -> Settings:
         """A copy with the non-None values of `changes` applied."""

@@ -16,7 +16,7 @@ DEFAULT_API_VERSION = f"v{LATEST_API_VERSION}.0"
 # The first version that sends the MM-only marketing refusal as 134100 instead of 131055.
 MM_ONLY_MARKETING_CODE_SINCE = 23
 # The first webhook version whose status webhooks leave out `conversation` (Meta keeps it only
-# for free entry point conversations, which wamm does not emulate).
+# for free entry point messages: core/webhooks.py).
 NO_CONVERSATION_SINCE = 24
 
 _TRAILING_VERSION = re.compile(r"/(v\d+\.\d+)/*$")

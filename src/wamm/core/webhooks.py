@@ -12,6 +12,7 @@ import posixpath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from wamm.core import pricing
 from wamm.core.coerce import as_str
 from wamm.core.errors import async_error_object, invalid_parameter
 from wamm.core.model import Message, PhoneNumber, Template, User
@@ -102,18 +103,6 @@ def contact(user: User, *, with_username: bool = True) -> dict[str, Any]:
     return entry
 
 
-def pricing(category: str, in_service_window: bool) -> dict[str, Any]:
-    """Per-message pricing (PMP). Service messages, and utility templates inside an open
-    customer-service window, are free (`free_customer_service`)."""
-    free = category == "service" or (category == "utility" and in_service_window)
-    return {
-        "billable": not free,
-        "pricing_model": "PMP",
-        "type": "free_customer_service" if free else "regular",
-        "category": category,
-    }
-
-
 def conversation_id(seed: int, message: Message) -> str:
     return hashlib.blake2b(f"{seed}:conv:{message.wamid}".encode(), digest_size=16).hexdigest()
 
@@ -138,10 +127,15 @@ def _contacts(message: Message, user: User | None, with_username: bool) -> list[
 
 
 def _conversation(seed: int, message: Message, event: PlannedEvent) -> dict[str, Any]:
+    """A free entry point message's conversation is the entry window (origin
+    `referral_conversion`, expiring when the window closes); any other is 24 hours long."""
     conversation: dict[str, Any] = {"id": conversation_id(seed, message)}
+    entry_until = message.entry_point_until
     if event.status == "sent":
-        conversation["expiration_timestamp"] = str(int(event.at) + CONVERSATION_SECONDS)
-    conversation["origin"] = {"type": message.pricing_category}
+        expires = entry_until if entry_until is not None else event.at + CONVERSATION_SECONDS
+        conversation["expiration_timestamp"] = str(int(expires))
+    origin = message.pricing_category if entry_until is None else pricing.ENTRY_POINT_ORIGIN
+    conversation["origin"] = {"type": origin}
     return conversation
 
 
@@ -167,9 +161,13 @@ def status_value(
     if event.status == "failed":
         status["errors"] = [async_error_object(event.error_code or 131000)]
     else:
-        if status_has_conversation(webhook_version):
+        in_entry_point = message.entry_point_until is not None
+        # Meta keeps `conversation` for free entry point messages in every version.
+        if in_entry_point or status_has_conversation(webhook_version):
             status["conversation"] = _conversation(seed, message, event)
-        status["pricing"] = pricing(message.pricing_category, message.in_window)
+        status["pricing"] = pricing.pricing(
+            message.pricing_category, message.in_window, in_entry_point
+        )
     contacts = _contacts(message, user, with_username=event.status not in ("sent", "failed"))
     return {
         "messaging_product": "whatsapp",

@@ -11,7 +11,7 @@ from wamm.core.errors import invalid_parameter
 from wamm.core.fields import page_request, paged_body, paginate
 from wamm.core.model import Business, PhoneNumber, Waba
 from wamm.core.templates import parse_creative_features
-from wamm.service import analytics, nodes
+from wamm.service import analytics, insights, nodes
 from wamm.service.call import GraphCall
 
 WABA_SETTINGS = (
@@ -24,7 +24,10 @@ WABA_SETTINGS = (
 async def get_waba(call: GraphCall, waba: Waba) -> dict[str, Any]:
     fields = call.fields()
     pricing = await analytics.pricing_analytics(call.rt, waba, fields)
-    return nodes.waba_node(call.rt.catalog, waba, fields, pricing_analytics=pricing)
+    reports = await insights.waba_reports(call.rt, waba, fields)
+    return nodes.waba_node(
+        call.rt.catalog, waba, fields, pricing_analytics=pricing, reports=reports
+    )
 
 
 async def update_waba(call: GraphCall, waba: Waba) -> dict[str, Any]:

@@ -54,7 +54,9 @@ async def template_report(
 
     def cost(group: analytics.DayGroup) -> Decimal:
         cap = caps[group.template_id]
-        return analytics.price(group.pricing_category, query.route, group.in_window, cap).cost
+        return analytics.price(
+            group.pricing_category, query.route, group.in_window, group.entry_point, cap
+        ).cost
 
     clicked = await _clicked(rt, waba, query)
     return analytics.template_analytics(query, infos, counts, cost, clicked, now)
@@ -131,3 +133,10 @@ def _record(rt: Runtime, waba: Waba, message: Message) -> analytics.Record:
     charged = analytics.charge(message, message.in_window, cap)
     phone = rt.catalog.phone_numbers.get(message.phone_number_id)
     return analytics.record(message, charged, phone.display_phone_number if phone else "")
+
+
+async def records_between(
+    rt: Runtime, waba: Waba, start: int, end: int, template_names: Sequence[str] | None = None
+) -> list[analytics.Record]:
+    """The records the other reports (`service.insights`) count: see `_records`."""
+    return await _records(rt, waba, start, end, template_names)

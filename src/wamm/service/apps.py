@@ -60,4 +60,5 @@ async def debug_token(call: GraphCall, _node: None) -> dict[str, Any]:
     if token is None:
         return {"data": app_tokens.unknown_token_info()}
     app = rt.catalog.apps.get(token.app_id or "")
-    return {"data": app_tokens.token_info(token, app, rt.now())}
+    wabas = [w for w in rt.catalog.wabas if rt.catalog.reaches(token, w)]
+    return {"data": app_tokens.token_info(token, app, rt.now(), wabas)}

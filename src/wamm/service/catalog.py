@@ -85,6 +85,23 @@ class Catalog:
     def business_of(self, waba: Waba) -> Business:
         return self.businesses[waba.business_id]
 
+    def reaches(self, token: Token, waba_id: str) -> bool:
+        """Whether the token may touch the WABA: one of its `wabas`, or a WABA its portfolio
+        owns or a client of that portfolio shares with it (partner access)."""
+        if waba_id in token.wabas:
+            return True
+        owner = token.business_id
+        waba = self.wabas.get(waba_id)
+        if owner is None or waba is None:
+            return False
+        business = self.businesses.get(waba.business_id)
+        return waba.business_id == owner or (business is not None and owner in business.client_of)
+
+    def client_wabas(self, partner_id: str) -> list[Waba]:
+        """The WABAs client businesses share with the partner portfolio."""
+        clients = {b.id for b in self.businesses.values() if partner_id in b.client_of}
+        return [w for w in self.wabas.values() if w.business_id in clients]
+
     def remove_subscription(self, waba_id: str, app_id: str) -> None:
         self.subscriptions.get(waba_id, {}).pop(app_id, None)
         self._targets.pop(waba_id, None)

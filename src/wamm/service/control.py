@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
 
 from wamm.core import inbound as inbound_rules
+from wamm.core import pricing
 from wamm.core.coerce import as_int, as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import decode_cursor, encode_cursor
-from wamm.core.model import MM_TERMS, Business, Message, PhoneNumber, User
+from wamm.core.model import Business, Message, PhoneNumber, User
 from wamm.core.phones import normalize_phone
 from wamm.core.recipients import current_status
-from wamm.service import account_events, events, nodes, receipts
+from wamm.service import account_events, events, nodes, partners, receipts
 from wamm.service import inbound as inbound_use_case
 from wamm.service.runtime import Runtime
 from wamm.store.base import InboundQuery, MessageQuery
 
 MAX_PAGE = 1000
+COUNTRY = re.compile(r"[A-Z]{2}")  # ISO 3166 alpha-2
 SCAN_CHUNK = 1000
 STATUS_SCAN = 5000  # messages a status-filtered page reads at most
 
@@ -54,6 +57,10 @@ def message_view(message: Message, now: float) -> dict[str, Any]:
         "template": template,
         "route": message.route,
         "pricing_category": message.pricing_category,
+        "pricing_type": pricing.pricing_type(
+            message.pricing_category, message.in_window, message.entry_point_until is not None
+        ),
+        "entry_point_expires_at": _whole(message.entry_point_until),
         "status": current_status(message.events, now, message.status),
         "timestamp": int(message.created_at),
         "product_policy": message.product_policy,
@@ -67,6 +74,10 @@ def message_view(message: Message, now: float) -> dict[str, Any]:
             for e in message.events
         ],
     }
+
+
+def _whole(at: float | None) -> int | None:
+    return None if at is None else int(at)
 
 
 async def find_messages(
@@ -153,15 +164,7 @@ async def list_users(rt: Runtime, query: dict[str, str]) -> dict[str, Any]:
 
 async def set_mm_terms(rt: Runtime, business: Business, body: dict[str, Any]) -> dict[str, Any]:
     state = as_str(body.get("state"), "state").lower()
-    if state not in MM_TERMS:
-        raise invalid_parameter(f"state must be one of {', '.join(MM_TERMS)}, got '{state}'.")
-    updated = msgspec.structs.replace(
-        business, mm_terms=state, mm_terms_time=rt.now() if state != "not_started" else None
-    )
-    await rt.store.write([updated])
-    rt.catalog.put(updated)
-    if state == "signed" and business.mm_terms != "signed":
-        await events.terms_signed(rt, business.id)
+    updated = await partners.set_terms(rt, business, state)
     wabas = [w.id for w in rt.catalog.wabas.values() if w.business_id == business.id]
     return {
         "id": business.id,
@@ -192,6 +195,26 @@ async def user_by_phone(rt: Runtime, raw: Any, name: str = "from") -> User:
     if needs_insert:
         await rt.store.write([user])
     return user
+
+
+async def update_user(rt: Runtime, raw_phone: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Change what wamm simulates of a user (`country`: ISO 3166, which prices its messages
+    by Meta's per-country rules, `core.pricing`); the user is kept from then on."""
+    user = await user_by_phone(rt, raw_phone, "phone")
+    unknown = sorted(set(body) - {"country"})
+    if unknown:
+        raise invalid_parameter(f"Param {unknown[0]} is not a known parameter.")
+    country = user.country
+    if "country" in body:
+        country = as_str(body["country"], "country").upper()
+        if not COUNTRY.fullmatch(country):
+            raise invalid_parameter(
+                f"Param country must be an ISO 3166 alpha-2 code, got '{body['country']}'."
+            )
+    updated = msgspec.structs.replace(user, country=country)
+    await rt.store.write([updated])
+    rt.users.remember(updated)
+    return user_view(updated)
 
 
 def dropped(phone: PhoneNumber, user: User) -> dict[str, Any]:

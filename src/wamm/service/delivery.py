@@ -5,7 +5,8 @@ The dispatcher leases due deliveries, POSTs them (alone or batched per app) with
 redirects are never followed), a timeout or a refused connection schedules a retry with
 exponential backoff in virtual time, until the retry window closes. A new callback URL is
 verified with Meta's `hub.challenge` handshake before its first POST. Finished rows older than
-the retention period are pruned.
+the retention period are pruned. Between claims it also applies the template changes time
+brings (`template_clock`: due recategorisations, archival), which may queue webhooks.
 
 The store hands out a message's next update only once the earlier ones are finished (event
 order), and each app has its own `concurrency` POST slots (one hanging receiver delays only its
@@ -31,6 +32,7 @@ from wamm.core.settings import WebhookSettings
 from wamm.core.webhook_wire import SIGNATURE_HEADER, envelope_bytes, sign
 from wamm.service.runtime import Runtime
 from wamm.service.status_payloads import materialize
+from wamm.service.template_clock import TemplateClock
 from wamm.store.base import Attempt, ClaimLimits, Delivery
 
 log = logging.getLogger("wamm.delivery")
@@ -97,6 +99,7 @@ class Dispatcher:
         self._idle = asyncio.Event()
         self._next_reclaim = 0.0  # at start first: rows a dead process held are due again
         self._pruned_before = -math.inf  # every finished row older than this is gone
+        self._templates = TemplateClock(rt)  # recategorisations and archival as time passes
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -126,7 +129,7 @@ class Dispatcher:
             self._idle.clear()
             await wait_event(self._idle, left)
             due = await self.rt.store.next_delivery_at()
-            quiet = not self._inflight and not self._prune_due()
+            quiet = not self._inflight and not self._prune_due() and not self._templates.due()
             if quiet and (due is None or due > self.rt.now()):
                 break
         return await self.rt.store.delivery_counts()
@@ -145,6 +148,9 @@ class Dispatcher:
                 self._launch(claimed)
                 continue
             if await self._prune():
+                continue
+            if self._templates.due():
+                await self._template_changes()
                 continue
             if not self._inflight:
                 self._idle.set()
@@ -216,6 +222,12 @@ class Dispatcher:
         if removed < PRUNE_BATCH:
             self._pruned_before = cutoff
         return removed == PRUNE_BATCH
+
+    async def _template_changes(self) -> None:
+        try:
+            await self._templates.run()
+        except Exception:  # tried again once virtual time moves on
+            log.exception("applying template changes failed")
 
     async def _sleep(self) -> None:
         """Until woken (a send, a finished POST), the next delivery is due, or the idle poll

@@ -92,10 +92,10 @@ async def terms_signed(rt: Runtime, business_id: str) -> None:
 async def user_writes(
     rt: Runtime, phone: PhoneNumber, user: User, message: dict[str, Any]
 ) -> dict[str, Any]:
-    """An inbound message from the user: opens the service window, is kept (the business
-    may mark it read), then the webhook."""
+    """An inbound message from the user: opens the service window (and, with a `referral`, a
+    free entry point), is kept (the business may mark it read), then the webhook."""
     now = rt.now()
-    await rt.open_window(phone.id, user.phone, now)
+    await rt.open_window(phone.id, user.phone, now, referral="referral" in message)
     seq = await rt.ids.next("inbound")
     inbound = {
         "from": user.phone,

@@ -4,10 +4,11 @@ one `failed` status carrying the pause's error code."""
 
 from __future__ import annotations
 
-from wamm.core.model import Message, Template
+from wamm.core.model import Message, Template, User
+from wamm.core.reactions import Reactions
 from wamm.core.recipients import PlannedEvent
 from wamm.core.templates.pacing import ACCEPTED, HELD, RELEASE
-from wamm.service import send_plan
+from wamm.service import reactions, send_plan
 from wamm.service.runtime import Runtime
 
 
@@ -20,19 +21,25 @@ async def settle_held(rt: Runtime, template: Template, outcome: int) -> None:
     if not held:
         return
     now = rt.now()
+    reacting: list[tuple[Message, User, Reactions]] = []
     for message in held:
         message.status = ACCEPTED
         if outcome == RELEASE:
-            await _release(rt, message, template, now)
+            reacting.extend(await _release(rt, message, template, now))
         else:
             message.events = [PlannedEvent(now, "failed", outcome)]
     deliveries = [d for message in held for d in send_plan.status_deliveries(rt, message)]
     await rt.store.replace_messages(held, deliveries)
     rt.notify_outbox()
+    for message, user, planned in reacting:
+        await reactions.carry_out(rt, message, user, planned)
 
 
-async def _release(rt: Runtime, message: Message, template: Template, now: float) -> None:
+async def _release(
+    rt: Runtime, message: Message, template: Template, now: float
+) -> list[tuple[Message, User, Reactions]]:
     user = None
     if message.recipient_phone is not None:
         user, _ = rt.users.by_phone(message.recipient_phone, message.created_at)
-    await send_plan.plan(rt, message, user, template, start=now)
+    planned = await send_plan.plan(rt, message, user, template, start=now)
+    return [] if planned is None or user is None else [(message, user, planned)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from wamm.core import inbound as rules
-from wamm.core import service_window
+from wamm.core import pricing, service_window
 from wamm.core.errors import invalid_parameter
 from wamm.core.media import check_upload
 from wamm.core.model import PhoneNumber, User
@@ -29,13 +29,27 @@ async def send(
         content = {"type": request.type, request.type: received, **content}
     message = await events.user_writes(rt, phone, user, content)
     hours = rt.settings.customer_service_window_hours
-    return {
+    answer = {
         "phone_number_id": phone.id,
         "from": user.phone,
         "user_id": user.bsuid,
         "message": message,
         "window_expires_at": int(service_window.closes_at(rt.now(), hours)),
     }
+    entry = rt.entry_point(phone.id, user.phone)
+    if request.referral is not None and entry is not None:
+        answer["entry_point"] = _entry_point(entry)
+    return answer
+
+
+def _entry_point(entry: pricing.EntryPoint) -> dict[str, Any]:
+    """Where the user's entry stands: awaiting the business's answer (until when), or the free
+    window an earlier answer opened (until when it closes)."""
+    closes = entry.closes_at()
+    if closes is not None:
+        return {"status": "open", "expires_at": int(closes)}
+    answer_by = entry.referral_at + pricing.ENTRY_POINT_REPLY_HOURS * pricing.HOUR
+    return {"status": "awaiting_reply", "reply_by": int(answer_by)}
 
 
 async def _stored_media(

@@ -161,7 +161,9 @@ async def download(rt: Runtime, raw_token: str | None, query: dict[str, str]) ->
     token = check_token(raw_token, rt.catalog.tokens.get(raw_token or ""), now)
     media_id = query.get("mid", "")
     blob = await rt.store.get_blob(media_id) if media_id else None
-    if blob is None or blob.owner not in token.wabas or not _link_works(blob, query, now):
+    if blob is None or not _link_works(blob, query, now):
+        raise _gone()
+    if not rt.catalog.reaches(token, blob.owner):
         raise _gone()
     content = await rt.store.blob_content(blob.id)
     if content is None:  # deleted since its description was read

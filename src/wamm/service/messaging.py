@@ -7,12 +7,12 @@ caches; the only I/O is the group-committed insert of the message with its webho
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import msgspec
 
-from wamm.core import ids, routing, sending, service_window
+from wamm.core import ids, pricing, routing, sending, service_window
 from wamm.core.content import validate_content, validate_context
 from wamm.core.errors import GraphError, ResetDuringRequest
 from wamm.core.media import media_refs
@@ -21,6 +21,7 @@ from wamm.core.receipts import is_status_update
 from wamm.core.templates import check_send_components, pacing
 from wamm.core.templates.sendable import sendable
 from wamm.service import media, recategorise, receipts, send_plan
+from wamm.service import reactions as user_reactions
 from wamm.service.call import GraphCall
 from wamm.service.catalog import Catalog
 from wamm.service.runtime import Runtime
@@ -47,6 +48,7 @@ class _Send:
     user: User | None = None
     new_user: User | None = None
     in_window: bool = False
+    entry: pricing.EntryWindow = pricing.NO_ENTRY_WINDOW  # a free entry point window
 
 
 def find_template(catalog: Catalog, waba: Waba, ref: sending.TemplateRef) -> Template:
@@ -172,28 +174,56 @@ def _message(send: _Send, seq: int) -> Message:
         template_language=template.language if template else None,
         template_category=template.category if template else None,
         route=send.decision.route,
-        pricing_category=send.decision.pricing_category,
+        pricing_category=pricing.category(
+            send.decision.pricing_category,
+            user.country if user else None,
+            send.waba.country,
+            send.rt.settings.authentication_international_countries,
+        ),
         created_at=send.now,
         product_policy=envelope.product_policy if marketing_endpoint else None,
         message_activity_sharing=sharing,
         biz_opaque_callback_data=envelope.biz_opaque_callback_data,
         payload=msgspec.Raw(_encode(send.payload or {})),
         in_window=send.in_window,
+        entry_point_until=send.entry.until,
+        opens_entry_point=send.entry.opens,
         status=pacing.send_status(template) if template else pacing.ACCEPTED,
     )
 
 
+def _claim_entry_point(send: _Send) -> pricing.EntryPoint | None:
+    """Place the send in the user's free entry point window. The answer that opens one marks it
+    open at once (nothing awaits in between, so two concurrent answers cannot both open it) and
+    gets the entry as it was, to put back if the send does not commit."""
+    if send.user is None:
+        return None
+    rt, key = send.rt, (send.phone.id, send.user.phone)
+    entry = rt.entry_point(*key)
+    send.entry = pricing.entry_window(entry, send.now)
+    if entry is None or not send.entry.opens:
+        return None
+    rt.set_entry_point(*key, replace(entry, opened_at=send.now))
+    return entry
+
+
 async def _store(send: _Send) -> Message:
     rt = send.rt
-    message = _message(send, await rt.ids.next("message"))
-    await send_plan.plan(rt, message, send.user, send.template)
-    deliveries = send_plan.status_deliveries(rt, message)
+    seq = await rt.ids.next("message")
+    opened_from = _claim_entry_point(send)
+    message = _message(send, seq)
     try:
+        reactions = await send_plan.plan(rt, message, send.user, send.template)
+        deliveries = send_plan.status_deliveries(rt, message)
         await rt.store.add_message(message, send.new_user, deliveries, send.epoch)
     except BaseException:
         if send.new_user is not None:
             rt.users.forget_write(send.new_user.phone)
+        if opened_from is not None and send.user is not None:
+            rt.set_entry_point(send.phone.id, send.user.phone, opened_from)
         raise
     if deliveries and deliveries[0].due_at < rt.dispatcher_wake_at:
         rt.notify_outbox()
+    if reactions is not None and send.user is not None:
+        await user_reactions.carry_out(rt, message, send.user, reactions)
     return message

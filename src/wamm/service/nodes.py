@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import msgspec
 
-from wamm.core import ids
+from wamm.core import ad_objects
 from wamm.core.fields import FieldRequest, Getter, select
 from wamm.core.model import (
     MM_TERMS_GRAPH,
@@ -94,6 +94,8 @@ def waba_node(
     waba: Waba,
     requested: Sequence[FieldRequest] | None,
     pricing_analytics: dict[str, Any] | None = None,
+    reports: Mapping[str, Any] | None = None,
+    default: Sequence[str] = WABA_DEFAULT_FIELDS,
 ) -> dict[str, Any]:
     business = catalog.business_of(waba)
     owner = {
@@ -110,7 +112,8 @@ def waba_node(
         "country": lambda _: waba.country,
         "account_review_status": lambda _: "APPROVED",
         "business_verification_status": lambda _: business.verification_status,
-        "ownership_type": lambda _: "SELF",
+        # A WABA its portfolio shares with a partner is the partner's client's (CLIENT_OWNED).
+        "ownership_type": lambda _: "CLIENT_OWNED" if business.client_of else "SELF",
         "is_enabled_for_insights": lambda _: waba.is_enabled_for_insights,
         "marketing_messages_onboarding_status": lambda _: onboarding_status(business, waba),
         "marketing_messages_lite_api_status": lambda _: lite_api_status(business, waba),
@@ -130,17 +133,16 @@ def waba_node(
         "degrees_of_freedom_spec": lambda _: waba_creative_features(waba),
         "owner_business": lambda _: {"id": business.id, "name": business.name},
         "pricing_analytics": lambda _: pricing_analytics,  # computed by the caller (async)
+        "analytics": lambda _: (reports or {}).get("analytics"),  # these two as well
+        "conversation_analytics": lambda _: (reports or {}).get("conversation_analytics"),
     }
-    return select("WhatsAppBusinessAccount", waba.id, getters, requested, WABA_DEFAULT_FIELDS)
+    return select("WhatsAppBusinessAccount", waba.id, getters, requested, default)
 
 
 def _ad_ids(rng_seed: int, template: Template, onboarded: bool) -> dict[str, str | None]:
     """MM links every marketing template of an onboarded WABA to read-only ad objects."""
-    linked = onboarded and template.category == "MARKETING"
-    return {
-        name: ids.object_id(rng_seed, f"{name}:{template.id}", 1) if linked else None
-        for name in ("ad_id", "ad_account_id", "ad_campaign_id", "ad_adset_id")
-    }
+    found = ad_objects.ad_ids(rng_seed, template) if ad_objects.linked(template, onboarded) else {}
+    return {field: found.get(level) for level, field in ad_objects.TEMPLATE_FIELDS.items()}
 
 
 def _constant(value: Any) -> Getter:

@@ -3,9 +3,9 @@ announces it 24 hours ahead (`correct_category`, `category_update_timestamp`), t
 itself follows with its own `template_category_update`.
 
 Both webhooks are queued when the change is announced, the second with the change's time as
-its due time on the outbox. The template's category changes the first time the template is
-sent or read at or after that time: a template with a change ahead carries
-`category_update_at`, so sends of the others only test that one field.
+its due time on the outbox. The webhook dispatcher applies the change when that time comes
+(`template_clock`); a send or read that comes first applies it then: a template with a change
+ahead carries `category_update_at`, so sends of the others only test that one field.
 """
 
 from __future__ import annotations

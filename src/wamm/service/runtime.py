@@ -8,10 +8,12 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 
-from wamm.core import ids
+from wamm.core import ids, pricing
+from wamm.core.audiences import AudienceIndex
 from wamm.core.clock import Clock
 from wamm.core.errors import ResetDuringRequest
 from wamm.core.model import BlockedUser, User
+from wamm.core.pricing import EntryPoint
 from wamm.core.settings import Settings
 from wamm.service.business_use_case import BusinessUseCases
 from wamm.service.catalog import Catalog
@@ -57,6 +59,8 @@ class IdAllocator:
 
 
 class Runtime:
+    audiences: AudienceIndex  # follows the settings
+
     def __init__(
         self,
         store: Store,
@@ -75,9 +79,11 @@ class Runtime:
         self.outbox_ready = asyncio.Event()
         # The virtual time the dispatcher sleeps until (-inf while it works, so no wake-up).
         self.dispatcher_wake_at = -math.inf
-        self.users = Users(store)
+        self.users = Users(store, audiences=self._audience_index)
         # (phone_number_id, user phone) -> when the user last wrote
         self.windows: dict[tuple[str, str], float] = {}
+        # (phone_number_id, user phone) -> the user's latest ad / Page button entry
+        self.entry_points: dict[tuple[str, str], EntryPoint] = {}
         # phone_number_id -> user phone -> the business's block of that user
         self.blocked: dict[str, dict[str, BlockedUser]] = {}
         self.version = 0
@@ -86,8 +92,12 @@ class Runtime:
 
     def _take_state(self, data: CatalogData) -> None:
         """Adopt users, windows, the catalog version and the reset epoch of a snapshot."""
-        self.users = Users(self.store, data.custom_users)
+        self.users = Users(self.store, data.custom_users, self._audience_index)
         self.windows = {(phone_id, user): at for phone_id, user, at in data.windows}
+        self.entry_points = {
+            (phone_id, user): EntryPoint(referral_at, opened_at)
+            for phone_id, user, referral_at, opened_at in data.entry_points
+        }
         self.blocked = {}
         for block in data.blocked:
             self.blocked.setdefault(block.phone_number_id, {})[block.phone] = block
@@ -95,6 +105,18 @@ class Runtime:
         if data.epoch != self.ids.epoch:  # the store was reset (here or by another process)
             self.ids.restart(data.epoch)
             self.clear_limits()
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self._settings = settings
+        self.audiences = AudienceIndex(settings.audiences, settings.rng_seed)
+
+    def _audience_index(self) -> AudienceIndex:
+        return self.audiences
 
     def clear_limits(self) -> None:
         """Forget this process's rate-limit buckets and the usage it last reported."""
@@ -139,9 +161,23 @@ class Runtime:
     def window_opened_at(self, phone_number_id: str, user_phone: str) -> float | None:
         return self.windows.get((phone_number_id, user_phone))
 
-    async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
-        await self.store.open_window(phone_number_id, user_phone, at)
-        self.windows[(phone_number_id, user_phone)] = at
+    async def open_window(
+        self, phone_number_id: str, user_phone: str, at: float, referral: bool = False
+    ) -> None:
+        """The user wrote at `at` (`referral`: through an ad or a Page button)."""
+        key = (phone_number_id, user_phone)
+        entry = pricing.after_referral(self.entry_points.get(key), at) if referral else None
+        await self.store.open_window(phone_number_id, user_phone, at, entry)
+        self.windows[key] = at
+        if entry is not None:
+            self.entry_points[key] = entry
+
+    def entry_point(self, phone_number_id: str, user_phone: str) -> EntryPoint | None:
+        return self.entry_points.get((phone_number_id, user_phone))
+
+    def set_entry_point(self, phone_number_id: str, user_phone: str, entry: EntryPoint) -> None:
+        """Remember an entry's new state (the store learns it with the answer's message)."""
+        self.entry_points[(phone_number_id, user_phone)] = entry
 
     def is_blocked(self, phone_number_id: str, user_phone: str) -> bool:
         """Whether the business blocked the user on this number (`block_users`)."""

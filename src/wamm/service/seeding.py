@@ -130,17 +130,35 @@ class _Planner:
         terms_time = existing.mm_terms_time if existing else None
         if existing is None or existing.mm_terms != seed.mm_terms:
             terms_time = self.now if seed.mm_terms != "not_started" else None
-        self.plan.entities.append(
-            Business(
-                id=str(seed.id),
-                name=seed.name,
-                mm_terms=seed.mm_terms,
-                mm_terms_time=terms_time,
-                verification_status=seed.verification_status,
-            )
+        business = Business(
+            id=str(seed.id),
+            name=seed.name,
+            mm_terms=seed.mm_terms,
+            mm_terms_time=terms_time,
+            verification_status=seed.verification_status,
+            client_of=self._partners(seed, path),
         )
+        if existing is not None:  # what the partner APIs did since is kept
+            # A pending intent request goes with the terms it set: seeded another state, it
+            # is withdrawn (signed) or never was (not_started), as the control API does.
+            business.mm_intent = existing.mm_intent if seed.mm_terms == "request_sent" else None
+            business.max_price_agreement = existing.max_price_agreement
+            business.max_price_end_businesses = existing.max_price_end_businesses
+        self.plan.entities.append(business)
         for index, waba in enumerate(seed.wabas):
             self._waba(waba, str(seed.id), f"{path}.wabas[{index}]")
+
+    def _partners(self, seed: schema.BusinessSeed, path: str) -> tuple[str, ...]:
+        partners: list[str] = []
+        for index, raw in enumerate(seed.client_of):
+            partner, where = str(raw), f"{path}.client_of[{index}]"
+            if partner == str(seed.id):
+                raise SeedError(where, "a business cannot be a client of itself")
+            if partner not in self.business_ids:
+                raise SeedError(where, f"unknown business {partner}")
+            if partner not in partners:
+                partners.append(partner)
+        return tuple(partners)
 
     def _waba(self, seed: schema.WabaSeed, business_id: str, path: str) -> None:
         waba_id = str(seed.id)
@@ -179,6 +197,7 @@ class _Planner:
                 onboarding_status_override=seed.onboarding_status,
                 template_limit=seed.template_limit,
                 template_pacing=seed.template_pacing,
+                template_auto_archival=seed.template_auto_archival_enabled,
                 created_at=existing.created_at if existing else self.now,
             )
         )
@@ -260,6 +279,9 @@ class _Planner:
         for index, waba_id in enumerate(seed.wabas):
             if str(waba_id) not in self.waba_ids:
                 raise SeedError(f"{path}.wabas[{index}]", f"unknown WABA {waba_id}")
+        business_id = None if seed.business_id is None else str(seed.business_id)
+        if business_id is not None and business_id not in self.business_ids:
+            raise SeedError(f"{path}.business_id", f"unknown business {business_id}")
         self.plan.entities.append(
             Token(
                 value=seed.value,
@@ -267,6 +289,7 @@ class _Planner:
                 scopes=frozenset(seed.scopes),
                 wabas=frozenset(str(w) for w in seed.wabas),
                 expires_at=seed.expires_at,
+                business_id=business_id,
             )
         )
 
@@ -334,9 +357,10 @@ async def _template_entities(
     return out
 
 
-def _settings_changes(seed: schema.SettingsSeed) -> dict[str, Any]:
-    changes = msgspec.structs.asdict(seed)
-    changes["clock_start"] = schema.clock_start(seed.clock_start)
+def _settings_changes(seed: schema.Seed) -> dict[str, Any]:
+    changes = msgspec.structs.asdict(seed.settings)
+    changes["clock_start"] = schema.clock_start(seed.settings.clock_start)
+    changes["audiences"] = seed.audiences
     return changes
 
 
@@ -358,7 +382,7 @@ def check_seed(rt: Runtime, document: Any) -> None:
 
 
 def _plan(rt: Runtime, seed: schema.Seed) -> tuple[Settings, Clock, _Plan]:
-    settings: Settings = rt.settings.merged(_settings_changes(seed.settings))
+    settings: Settings = rt.settings.merged(_settings_changes(seed))
     clock = rt.clock_for(settings)
     return settings, clock, _Planner(rt.catalog, seed, clock.now(), settings.rng_seed).build()
 
@@ -383,7 +407,7 @@ async def reset_to_seed(rt: Runtime, document: Any) -> dict[str, int]:
     """Replace the whole state by a seed (None: an empty one) in one transaction. The seed is
     validated first, against an empty state: a bad seed raises SeedError and changes nothing."""
     seed = schema.decode({} if document is None else document)
-    settings = Settings().merged(_settings_changes(seed.settings))
+    settings = Settings().merged(_settings_changes(seed))
     clock = make_clock(settings, None)
     plan = _Planner(Catalog(), seed, clock.now(), settings.rng_seed).build()
     template_seqs = itertools.count(1)  # a reset starts every sequence again

@@ -8,6 +8,8 @@ when a row is delivered, so the send path writes no payload bytes.
 
 from __future__ import annotations
 
+from wamm.core import reactions
+from wamm.core.analytics.template_report import template_info
 from wamm.core.model import ROUTE_MM, Message, Template, User
 from wamm.core.recipients import (
     Behaviour,
@@ -40,15 +42,21 @@ async def plan(
     user: User | None,
     template: Template | None,
     start: float | None = None,
-) -> None:
+) -> reactions.Reactions | None:
     """Decide the message's status events from `start` (default: when it was sent); flag
-    whether it counts toward the marketing limit. A held send has none until released."""
+    whether it counts toward the marketing limit. A held send has none until released.
+    Returns what the user will do with it besides (a click, an opt-out), if anything."""
     if message.status == HELD:
-        return
+        return None
     now = message.created_at if start is None else start
     category = template.category if template else None
     subject = subject_to_marketing_limit(category, user is not None, message.in_window)
-    over = subject and user is not None and await _over_marketing_limit(rt, user, now)
+    behaviour = user.behaviour if user else DEFAULT_BEHAVIOUR
+    reaction_draws = reactions.draws(rt.rng_seed, message.seq)
+    over = subject and (
+        reactions.hits_marketing_limit(behaviour, reaction_draws)
+        or (user is not None and await _over_marketing_limit(rt, user, now))
+    )
     context = SendContext(
         now=now,
         mm_route=message.route == ROUTE_MM,
@@ -59,11 +67,22 @@ async def plan(
         marketing_stopped=user is not None and message.waba_id in user.marketing_stopped,
         blocked_by_business=user is not None and rt.is_blocked(message.phone_number_id, user.phone),
     )
-    behaviour = user.behaviour if user else DEFAULT_BEHAVIOUR
     message.events = plan_delivery(
         behaviour, context, rt.settings.recipients, message_rng(rt.rng_seed, message.seq)
     )
     message.counts_marketing = counts_toward_marketing_limit(subject, message.events)
+    return reactions.plan_reactions(
+        behaviour,
+        message.events,
+        sent_at=now,
+        marketing=category == "MARKETING",
+        url_button=behaviour.click_probability > 0 and _has_url_button(template),
+        rng=reaction_draws,
+    )
+
+
+def _has_url_button(template: Template | None) -> bool:
+    return template is not None and template_info(template).url_button is not None
 
 
 def status_deliveries(rt: Runtime, message: Message) -> list[Delivery]:

@@ -65,11 +65,14 @@ def _view(call: GraphCall, template: Template) -> dict[str, Any]:
 
 
 async def _save(
-    rt: Runtime, templates: list[Template], other_info: dict[str, str] | None = None
+    rt: Runtime,
+    templates: list[Template],
+    other_info: dict[str, str] | None = None,
+    event: str | None = None,
 ) -> None:
     """Persist templates; each status change is announced with
-    `message_template_status_update`. Pacing follows the change: sends held for a template
-    whose pacing ends are released or dropped."""
+    `message_template_status_update` (its event the new status, or `event`). Pacing follows
+    the change: sends held for a template whose pacing ends are released or dropped."""
     previous = {t.id: rt.catalog.templates.get(t.id) for t in templates}
     templates = [_with_pacing(rt, previous[t.id], t) for t in templates]
     changed = [t for t in templates if (p := previous[t.id]) is None or p.status != t.status]
@@ -78,7 +81,7 @@ async def _save(
         rt.catalog.put(template)
     for template in changed:
         await events.template_status(
-            rt, template, template.status, template.rejected_reason, other_info
+            rt, template, event or template.status, template.rejected_reason, other_info
         )
     for template in templates:
         if (outcome := pacing.held_outcome(previous[template.id], template)) is not None:
@@ -390,6 +393,23 @@ async def set_quality(rt: Runtime, template: Template, score: str) -> Template:
             updated = msgspec.structs.replace(updated, status="DISABLED")
     await _save(rt, [updated], other_info)
     await events.template_quality(rt, updated, previous)
+    return updated
+
+
+async def archive(rt: Runtime, template: Template) -> Template:
+    """Meta archives an approved template unused for a year (service/template_clock.py)."""
+    updated = msgspec.structs.replace(template, status="ARCHIVED", updated_at=rt.now())
+    await _save(rt, [updated])
+    return updated
+
+
+async def unarchive(rt: Runtime, template: Template) -> Template:
+    """An archived template made usable again (WhatsApp Manager's unarchive: Meta has no API
+    for it): APPROVED without a new review, announced with event UNARCHIVED."""
+    if template.status != "ARCHIVED":
+        raise invalid_parameter(f"Template {template.id} is {template.status}, not ARCHIVED.")
+    updated = msgspec.structs.replace(template, status="APPROVED", updated_at=rt.now())
+    await _save(rt, [updated], event="UNARCHIVED")
     return updated
 
 

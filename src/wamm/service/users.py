@@ -4,12 +4,16 @@ A user wamm meets through a send is fully derived from its phone number (country
 calling code, a BSUID derived from the phone, default behaviour), so the send path never reads
 users from the database: only "custom" users — seeded, or changed through the control API — are
 kept in memory, loaded at start. Derived users are still written once (insert-if-new) so the
-control API can list them and BSUIDs can be resolved.
+control API can list them and BSUIDs can be resolved. A phone of a generated audience derives
+its behaviour from the audience (`core.audiences`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from wamm.core import ids
+from wamm.core.audiences import AudienceIndex
 from wamm.core.model import User
 from wamm.core.phones import country_of
 from wamm.store.base import Store
@@ -18,8 +22,14 @@ MAX_REMEMBERED_WRITES = 500_000
 
 
 class Users:
-    def __init__(self, store: Store, custom: list[User] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        custom: list[User] | None = None,
+        audiences: Callable[[], AudienceIndex] = AudienceIndex,
+    ) -> None:
         self._store = store
+        self._audiences = audiences
         self._by_phone: dict[str, User] = {}
         self._by_bsuid: dict[str, User] = {}
         self._written: set[str] = set()  # derived users already inserted by this process
@@ -64,10 +74,14 @@ class Users:
             user = await self._store.find_user_by_bsuid(bsuid)
         return user
 
-    @staticmethod
-    def derive(phone: str, now: float) -> User:
-        """A user wamm meets for the first time: reachable, with a BSUID derived from the phone."""
+    def derive(self, phone: str, now: float) -> User:
+        """A user wamm meets for the first time, with a BSUID derived from the phone: reachable,
+        or as its audience has it."""
         country = country_of(phone)
-        return User(
+        user = User(
             phone=phone, country=country, bsuid=ids.generated_bsuid(country, phone), created_at=now
         )
+        behaviour = self._audiences().behaviour(phone)
+        if behaviour is not None:
+            user.behaviour = behaviour
+        return user

@@ -23,6 +23,7 @@ from wamm.core.model import (
     User,
     Waba,
 )
+from wamm.core.pricing import EntryPoint
 from wamm.core.settings import Settings
 
 
@@ -51,6 +52,8 @@ class CatalogData(msgspec.Struct, kw_only=True):
     custom_users: list[User] = msgspec.field(default_factory=list)
     # (phone_number_id, user phone, opened_at) of every customer-service window.
     windows: list[tuple[str, str, float]] = msgspec.field(default_factory=list)
+    # (phone_number_id, user phone, referral_at, entry_opened_at) of every ad / Page entry.
+    entry_points: list[tuple[str, str, float, float | None]] = msgspec.field(default_factory=list)
     blocked: list[BlockedUser] = msgspec.field(default_factory=list)  # by `block_users`
     version: int = 0  # the catalog version this snapshot was read at (shared stores)
     epoch: int = 0  # how many resets the store has seen (see `Store.reset`)
@@ -165,6 +168,7 @@ class DayCounts(msgspec.Struct, frozen=True, kw_only=True):
     template_id: str
     pricing_category: str
     in_window: bool
+    entry_point: bool  # sent inside a free entry point window
     sent_day: int | None
     delivered_day: int | None
     read_day: int | None
@@ -362,7 +366,11 @@ class Store(ABC):
         """Messages newest first."""
 
     @abstractmethod
-    async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None: ...
+    async def open_window(
+        self, phone_number_id: str, user_phone: str, at: float, entry: EntryPoint | None = None
+    ) -> None:
+        """The user wrote at `at`; `entry`: through an ad or Page button, the entry state to
+        keep (an answer that opens its free window is recorded by `add_message`)."""
 
     @abstractmethod
     async def add_inbound(self, message: InboundMessage) -> None:

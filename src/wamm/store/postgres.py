@@ -31,6 +31,7 @@ from psycopg_pool import AsyncConnectionPool
 from wamm.core.errors import ResetDuringRequest
 from wamm.core.media import Blob
 from wamm.core.model import BlockedUser, InboundMessage, Message, User
+from wamm.core.pricing import EntryPoint
 from wamm.core.ratelimit import grant
 from wamm.core.settings import Settings
 from wamm.store import inbound, sql
@@ -224,6 +225,8 @@ class PostgresStore(Store):
             data.custom_users = [_USER.decode(row[0]) for row in await cur.fetchall()]
             await cur.execute("SELECT phone_number_id, user_phone, opened_at FROM windows")
             data.windows = [(a, b, float(c)) for a, b, c in await cur.fetchall()]
+            await cur.execute(sql.SELECT_ENTRY_POINTS)
+            data.entry_points = [sql.entry_point_row(row) for row in await cur.fetchall()]
             await cur.execute(sql.SELECT_BLOCKED)
             data.blocked = [_BLOCKED.decode(row[0]) for row in await cur.fetchall()]
             await cur.execute("SELECT version FROM catalog_version WHERE id = 1")
@@ -331,6 +334,7 @@ class PostgresStore(Store):
         users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _, _ in batch if u]
         rows = [sql.message_row(m, _encode(m)) for m, _, _, _ in batch]
         deliveries = [sql.delivery_row(d) for _, _, ds, _ in batch for d in ds]
+        entry_openings = sql.entry_opening_rows(m for m, _, _, _ in batch)
         async with self._tx() as cur:
             await self._fence(cur, (epoch for *_, epoch in batch))
             if users:
@@ -338,6 +342,9 @@ class PostgresStore(Store):
             await cur.executemany(pg(sql.INSERT_MESSAGE), rows)
             if deliveries:
                 await cur.executemany(pg(sql.INSERT_DELIVERY), deliveries)
+            if entry_openings:  # rare (one answer per entry): tell the other processes
+                await cur.executemany(pg(sql.OPEN_ENTRY_POINT), entry_openings)
+                await cur.execute(BUMP_VERSION)
 
     async def count_marketing(self, phone: str, since: float) -> int:
         rows = await self._fetchall(sql.COUNT_MARKETING, (phone, since))
@@ -411,9 +418,12 @@ class PostgresStore(Store):
             if unblocked:
                 await cur.executemany(pg(sql.DELETE_BLOCKED), unblocked)
 
-    async def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
+    async def open_window(
+        self, phone_number_id: str, user_phone: str, at: float, entry: EntryPoint | None = None
+    ) -> None:
+        statement = sql.UPSERT_WINDOW if entry is None else sql.UPSERT_ENTRY_WINDOW
         async with self._catalog_tx() as cur:
-            await cur.execute(pg(sql.UPSERT_WINDOW), (phone_number_id, user_phone, at))
+            await cur.execute(pg(statement), sql.window_row(phone_number_id, user_phone, at, entry))
 
     # --- shared rate limits ---------------------------------------------------------------
 

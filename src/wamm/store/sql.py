@@ -19,12 +19,14 @@ from wamm.core.model import (
     App,
     BlockedUser,
     Business,
+    Message,
     PhoneNumber,
     Template,
     Token,
     User,
     Waba,
 )
+from wamm.core.pricing import EntryPoint
 from wamm.store.base import (
     Attempt,
     ClaimLimits,
@@ -143,8 +145,9 @@ def current_outcomes(
 INSERT_MESSAGE = (
     "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, "
     "recipient_bsuid, route, status, created_at, counts_marketing, template_name, template_id, "
-    "pricing_category, in_window, sent_at, sent_day, delivered_at, delivered_day, read_at, "
-    "read_day, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "pricing_category, in_window, entry_point, sent_at, sent_day, delivered_at, delivered_day, "
+    "read_at, read_day, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 # The status events template analytics count, each as its time and day (None when unplanned).
 COUNTED_STATUSES = ("sent", "delivered", "read")
@@ -170,6 +173,7 @@ def message_row(m: Any, data: bytes) -> tuple[Any, ...]:
         m.template_id,
         m.pricing_category,
         int(m.in_window),
+        int(m.entry_point_until is not None),
         *event_columns(m),
         data,
     )
@@ -213,6 +217,41 @@ UPSERT_WINDOW = (
     "INSERT INTO windows (phone_number_id, user_phone, opened_at) VALUES (?, ?, ?) "
     "ON CONFLICT (phone_number_id, user_phone) DO UPDATE SET opened_at = excluded.opened_at"
 )
+UPSERT_ENTRY_WINDOW = (
+    "INSERT INTO windows (phone_number_id, user_phone, opened_at, referral_at, entry_opened_at) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (phone_number_id, user_phone) DO UPDATE SET "
+    "opened_at = excluded.opened_at, referral_at = excluded.referral_at, "
+    "entry_opened_at = excluded.entry_opened_at"
+)
+SELECT_ENTRY_POINTS = (
+    "SELECT phone_number_id, user_phone, referral_at, entry_opened_at FROM windows "
+    "WHERE referral_at IS NOT NULL"
+)
+# The answer that opens a free entry point window, written with the message (`add_message`).
+OPEN_ENTRY_POINT = (
+    "UPDATE windows SET entry_opened_at = ? WHERE phone_number_id = ? AND user_phone = ?"
+)
+
+
+def window_row(
+    phone_number_id: str, user_phone: str, at: float, entry: EntryPoint | None
+) -> tuple[Any, ...]:
+    """The parameters of UPSERT_WINDOW, or of UPSERT_ENTRY_WINDOW with an entry."""
+    if entry is None:
+        return (phone_number_id, user_phone, at)
+    return (phone_number_id, user_phone, at, entry.referral_at, entry.opened_at)
+
+
+def entry_opening_rows(messages: Iterable[Message]) -> list[tuple[Any, ...]]:
+    """OPEN_ENTRY_POINT parameters for the answers among `messages` that open a window."""
+    opening = (m for m in messages if m.opens_entry_point)
+    return [(m.created_at, m.phone_number_id, m.recipient_phone) for m in opening]
+
+
+def entry_point_row(row: Sequence[Any]) -> tuple[str, str, float, float | None]:
+    phone_number_id, user_phone, referral_at, opened_at = row
+    opened = None if opened_at is None else float(opened_at)
+    return (str(phone_number_id), str(user_phone), float(referral_at), opened)
 
 
 UPSERT_BLOCKED = (
@@ -299,12 +338,14 @@ def messages_between(
 # Template analytics' counts: the covering index `messages_template_days` is walked in its
 # order (so the GROUP BY needs no sort) and each group says how many of its events count by now.
 DAY_COUNTS = (
-    "SELECT template_id, pricing_category, in_window, sent_day, delivered_day, read_day, "
+    "SELECT template_id, pricing_category, in_window, entry_point, sent_day, delivered_day, "
+    "read_day, "
     "count(*) FILTER (WHERE sent_at <= ?), count(*) FILTER (WHERE delivered_at <= ?), "
     "count(*) FILTER (WHERE read_at <= ? AND read_at <= created_at + ?) "
     "FROM messages WHERE waba_id = ? AND template_name IN ({names}) AND route = ? "
     "AND template_id IN ({ids}) AND created_at >= ? AND created_at < ? "
-    "GROUP BY template_id, pricing_category, in_window, sent_day, delivered_day, read_day"
+    "GROUP BY template_id, pricing_category, in_window, entry_point, sent_day, delivered_day, "
+    "read_day"
 )
 
 
@@ -324,12 +365,13 @@ def day_counts_from_row(row: Sequence[Any]) -> DayCounts:
         template_id=row[0],
         pricing_category=row[1],
         in_window=bool(row[2]),
-        sent_day=row[3],
-        delivered_day=row[4],
-        read_day=row[5],
-        sent=int(row[6]),
-        delivered=int(row[7]),
-        read=int(row[8]),
+        entry_point=bool(row[3]),
+        sent_day=row[4],
+        delivered_day=row[5],
+        read_day=row[6],
+        sent=int(row[7]),
+        delivered=int(row[8]),
+        read=int(row[9]),
     )
 
 

@@ -25,6 +25,7 @@ import msgspec
 from wamm.core.errors import ResetDuringRequest
 from wamm.core.media import Blob
 from wamm.core.model import BlockedUser, InboundMessage, Message, User
+from wamm.core.pricing import EntryPoint
 from wamm.core.settings import Settings
 from wamm.store import inbound, sql
 from wamm.store.base import (
@@ -156,6 +157,8 @@ class SqliteStore(Store):
         data.custom_users = [_USER.decode(row[0]) for row in rows]
         rows = self._db.execute("SELECT phone_number_id, user_phone, opened_at FROM windows")
         data.windows = [(str(a), str(b), float(c)) for a, b, c in rows]
+        rows = self._db.execute(sql.SELECT_ENTRY_POINTS)
+        data.entry_points = [sql.entry_point_row(row) for row in rows]
         data.blocked = [_BLOCKED.decode(row[0]) for row in self._db.execute(sql.SELECT_BLOCKED)]
         data.epoch = self._epoch(self._db)
         return data
@@ -239,6 +242,7 @@ class SqliteStore(Store):
         users = [(u.phone, u.bsuid, u.parent_bsuid, _encode(u)) for _, u, _, _ in batch if u]
         rows = [sql.message_row(m, _encode(m)) for m, _, _, _ in batch]
         deliveries = [sql.delivery_row(d) for _, _, ds, _ in batch for d in ds]
+        entry_openings = sql.entry_opening_rows(m for m, _, _, _ in batch)
         with self._transaction() as db:
             sql.check_epoch(self._epoch(db), (epoch for *_, epoch in batch))
             if users:
@@ -246,6 +250,8 @@ class SqliteStore(Store):
             db.executemany(sql.INSERT_MESSAGE, rows)
             if deliveries:
                 db.executemany(sql.INSERT_DELIVERY, deliveries)
+            if entry_openings:
+                db.executemany(sql.OPEN_ENTRY_POINT, entry_openings)
         self._recent.remember(sql.message_documents(rows))
 
     # --- webhook outbox -----------------------------------------------------------------
@@ -440,9 +446,12 @@ class SqliteStore(Store):
         return [_MESSAGE.decode(row[0]) for row in rows]
 
     @on_store_thread
-    def open_window(self, phone_number_id: str, user_phone: str, at: float) -> None:
+    def open_window(
+        self, phone_number_id: str, user_phone: str, at: float, entry: EntryPoint | None = None
+    ) -> None:
+        statement = sql.UPSERT_WINDOW if entry is None else sql.UPSERT_ENTRY_WINDOW
         with self._transaction() as db:
-            db.execute(sql.UPSERT_WINDOW, (phone_number_id, user_phone, at))
+            db.execute(statement, sql.window_row(phone_number_id, user_phone, at, entry))
 
     # --- blobs ----------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ LONG_URL = "https://shop.example.com/" + "p" * 1976
             [SEED_BODY, buttons({"type": "LINK", "text": "Go"})],
             100,
             None,
-            "components[1].buttons[0].type",
+            "Param components[1]['buttons'][0]['type'] must be one of {CATALOG, COPY_CODE,",
         ),
         (
             [SEED_BODY, buttons(quick_reply(), {"type": "QUICK_REPLY"})],
@@ -161,7 +161,11 @@ def test_button_errors(components: list[Any], code: int, subcode: int | None, fi
     ("button", "field"),
     [
         ({"type": "OTP"}, "components[1].buttons[0].otp_type"),
-        ({"type": "OTP", "otp_type": "MAGIC"}, "components[1].buttons[0].otp_type"),
+        (
+            {"type": "OTP", "otp_type": "MAGIC"},
+            """components[1]['buttons'][0]['otp_type'] must be one of {COPY_CODE, ONE_TAP, """
+            """ZERO_TAP} - got "MAGIC".""",
+        ),
         ({"type": "OTP", "otp_type": "ONE_TAP"}, "components[1].buttons[0].supported_apps"),
         (
             {"type": "OTP", "otp_type": "ZERO_TAP", "package_name": "com.x"},

@@ -18,7 +18,7 @@ from wamm.core.templates import parse_create
         ([body("x" * 1025)], 100, 2388040, "components[0].text is 1025 characters"),
         # header
         ([{"type": "HEADER", "text": "Hi"}, SEED_BODY], 100, None, "components[0].format"),
-        ([{"type": "HEADER", "format": "AUDIO"}, SEED_BODY], 100, None, "components[0].format"),
+        ([{"type": "HEADER", "format": "AUDIO"}, SEED_BODY], 100, None, "components[0]['format']"),
         (
             [{"type": "HEADER", "format": "TEXT", "text": "x" * 61}, SEED_BODY],
             100,

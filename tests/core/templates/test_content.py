@@ -14,7 +14,7 @@ from wamm.core.templates import parse_create
     ("components", "code", "subcode", "field"),
     [
         # structure
-        ([SEED_BODY, {"type": "SIDEBAR"}], 100, None, "components[1].type"),
+        ([SEED_BODY, {"type": "SIDEBAR"}], 100, None, "components[1]['type']"),
         ([SEED_BODY, "body"], 100, None, "components[1]"),
         ([{"text": "Hi"}], 100, None, "components[0].type"),
         ([SEED_BODY, SEED_BODY], 100, None, "only one BODY"),

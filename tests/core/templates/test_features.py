@@ -36,10 +36,15 @@ def test_creative_feature_keys_are_case_insensitive() -> None:
     ("spec", "mention"),
     [
         ({}, "degrees_of_freedom_spec.creative_features_spec"),
-        ({"creative_features_spec": {"glitter": {"enroll_status": "OPT_IN"}}}, "'glitter'"),
+        (
+            {"creative_features_spec": {"glitter": {"enroll_status": "OPT_IN"}}},
+            'Unexpected key "glitter" on param '
+            """"degrees_of_freedom_spec['creative_features_spec']".""",
+        ),
         (
             {"creative_features_spec": {"image_touchups": {"enroll_status": "MAYBE"}}},
-            "degrees_of_freedom_spec.creative_features_spec.image_touchups.enroll_status",
+            "degrees_of_freedom_spec['creative_features_spec']['image_touchups']['enroll_status']"
+            ' must be one of {OPT_IN, OPT_OUT} - got "MAYBE".',
         ),
         (
             {"creative_features_spec": {"image_touchups": {}}},

@@ -133,7 +133,7 @@ def test_send_check_accepts_a_precomputed_shape() -> None:
         (SEED, {"type": "body"}, 100, "template.components must be a JSON array"),
         (SEED, ["body"], 100, "template.components[0]"),
         (SEED, [{"parameters": []}], 100, "template.components[0].type"),
-        (SEED, [{"type": "footer"}], 100, "template.components[0].type must be one of"),
+        (SEED, [{"type": "footer"}], 100, "template['components'][0]['type'] must be one of"),
         (
             SEED,
             [send_body(text("a"), text("b")), send_body(text("a"), text("b"))],

@@ -20,6 +20,7 @@ from wamm.client.webhooks.models import (
     Pricing,
     ProductItem,
     Reaction,
+    Referral,
     ReplyChoice,
     Status,
     StatusUpdate,
@@ -38,6 +39,7 @@ from wamm.client.webhooks.models import (
     UserUpdate,
     WebhookContact,
     WebhookError,
+    WelcomeMessage,
 )
 from wamm.client.webhooks.parse import (
     SIGNATURE_HEADER,
@@ -69,6 +71,7 @@ __all__ = [
     "Pricing",
     "ProductItem",
     "Reaction",
+    "Referral",
     "ReplyChoice",
     "Status",
     "StatusUpdate",
@@ -88,6 +91,7 @@ __all__ = [
     "WebhookApp",
     "WebhookContact",
     "WebhookError",
+    "WelcomeMessage",
     "parse",
     "verify_signature",
 ]

@@ -45,7 +45,8 @@ class WebhookContact(Part, kw_only=True, frozen=True):
 
 
 class Origin(Part, kw_only=True, frozen=True):
-    """`conversation.origin`: the pricing category (`marketing_lite` on the MM route)."""
+    """`conversation.origin`: the pricing category (`marketing_lite` on the MM route), or
+    `referral_conversion` for a message in a free entry point window."""
 
     type: str
 
@@ -60,7 +61,7 @@ class Conversation(Part, kw_only=True, frozen=True):
 
 class Pricing(Part, kw_only=True, frozen=True):
     """Per-message pricing: `category` (marketing_lite, marketing, utility, ...), `type`
-    (regular, free_customer_service), `billable`."""
+    (regular, free_customer_service, free_entry_point), `billable`."""
 
     category: str
     pricing_model: str | None = None
@@ -211,6 +212,29 @@ class SystemChange(Part, kw_only=True, frozen=True):
     wa_id: str | None = None
 
 
+class WelcomeMessage(Part, kw_only=True, frozen=True):
+    """The greeting an ad showed the user when it opened the chat."""
+
+    text: str
+
+
+class Referral(Part, kw_only=True, frozen=True):
+    """The click-to-WhatsApp ad or post a user wrote from (`source_type` ad or post); the
+    business's answer within 24 hours opens a 72-hour free entry point window."""
+
+    source_url: str | None = None
+    source_id: str | None = None
+    source_type: str | None = None
+    headline: str | None = None
+    body: str | None = None
+    media_type: str | None = None
+    image_url: str | None = None
+    video_url: str | None = None
+    thumbnail_url: str | None = None
+    ctwa_clid: str | None = None
+    welcome_message: WelcomeMessage | None = None
+
+
 class MessageContext(Part, kw_only=True, frozen=True):
     """The message an inbound message answers."""
 
@@ -243,6 +267,7 @@ class InboundMessage(Part, kw_only=True, frozen=True):
     system: SystemChange | None = None
     errors: list[WebhookError] = msgspec.field(default_factory=list)
     context: MessageContext | None = None
+    referral: Referral | None = None  # the user came from an ad or a post
 
     @property
     def media(self) -> MediaObject | None:

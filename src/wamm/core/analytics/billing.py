@@ -5,7 +5,8 @@ quarterly; wamm does not copy them. `RATE_CARD` holds one example price per pric
 for one delivered message, whatever the country, read in the WABA's currency. The figures are
 plausible orders of magnitude for testing cost reports, not Meta's rates: edit the table to model
 other prices. Free messages (service messages; utility templates inside an open
-customer-service window) cost nothing, by the same rule as the status webhooks' `pricing`. A
+customer-service window; every message inside a free entry point window) cost nothing, by the
+same rule as the status webhooks' `pricing` (`core/pricing`). A
 template's max price (`bid_spec.bid_amount`: per 1,000 deliveries, in the currency's smallest
 unit) caps what one MM-routed delivery costs.
 """
@@ -19,13 +20,14 @@ from typing import Any
 
 from wamm.core.model import ROUTE_MM, Message
 from wamm.core.phones import UNKNOWN_COUNTRY, country_of
-from wamm.core.webhooks import pricing
+from wamm.core.pricing import pricing
 
 RATE_CARD: dict[str, Decimal] = {
     "marketing": Decimal("0.025"),
     "marketing_lite": Decimal("0.025"),
     "utility": Decimal("0.004"),
     "authentication": Decimal("0.0035"),
+    "authentication_international": Decimal("0.02"),
     "service": Decimal("0"),
 }
 ZERO_DECIMAL_CURRENCIES = frozenset({"CLP", "ISK", "JPY", "KRW", "VND"})
@@ -36,7 +38,7 @@ REGULAR = "REGULAR"
 @dataclass(frozen=True, slots=True)
 class Charge:
     pricing_category: str  # analytics spelling: MARKETING_LITE, MARKETING, UTILITY, SERVICE, ...
-    pricing_type: str  # REGULAR or FREE_CUSTOMER_SERVICE
+    pricing_type: str  # REGULAR, FREE_CUSTOMER_SERVICE or FREE_ENTRY_POINT
     cost: Decimal  # of one delivery, in the WABA's currency
 
 
@@ -52,13 +54,22 @@ def bid_cap(bid_spec: Mapping[str, Any] | None, currency: str) -> Decimal | None
 
 def charge(message: Message, in_window: bool, cap: Decimal | None = None) -> Charge:
     """Pricing category, type and per-delivery cost of a message."""
-    return price(message.pricing_category, message.route, in_window, cap)
+    return price(
+        message.pricing_category,
+        message.route,
+        in_window,
+        message.entry_point_until is not None,
+        cap,
+    )
 
 
-def price(category: str, route: str, in_window: bool, cap: Decimal | None = None) -> Charge:
+def price(
+    category: str, route: str, in_window: bool, entry_point: bool, cap: Decimal | None = None
+) -> Charge:
     """Pricing category, type and per-delivery cost of a message of pricing `category` sent
-    on `route`, inside the user's service window or not, under a max price `cap`."""
-    billing = pricing(category, in_window)
+    on `route`, inside the user's service window or not, in a free entry point window or not,
+    under a max price `cap`."""
+    billing = pricing(category, in_window, entry_point)
     cost = RATE_CARD.get(category, Decimal(0))
     if not billing["billable"]:
         cost = Decimal(0)

@@ -75,14 +75,15 @@ PRICING_PARAMS = (
 )
 
 
-def _range(params: Mapping[str, Any]) -> tuple[int, int]:
+def time_range(params: Mapping[str, Any]) -> tuple[int, int]:
+    """The required `start` and `end`, as UNIX times."""
     return (
         parse_time(required(params, "start"), "start"),
         parse_time(required(params, "end"), "end"),
     )
 
 
-def _check_lookback(start: int, now: float, days: int) -> None:
+def check_lookback(start: int, now: float, days: int) -> None:
     if start < day_floor(now) - days * DAY:
         raise invalid_parameter(
             f"Param start is too far in the past: this data goes back at most {days} days."
@@ -120,11 +121,11 @@ def parse_template_query(params: Mapping[str, Any], now: float) -> TemplateQuery
     """`GET /{waba}/template_analytics`. Start and end are whole UTC days: a timestamp inside a
     day means that day, and the end day is included (Meta: times are "adjusted back" to 00:00
     UTC, and its one-day example has start and end on the same day)."""
-    start, end = (day_floor(at) for at in _range(params))
+    start, end = (day_floor(at) for at in time_range(params))
     if end < start:
         raise invalid_parameter("Param end must not be before start.")
     parse_enum(required(params, "granularity"), "granularity", ("DAILY",))
-    _check_lookback(start, now, TEMPLATE_LOOKBACK_DAYS)
+    check_lookback(start, now, TEMPLATE_LOOKBACK_DAYS)
     product = parse_enum(params.get("product_type", "CLOUD_API"), "product_type", PRODUCT_TYPES)
     return TemplateQuery(
         start=start,
@@ -150,14 +151,14 @@ class PricingQuery:
     dimensions: tuple[str, ...]  # in DIMENSIONS order
 
 
-def _country_codes(value: Any) -> frozenset[str]:
+def country_codes(value: Any) -> frozenset[str]:
     codes = frozenset(code.upper() for code in parse_list(value, "country_codes"))
     if bad := sorted(c for c in codes if len(c) != 2 or not c.isalpha()):
         raise invalid_parameter(f"Param country_codes has an invalid country code '{bad[0]}'.")
     return codes
 
 
-def _phone_numbers(value: Any) -> frozenset[str]:
+def phone_numbers(value: Any) -> frozenset[str]:
     numbers = frozenset(n.lstrip("+") for n in parse_list(value, "phone_numbers"))
     if bad := sorted(n for n in numbers if not n.isdigit()):
         raise invalid_parameter(f"Param phone_numbers has an invalid phone number '{bad[0]}'.")
@@ -175,17 +176,17 @@ def _check_names(params: Mapping[str, Any]) -> None:
 def parse_pricing_query(params: Mapping[str, Any], now: float) -> PricingQuery:
     """The modifiers of the `pricing_analytics` field: an exact [start, end) range."""
     _check_names(params)
-    start, end = _range(params)
+    start, end = time_range(params)
     if end <= start:
         raise invalid_parameter("Param end must be after start.")
-    _check_lookback(start, now, PRICING_LOOKBACK_DAYS)
+    check_lookback(start, now, PRICING_LOOKBACK_DAYS)
     dimensions = enum_words(params.get("dimensions"), "dimensions", tuple(DIMENSIONS))
     return PricingQuery(
         start=start,
         end=end,
         granularity=parse_enum(required(params, "granularity"), "granularity", GRANULARITIES),
-        phone_numbers=_phone_numbers(params.get("phone_numbers")),
-        country_codes=_country_codes(params.get("country_codes")),
+        phone_numbers=phone_numbers(params.get("phone_numbers")),
+        country_codes=country_codes(params.get("country_codes")),
         metrics=parse_enums(params.get("metric_types"), "metric_types", PRICING_METRICS),
         pricing_types=parse_enums(params.get("pricing_types"), "pricing_types", PRICING_TYPES),
         pricing_categories=parse_enums(

@@ -14,6 +14,7 @@ from wamm.core.errors import invalid_parameter
 from wamm.core.model import CATEGORIES
 from wamm.core.templates.content import parse_components
 from wamm.core.templates.features import parse_bid_spec, parse_creative_features
+from wamm.core.templates.keys import check_body_keys
 from wamm.core.templates.limits import (
     LANGUAGES,
     NAME_LIMIT,
@@ -86,6 +87,7 @@ def parse_ttl(value: Any, category: str) -> int | None:
 
 def parse_create(body: Mapping[str, Any]) -> TemplateSpec:
     """Validate and normalise a POST /{waba_id}/message_templates body."""
+    check_body_keys(body)
     name = _parse_name(required(body, "name"))
     language = _parse_language(required(body, "language"))
     category = enum(required(body, "category"), "category", CATEGORIES)

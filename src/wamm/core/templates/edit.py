@@ -13,6 +13,7 @@ from wamm.core.templates.content import parse_components
 from wamm.core.templates.create import parse_ttl
 from wamm.core.templates.errors import reject
 from wamm.core.templates.features import parse_bid_spec, parse_creative_features
+from wamm.core.templates.keys import check_body_keys
 from wamm.core.templates.limits import (
     EDIT_WINDOWS,
     EDITABLE_STATUSES,
@@ -40,6 +41,7 @@ def parse_edit(template: Template, body: Mapping[str, Any], now: float) -> dict[
     A category or parameter_format change re-validates the components (given or current)
     against it; a category change re-validates the TTL the same way.
     """
+    check_body_keys(body)
     given = {key: body[key] for key in _EDIT_FIELDS if body.get(key) is not None}
     if not given:
         raise invalid_parameter(f"Nothing to edit: give at least one of {', '.join(_EDIT_FIELDS)}.")

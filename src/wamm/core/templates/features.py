@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from wamm.core.coerce import as_int, as_object, as_str
-from wamm.core.errors import invalid_parameter
+from wamm.core.content_cursor import check_keys, meta_path
+from wamm.core.errors import invalid_parameter, unexpected_key
+from wamm.core.templates.keys import CREATIVE_SPEC_KEYS, FEATURE_SETTING_KEYS
 from wamm.core.templates.limits import BID_STRATEGY, DOF_FEATURES, ENROLL_STATUSES
 from wamm.core.templates.readers import decoded, member, member_enum
 
@@ -16,23 +18,22 @@ def parse_creative_features(value: Any, name: str) -> dict[str, str]:
     """`{"creative_features_spec": {feature: {"enroll_status": ...}}}` -> {feature: status}.
 
     Feature keys are matched case-insensitively (reads return them upper-case) and stored
-    lower-case. Used for templates and for the WABA-level POST.
+    lower-case; any other key is unexpected, as in every object of the spec. Used for templates
+    and for the WABA-level POST.
     """
     spec = as_object(decoded(value), name)
+    check_keys(spec, CREATIVE_SPEC_KEYS, name)
     features_field = f"{name}.creative_features_spec"
     features = member(spec, "creative_features_spec", name, as_object)
+    unknown = next((key for key in features if key.lower() not in DOF_FEATURES), None)
+    if unknown is not None:
+        raise unexpected_key(unknown, meta_path(features_field))
     parsed = {}
-    for key, setting in features.items():
-        feature = as_str(key, features_field).lower()
-        if feature not in DOF_FEATURES:
-            raise invalid_parameter(
-                f"Param {features_field} has an unknown feature '{key}'; "
-                f"known features: {', '.join(DOF_FEATURES)}."
-            )
+    for key, raw in features.items():
         setting_field = f"{features_field}.{key}"
-        parsed[feature] = member_enum(
-            as_object(setting, setting_field), "enroll_status", setting_field, ENROLL_STATUSES
-        )
+        setting = as_object(raw, setting_field)
+        check_keys(setting, FEATURE_SETTING_KEYS, setting_field)
+        parsed[key.lower()] = member_enum(setting, "enroll_status", setting_field, ENROLL_STATUSES)
     return parsed
 
 

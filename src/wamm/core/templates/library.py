@@ -17,7 +17,9 @@ from typing import Any
 import msgspec
 
 from wamm.core.coerce import as_bool, as_int, as_list, as_object, as_str, required
+from wamm.core.content_cursor import check_keys, check_tree
 from wamm.core.errors import invalid_parameter
+from wamm.core.templates.keys import LIBRARY_BUTTON_INPUT
 from wamm.core.templates.readers import decoded, enum
 
 LIBRARY_FILE = "template_library.json"
@@ -32,6 +34,8 @@ BODY_INPUTS = {
     "code_expiration_minutes": as_int,
 }
 # Button types whose value the business supplies, and the input key that carries it.
+_BODY_FIELD = "library_template_body_inputs"
+_BODY_INPUT_KEYS = frozenset(BODY_INPUTS)
 BUTTON_INPUT_KEYS = {"URL": "url", "PHONE_NUMBER": "phone_number", "OTP": "otp_type"}
 # Create parameters that would change a library template's fixed content.
 FIXED_CONTENT = ("components", "parameter_format")
@@ -133,24 +137,19 @@ def _body_inputs(value: Any) -> dict[str, Any]:
     # One object, or (as pywa sends them) a list of objects taken together.
     parts = value if isinstance(value, list) else [value]
     given: dict[str, Any] = {}
-    for part in parts:
-        given.update(as_object(part, "library_template_body_inputs"))
-    inputs: dict[str, Any] = {}
-    for key, raw in given.items():
-        read = BODY_INPUTS.get(key)
-        if read is None:
-            raise invalid_parameter(
-                f"Param library_template_body_inputs has an unknown key '{key}': expected "
-                f"{', '.join(BODY_INPUTS)}."
-            )
-        inputs[key] = read(raw, f"library_template_body_inputs.{key}")
-    return inputs
+    for i, part in enumerate(parts):
+        field = f"library_template_body_inputs[{i}]" if isinstance(value, list) else _BODY_FIELD
+        inputs = as_object(part, field)
+        check_keys(inputs, _BODY_INPUT_KEYS, field)
+        given.update(inputs)
+    return {key: BODY_INPUTS[key](raw, f"{_BODY_FIELD}.{key}") for key, raw in given.items()}
 
 
 def _buttons(entry: LibraryTemplate, value: Any) -> list[dict[str, Any]]:
     """The library's buttons, those needing a value taking it from the button inputs (one
     input per such button, in the library's order)."""
     inputs = [] if value is None else as_list(decoded(value), "library_template_button_inputs")
+    check_tree(inputs, LIBRARY_BUTTON_INPUT, "library_template_button_inputs")
     inputs_by_type = _inputs_by_type(inputs)
     return [_button(button, inputs_by_type) for button in entry.buttons]
 

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 import msgspec
 
 from wamm.core.coerce import as_bool, as_list, as_str, required
-from wamm.core.errors import invalid_parameter
+from wamm.core.content_cursor import meta_path
+from wamm.core.errors import invalid_parameter, param_not_in
 from wamm.core.templates.errors import reject
 from wamm.core.templates.limits import SUBCODE_CHAR_LIMIT
 
@@ -31,12 +32,10 @@ def decoded(value: Any) -> Any:
 
 
 def enum(value: Any, field: str, allowed: Collection[str]) -> str:
-    """A case-insensitive enum value, returned upper-case."""
+    """A case-insensitive enum value, returned upper-case (any other: Graph's enum error)."""
     text = as_str(value, field).upper()
     if text not in allowed:
-        raise invalid_parameter(
-            f"Param {field} must be one of {{{', '.join(allowed)}}}; got '{value}'."
-        )
+        raise param_not_in(meta_path(field), allowed, value)
     return text
 
 

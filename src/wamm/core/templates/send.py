@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from wamm.core.coerce import as_list, as_object
-from wamm.core.content_cursor import check_keys
-from wamm.core.errors import GraphError, invalid_parameter
+from wamm.core.content_cursor import check_keys, meta_path
+from wamm.core.errors import GraphError, invalid_parameter, param_not_in
 from wamm.core.model import Template
 from wamm.core.templates.errors import invalid_value
 from wamm.core.templates.limits import AUTH_CODE_LIMIT, HEADER_PARAM_LIMIT, URL_LIMIT
@@ -27,6 +27,20 @@ from wamm.core.templates.values import (
 )
 
 _SEND_COMPONENT_TYPES = ("HEADER", "BODY", "BUTTON", "LIMITED_TIME_OFFER", "CAROUSEL")
+# The `sub_type` values Graph takes on a sent button component (case aside), as its enum error
+# lists them (frappe_whatsapp#188, v24.0): a phone number button takes no component at all.
+SEND_SUB_TYPES = (
+    "BOOKING_CONFIRMATION",
+    "CATALOG",
+    "COPY_CODE",
+    "FLOW",
+    "MPM",
+    "ORDER_DETAILS",
+    "QUICK_REPLY",
+    "REMINDER",
+    "URL",
+    "VOICE_CALL",
+)
 _COMPONENT_KEYS = frozenset({"type", "sub_type", "index", "parameters", "cards"})
 _CARD_KEYS = frozenset({"card_index", "components"})
 # The characters of a button's text parameter: a URL suffix, or an authentication code.
@@ -119,6 +133,9 @@ def _collect(
 
 
 def _add_button(buttons: dict[int, _Part], part: _Part, button_count: int) -> None:
+    sub_type = part.component.get("sub_type")
+    if isinstance(sub_type, str) and sub_type.upper() not in SEND_SUB_TYPES:
+        raise param_not_in(meta_path(f"{part.field}.sub_type"), SEND_SUB_TYPES, sub_type)
     index = _index(part.component.get("index"), f"{part.field}.index", button_count, "button")
     if index in buttons:
         raise invalid_value(

@@ -23,7 +23,7 @@ from wamm.core.coerce import as_bool, as_str
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.ids import fbtrace_id
 from wamm.core.media import Blob
-from wamm.core.model import PhoneNumber, Template, Waba
+from wamm.core.model import Business, PhoneNumber, Template, Waba
 from wamm.core.text import check_text
 from wamm.server.openapi import openapi_document
 from wamm.server.request import (
@@ -37,7 +37,17 @@ from wamm.server.request import (
     read_body,
 )
 from wamm.server.responses import JSONResponse, error_response, internal_error
-from wamm.service import account_events, media, qr_codes, templates, uploads, webhook_admin
+from wamm.service import (
+    account_events,
+    conversions,
+    media,
+    partners,
+    qr_codes,
+    templates,
+    uploads,
+    webhook_admin,
+)
+from wamm.service import audiences as audience_cases
 from wamm.service import control as use_cases
 from wamm.service.delivery import Dispatcher
 from wamm.service.runtime import Runtime
@@ -183,12 +193,37 @@ async def users(request: Request, rt: Runtime) -> dict[str, Any]:
     return await use_cases.list_users(rt, dict(request.query_params))
 
 
-async def mm_terms(request: Request, rt: Runtime) -> dict[str, Any]:
+async def audiences(request: Request, rt: Runtime) -> dict[str, Any]:
+    if request.method == "PUT":
+        return await audience_cases.replace(rt, await _json_body(request))
+    return audience_cases.view(rt)
+
+
+async def audience_numbers(request: Request, rt: Runtime) -> dict[str, Any]:
+    name = request.path_params["name"]
+    return audience_cases.numbers(rt, name, dict(request.query_params))
+
+
+async def update_user(request: Request, rt: Runtime) -> dict[str, Any]:
+    return await use_cases.update_user(rt, request.path_params["phone"], await _json_body(request))
+
+
+def _business(request: Request, rt: Runtime) -> Business:
     business_id = request.path_params["business_id"]
     business = rt.catalog.businesses.get(business_id)
     if business is None:
         raise GraphError(100, f"Unknown business {business_id}.", http_status=404)
+    return business
+
+
+async def mm_terms(request: Request, rt: Runtime) -> dict[str, Any]:
+    business = _business(request, rt)
     return await use_cases.set_mm_terms(rt, business, await _json_body(request))
+
+
+async def max_price_agreement(request: Request, rt: Runtime) -> dict[str, Any]:
+    """The signer accepts the portfolio's pending max price agreement (the emailed link)."""
+    return await partners.accept_agreement(rt, _business(request, rt))
 
 
 def _template(request: Request, rt: Runtime) -> Template:
@@ -232,6 +267,10 @@ async def category(request: Request, rt: Runtime) -> dict[str, Any]:
     return _template_answer(updated)
 
 
+async def unarchive(request: Request, rt: Runtime) -> dict[str, Any]:
+    return _template_answer(await templates.unarchive(rt, _template(request, rt)))
+
+
 async def clock(_request: Request, rt: Runtime) -> dict[str, Any]:
     return {"mode": rt.clock.mode, "now": rt.now()}
 
@@ -256,6 +295,11 @@ async def reply(request: Request, rt: Runtime) -> dict[str, Any]:
 async def click(request: Request, rt: Runtime) -> dict[str, Any]:
     wamid = request.path_params["wamid"]
     return await use_cases.click(rt, wamid, await _json_body(request))
+
+
+async def conversion(request: Request, rt: Runtime) -> dict[str, Any]:
+    wamid = request.path_params["wamid"]
+    return await conversions.record(rt, wamid, await _json_body(request))
 
 
 async def marketing(request: Request, rt: Runtime) -> dict[str, Any]:
@@ -333,7 +377,7 @@ async def state(_request: Request, rt: Runtime) -> dict[str, Any]:
     return {
         "settings": msgspec.structs.asdict(rt.settings),
         "businesses": [
-            {"id": b.id, "name": b.name, "mm_terms": b.mm_terms}
+            {"id": b.id, "name": b.name, "mm_terms": b.mm_terms, "client_of": list(b.client_of)}
             for b in catalog.businesses.values()
         ],
         "wabas": [
@@ -359,7 +403,12 @@ async def state(_request: Request, rt: Runtime) -> dict[str, Any]:
             for a in catalog.apps.values()
         ],
         "tokens": [
-            {"value": t.value, "scopes": sorted(t.scopes), "wabas": sorted(t.wabas)}
+            {
+                "value": t.value,
+                "scopes": sorted(t.scopes),
+                "wabas": sorted(t.wabas),
+                "business_id": t.business_id,
+            }
             for t in catalog.tokens.values()
         ],
         "templates": len(catalog.templates),
@@ -431,17 +480,27 @@ ROUTES = [
     Route("/messages", endpoint_for(messages), methods=["GET"]),
     Route("/messages/{wamid}", endpoint_for(message), methods=["GET"]),
     Route("/users", endpoint_for(users), methods=["GET"]),
+    Route("/users/{phone}", endpoint_for(update_user), methods=["POST"]),
+    Route("/audiences", endpoint_for(audiences), methods=["GET", "PUT"]),
+    Route("/audiences/{name}/numbers", endpoint_for(audience_numbers), methods=["GET"]),
     Route("/qr/{phone_number_id}/{name}", endpoint_for(qr_image, guarded=False), methods=["GET"]),
     Route("/businesses/{business_id}/mm_terms", endpoint_for(mm_terms), methods=["POST"]),
+    Route(
+        "/businesses/{business_id}/max_price_agreement",
+        endpoint_for(max_price_agreement),
+        methods=["POST"],
+    ),
     Route("/templates/{template_id}/review", endpoint_for(review), methods=["POST"]),
     Route("/clock", endpoint_for(clock), methods=["GET"]),
     Route("/clock/advance", endpoint_for(advance_clock), methods=["POST"]),
     Route("/inbound", endpoint_for(inbound), methods=["GET", "POST"]),
     Route("/messages/{wamid}/reply", endpoint_for(reply), methods=["POST"]),
     Route("/messages/{wamid}/click", endpoint_for(click), methods=["POST"]),
+    Route("/messages/{wamid}/conversion", endpoint_for(conversion), methods=["POST"]),
     Route("/users/{phone}/marketing", endpoint_for(marketing), methods=["POST"]),
     Route("/templates/{template_id}/quality", endpoint_for(quality), methods=["POST"]),
     Route("/templates/{template_id}/category", endpoint_for(category), methods=["POST"]),
+    Route("/templates/{template_id}/unarchive", endpoint_for(unarchive), methods=["POST"]),
     Route("/apps/{app_id}/webhook", endpoint_for(app_webhook), methods=["POST"]),
     Route(
         "/phone_numbers/{phone_number_id}/quality",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wamm.core import app_tokens
+from wamm.core.ad_objects import Ad, AdAccount, AdCampaign, AdObject, AdSet
 from wamm.core.auth import check_appsecret_proof, check_token, require_scope
 from wamm.core.errors import (
     GraphError,
@@ -62,8 +63,10 @@ from wamm.service import (
     analytics,
     apps,
     blocking,
+    insights,
     media,
     messaging,
+    partners,
     phone_numbers,
     qr_codes,
     template_compare,
@@ -81,7 +84,7 @@ log = logging.getLogger("wamm.graph")
 VERSION_RE = re.compile(r"^v(\d{1,2})\.(\d{1,2})$")
 ALLOWED_METHODS = frozenset({"GET", "POST", "DELETE"})
 
-Node = Waba | PhoneNumber | Template | Business | App | Media | UploadSession
+Node = Waba | PhoneNumber | Template | Business | App | Media | UploadSession | AdObject
 Handler = Callable[[GraphCall, Any], Awaitable[dict[str, Any]]]
 
 
@@ -141,6 +144,28 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
         _send(ENDPOINT_MARKETING), SCOPE_MESSAGING
     ),
     (Business, None, "GET"): Operation(accounts.get_business, SCOPE_BUSINESS),
+    (Business, "owned_whatsapp_business_accounts", "GET"): Operation(
+        partners.owned_wabas, SCOPE_BUSINESS
+    ),
+    (Business, "client_whatsapp_business_accounts", "GET"): Operation(
+        partners.client_wabas, SCOPE_BUSINESS
+    ),
+    (Business, "onboard_partners_to_mm_lite", "POST"): Operation(
+        partners.onboard_partner, SCOPE_MANAGEMENT
+    ),
+    (Business, "max_price_agreements", "GET"): Operation(partners.get_agreement, SCOPE_BUSINESS),
+    (Business, "max_price_agreements", "POST"): Operation(
+        partners.request_agreement, SCOPE_BUSINESS
+    ),
+    (Business, "max_price_end_businesses", "GET"): Operation(
+        partners.list_end_businesses, SCOPE_BUSINESS
+    ),
+    (Business, "max_price_end_businesses", "POST"): Operation(
+        partners.enrol_end_businesses, SCOPE_BUSINESS
+    ),
+    (Business, "max_price_end_businesses", "DELETE"): Operation(
+        partners.remove_end_businesses, SCOPE_BUSINESS
+    ),
     (PhoneNumber, "media", "POST"): Operation(media.upload, SCOPE_MESSAGING),
     (Media, None, "GET"): Operation(media.get, SCOPE_MESSAGING),
     (Media, None, "DELETE"): Operation(media.delete, SCOPE_MESSAGING),
@@ -151,6 +176,11 @@ OPERATIONS: dict[tuple[type, str | None, str], Operation] = {
     (App, "subscriptions", "POST"): Operation(apps.subscribe, SCOPE_APP_TOKEN),
     (App, "subscriptions", "DELETE"): Operation(apps.unsubscribe, SCOPE_APP_TOKEN),
     **{(PhoneNumber, edge, method): op for (edge, method), op in PHONE_SETTINGS.items()},
+    # The read-only ad objects of MM-linked templates (Marketing API Insights).
+    **{
+        (kind, "insights", "GET"): Operation(insights.ad_insights, SCOPE_MANAGEMENT)
+        for kind in (Ad, AdSet, AdCampaign, AdAccount)
+    },
 }
 # Graph's name of each node type in its errors (as in the field errors of `service.nodes`).
 NODE_TYPES: dict[type, str] = {
@@ -159,6 +189,10 @@ NODE_TYPES: dict[type, str] = {
     Template: "WhatsAppMessageTemplate",
     Business: "Business",
     App: "Application",
+    Ad: "Ad",
+    AdSet: "AdSet",
+    AdCampaign: "Campaign",
+    AdAccount: "AdAccount",
 }
 # The edges each node type has (an `{edge}/{id}` entry: the edge takes an item id).
 EDGES: dict[type, frozenset[str]] = {
@@ -210,20 +244,31 @@ def resolve(catalog: Catalog, object_id: str) -> Node | None:
 def visible(catalog: Catalog, token: Token, node: Node) -> bool:
     match node:
         case Waba():
-            return node.id in token.wabas
-        case PhoneNumber() | Template():
-            return node.waba_id in token.wabas
+            return catalog.reaches(token, node.id)
+        case PhoneNumber() | Template():  # the send path: the token's own WABAs first
+            return node.waba_id in token.wabas or catalog.reaches(token, node.waba_id)
         case Media():
-            return node.blob.owner in token.wabas
+            return catalog.reaches(token, node.blob.owner)
         case App():
             return token.app_id == node.id
         case UploadSession():
             return token.app_id == node.blob.owner
+        case AdObject():
+            return node.waba_id in token.wabas
         case Business():
-            return any(
-                catalog.wabas[w].business_id == node.id for w in token.wabas if w in catalog.wabas
-            )
+            return _reaches_business(catalog, token, node)
     return False
+
+
+def _reaches_business(catalog: Catalog, token: Token, business: Business) -> bool:
+    """A portfolio of one of the token's WABAs, the token's own portfolio, or a client of it
+    (a partner calls the intent API on its client's id)."""
+    owner = token.business_id
+    if owner is not None and (business.id == owner or owner in business.client_of):
+        return True
+    return any(
+        catalog.wabas[w].business_id == business.id for w in token.wabas if w in catalog.wabas
+    )
 
 
 def _operation(
@@ -286,7 +331,11 @@ async def answer(rt: Runtime, request: RawRequest) -> tuple[int, bytes, Headers]
         token = _token(rt, request, params)
         answered = answering_version(rt, token, version)
         # Media and upload sessions live in the store, not the catalog: looked up only on a miss.
-        node = resolve(rt.catalog, segments[0]) or await media.find(rt, segments[0])
+        node = (
+            resolve(rt.catalog, segments[0])
+            or await media.find(rt, segments[0])
+            or insights.find_ad_object(rt, segments[0])
+        )
         operation = _operation(rt, token, request.method, segments, node)
         require_scope(token, operation.scope)
         usage = await _business_use_case(rt, token, operation, node)

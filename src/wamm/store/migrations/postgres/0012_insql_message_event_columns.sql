@@ -1,10 +1,12 @@
--- wamm schema v11 for PostgreSQL (branch insql): what template analytics count, as columns, so
+-- wamm schema v12 for PostgreSQL (branch insql): what template analytics count, as columns, so
 -- that they are counted by one indexed GROUP BY instead of decoding every message of the range:
--- the template id, the pricing category, whether the send was inside the service window, and
--- the time and the day (00:00 UTC) of each planned status event (at most one of each).
+-- the template id, the pricing category, whether the send was inside the service window or a
+-- free entry point window, and the time and the day (00:00 UTC) of each planned status event
+-- (at most one of each).
 ALTER TABLE messages ADD COLUMN template_id TEXT;
 ALTER TABLE messages ADD COLUMN pricing_category TEXT;
 ALTER TABLE messages ADD COLUMN in_window INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN entry_point INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN sent_at DOUBLE PRECISION;
 ALTER TABLE messages ADD COLUMN sent_day BIGINT;
 ALTER TABLE messages ADD COLUMN delivered_at DOUBLE PRECISION;
@@ -15,6 +17,7 @@ UPDATE messages SET
     template_id = doc ->> 'template_id',
     pricing_category = doc ->> 'pricing_category',
     in_window = CASE WHEN (doc ->> 'in_window')::boolean THEN 1 ELSE 0 END,
+    entry_point = CASE WHEN doc ->> 'entry_point_until' IS NOT NULL THEN 1 ELSE 0 END,
     sent_at = (SELECT (e ->> 0)::double precision FROM jsonb_array_elements(doc -> 'events') AS e
         WHERE e ->> 1 = 'sent'),
     delivered_at = (SELECT (e ->> 0)::double precision
@@ -35,7 +38,7 @@ UPDATE messages SET
 -- It replaces the narrower index of v10.
 DROP INDEX messages_by_waba_template;
 CREATE INDEX messages_template_days ON messages (
-    waba_id, template_name, route, template_id, pricing_category, in_window,
+    waba_id, template_name, route, template_id, pricing_category, in_window, entry_point,
     sent_day, delivered_day, read_day, created_at, sent_at, delivered_at, read_at
 );
 -- The message list's recipient filter walks the phone index and this one (a BSUID), newest
