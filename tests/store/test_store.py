@@ -6,18 +6,22 @@ import asyncio
 import contextlib
 import functools
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from tests import seed_data as sd
 from tests.builders import template_send
+from tests.conftest import postgres_schema
+from wamm.core.model import ROUTE_MM
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
-from wamm.store.base import MessageQuery
+from wamm.store.base import DayCountQuery, MessageQuery
 from wamm.store.migrations import migrations_for
 from wamm.store.sqlite import SqliteStore
 from wamm.store.url import DatabaseUrlError, parse_database_url
@@ -125,6 +129,7 @@ async def test_messages_stored_before_the_template_column_are_found_by_template(
     await _send(rt, 2)
     await rt.close()
     with contextlib.closing(sqlite3.connect(path)) as db:  # the schema before migration 13
+        _before_event_columns(db)
         db.execute("DROP INDEX messages_by_template")
         db.execute("DROP INDEX messages_by_waba_template")
         db.execute("ALTER TABLE messages DROP COLUMN template_name")
@@ -136,6 +141,95 @@ async def test_messages_stored_before_the_template_column_are_found_by_template(
         found = await reopened.store.list_messages(MessageQuery(limit=10, template="summer_sale"))
         assert len(found) == 2
         assert await reopened.store.list_messages(MessageQuery(limit=10, template="x")) == []
+    finally:
+        await reopened.close()
+
+
+EVENT_COLUMNS = (
+    "template_id",
+    "pricing_category",
+    "in_window",
+    "entry_point",
+    "sent_at",
+    "sent_day",
+    "delivered_at",
+    "delivered_day",
+    "read_at",
+    "read_day",
+)
+
+
+def _before_event_columns(db: sqlite3.Connection) -> None:
+    """Rewind a database to the schema before migration 15."""
+    db.execute("DROP INDEX messages_template_days")
+    for column in EVENT_COLUMNS:
+        db.execute(f"ALTER TABLE messages DROP COLUMN {column}")
+    db.execute(
+        "CREATE INDEX messages_by_waba_template ON messages (waba_id, template_name, created_at)"
+    )
+    db.execute("DROP INDEX messages_by_bsuid")
+    db.execute("DROP INDEX messages_by_route")
+    db.execute("DROP INDEX outbox_by_state")
+    db.execute("DELETE FROM schema_migrations WHERE version = 15")
+
+
+def _pg_before_event_columns(url: str) -> None:
+    """Rewind a PostgreSQL schema to the one before its migration 12."""
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP INDEX messages_template_days")
+        for column in EVENT_COLUMNS:
+            db.execute(f"ALTER TABLE messages DROP COLUMN {column}")
+        db.execute(
+            "CREATE INDEX messages_by_waba_template ON messages "
+            "(waba_id, template_name, created_at)"
+        )
+        db.execute("DROP INDEX messages_by_bsuid")
+        db.execute("DROP INDEX messages_by_route")
+        db.execute("DROP INDEX outbox_by_state")
+        db.execute("DELETE FROM schema_migrations WHERE version = 12")
+
+
+def _sqlite_before_event_columns(url: str) -> None:
+    with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
+        _before_event_columns(db)
+        db.commit()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_messages_stored_before_the_event_columns_are_counted_alike(
+    tmp_path: Path, backend: str
+) -> None:
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            url, rewind = f"sqlite:///{tmp_path / 'wamm.db'}", _sqlite_before_event_columns
+        else:
+            url, rewind = stack.enter_context(postgres_schema()), _pg_before_event_columns
+        await _counted_alike_after_migrating(url, rewind)
+
+
+async def _counted_alike_after_migrating(url: str, rewind: Callable[[str], None]) -> None:
+    rt = await Runtime.open(url)
+    await apply_seed(rt, sd.seed())
+    await _send(rt, 3)
+    await rt.advance_clock(7200)
+    query = DayCountQuery(
+        waba_id=sd.SIGNED_WABA,
+        template_names=("summer_sale",),
+        template_ids=tuple(t.id for t in rt.catalog.templates.values() if t.name == "summer_sale"),
+        route=ROUTE_MM,
+        created_from=0,
+        created_to=2e9,
+        now=rt.now(),
+        read_within=7 * 86400,
+    )
+    counted = await rt.store.day_counts(query)
+    await rt.close()
+    rewind(url)
+
+    reopened = await Runtime.open(url)
+    try:
+        assert sum(group.sent for group in counted) == 3
+        assert await reopened.store.day_counts(query) == counted
     finally:
         await reopened.close()
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
-from wamm.core import analytics
+from wamm.core import analytics, ids
 from wamm.core.errors import GraphError, invalid_parameter
 from wamm.core.fields import FieldRequest, Page, paged_body
 from wamm.core.model import Message, Template, Waba
 from wamm.service.call import GraphCall
 from wamm.service.runtime import Runtime
+from wamm.store.base import DayCountQuery
 
 INSIGHTS_DETAILS = (
     "Template analytics must be confirmed on this WhatsApp Business Account before they can be "
@@ -31,13 +33,65 @@ async def template_analytics(call: GraphCall, waba: Waba) -> dict[str, Any]:
 async def template_report(
     rt: Runtime, waba: Waba, query: analytics.TemplateQuery
 ) -> dict[str, Any]:
-    """The daily points of the query's templates (the `data` entry of template_analytics)."""
+    """The daily points of the query's templates (the `data` entry of template_analytics):
+    the store counts the status events, this prices them and adds the range's clicks."""
     templates = [_template(rt, waba, tid) for tid in query.template_ids]
     infos = [analytics.template_info(template) for template in templates]
-    names = sorted({template.name for template in templates})
-    records = await _records(rt, waba, query.start, query.end, names)
+    now = rt.now()
+    counts = await rt.store.day_counts(
+        DayCountQuery(
+            waba_id=waba.id,
+            template_names=tuple(sorted({template.name for template in templates})),
+            template_ids=query.template_ids,
+            route=query.route,
+            created_from=query.start - analytics.DELIVERY_SLACK_SECONDS,
+            created_to=query.end,
+            now=now,
+            read_within=float(analytics.ENGAGEMENT_SECONDS),
+        )
+    )
+    caps = {t.id: analytics.bid_cap(t.bid_spec, waba.currency) for t in templates}
+
+    def cost(group: analytics.DayGroup) -> Decimal:
+        cap = caps[group.template_id]
+        return analytics.price(
+            group.pricing_category, query.route, group.in_window, group.entry_point, cap
+        ).cost
+
+    clicked = await _clicked(rt, waba, query)
+    return analytics.template_analytics(query, infos, counts, cost, clicked, now)
+
+
+async def _clicked(
+    rt: Runtime, waba: Waba, query: analytics.TemplateQuery
+) -> list[tuple[analytics.Action, Message]]:
+    """The range's user actions on messages of the query (its templates and product type,
+    sent from DELIVERY_SLACK_SECONDS before its start), each with its message."""
     actions = await rt.store.interactions_between(waba.id, query.start, query.end)
-    return analytics.template_analytics(query, infos, records, actions, rt.now())
+    messages = await _messages_of(rt, {a.wamid for a in actions if a.wamid})
+    oldest = query.start - analytics.DELIVERY_SLACK_SECONDS
+    clicked: list[tuple[analytics.Action, Message]] = []
+    for action in actions:
+        message = messages.get(action.wamid or "")
+        if (
+            message is not None
+            and message.template_id in query.template_ids
+            and message.route == query.route
+            and oldest <= message.created_at < query.end
+        ):
+            clicked.append((action, message))
+    return clicked
+
+
+async def _messages_of(rt: Runtime, wamids: set[str]) -> dict[str, Message]:
+    """The stored messages of `wamids`, found by the sequence each wamid carries."""
+    seqs = {wamid: ids.wamid_sequence(wamid) for wamid in wamids}
+    found = await rt.store.messages_by_seq([seq for seq in seqs.values() if seq is not None])
+    messages = {m.wamid: m for m in found.values() if m.wamid in wamids}
+    for wamid in (w for w, seq in seqs.items() if seq is None):
+        if (message := await rt.store.get_message(wamid)) is not None:
+            messages[wamid] = message
+    return messages
 
 
 async def pricing_analytics(

@@ -145,6 +145,38 @@ class Interaction(msgspec.Struct, kw_only=True):
     data: dict[str, object] = msgspec.field(default_factory=dict)
 
 
+class DayCountQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Which messages template analytics count: one WABA's, sent with one of `template_ids`
+    (named `template_names`) on `route`, created in [created_from, created_to); events at or
+    before `now` only, a read only within `read_within` seconds of its send."""
+
+    waba_id: str
+    template_names: tuple[str, ...]
+    template_ids: tuple[str, ...]
+    route: str
+    created_from: float
+    created_to: float
+    now: float
+    read_within: float
+
+
+class DayCounts(msgspec.Struct, frozen=True, kw_only=True):
+    """Messages of one template with the same pricing and the same days (00:00 UTC, None
+    without the event) of their sent, delivered and read events; how many of each event of
+    them counts."""
+
+    template_id: str
+    pricing_category: str
+    in_window: bool
+    entry_point: bool  # sent inside a free entry point window
+    sent_day: int | None
+    delivered_day: int | None
+    read_day: int | None
+    sent: int
+    delivered: int
+    read: int
+
+
 def new_lease_owner() -> str:
     """This process's name on the rows it leases: its PID and a random instance token."""
     return f"{os.getpid()}-{secrets.token_hex(8)}"
@@ -295,6 +327,11 @@ class Store(ABC):
     ) -> list[Message]:
         """Messages of a WABA created in [start, end), oldest first; only those sent with one
         of `template_names` when given."""
+
+    @abstractmethod
+    async def day_counts(self, query: DayCountQuery) -> list[DayCounts]:
+        """Template analytics' status events of the messages `query` names, counted in SQL
+        by template, pricing and event days."""
 
     @abstractmethod
     async def messages_with_status(self, waba_id: str, status: str) -> list[Message]:

@@ -13,6 +13,7 @@ from typing import Any
 from msgspec.structs import replace
 
 from wamm.core import ids
+from wamm.core.analytics.values import day_floor
 from wamm.core.errors import ResetDuringRequest
 from wamm.core.model import (
     App,
@@ -29,6 +30,8 @@ from wamm.core.pricing import EntryPoint
 from wamm.store.base import (
     Attempt,
     ClaimLimits,
+    DayCountQuery,
+    DayCounts,
     Delivery,
     Entity,
     Interaction,
@@ -141,9 +144,13 @@ def current_outcomes(
 
 INSERT_MESSAGE = (
     "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, recipient_phone, "
-    "recipient_bsuid, route, status, created_at, counts_marketing, template_name, data) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "recipient_bsuid, route, status, created_at, counts_marketing, template_name, template_id, "
+    "pricing_category, in_window, entry_point, sent_at, sent_day, delivered_at, delivered_day, "
+    "read_at, read_day, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# The status events template analytics count, each as its time and day (None when unplanned).
+COUNTED_STATUSES = ("sent", "delivered", "read")
 COUNT_MARKETING = (
     "SELECT count(*) FROM messages WHERE recipient_phone = ? AND counts_marketing = 1 "
     "AND created_at > ?"
@@ -163,16 +170,34 @@ def message_row(m: Any, data: bytes) -> tuple[Any, ...]:
         m.created_at,
         int(m.counts_marketing),
         m.template_name,
+        m.template_id,
+        m.pricing_category,
+        int(m.in_window),
+        int(m.entry_point_until is not None),
+        *event_columns(m),
         data,
     )
 
 
-UPDATE_MESSAGE = "UPDATE messages SET status = ?, counts_marketing = ?, data = ? WHERE seq = ?"
+def event_columns(m: Any) -> tuple[float | int | None, ...]:
+    """(time, day) of each counted status event of a message, in COUNTED_STATUSES order."""
+    times: dict[str, float] = {event.status: event.at for event in m.events}
+    columns: list[float | int | None] = []
+    for status in COUNTED_STATUSES:
+        at = times.get(status)
+        columns += (at, None if at is None else day_floor(at))
+    return tuple(columns)
+
+
+UPDATE_MESSAGE = (
+    "UPDATE messages SET status = ?, counts_marketing = ?, sent_at = ?, sent_day = ?, "
+    "delivered_at = ?, delivered_day = ?, read_at = ?, read_day = ?, data = ? WHERE seq = ?"
+)
 MESSAGES_WITH_STATUS = "SELECT data FROM messages WHERE waba_id = ? AND status = ? ORDER BY seq"
 
 
 def message_update_row(m: Any, data: bytes) -> tuple[Any, ...]:
-    return (m.status, int(m.counts_marketing), data, m.seq)
+    return (m.status, int(m.counts_marketing), *event_columns(m), data, m.seq)
 
 
 def message_documents(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, bytes]]:
@@ -259,9 +284,30 @@ def where_clause(
     return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
-def message_filters(query: Any) -> tuple[str, list[Any]]:
-    """WHERE clause (possibly empty) and parameters for a MessageQuery."""
-    extra = []
+def list_messages(query: Any) -> tuple[str, list[Any]]:
+    """The statement (newest first) and parameters of a MessageQuery. A recipient is a phone
+    number or a BSUID: each is looked for along its own index, newest first, at most a page of
+    each (one OR would walk every stored message for a recipient with few of them)."""
+    if query.recipient is None:
+        where, params = message_filters(query)
+        return f"SELECT data FROM messages{where} ORDER BY seq DESC LIMIT ?", [*params, query.limit]
+    parts, values = [], []
+    for column in ("recipient_phone", "recipient_bsuid"):
+        where, params = message_filters(
+            replace(query, recipient=None), (f"{column} = ?", [query.recipient])
+        )
+        parts.append(
+            f"SELECT * FROM (SELECT seq, data FROM messages{where} "
+            f"ORDER BY seq DESC LIMIT ?) AS by_{column}"
+        )
+        values += [*params, query.limit]
+    statement = f"SELECT data FROM ({' UNION '.join(parts)}) AS found ORDER BY seq DESC LIMIT ?"
+    return statement, [*values, query.limit]
+
+
+def message_filters(query: Any, *more: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
+    """WHERE clause (possibly empty) and parameters for a MessageQuery (and `more` clauses)."""
+    extra = list(more)
     if query.recipient is not None:
         extra.append(
             ("(recipient_phone = ? OR recipient_bsuid = ?)", [query.recipient, query.recipient])
@@ -287,6 +333,46 @@ def messages_between(
     if template_names is not None:
         statement += f" AND template_name IN ({', '.join('?' * len(names)) or 'NULL'})"
     return statement + " ORDER BY seq", (waba_id, start, end, *names)
+
+
+# Template analytics' counts: the covering index `messages_template_days` is walked in its
+# order (so the GROUP BY needs no sort) and each group says how many of its events count by now.
+DAY_COUNTS = (
+    "SELECT template_id, pricing_category, in_window, entry_point, sent_day, delivered_day, "
+    "read_day, "
+    "count(*) FILTER (WHERE sent_at <= ?), count(*) FILTER (WHERE delivered_at <= ?), "
+    "count(*) FILTER (WHERE read_at <= ? AND read_at <= created_at + ?) "
+    "FROM messages WHERE waba_id = ? AND template_name IN ({names}) AND route = ? "
+    "AND template_id IN ({ids}) AND created_at >= ? AND created_at < ? "
+    "GROUP BY template_id, pricing_category, in_window, entry_point, sent_day, delivered_day, "
+    "read_day"
+)
+
+
+def day_counts(query: DayCountQuery) -> tuple[str, tuple[Any, ...]]:
+    """The statement of `Store.day_counts` and its parameters."""
+    names, ids = query.template_names, query.template_ids
+    statement = DAY_COUNTS.format(
+        names=", ".join("?" * len(names)) or "NULL", ids=", ".join("?" * len(ids)) or "NULL"
+    )
+    now = query.now
+    params = (now, now, now, query.read_within, query.waba_id, *names, query.route, *ids)
+    return statement, (*params, query.created_from, query.created_to)
+
+
+def day_counts_from_row(row: Sequence[Any]) -> DayCounts:
+    return DayCounts(
+        template_id=row[0],
+        pricing_category=row[1],
+        in_window=bool(row[2]),
+        entry_point=bool(row[3]),
+        sent_day=row[4],
+        delivered_day=row[5],
+        read_day=row[6],
+        sent=int(row[7]),
+        delivered=int(row[8]),
+        read=int(row[9]),
+    )
 
 
 def _by_wamid(sequence_column: str, wamid: str) -> tuple[str, list[Any]]:

@@ -32,6 +32,8 @@ from wamm.store.base import (
     Attempt,
     CatalogData,
     ClaimLimits,
+    DayCountQuery,
+    DayCounts,
     Delivery,
     DeliveryQuery,
     Entity,
@@ -383,6 +385,11 @@ class SqliteStore(Store):
         return [_MESSAGE.decode(row[0]) for row in rows]
 
     @on_store_thread
+    def day_counts(self, query: DayCountQuery) -> list[DayCounts]:
+        statement, params = sql.day_counts(query)
+        return [sql.day_counts_from_row(row) for row in self._db.execute(statement, params)]
+
+    @on_store_thread
     def messages_with_status(self, waba_id: str, status: str) -> list[Message]:
         rows = self._db.execute(sql.MESSAGES_WITH_STATUS, (waba_id, status))
         return [_MESSAGE.decode(row[0]) for row in rows]
@@ -434,10 +441,8 @@ class SqliteStore(Store):
 
     @on_store_thread
     def list_messages(self, query: MessageQuery) -> list[Message]:
-        where, params = sql.message_filters(query)
-        rows = self._db.execute(
-            f"SELECT data FROM messages{where} ORDER BY seq DESC LIMIT ?", (*params, query.limit)
-        )
+        statement, params = sql.list_messages(query)
+        rows = self._db.execute(statement, params)
         return [_MESSAGE.decode(row[0]) for row in rows]
 
     @on_store_thread

@@ -13,7 +13,15 @@ virtual time has come) and recorded user actions (quick replies, link clicks):
 
 from __future__ import annotations
 
-from wamm.core.analytics.billing import RATE_CARD, Charge, Record, bid_cap, charge, record
+from wamm.core.analytics.billing import (
+    RATE_CARD,
+    Charge,
+    Record,
+    bid_cap,
+    charge,
+    price,
+    record,
+)
 from wamm.core.analytics.pricing_report import pricing_analytics
 from wamm.core.analytics.queries import (
     PricingQuery,
@@ -22,7 +30,9 @@ from wamm.core.analytics.queries import (
     parse_template_query,
 )
 from wamm.core.analytics.template_report import (
+    ENGAGEMENT_SECONDS,
     Action,
+    DayGroup,
     TemplateInfo,
     template_analytics,
     template_info,
@@ -35,9 +45,11 @@ DELIVERY_SLACK_SECONDS = 30 * DAY
 
 __all__ = [
     "DELIVERY_SLACK_SECONDS",
+    "ENGAGEMENT_SECONDS",
     "RATE_CARD",
     "Action",
     "Charge",
+    "DayGroup",
     "PricingQuery",
     "Record",
     "TemplateInfo",
@@ -46,6 +58,7 @@ __all__ = [
     "charge",
     "parse_pricing_query",
     "parse_template_query",
+    "price",
     "pricing_analytics",
     "record",
     "template_analytics",

@@ -54,13 +54,28 @@ def bid_cap(bid_spec: Mapping[str, Any] | None, currency: str) -> Decimal | None
 
 def charge(message: Message, in_window: bool, cap: Decimal | None = None) -> Charge:
     """Pricing category, type and per-delivery cost of a message."""
-    billing = pricing(message.pricing_category, in_window, message.entry_point_until is not None)
-    cost = RATE_CARD.get(message.pricing_category, Decimal(0))
+    return price(
+        message.pricing_category,
+        message.route,
+        in_window,
+        message.entry_point_until is not None,
+        cap,
+    )
+
+
+def price(
+    category: str, route: str, in_window: bool, entry_point: bool, cap: Decimal | None = None
+) -> Charge:
+    """Pricing category, type and per-delivery cost of a message of pricing `category` sent
+    on `route`, inside the user's service window or not, in a free entry point window or not,
+    under a max price `cap`."""
+    billing = pricing(category, in_window, entry_point)
+    cost = RATE_CARD.get(category, Decimal(0))
     if not billing["billable"]:
         cost = Decimal(0)
-    if cap is not None and message.route == ROUTE_MM:
+    if cap is not None and route == ROUTE_MM:
         cost = min(cost, cap)
-    return Charge(message.pricing_category.upper(), str(billing["type"]).upper(), cost)
+    return Charge(category.upper(), str(billing["type"]).upper(), cost)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,21 +3,22 @@
 `sent`, `delivered` and `read` count status events on the day they happened (only events at or
 before "now"); `clicked` counts quick replies and CTA link clicks on the day of the tap. Reads
 and clicks count only within 7 days of the send (Meta's limit). `cost` is what that day's
-deliveries cost (billing is on delivery).
+deliveries cost (billing is on delivery). The store counts the events (`DayGroup`s, one
+indexed GROUP BY); this module prices them and lays out the points.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from wamm.core.analytics.billing import Record, money
+from wamm.core.analytics.billing import money
 from wamm.core.analytics.queries import TemplateQuery
 from wamm.core.analytics.values import DAY, day_floor
-from wamm.core.model import Template
+from wamm.core.model import Message, Template
 
 ENGAGEMENT_SECONDS = 7 * DAY
 CLICK_TYPES = ("url_button", "unique_url_button", "quick_reply_button")
@@ -95,6 +96,33 @@ def _button(action: Action, info: TemplateInfo) -> tuple[str, str] | None:
     return None
 
 
+class DayGroup(Protocol):
+    """Messages of one template and pricing counted together (the store's `DayCounts`): the
+    days (00:00 UTC, None without the event) of their sent, delivered and read events, and how
+    many of each event count (happened by now; reads within 7 days of the send)."""
+
+    @property
+    def template_id(self) -> str: ...
+    @property
+    def pricing_category(self) -> str: ...
+    @property
+    def in_window(self) -> bool: ...
+    @property
+    def entry_point(self) -> bool: ...
+    @property
+    def sent_day(self) -> int | None: ...
+    @property
+    def delivered_day(self) -> int | None: ...
+    @property
+    def read_day(self) -> int | None: ...
+    @property
+    def sent(self) -> int: ...
+    @property
+    def delivered(self) -> int: ...
+    @property
+    def read(self) -> int: ...
+
+
 @dataclass
 class _Tally:
     query: TemplateQuery
@@ -106,30 +134,29 @@ class _Tally:
             return None
         return self.days[(template_id, day_floor(when))]
 
-    def add_message(self, item: Record) -> None:
-        message = item.message
-        engaged_until = message.created_at + ENGAGEMENT_SECONDS
-        for event in message.events:
-            day = self.day(str(message.template_id), event.at)
-            if day is None:
+    def add_group(self, group: DayGroup, cost: Decimal) -> None:
+        """A group's events on their days (the range is whole days: a day inside it is an
+        event inside it); each delivery costs `cost`."""
+        for day_start, count, status in (
+            (group.sent_day, group.sent, "sent"),
+            (group.delivered_day, group.delivered, "delivered"),
+            (group.read_day, group.read, "read"),
+        ):
+            if day_start is None or not count or not self.query.start <= day_start < self.query.end:
                 continue
-            if event.status == "sent":
-                day.sent += 1
-            elif event.status == "delivered":
-                day.delivered += 1
-                day.spent += item.charge.cost
-            elif event.status == "read" and event.at <= engaged_until:
-                day.read += 1
+            day = self.days[(group.template_id, day_start)]
+            setattr(day, status, getattr(day, status) + count)
+            if status == "delivered":
+                day.spent += cost * count
 
-    def add_action(self, action: Action, item: Record, info: TemplateInfo) -> None:
-        late = action.at > item.message.created_at + ENGAGEMENT_SECONDS
+    def add_action(self, action: Action, message: Message, info: TemplateInfo) -> None:
+        late = action.at > message.created_at + ENGAGEMENT_SECONDS
         button = _button(action, info) if info.tracks_clicks and not late else None
         day = self.day(info.id, action.at)
         if button is None or day is None:
             return
         day.clicks[button] += 1
         if button[0] == "url_button":
-            message = item.message
             day.clickers[button[1]].add(message.recipient_phone or message.recipient_input)
 
 
@@ -158,24 +185,21 @@ def _point(info: TemplateInfo, start: int, day: _Day, metrics: frozenset[str]) -
 def template_analytics(
     query: TemplateQuery,
     templates: Sequence[TemplateInfo],
-    records: Iterable[Record],
-    actions: Iterable[Action],
+    groups: Iterable[DayGroup],
+    cost: Callable[[DayGroup], Decimal],
+    clicked: Iterable[tuple[Action, Message]],
     now: float,
 ) -> dict[str, Any]:
     """One `data` entry: a point per template (in the order asked) per day of the range that
-    has begun by `now`, zeros included; messages of the other product type do not count."""
+    has begun by `now`, zeros included. `groups` are the query's messages counted (only its
+    templates and product type), `cost` what one delivery of a group costs, `clicked` the
+    range's user actions with the query's message they act on."""
     infos = {info.id: info for info in templates}
-    mine = {
-        r.message.wamid: r
-        for r in records
-        if r.message.template_id in infos and r.message.route == query.route
-    }
     tally = _Tally(query, now)
-    for item in mine.values():
-        tally.add_message(item)
-    for action in actions:
-        if (clicked := mine.get(action.wamid or "")) is not None:
-            tally.add_action(action, clicked, infos[str(clicked.message.template_id)])
+    for group in groups:
+        tally.add_group(group, cost(group))
+    for action, message in clicked:
+        tally.add_action(action, message, infos[str(message.template_id)])
     last = min(query.end, day_floor(now) + DAY)
     points = [
         _point(info, start, tally.days.get((info.id, start), _Day()), query.metrics)
