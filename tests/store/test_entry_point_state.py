@@ -3,18 +3,15 @@ PostgreSQL store, both when the user's entry arrives and when the answer opens t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests import seed_data as sd
 from tests.builders import template_send, text_send
 from tests.conftest import Graph, postgres_schema
+from tests.store.conftest import graph_of
 from wamm.core.pricing import EntryPoint
-from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
 
@@ -22,20 +19,6 @@ PHONE = sd.SIGNED_PHONE
 T0 = sd.CLOCK_START
 REFERRAL = {"source_url": "https://fb.me/ad", "source_id": "120", "source_type": "ad"}
 OPENED = EntryPoint(referral_at=T0, opened_at=T0)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'wamm.db'}"
-        return
-    with postgres_schema() as schema_url:
-        yield schema_url
-
-
-def graph_of(runtime: Runtime) -> Graph:
-    transport = httpx.ASGITransport(app=build_app(runtime))
-    return Graph(httpx.AsyncClient(transport=transport, base_url="http://wamm.test"))
 
 
 async def entry(runtime: Runtime) -> None:
@@ -58,13 +41,13 @@ async def priced(runtime: Runtime, body: dict[str, Any]) -> str:
         return pricing_type
 
 
-async def test_the_window_survives_a_restart(url: str) -> None:
-    first = await Runtime.open(url)
+async def test_the_window_survives_a_restart(durable_url: str) -> None:
+    first = await Runtime.open(durable_url)
     await apply_seed(first, sd.seed())
     await entry(first)
     await answer(first)
     await first.close()
-    reopened = await Runtime.open(url)
+    reopened = await Runtime.open(durable_url)
     try:
         assert reopened.entry_point(PHONE, sd.BR_PHONE) == OPENED
         assert await priced(reopened, template_send()) == "free_entry_point"

@@ -3,33 +3,15 @@ a PostgreSQL store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import httpx
 import pytest
 
 from tests import seed_data as sd
 from tests.conftest import Graph, postgres_schema
-from wamm.server.app import build_app
+from tests.store.conftest import graph_of
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
 
 PHONE = sd.SIGNED_PHONE
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'wamm.db'}"
-        return
-    with postgres_schema() as schema_url:
-        yield schema_url
-
-
-def graph_of(runtime: Runtime) -> Graph:
-    transport = httpx.ASGITransport(app=build_app(runtime))
-    return Graph(httpx.AsyncClient(transport=transport, base_url="http://wamm.test"))
 
 
 async def change_everything(graph: Graph) -> None:
@@ -49,13 +31,13 @@ async def assert_changed(graph: Graph) -> None:
     assert profile == {"data": [{"about": "Still here"}]}
 
 
-async def test_number_state_survives_a_restart(url: str) -> None:
-    first = await Runtime.open(url)
+async def test_number_state_survives_a_restart(durable_url: str) -> None:
+    first = await Runtime.open(durable_url)
     await apply_seed(first, sd.seed())
     async with graph_of(first).http as http:
         await change_everything(Graph(http))
     await first.close()
-    reopened = await Runtime.open(url)
+    reopened = await Runtime.open(durable_url)
     try:
         async with graph_of(reopened).http as http:
             await assert_changed(Graph(http))

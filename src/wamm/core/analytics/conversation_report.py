@@ -23,15 +23,12 @@ from wamm.core.analytics.messaging_report import check_names
 from wamm.core.analytics.queries import (
     GRANULARITIES,
     PRICING_CATEGORIES,
-    PRICING_LOOKBACK_DAYS,
-    check_lookback,
     country_codes,
     phone_numbers,
-    time_range,
+    pricing_range,
 )
 from wamm.core.analytics.values import bucket, enum_words, parse_enum, parse_enums
 from wamm.core.coerce import required
-from wamm.core.errors import invalid_parameter
 
 CONVERSATION_SECONDS = 24 * 3600
 METRICS = ("CONVERSATION", "COST")
@@ -79,10 +76,7 @@ class ConversationQuery:
 
 def parse_conversation_query(params: Mapping[str, Any], now: float) -> ConversationQuery:
     check_names(params, "conversation_analytics", PARAMS)
-    start, end = time_range(params)
-    if end <= start:
-        raise invalid_parameter("Param end must be after start.")
-    check_lookback(start, now, PRICING_LOOKBACK_DAYS)
+    start, end = pricing_range(params, now)
     dimensions = enum_words(params.get("dimensions"), "dimensions", tuple(DIMENSIONS))
     return ConversationQuery(
         start=start,

@@ -16,11 +16,9 @@ from typing import Any
 
 from wamm.core.analytics.billing import Record
 from wamm.core.analytics.queries import (
-    PRICING_LOOKBACK_DAYS,
-    check_lookback,
     country_codes,
     phone_numbers,
-    time_range,
+    pricing_range,
 )
 from wamm.core.analytics.values import bucket, parse_enum, parse_list
 from wamm.core.coerce import required
@@ -63,10 +61,7 @@ def _product_types(value: Any) -> frozenset[str]:
 
 def parse_messaging_query(params: Mapping[str, Any], now: float) -> MessagingQuery:
     check_names(params, "analytics", PARAMS)
-    start, end = time_range(params)
-    if end <= start:
-        raise invalid_parameter("Param end must be after start.")
-    check_lookback(start, now, PRICING_LOOKBACK_DAYS)
+    start, end = pricing_range(params, now)
     return MessagingQuery(
         start=start,
         end=end,

@@ -90,6 +90,15 @@ def check_lookback(start: int, now: float, days: int) -> None:
         )
 
 
+def pricing_range(params: Mapping[str, Any], now: float) -> tuple[int, int]:
+    """The exact [start, end) range of an analytics field, within Meta's lookback."""
+    start, end = time_range(params)
+    if end <= start:
+        raise invalid_parameter("Param end must be after start.")
+    check_lookback(start, now, PRICING_LOOKBACK_DAYS)
+    return start, end
+
+
 @dataclass(frozen=True)
 class TemplateQuery:
     start: int  # 00:00 UTC of the first day
@@ -176,10 +185,7 @@ def _check_names(params: Mapping[str, Any]) -> None:
 def parse_pricing_query(params: Mapping[str, Any], now: float) -> PricingQuery:
     """The modifiers of the `pricing_analytics` field: an exact [start, end) range."""
     _check_names(params)
-    start, end = time_range(params)
-    if end <= start:
-        raise invalid_parameter("Param end must be after start.")
-    check_lookback(start, now, PRICING_LOOKBACK_DAYS)
+    start, end = pricing_range(params, now)
     dimensions = enum_words(params.get("dimensions"), "dimensions", tuple(DIMENSIONS))
     return PricingQuery(
         start=start,
