@@ -286,3 +286,26 @@ async def test_the_entry_state_is_stored(graph: Graph, runtime: Runtime) -> None
     await hooks.send(graph, f"{PHONE}/messages", text_send())
     data = await runtime.store.load_catalog()
     assert data.entry_points == [(PHONE, sd.BR_PHONE, float(T0), float(T0 + HOUR))]
+
+
+async def test_conversation_analytics_count_free_entry_conversations(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    await user_sends(graph, referral=REFERRAL)
+    await hooks.send(graph, f"{PHONE}/messages", template_send())
+    await hooks.send(graph, f"{PHONE}/messages", text_send())
+    await hooks.settle(graph, HOUR)
+    modifiers = (
+        f".start({T0}).end({T0 + 86400}).granularity(DAILY)"
+        ".dimensions([CONVERSATION_CATEGORY,CONVERSATION_TYPE,CONVERSATION_DIRECTION])"
+    )
+    response = await graph.get(sd.SIGNED_WABA, fields=f"conversation_analytics{modifiers}")
+    assert response.status_code == 200, response.text
+    points = response.json()["conversation_analytics"]["data"][0]["data_points"]
+    day = {"start": int(T0), "end": int(T0) + 86400}
+    free = {"conversation": 1, "conversation_type": "FREE_ENTRY", "cost": 0.0}
+    answered = {"conversation_direction": "USER_INITIATED"}
+    assert points == [
+        {**day, **free, **answered, "conversation_category": "MARKETING"},
+        {**day, **free, **answered, "conversation_category": "SERVICE"},
+    ]
