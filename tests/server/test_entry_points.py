@@ -247,20 +247,24 @@ async def test_a_system_message_has_no_referral(graph: Graph) -> None:
     )
 
 
-async def test_pricing_analytics_count_free_entry_point_messages(
-    graph: Graph, receiver: WebhookReceiver
-) -> None:
+async def first_day_after_an_entry(graph: Graph, field: str, dimensions: str) -> Any:
+    """A user comes from an ad, the business answers with a template and a text; the WABA
+    analytics `field` of that day by `dimensions`: its data points."""
     await user_sends(graph, referral=REFERRAL)
     await hooks.send(graph, f"{PHONE}/messages", template_send())
     await hooks.send(graph, f"{PHONE}/messages", text_send())
     await hooks.settle(graph, HOUR)
-    modifiers = (
-        f".start({T0}).end({T0 + 86400}).granularity(DAILY)"
-        ".dimensions(PRICING_TYPE,PRICING_CATEGORY)"
-    )
-    response = await graph.get(sd.SIGNED_WABA, fields=f"pricing_analytics{modifiers}")
+    modifiers = f".start({T0}).end({T0 + 86400}).granularity(DAILY).dimensions({dimensions})"
+    response = await graph.get(sd.SIGNED_WABA, fields=f"{field}{modifiers}")
     assert response.status_code == 200, response.text
-    points = response.json()["pricing_analytics"]["data"][0]["data_points"]
+    return response.json()[field]["data"][0]["data_points"]
+
+
+async def test_pricing_analytics_count_free_entry_point_messages(
+    graph: Graph, receiver: WebhookReceiver
+) -> None:
+    dimensions = "PRICING_TYPE,PRICING_CATEGORY"
+    points = await first_day_after_an_entry(graph, "pricing_analytics", dimensions)
     by_kind = {(p["pricing_type"], p["pricing_category"]): p for p in points}
     assert set(by_kind) == {("FREE_ENTRY_POINT", "MARKETING"), ("FREE_ENTRY_POINT", "SERVICE")}
     assert all(p["volume"] == 1 and p["cost"] == 0 for p in points)
@@ -291,17 +295,8 @@ async def test_the_entry_state_is_stored(graph: Graph, runtime: Runtime) -> None
 async def test_conversation_analytics_count_free_entry_conversations(
     graph: Graph, receiver: WebhookReceiver
 ) -> None:
-    await user_sends(graph, referral=REFERRAL)
-    await hooks.send(graph, f"{PHONE}/messages", template_send())
-    await hooks.send(graph, f"{PHONE}/messages", text_send())
-    await hooks.settle(graph, HOUR)
-    modifiers = (
-        f".start({T0}).end({T0 + 86400}).granularity(DAILY)"
-        ".dimensions([CONVERSATION_CATEGORY,CONVERSATION_TYPE,CONVERSATION_DIRECTION])"
-    )
-    response = await graph.get(sd.SIGNED_WABA, fields=f"conversation_analytics{modifiers}")
-    assert response.status_code == 200, response.text
-    points = response.json()["conversation_analytics"]["data"][0]["data_points"]
+    dimensions = "[CONVERSATION_CATEGORY,CONVERSATION_TYPE,CONVERSATION_DIRECTION]"
+    points = await first_day_after_an_entry(graph, "conversation_analytics", dimensions)
     day = {"start": int(T0), "end": int(T0) + 86400}
     free = {"conversation": 1, "conversation_type": "FREE_ENTRY", "cost": 0.0}
     answered = {"conversation_direction": "USER_INITIATED"}
