@@ -68,10 +68,13 @@ def plan_reactions(
     return Reactions(click_at=click_at, stop_at=stop_at)
 
 
-def click_action(at: float, click_id: str, tracking_token: str | None) -> dict[str, Any]:
-    """The `user_actions[]` entry of a click on the message's call-to-action button (MM-CLICK:
-    `marketing_messages_link_click` with `click_component` "cta")."""
-    click: dict[str, Any] = {"click_component": "cta", "click_id": click_id}
+def click_action(
+    at: float, click_id: str, tracking_token: str | None, component: str = "cta"
+) -> dict[str, Any]:
+    """The `user_actions[]` entry of a click on a marketing message's link (MM-CLICK:
+    `marketing_messages_link_click`; `click_component` "cta" for the call-to-action button,
+    "body" for a link in the body)."""
+    click: dict[str, Any] = {"click_component": component, "click_id": click_id}
     if tracking_token is not None:
         click["tracking_token"] = tracking_token
     return {

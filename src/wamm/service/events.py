@@ -11,6 +11,7 @@ from wamm.core import ids, webhooks
 from wamm.core.errors import invalid_parameter
 from wamm.core.inbound import user_id_change
 from wamm.core.model import InboundMessage, Message, PhoneNumber, Template, User
+from wamm.core.reactions import click_action
 from wamm.core.webhook_wire import Field, encode_value
 from wamm.service.runtime import Runtime
 from wamm.store.base import Delivery, Interaction
@@ -174,32 +175,35 @@ async def quick_reply(
 async def link_click(
     rt: Runtime, phone: PhoneNumber, user: User, message: Message, component: str
 ) -> dict[str, Any]:
-    """A click on a marketing message link (MM click tracking, `user_actions`)."""
+    """A click on a marketing message link (MM click tracking, `user_actions`), now."""
     now = rt.now()
     _delivered(message, now)
     if component not in ("cta", "body"):
         raise invalid_parameter(f"component must be cta or body, got '{component}'.")
-    click: dict[str, Any] = {
-        "click_component": component,
-        "click_id": ids.object_id(
-            rt.rng_seed, f"click:{message.wamid}", await rt.ids.next("click")
-        ),
-    }
-    if message.biz_opaque_callback_data is not None:
-        click["tracking_token"] = message.biz_opaque_callback_data
-    action = {
-        "action_type": "marketing_messages_link_click",
-        "timestamp": str(int(now)),
-        "marketing_messages_link_click_data": click,
-    }
+    click_id = ids.object_id(rt.rng_seed, f"click:{message.wamid}", await rt.ids.next("click"))
+    return await emit_click(rt, phone, user, message, component, click_id, now)
+
+
+async def emit_click(
+    rt: Runtime,
+    phone: PhoneNumber,
+    user: User,
+    message: Message,
+    component: str,
+    click_id: str,
+    at: float,
+) -> dict[str, Any]:
+    """The `user_actions` update of a click at `at` (virtual time), and the interaction
+    template analytics count once that time has come; the action sent."""
+    action = click_action(at, click_id, message.biz_opaque_callback_data, component)
     value = webhooks.messages_value(phone, contacts=[webhooks.contact(user)], user_actions=[action])
-    await emit(rt, message.waba_id, Field.MESSAGES, value, wamid=message.wamid)
+    await emit(rt, message.waba_id, Field.MESSAGES, value, wamid=message.wamid, at=at)
     await rt.store.add_interaction(
         Interaction(
             waba_id=message.waba_id,
             wamid=message.wamid,
             kind="url_button",
-            at=now,
+            at=at,
             data={"template_id": message.template_id, "component": component},
         )
     )

@@ -12,11 +12,10 @@ import msgspec
 
 from wamm.core import ids, webhooks
 from wamm.core.model import Message, User
-from wamm.core.reactions import Reactions, click_action
+from wamm.core.reactions import Reactions
 from wamm.core.webhook_wire import Field
-from wamm.service.events import emit
+from wamm.service.events import emit, emit_click
 from wamm.service.runtime import Runtime
-from wamm.store.base import Interaction
 
 
 async def carry_out(rt: Runtime, message: Message, user: User, reactions: Reactions) -> None:
@@ -27,23 +26,11 @@ async def carry_out(rt: Runtime, message: Message, user: User, reactions: Reacti
 
 
 async def _click(rt: Runtime, message: Message, user: User, at: float) -> None:
-    """A click on the call-to-action URL button: the `user_actions` update and the interaction
-    template analytics count (once its time has come). The click id derives from the message,
-    so the same run gives the same ids whatever the order of sends."""
+    """A click on the call-to-action URL button at `at`. The click id derives from the
+    message, so the same run gives the same ids whatever the order of sends."""
     phone = rt.catalog.phone_numbers[message.phone_number_id]
     click_id = ids.object_id(rt.rng_seed, f"click:{message.wamid}", 0)
-    action = click_action(at, click_id, message.biz_opaque_callback_data)
-    value = webhooks.messages_value(phone, contacts=[webhooks.contact(user)], user_actions=[action])
-    await emit(rt, message.waba_id, Field.MESSAGES, value, wamid=message.wamid, at=at)
-    await rt.store.add_interaction(
-        Interaction(
-            waba_id=message.waba_id,
-            wamid=message.wamid,
-            kind="url_button",
-            at=at,
-            data={"template_id": message.template_id, "component": "cta"},
-        )
-    )
+    await emit_click(rt, phone, user, message, "cta", click_id, at)
 
 
 async def _stop(rt: Runtime, message: Message, user: User, at: float) -> None:
