@@ -293,9 +293,7 @@ def list_messages(query: Any) -> tuple[str, list[Any]]:
         return f"SELECT data FROM messages{where} ORDER BY seq DESC LIMIT ?", [*params, query.limit]
     parts, values = [], []
     for column in ("recipient_phone", "recipient_bsuid"):
-        where, params = message_filters(
-            replace(query, recipient=None), (f"{column} = ?", [query.recipient])
-        )
+        where, params = message_filters(query, (f"{column} = ?", [query.recipient]))
         parts.append(
             f"SELECT * FROM (SELECT seq, data FROM messages{where} "
             f"ORDER BY seq DESC LIMIT ?) AS by_{column}"
@@ -306,12 +304,9 @@ def list_messages(query: Any) -> tuple[str, list[Any]]:
 
 
 def message_filters(query: Any, *more: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
-    """WHERE clause (possibly empty) and parameters for a MessageQuery (and `more` clauses)."""
+    """WHERE clause (possibly empty) and parameters for a MessageQuery (and `more` clauses); its
+    recipient is `list_messages`' to look up."""
     extra = list(more)
-    if query.recipient is not None:
-        extra.append(
-            ("(recipient_phone = ? OR recipient_bsuid = ?)", [query.recipient, query.recipient])
-        )
     if query.after_seq is not None:
         extra.append(("seq < ?", [query.after_seq]))
     if query.wamid is not None:
