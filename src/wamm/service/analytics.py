@@ -103,7 +103,8 @@ async def pricing_analytics(
         return None
     now = rt.now()
     query = analytics.parse_pricing_query(request.params, now)
-    return analytics.pricing_analytics(query, await _records(rt, waba, query.start, query.end), now)
+    records = await records_between(rt, waba, query.start, query.end)
+    return analytics.pricing_analytics(query, records, now)
 
 
 def _template(rt: Runtime, waba: Waba, template_id: str) -> Template:
@@ -116,11 +117,11 @@ def _template(rt: Runtime, waba: Waba, template_id: str) -> Template:
     return template
 
 
-async def _records(
+async def records_between(
     rt: Runtime, waba: Waba, start: int, end: int, template_names: Sequence[str] | None = None
 ) -> list[analytics.Record]:
     """What the messages of the range (of these templates, when named) cost, with their
-    deliveries' slack before `start`."""
+    deliveries' slack before `start` (pricing analytics, and `service.insights`' reports)."""
     messages = await rt.store.messages_between(
         waba.id, start - analytics.DELIVERY_SLACK_SECONDS, end, template_names
     )
@@ -133,10 +134,3 @@ def _record(rt: Runtime, waba: Waba, message: Message) -> analytics.Record:
     charged = analytics.charge(message, message.in_window, cap)
     phone = rt.catalog.phone_numbers.get(message.phone_number_id)
     return analytics.record(message, charged, phone.display_phone_number if phone else "")
-
-
-async def records_between(
-    rt: Runtime, waba: Waba, start: int, end: int, template_names: Sequence[str] | None = None
-) -> list[analytics.Record]:
-    """The records the other reports (`service.insights`) count: see `_records`."""
-    return await _records(rt, waba, start, end, template_names)

@@ -19,10 +19,10 @@ from decimal import Decimal
 from typing import Any
 
 from wamm.core.analytics.billing import Record, event_time, money
-from wamm.core.analytics.messaging_report import check_names
 from wamm.core.analytics.queries import (
     GRANULARITIES,
     PRICING_CATEGORIES,
+    check_names,
     country_codes,
     phone_numbers,
     pricing_range,

@@ -16,6 +16,7 @@ from typing import Any
 
 from wamm.core.analytics.billing import Record
 from wamm.core.analytics.queries import (
+    check_names,
     country_codes,
     phone_numbers,
     pricing_range,
@@ -39,14 +40,6 @@ class MessagingQuery:
     phone_numbers: frozenset[str]
     country_codes: frozenset[str]
     product_types: frozenset[str]  # "template" / "other"; empty = both
-
-
-def check_names(params: Mapping[str, Any], field: str, known: Sequence[str]) -> None:
-    """Code 100 naming the first modifier the field does not take."""
-    if unknown := [name for name in params if name not in known]:
-        raise invalid_parameter(
-            f"{field} has no parameter {unknown[0]}: it takes {', '.join(known)}."
-        )
 
 
 def _product_types(value: Any) -> frozenset[str]:

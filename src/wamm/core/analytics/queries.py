@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,17 +174,17 @@ def phone_numbers(value: Any) -> frozenset[str]:
     return numbers
 
 
-def _check_names(params: Mapping[str, Any]) -> None:
-    if unknown := [name for name in params if name not in PRICING_PARAMS]:
+def check_names(params: Mapping[str, Any], field: str, known: Sequence[str]) -> None:
+    """Code 100 naming the first modifier the field does not take."""
+    if unknown := [name for name in params if name not in known]:
         raise invalid_parameter(
-            f"pricing_analytics has no parameter {unknown[0]}: it takes "
-            f"{', '.join(PRICING_PARAMS)}."
+            f"{field} has no parameter {unknown[0]}: it takes {', '.join(known)}."
         )
 
 
 def parse_pricing_query(params: Mapping[str, Any], now: float) -> PricingQuery:
     """The modifiers of the `pricing_analytics` field: an exact [start, end) range."""
-    _check_names(params)
+    check_names(params, "pricing_analytics", PRICING_PARAMS)
     start, end = pricing_range(params, now)
     dimensions = enum_words(params.get("dimensions"), "dimensions", tuple(DIMENSIONS))
     return PricingQuery(
