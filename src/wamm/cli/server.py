@@ -22,7 +22,13 @@ from wamm.cli.admin_token import control_token
 from wamm.cli.asgi import PortOption, listening_socket, serve_asgi
 from wamm.cli.common import EXIT_NETWORK, EXIT_USAGE, ListenError, Output, UsageError
 from wamm.cli.descriptors import raise_descriptor_limit
-from wamm.store.url import DEFAULT_URL, DatabaseUnavailable, DatabaseUrlError, parse_database_url
+from wamm.store.url import (
+    DEFAULT_URL,
+    DatabaseUnavailable,
+    DatabaseUrl,
+    DatabaseUrlError,
+    parse_database_url,
+)
 
 T = TypeVar("T")
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -94,6 +100,14 @@ def serve(
             help="Deliver webhooks from this process (turn off when `wamm worker`s do it).",
         ),
     ] = True,
+    delivery_process: Annotated[
+        bool | None,
+        typer.Option(
+            help="POST webhooks from a second process the server starts (on by default for a "
+            "SQLite file: it uses another core); this one keeps time and answers drains.",
+            show_default="on for a SQLite file",
+        ),
+    ] = None,
 ) -> None:
     """Start the wamm server (Graph API + control API). A port that is taken exits with
     code 3."""
@@ -113,6 +127,9 @@ def serve(
             "several server processes need a PostgreSQL database (SQLite serves one process)",
             param_hint="--workers",
         )
+    separate_delivery = _separate_delivery(
+        delivery_process, parse_database_url(database), workers, dispatch
+    )
     raise_descriptor_limit()
     sock = _listening(host, port)
     admin_token, generated = _control_token(sock, admin_token)
@@ -123,6 +140,8 @@ def serve(
         demo_if_empty=demo,
         admin_token=admin_token,
         dispatch=dispatch,
+        delivery_process=separate_delivery,
+        log_level=log_level.lower(),
         on_ready=lambda runtime: print_banner(
             runtime, base_url, display, admin_token if generated else None
         ),
@@ -148,6 +167,21 @@ def serve(
         port=port,
         **options,
     )
+
+
+def _separate_delivery(asked: bool | None, url: DatabaseUrl, workers: int, dispatch: bool) -> bool:
+    """Whether a delivery process POSTs the webhooks: by default for a SQLite file; asked for,
+    it needs a database another process can open and one server process."""
+    in_memory = url.target == ":memory:"
+    if asked is None:
+        return dispatch and workers == 1 and url.backend == "sqlite" and not in_memory
+    if asked and (in_memory or workers > 1):
+        reason = "an in-memory database" if in_memory else "several server processes"
+        raise typer.BadParameter(
+            f"no delivery process with {reason} (run `wamm worker`s beside a shared database)",
+            param_hint="--delivery-process",
+        )
+    return asked and dispatch
 
 
 def _listening(host: str, port: int) -> socket.socket:
@@ -189,16 +223,21 @@ def worker(
         str, typer.Option(envvar="WAMM_DATABASE_URL", help="The database the servers use.")
     ] = DEFAULT_URL,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+    for_server: Annotated[
+        bool,
+        typer.Option(hidden=True, help="Run as a `wamm serve`'s delivery process."),
+    ] = False,
 ) -> None:
     """Deliver webhooks (and fire timed events) without serving HTTP; run any number of
     workers beside `wamm serve --no-dispatch` on a shared PostgreSQL database."""
     display = _database_display(database)
     _configure_logging(log_level)
-    typer.echo(f"wamm {__version__} worker delivering webhooks from {display}")
+    if not for_server:
+        typer.echo(f"wamm {__version__} worker delivering webhooks from {display}")
     from wamm.service.worker import run_worker  # noqa: PLC0415 - see the module's docstring
 
     with contextlib.suppress(KeyboardInterrupt):
-        _prepared(run_worker(database))
+        _prepared(run_worker(database, for_server=for_server))
 
 
 def migrate(

@@ -16,6 +16,7 @@ from starlette.routing import Mount
 
 from wamm.core import seed as schema
 from wamm.server import inspector
+from wamm.server.delivery_process import DeliveryProcess
 from wamm.server.routes import control
 from wamm.server.routes.graph import GraphApp
 from wamm.service.delivery import Dispatcher
@@ -36,6 +37,9 @@ class ServerConfig:
     admin_token: str | None = None
     on_ready: Callable[[Runtime], None] | None = None
     dispatch: bool = True  # run the webhook dispatcher in this process
+    # Deliver in a process of its own (`DeliveryProcess`); this one keeps time and drains.
+    delivery_process: bool = False
+    log_level: str = "info"  # the delivery process's
 
 
 class WammApp(GraphApp):
@@ -131,20 +135,30 @@ def create_app(config: ServerConfig) -> WammApp:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runtime = app.state.runtime = await open_runtime(config)
-        dispatcher = app.state.dispatcher = Dispatcher(runtime) if config.dispatch else None
+        dispatcher = app.state.dispatcher = _dispatcher(runtime, config)
+        courier = DeliveryProcess(config.database_url, config.log_level)
         if dispatcher is not None:
             await dispatcher.start()
+            if not dispatcher.delivers:
+                await courier.start()
         if config.on_ready is not None:
             config.on_ready(runtime)
         try:
             async with following(runtime):
                 yield
         finally:
+            await courier.stop()  # before the runtime closes: the server writes the clock last
             if dispatcher is not None:
                 await dispatcher.stop()
             await runtime.close()
 
     return build_app(admin_token=config.admin_token, lifespan=lifespan)
+
+
+def _dispatcher(runtime: Runtime, config: ServerConfig) -> Dispatcher | None:
+    if not config.dispatch:
+        return None
+    return Dispatcher(runtime, deliver=not config.delivery_process)
 
 
 def config_from_environment() -> ServerConfig:

@@ -12,6 +12,11 @@ The store hands out a message's next update only once the earlier ones are finis
 order), and each app has its own `concurrency` POST slots (one hanging receiver delays only its
 app). Claimed rows name this process; those of a process that died (or whose lease ran out)
 are due again.
+
+The work can be split between processes: `deliver=False` keeps time only (template changes,
+pruning) and `keep_time=False` only delivers. `wamm serve` on a SQLite file runs the first
+itself and the second in its delivery process (`wamm worker --for-server`), on the other core.
+A drain in a process that does not deliver waits for the outbox through the store.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from wamm.store.base import Attempt, ClaimLimits, Delivery
 log = logging.getLogger("wamm.delivery")
 CLAIM_LIMIT = 1000
 IDLE_POLL_SECONDS = 0.25  # also picks up rows written by other processes
+DRAIN_POLL_SECONDS = 0.01  # a drain's wait for another process's deliveries, between looks
 RECLAIM_SECONDS = 5.0  # how often to look for rows a dead (or hung) worker leased
 PRUNE_BATCH = 500  # finished deliveries deleted per transaction
 PRUNE_EVERY_SECONDS = 60.0  # virtual time between prunes once the old rows are gone
@@ -88,8 +94,18 @@ def _short(error: BaseException) -> str:
 class Dispatcher:
     """Runs inside `wamm serve` (or `wamm worker`) as one asyncio task."""
 
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(
+        self,
+        rt: Runtime,
+        *,
+        deliver: bool = True,
+        keep_time: bool = True,
+        poll_seconds: float = IDLE_POLL_SECONDS,
+    ) -> None:
         self.rt = rt
+        self.delivers = deliver
+        self._keeps_time = keep_time
+        self._poll_seconds = poll_seconds
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[None]] = set()
@@ -128,33 +144,51 @@ class Dispatcher:
             self.rt.notify_outbox()
             self._idle.clear()
             await wait_event(self._idle, left)
-            due = await self.rt.store.next_delivery_at()
-            quiet = not self._inflight and not self._prune_due() and not self._templates.due()
-            if quiet and (due is None or due > self.rt.now()):
+            if await self._quiet():
                 break
+            if not self.delivers:  # another process delivers: look again in a moment
+                await asyncio.sleep(DRAIN_POLL_SECONDS)
         return await self.rt.store.delivery_counts()
+
+    async def _quiet(self) -> bool:
+        """Nothing due, in flight (here, or anywhere when another process delivers) or left
+        to do by this process's clock."""
+        if self._inflight or (self._keeps_time and (self._prune_due() or self._templates.due())):
+            return False
+        due = await self.rt.store.next_delivery_at()
+        if due is not None and due <= self.rt.now():
+            return False
+        return self.delivers or not await self.rt.store.deliveries_in_flight()
 
     # --- the loop ---------------------------------------------------------------------------
 
     async def _run(self) -> None:
         while True:
             self.rt.outbox_ready.clear()  # a wake-up from here on starts another round
-            try:
-                claimed = await self._claim()
-            except Exception:
-                log.exception("claiming deliveries failed")
-                claimed = []
-            if claimed:
+            if self.delivers and (claimed := await self._claimed()):
                 self._launch(claimed)
                 continue
-            if await self._prune():
-                continue
-            if self._templates.due():
-                await self._template_changes()
+            if self._keeps_time and await self._keep_time():
                 continue
             if not self._inflight:
                 self._idle.set()
             await self._sleep()
+
+    async def _claimed(self) -> list[Delivery]:
+        try:
+            return await self._claim()
+        except Exception:
+            log.exception("claiming deliveries failed")
+            return []
+
+    async def _keep_time(self) -> bool:
+        """One step of the work time brings (pruning, template changes); True if it did one."""
+        if await self._prune():
+            return True
+        if self._templates.due():
+            await self._template_changes()
+            return True
+        return False
 
     async def _claim(self) -> list[Delivery]:
         """Each app gets its own `concurrency` POST slots: a receiver that hangs holds only
@@ -234,7 +268,10 @@ class Dispatcher:
         interval passes. Rows due now but not claimed wait for a slot of their app, or are
         another process's: they are polled for, not spun on."""
         rt = self.rt
-        timeout = IDLE_POLL_SECONDS
+        timeout = self._poll_seconds
+        if not self.delivers:  # woken by clock changes only: sends never need it
+            await wait_event(rt.outbox_ready, timeout)
+            return
         next_at = await rt.store.next_delivery_at()
         if next_at is not None and rt.clock.rate > 0 and next_at > rt.now():
             timeout = min(timeout, (next_at - rt.now()) / rt.clock.rate)

@@ -31,9 +31,13 @@ async def follow_changes(rt: Runtime, interval: float = POLL_SECONDS) -> None:
 
 
 @contextlib.asynccontextmanager
-async def following(rt: Runtime) -> AsyncIterator[None]:
-    """Run `follow_changes` while the block runs, for shared stores only."""
-    task = asyncio.create_task(follow_changes(rt)) if rt.store.shared else None
+async def following(
+    rt: Runtime, *, always: bool = False, interval: float | None = None
+) -> AsyncIterator[None]:
+    """Run `follow_changes` while the block runs: for shared stores, or `always` (a worker
+    beside a server on any store)."""
+    follows = always or rt.store.shared
+    task = asyncio.create_task(follow_changes(rt, interval or POLL_SECONDS)) if follows else None
     try:
         yield
     finally:

@@ -252,8 +252,9 @@ class Runtime:
         self._take_state(CatalogData(custom_users=custom_users, epoch=epoch))
         self.notify_outbox()
 
-    async def close(self) -> None:
-        if self.clock.mode != "realtime":
+    async def close(self, *, save_clock: bool = True) -> None:
+        """`save_clock=False` for a process that only follows another's clock."""
+        if save_clock and self.clock.mode != "realtime":
             await self.store.write([], clock_time=self.clock.now())
         await self.store.close()
 

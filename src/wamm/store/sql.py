@@ -413,11 +413,14 @@ CLAIM = (
     "ORDER BY next_attempt_at LIMIT ?{lock}) AS ready) AS ranked WHERE place <= {cap}"
     ") RETURNING " + DELIVERY_COLUMNS
 )
+SELECT_CATALOG_VERSION = "SELECT version FROM catalog_version WHERE id = 1"
+BUMP_CATALOG_VERSION = "UPDATE catalog_version SET version = version + 1 WHERE id = 1"
 NEXT_READY_AT = (
     "SELECT next_attempt_at FROM outbox AS due WHERE state = 'pending' AND "
     + _UNBLOCKED
     + " ORDER BY next_attempt_at LIMIT 1"
 )
+ANY_INFLIGHT = "SELECT 1 FROM outbox WHERE state = 'inflight' LIMIT 1"  # outbox_by_state
 # Rows whose lease ran out (the worker holding them died or hangs) are due again.
 RELEASE_EXPIRED = (
     "UPDATE outbox SET state = 'pending', lease_until = NULL, lease_owner = NULL "

@@ -143,7 +143,8 @@ class SqliteStore(Store):
 
     @on_store_thread
     def load_catalog(self) -> CatalogData:
-        data = CatalogData()
+        # The version first: a change committed while the rest is read is reloaded next time.
+        data = CatalogData(version=self._version(self._db))
         for table, kind in sql.CATALOG_TABLES.items():
             decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(kind)
             rows = self._db.execute(f"SELECT data FROM {table}")
@@ -167,6 +168,21 @@ class SqliteStore(Store):
     def _epoch(db: sqlite3.Connection) -> int:
         return int(db.execute(sql.SELECT_EPOCH).fetchone()[0])
 
+    @staticmethod
+    def _version(db: sqlite3.Connection) -> int:
+        return int(db.execute(sql.SELECT_CATALOG_VERSION).fetchone()[0])
+
+    @on_store_thread
+    def catalog_version(self) -> int:
+        return self._version(self._db)
+
+    @contextmanager
+    def _catalog_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A transaction that changes read-mostly state and tells a delivery process."""
+        with self._transaction() as db:
+            yield db
+            db.execute(sql.BUMP_CATALOG_VERSION)
+
     @on_store_thread
     def write(
         self,
@@ -175,7 +191,7 @@ class SqliteStore(Store):
         settings: Settings | None = None,
         clock_time: float | None = None,
     ) -> None:
-        with self._transaction() as db:
+        with self._catalog_transaction() as db:
             self._upsert(db, entities, settings, clock_time)
 
     @staticmethod
@@ -195,7 +211,7 @@ class SqliteStore(Store):
 
     @on_store_thread
     def delete_subscription(self, waba_id: str, app_id: str) -> None:
-        with self._transaction() as db:
+        with self._catalog_transaction() as db:
             db.execute(
                 "DELETE FROM subscriptions WHERE waba_id = ? AND app_id = ?", (waba_id, app_id)
             )
@@ -209,7 +225,7 @@ class SqliteStore(Store):
         clock_time: float,
         counters: Mapping[str, int],
     ) -> int:
-        with self._transaction() as db:
+        with self._catalog_transaction() as db:
             for table in sql.ALL_TABLES:
                 db.execute(f"DELETE FROM {table}")
             epoch = int(db.execute(sql.BUMP_EPOCH).fetchone()[0])
@@ -250,8 +266,9 @@ class SqliteStore(Store):
             db.executemany(sql.INSERT_MESSAGE, rows)
             if deliveries:
                 db.executemany(sql.INSERT_DELIVERY, deliveries)
-            if entry_openings:
+            if entry_openings:  # rare (one answer per entry): tell a delivery process
                 db.executemany(sql.OPEN_ENTRY_POINT, entry_openings)
+                db.execute(sql.BUMP_CATALOG_VERSION)
         self._recent.remember(sql.message_documents(rows))
 
     # --- webhook outbox -----------------------------------------------------------------
@@ -313,6 +330,10 @@ class SqliteStore(Store):
     def next_delivery_at(self) -> float | None:
         row = self._db.execute(sql.NEXT_READY_AT).fetchone()
         return None if row is None else float(row[0])
+
+    @on_store_thread
+    def deliveries_in_flight(self) -> bool:
+        return self._db.execute(sql.ANY_INFLIGHT).fetchone() is not None
 
     @on_store_thread
     def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:
@@ -450,7 +471,7 @@ class SqliteStore(Store):
         self, phone_number_id: str, user_phone: str, at: float, entry: EntryPoint | None = None
     ) -> None:
         statement = sql.UPSERT_WINDOW if entry is None else sql.UPSERT_ENTRY_WINDOW
-        with self._transaction() as db:
+        with self._catalog_transaction() as db:
             db.execute(statement, sql.window_row(phone_number_id, user_phone, at, entry))
 
     # --- blobs ----------------------------------------------------------------------------
@@ -484,7 +505,7 @@ class SqliteStore(Store):
     def change_blocks(
         self, blocked: Sequence[BlockedUser], unblocked: Sequence[tuple[str, str]]
     ) -> None:
-        with self._transaction() as db:
+        with self._catalog_transaction() as db:
             db.executemany(sql.UPSERT_BLOCKED, [sql.blocked_row(b, _encode(b)) for b in blocked])
             db.executemany(sql.DELETE_BLOCKED, unblocked)
 

@@ -1,0 +1,73 @@
+"""The delivery process of a `wamm serve`: `wamm worker --for-server` on the same database,
+started and stopped by the server, started again if it exits.
+
+On a SQLite file the server's one process spends most of its core on sends; POSTing the status
+webhooks in a second process puts that work on another core (WAL lets the two write the file in
+turn). The server keeps time itself (template changes, pruning) and answers drains by watching
+the outbox, so the control API behaves as with in-process delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+
+log = logging.getLogger("wamm.delivery")
+STOP_SECONDS = 10.0  # for a clean exit (its POSTs in flight end or are cancelled) before SIGKILL
+RESTART_SECONDS = 1.0  # between an unexpected exit and the next start
+
+
+class DeliveryProcess:
+    def __init__(self, database_url: str, log_level: str) -> None:
+        self._command = (
+            *(sys.executable, "-m", "wamm", "worker", "--for-server"),
+            *("--database", database_url, "--log-level", log_level),
+        )
+        self._process: asyncio.subprocess.Process | None = None
+        self._watch: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    async def start(self) -> None:
+        await self._spawn()
+        self._watch = asyncio.create_task(self._keep_running(), name="wamm-delivery-process")
+
+    async def _spawn(self) -> None:
+        # Its stdin is a pipe from this process: when the server dies, even by SIGKILL, the
+        # pipe closes and the delivery process stops by itself.
+        self._process = await asyncio.create_subprocess_exec(
+            *self._command, stdin=asyncio.subprocess.PIPE
+        )
+        log.info("delivery process started (pid %d)", self._process.pid)
+
+    async def _keep_running(self) -> None:
+        while self._process is not None:
+            code = await self._process.wait()
+            if self._stopping:
+                return
+            log.warning("the delivery process exited with code %s; starting another", code)
+            await asyncio.sleep(RESTART_SECONDS)
+            await self._spawn()
+
+    async def stop(self) -> None:
+        """Close its pipe and wait for it to exit; SIGKILL it after `STOP_SECONDS`."""
+        self._stopping = True
+        process = self._process
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
+        if process is None or process.returncode is not None:
+            return
+        if process.stdin is not None:
+            process.stdin.close()
+        try:
+            await asyncio.wait_for(process.wait(), STOP_SECONDS)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
