@@ -13,12 +13,15 @@ import psycopg
 import pytest
 
 from tests import seed_data as sd
-from tests.builders import deliveries, template_send
+from tests.builders import deliveries, message, template_send
 from tests.conftest import postgres_schema
+from wamm.core.errors import ResetDuringRequest
+from wamm.core.ratelimit import grant
+from wamm.core.settings import Settings
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
-from wamm.store.base import ClaimLimits
+from wamm.store.base import ClaimLimits, MessageQuery, TokenRequest
 from wamm.store.migrations import migrations_for
 from wamm.store.postgres import PostgresStore
 
@@ -109,6 +112,40 @@ async def test_migrations_run_once_when_processes_start_together(url: str) -> No
     finally:
         for store in opened:
             await store.close()
+
+
+async def test_a_send_begun_before_another_process_reset_is_refused_alone(
+    stores: list[PostgresStore],
+) -> None:
+    """The fence goes out with the rows and the commit: the stale send of a group commit is
+    refused (and written again alone), the current one is stored."""
+    epoch = await stores[0].reset([], settings=Settings(), clock_time=0.0, counters={})
+    stale, current = message(1, [(10.0, "sent")]), message(2, [(10.0, "sent")])
+    outcomes = await asyncio.gather(
+        stores[1].add_message(stale, None, deliveries(2), epoch - 1),
+        stores[1].add_message(current, None, deliveries(2), epoch),
+        return_exceptions=True,
+    )
+    assert isinstance(outcomes[0], ResetDuringRequest)
+    assert outcomes[1] is None
+    stored = await stores[0].list_messages(MessageQuery(limit=10))
+    assert [m.wamid for m in stored] == [current.wamid]
+    assert (await stores[0].delivery_counts()) == {"pending": 2}
+
+
+async def test_token_takes_in_sql_grant_what_the_python_buckets_grant(
+    stores: list[PostgresStore],
+) -> None:
+    """Concurrent takes of one bucket from two processes, then a refill: the same tokens as
+    `grant`, one take at a time."""
+    rate, capacity, now = 0.5, 3, 100.0
+    firsts = await asyncio.gather(
+        *(stores[i % 2].take_token(TokenRequest("pair:a", now, rate, capacity)) for i in range(5))
+    )
+    assert sorted(taken for taken, _ in firsts) == [False, False, True, True, True]
+    assert min(left for _, left in firsts) == 0.0
+    later = await stores[1].take_token(TokenRequest("pair:a", now + 3.0, rate, capacity))
+    assert later == (True, grant(0.0, now, now + 3.0, rate, capacity, 1)[1])
 
 
 @pytest.fixture

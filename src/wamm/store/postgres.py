@@ -13,6 +13,9 @@ webhook workers on one host or many.
 - A reset holds an advisory lock exclusively while it replaces the state and moves the reset
   epoch on; writes that must not outlive a reset (sends, sequence blocks) hold it shared and
   check the epoch they began under, so none commits across a reset, in any process.
+- The send path's writes are pipelined: a group commit's fence, rows and COMMIT go out
+  together, one network round trip (the fence refuses in SQL, `reset_fence`), and a batch of
+  token takes is two statements sent together.
 """
 
 from __future__ import annotations
@@ -59,8 +62,10 @@ from wamm.store.url import DatabaseUnavailable, hide_password
 MIGRATION_LOCK = 7_220_001  # pg_advisory_lock key for schema migrations
 RESET_LOCK = 7_220_002  # exclusive for a reset, shared for the writes it fences
 BLOB_LOCK = 7_220_003  # one blob write at a time, so that the byte budget holds
-# Two statements in one round trip; the second reads the epoch after the lock is granted.
-FENCE = f"SELECT pg_advisory_xact_lock_shared({RESET_LOCK}); {sql.SELECT_EPOCH}"
+# Holds the reset lock shared until the transaction ends; the current epoch, or SQLSTATE
+# RESET_REFUSED if an epoch of the array is another (migration 0016).
+FENCE = "SELECT reset_fence(%s::bigint[])"
+RESET_REFUSED = "WR001"
 # Errors about one item's rows, not the database: the group commit retries item by item.
 _ROW_ERRORS = (psycopg.IntegrityError, psycopg.DataError, ResetDuringRequest)
 _encode = msgspec.json.Encoder().encode
@@ -78,16 +83,27 @@ def pg(statement: str) -> str:
     return re.sub(r"\?", "%s", statement)
 
 
-CREATE_BUCKETS = pg(
-    "INSERT INTO rate_buckets (key, tokens, updated_at) VALUES (?, ?, ?) "
+# Full buckets for the keys (in key order) that have none yet.
+CREATE_BUCKETS = (
+    "INSERT INTO rate_buckets (key, tokens, updated_at) "
+    "SELECT * FROM unnest(%s::text[], %s::float8[], %s::float8[]) ORDER BY 1 "
     "ON CONFLICT (key) DO NOTHING"
 )
-LOCK_BUCKETS = (
-    "SELECT key, tokens, updated_at FROM rate_buckets WHERE key = ANY(%s) ORDER BY key FOR UPDATE"
-)
-SAVE_BUCKET = pg(
-    "INSERT INTO rate_buckets (key, tokens, updated_at) VALUES (?, ?, ?) "
-    "ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at"
+# Lock the buckets in key order (no deadlock between processes), then refill each by the time
+# elapsed and take up to `wanted` whole tokens: `ratelimit.grant` in SQL, the same float8
+# arithmetic. Answers (key, tokens granted, tokens left).
+TAKE_TOKENS = (
+    "WITH wanted AS (SELECT * FROM unnest(%s::text[], %s::int[], %s::float8[], %s::float8[], "
+    "%s::float8[]) AS w (key, wanted, now, rate, capacity)), "
+    "locked AS (SELECT key, tokens, updated_at FROM rate_buckets "
+    "WHERE key IN (SELECT key FROM wanted) ORDER BY key FOR UPDATE), "
+    "refilled AS (SELECT key, wanted, greatest(updated_at, now) AS updated, "
+    "least(capacity, tokens + greatest(0, now - updated_at) * rate) AS available "
+    "FROM locked JOIN wanted USING (key)), "
+    "granted AS (SELECT key, updated, available, "
+    "least(wanted, greatest(0, floor(available)))::int AS given FROM refilled) "
+    "UPDATE rate_buckets AS b SET tokens = g.available - g.given, updated_at = g.updated "
+    "FROM granted AS g WHERE b.key = g.key RETURNING b.key, g.given, b.tokens"
 )
 BUMP_VERSION = "UPDATE catalog_version SET version = version + 1 WHERE id = 1"
 # In-flight rows whose lease ran out, or whose owner's lock is free (the owner died: taking its
@@ -101,6 +117,36 @@ RELEASE_ABANDONED = pg(
 )
 
 
+@asynccontextmanager
+async def _pipelined(conn: psycopg.AsyncConnection[Any]) -> AsyncIterator[None]:
+    """Statements on the (autocommit) `conn` sent together when the block ends, and run as one
+    transaction: the implicit one that lasts until the pipeline's Sync, at the block's end
+    (psycopg reads a result in between with a Flush, not a Sync). One round trip if no result
+    is read inside the block; all of it commits, or none. A refusing `_fence` raises
+    ResetDuringRequest."""
+    try:
+        async with conn.pipeline():
+            yield
+    except psycopg.Error as error:
+        if error.sqlstate == RESET_REFUSED:
+            raise ResetDuringRequest from None
+        raise
+
+
+async def _fence(
+    conn: psycopg.AsyncConnection[Any], epochs: Iterable[int] = ()
+) -> psycopg.AsyncCursor[Any]:
+    """Hold off resets until the transaction ends; refuse writes of another epoch than the
+    current one, which is the cursor's result (read it with `_epoch`)."""
+    return await conn.execute(FENCE, (sorted(set(epochs)),))
+
+
+async def _epoch(fence: psycopg.AsyncCursor[Any]) -> int:
+    row = await fence.fetchone()
+    assert row is not None  # the function answers one row
+    return int(row[0])
+
+
 class PostgresStore(Store):
     shared = True
 
@@ -109,7 +155,8 @@ class PostgresStore(Store):
     ) -> None:
         self.conninfo = conninfo
         self._pool = pool  # transactions of several statements
-        self._single = single  # autocommit: one statement, one round trip, locks held briefly
+        # Autocommit: one statement, or a `_pipelined` batch of them, per round trip.
+        self._single = single
         self._messages: GroupCommitter[_NewMessage] = GroupCommitter(
             self._flush_messages, isolate=_ROW_ERRORS
         )
@@ -302,26 +349,15 @@ class PostgresStore(Store):
         assert row is not None  # the migration created the row
         return int(row[0])
 
-    @staticmethod
-    async def _fenced_epoch(cur: psycopg.AsyncCursor[Any]) -> int:
-        """Hold off resets until the transaction ends; the reset epoch it works in."""
-        await cur.execute(FENCE)
-        cur.nextset()
-        row = await cur.fetchone()
-        return int(row[0]) if row else 0
-
-    async def _fence(self, cur: psycopg.AsyncCursor[Any], epochs: Iterable[int]) -> None:
-        """Hold off resets until the transaction ends; refuse writes of an older epoch."""
-        sql.check_epoch(await self._fenced_epoch(cur), epochs)
-
     async def reserve(self, counter: str, count: int, epoch: int) -> int:
-        async with self._tx() as cur:
-            await self._fence(cur, (epoch,))
-            await cur.execute(
-                "INSERT INTO counters (name, value) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
-                "SET value = counters.value + EXCLUDED.value - 1 RETURNING value",
-                (counter, count + 1),
-            )
+        async with self._single.connection() as conn:
+            async with _pipelined(conn):
+                await _fence(conn, (epoch,))
+                cur = await conn.execute(
+                    "INSERT INTO counters (name, value) VALUES (%s, %s) ON CONFLICT (name) "
+                    "DO UPDATE SET value = counters.value + EXCLUDED.value - 1 RETURNING value",
+                    (counter, count + 1),
+                )
             row = await cur.fetchone()
         assert row is not None  # an upsert with RETURNING answers one row
         return int(row[0]) - count
@@ -338,8 +374,8 @@ class PostgresStore(Store):
         rows = [sql.message_row(m, _encode(m)) for m, _, _, _ in batch]
         deliveries = [sql.delivery_row(d) for _, _, ds, _ in batch for d in ds]
         entry_openings = sql.entry_opening_rows(m for m, _, _, _ in batch)
-        async with self._tx() as cur:
-            await self._fence(cur, (epoch for *_, epoch in batch))
+        async with self._single.connection() as conn, _pipelined(conn), conn.cursor() as cur:
+            await _fence(conn, (epoch for *_, epoch in batch))
             if users:
                 await cur.executemany(pg(sql.INSERT_USER_IF_NEW), users)
             await cur.executemany(pg(sql.INSERT_MESSAGE), rows)
@@ -437,32 +473,31 @@ class PostgresStore(Store):
         return await self._tokens.submit(request)
 
     async def _flush_tokens(self, requests: list[TokenRequest]) -> list[tuple[bool, float]]:
-        """All concurrent token takes in one transaction: the buckets are locked in key
-        order (no deadlock between processes), refilled and drawn from in Python. Each take
-        learns what its bucket holds after the whole batch."""
+        """All concurrent token takes in two statements sent together (CREATE_BUCKETS, then
+        TAKE_TOKENS). Each take learns what its bucket holds after the whole batch."""
         wanted: dict[str, list[int]] = {}
         for index, request in enumerate(requests):
             wanted.setdefault(request.key, []).append(index)
-        first = {key: requests[indices[0]] for key, indices in wanted.items()}
+        keys = sorted(wanted)
+        first = [requests[wanted[key][0]] for key in keys]
+        # float(): float8 arrays; a rate or capacity may come as an int.
+        nows = [float(max(requests[i].now for i in wanted[key])) for key in keys]
+        capacities = [float(request.capacity) for request in first]
+        counts = [len(wanted[key]) for key in keys]
+        rates = [float(request.rate) for request in first]
+        async with self._single.connection() as conn, conn.cursor() as cur:
+            async with conn.pipeline():
+                await cur.execute(CREATE_BUCKETS, (keys, capacities, nows))
+                await cur.execute(TAKE_TOKENS, (keys, counts, nows, rates, capacities))
+            taken = {key: (given, left) for key, given, left in await cur.fetchall()}
         granted = [(False, 0.0)] * len(requests)
-        async with self._tx() as cur:
-            await cur.executemany(
-                CREATE_BUCKETS, [(k, r.capacity, r.now) for k, r in first.items()]
-            )
-            await cur.execute(LOCK_BUCKETS, (sorted(wanted),))
-            found = {key: (tokens, last) for key, tokens, last in await cur.fetchall()}
-            saves = []
-            for key, indices in wanted.items():
-                now = max(requests[i].now for i in indices)
-                # A bucket a reset deleted after the insert above is not locked: it starts full.
-                tokens, last = found.get(key, (first[key].capacity, now))
-                given, left, updated = grant(
-                    tokens, last, now, first[key].rate, first[key].capacity, len(indices)
-                )
-                for position, index in enumerate(indices):
-                    granted[index] = (position < given, left)
-                saves.append((key, left, updated))
-            await cur.executemany(SAVE_BUCKET, saves)
+        for key, now, rate, capacity, count in zip(
+            keys, nows, rates, capacities, counts, strict=True
+        ):
+            # A bucket a reset deleted between the two statements: it starts full.
+            given, left = taken.get(key) or grant(capacity, now, now, rate, capacity, count)[:2]
+            for position, index in enumerate(wanted[key]):
+                granted[index] = (position < given, left)
         return granted
 
     # --- webhook outbox -----------------------------------------------------------------
@@ -480,10 +515,11 @@ class PostgresStore(Store):
         statement, params = sql.claim(
             now, real_now, lease_seconds, limits, self.lease_owner, " FOR UPDATE SKIP LOCKED"
         )
-        async with self._tx() as cur:
-            epoch = await self._fenced_epoch(cur)
-            await cur.execute(pg(statement), params)
-            return sql.claimed(await cur.fetchall(), epoch)
+        async with self._single.connection() as conn:
+            async with _pipelined(conn):
+                fence = await _fence(conn)
+                claim = await conn.execute(pg(statement), params)
+            return sql.claimed(await claim.fetchall(), await _epoch(fence))
 
     async def reclaim_leases(self, real_now: float) -> int:
         await self._owner_lock.hold(check=True)
@@ -497,8 +533,9 @@ class PostgresStore(Store):
         await self._finished.submit((outcomes, attempts))
 
     async def _flush_finished(self, batch: list[_Finished]) -> None:
-        async with self._tx() as cur:
-            updates, attempts = sql.current_outcomes(batch, await self._fenced_epoch(cur))
+        # Two round trips: the outcomes to write depend on the epoch the fence reads.
+        async with self._single.connection() as conn, _pipelined(conn), conn.cursor() as cur:
+            updates, attempts = sql.current_outcomes(batch, await _epoch(await _fence(conn)))
             await cur.executemany(pg(sql.FINISH_DELIVERY), updates)
             await cur.executemany(pg(sql.INSERT_ATTEMPT), attempts)
 

@@ -13,11 +13,20 @@ class Migration:
     sql: str
 
     def statements(self) -> list[str]:
-        """The SQL statements, comment lines removed (they may contain semicolons)."""
+        """The SQL statements, comment lines removed (they may contain semicolons), and a
+        function's $$-quoted body kept whole."""
         code = "\n".join(
             line for line in self.sql.splitlines() if not line.strip().startswith("--")
         )
-        return [statement.strip() for statement in code.split(";") if statement.strip()]
+        statements = [""]
+        for index, part in enumerate(code.split("$$")):
+            if index % 2:  # inside $$ ... $$
+                statements[-1] += f"$${part}$$"
+            else:
+                first, *others = part.split(";")
+                statements[-1] += first
+                statements += others
+        return [statement.strip() for statement in statements if statement.strip()]
 
 
 def migrations_for(backend: str) -> list[Migration]:
