@@ -1,15 +1,13 @@
-"""A free entry point window survives a restart, and reaches the other processes sharing a
-PostgreSQL store, both when the user's entry arrives and when the answer opens the window."""
+"""A free entry point window survives a restart, and reaches the other processes sharing the
+database, both when the user's entry arrives and when the answer opens the window."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests import seed_data as sd
 from tests.builders import template_send, text_send
-from tests.conftest import Graph, postgres_schema
+from tests.conftest import Graph
 from tests.store.conftest import graph_of
 from wamm.core.pricing import EntryPoint
 from wamm.service.runtime import Runtime
@@ -55,20 +53,18 @@ async def test_the_window_survives_a_restart(durable_url: str) -> None:
         await reopened.close()
 
 
-@pytest.mark.postgres
-async def test_another_process_sees_the_entry_and_the_opened_window() -> None:
-    with postgres_schema() as url:
-        one = await Runtime.open(url)
-        await apply_seed(one, sd.seed())
-        other = await Runtime.open(url)
-        try:
-            await entry(one)
-            assert await other.refresh_if_changed()
-            assert other.entry_point(PHONE, sd.BR_PHONE) == EntryPoint(referral_at=T0)
-            await answer(one)  # the opening is written with the message, and announced
-            assert await other.refresh_if_changed()
-            assert other.entry_point(PHONE, sd.BR_PHONE) == OPENED
-            assert await priced(other, template_send()) == "free_entry_point"
-        finally:
-            await one.close()
-            await other.close()
+async def test_another_process_sees_the_entry_and_the_opened_window(durable_url: str) -> None:
+    one = await Runtime.open(durable_url)
+    await apply_seed(one, sd.seed())
+    other = await Runtime.open(durable_url)
+    try:
+        await entry(one)
+        assert await other.refresh_if_changed()
+        assert other.entry_point(PHONE, sd.BR_PHONE) == EntryPoint(referral_at=T0)
+        await answer(one)  # the opening is written with the message, and announced
+        assert await other.refresh_if_changed()
+        assert other.entry_point(PHONE, sd.BR_PHONE) == OPENED
+        assert await priced(other, template_send()) == "free_entry_point"
+    finally:
+        await one.close()
+        await other.close()

@@ -1,12 +1,10 @@
 """A number's settings and blocklist survive a restart, and reach the other processes sharing
-a PostgreSQL store."""
+the database (PostgreSQL servers, or a SQLite file's delivery process)."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests import seed_data as sd
-from tests.conftest import Graph, postgres_schema
+from tests.conftest import Graph
 from tests.store.conftest import graph_of
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
@@ -45,17 +43,15 @@ async def test_number_state_survives_a_restart(durable_url: str) -> None:
         await reopened.close()
 
 
-@pytest.mark.postgres
-async def test_another_process_sees_the_blocklist() -> None:
-    with postgres_schema() as url:
-        one = await Runtime.open(url)
-        await apply_seed(one, sd.seed())
-        other = await Runtime.open(url)
-        try:
-            async with graph_of(one).http as http:
-                await change_everything(Graph(http))
-            assert await other.refresh_if_changed()
-            assert other.is_blocked(PHONE, sd.BR_PHONE)
-        finally:
-            await one.close()
-            await other.close()
+async def test_another_process_sees_the_blocklist(durable_url: str) -> None:
+    one = await Runtime.open(durable_url)
+    await apply_seed(one, sd.seed())
+    other = await Runtime.open(durable_url)
+    try:
+        async with graph_of(one).http as http:
+            await change_everything(Graph(http))
+        assert await other.refresh_if_changed()
+        assert other.is_blocked(PHONE, sd.BR_PHONE)
+    finally:
+        await one.close()
+        await other.close()

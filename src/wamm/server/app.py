@@ -67,6 +67,7 @@ def build_app(
     )
     control_app.state.runtime = runtime
     control_app.state.dispatcher = dispatcher
+    control_app.state.delivery_process = None  # a DeliveryProcess when `wamm serve` runs one
     control_app.state.admin_token = admin_token
     return WammApp(control_app)
 
@@ -141,6 +142,7 @@ def create_app(config: ServerConfig) -> WammApp:
             await dispatcher.start()
             if not dispatcher.delivers:
                 await courier.start()
+                app.state.delivery_process = courier
         if config.on_ready is not None:
             config.on_ready(runtime)
         try:

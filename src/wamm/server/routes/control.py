@@ -25,6 +25,7 @@ from wamm.core.ids import fbtrace_id
 from wamm.core.media import Blob
 from wamm.core.model import Business, PhoneNumber, Template, Waba
 from wamm.core.text import check_text
+from wamm.server.delivery_process import DeliveryProcess
 from wamm.server.openapi import openapi_document
 from wamm.server.request import (
     NUL_IN_JSON,
@@ -439,8 +440,13 @@ async def ready(request: Request, rt: Runtime) -> Response:
             "shared_store": rt.store.shared,
             "catalog_version": rt.version,
             "dispatcher": request.app.state.dispatcher is not None,
+            "delivery_process": _delivery_pid(request.app.state.delivery_process),
         }
     )
+
+
+def _delivery_pid(courier: DeliveryProcess | None) -> int | None:
+    return courier.pid if courier is not None else None
 
 
 async def media_download(request: Request, rt: Runtime) -> Response:

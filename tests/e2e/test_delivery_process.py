@@ -1,0 +1,145 @@
+"""`wamm serve --delivery-process` on a SQLite file: status webhooks are POSTed by a second
+process the server starts (`wamm worker --for-server`), which follows the server's changes,
+is started again when it dies, and never outlives its server. The server keeps the manual
+clock and answers drains by watching the outbox. Processes are stopped by their PID only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests import seed_data as sd
+from tests.builders import template_send
+from tests.e2e.conftest import (
+    LiveServer,
+    ThreadedReceiver,
+    free_port,
+    run_cli,
+    running_wamm,
+    webhook_seed,
+    write_seed,
+)
+
+HOUR = 3600
+LIFE = ("sent", "delivered", "read")
+STARTED = re.compile(r"delivery process started \(pid (\d+)\)")
+WAIT_SECONDS = 15.0
+
+
+@pytest.fixture
+def server(tmp_path: Path, webhook_receiver: ThreadedReceiver) -> Iterator[LiveServer]:
+    seed = write_seed(tmp_path, webhook_seed(webhook_receiver.url))
+    with running_wamm(
+        tmp_path, "--no-demo", "--seed", str(seed), "--delivery-process", "--log-level", "info"
+    ) as live:
+        yield live
+
+
+def delivery_pids(server: LiveServer) -> list[int]:
+    """The delivery processes the server's log names, oldest first."""
+    return [int(pid) for pid in STARTED.findall(server.log())]
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return None
+    return int(stat.rpartition(")")[2].split()[1])
+
+
+def wait_until(condition: object, what: str, server: LiveServer) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen\n{server.log()}")
+        time.sleep(0.05)
+
+
+def send_and_settle(server: LiveServer, phones: list[str]) -> tuple[set[str], dict[str, int]]:
+    wamids = {
+        server.graph(f"{sd.SIGNED_PHONE}/messages", template_send(to=phone))["messages"][0]["id"]
+        for phone in phones
+    }
+    return wamids, server.control.settle(HOUR)
+
+
+def life_of(wamids: set[str]) -> Counter[tuple[str, str]]:
+    return Counter({(wamid, status): 1 for wamid in wamids for status in LIFE})
+
+
+def arrived(receiver: ThreadedReceiver) -> Counter[tuple[str, str]]:
+    return Counter((s["id"], s["status"]) for s in receiver.statuses())
+
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+
+def test_the_delivery_process_posts_every_status_and_the_server_drains(
+    server: LiveServer, webhook_receiver: ThreadedReceiver
+) -> None:
+    (courier,) = delivery_pids(server)
+    assert parent_of(courier) == server.process.pid
+    ready = httpx.get(f"{server.base_url}/_wamm/ready").json()
+    assert (ready["dispatcher"], ready["delivery_process"]) == (True, courier)
+
+    wamids, summary = send_and_settle(server, ["5511900007001", "5511900007002"])
+
+    assert summary == {"delivered": 6}
+    assert arrived(webhook_receiver) == life_of(wamids)
+    assert webhook_receiver.rejected() == []  # signed with the app's secret
+
+
+def test_it_follows_a_callback_changed_on_the_server(server: LiveServer, tmp_path: Path) -> None:
+    with ThreadedReceiver(sd.APP_SECRET, "moved") as moved:
+        server.control.set_webhook(server.app_id, moved.url, "moved")
+        wamids, summary = send_and_settle(server, ["5511900007003"])
+        assert summary == {"delivered": 3}
+        assert arrived(moved) == life_of(wamids)
+
+
+def test_a_killed_delivery_process_is_replaced(
+    server: LiveServer, webhook_receiver: ThreadedReceiver
+) -> None:
+    (first,) = delivery_pids(server)
+    assert parent_of(first) == server.process.pid
+    os.kill(first, signal.SIGKILL)
+    wait_until(lambda: len(delivery_pids(server)) == 2, "a second delivery process", server)
+    assert "the delivery process exited with code -9; starting another" in server.log()
+
+    wamids, summary = send_and_settle(server, ["5511900007004"])
+
+    assert summary == {"delivered": 3}
+    assert arrived(webhook_receiver) == life_of(wamids)
+
+
+def test_the_delivery_process_never_outlives_its_server(server: LiveServer) -> None:
+    (courier,) = delivery_pids(server)
+    assert parent_of(courier) == server.process.pid
+    server.kill()  # SIGKILL: no shutdown code runs; the pipe on the courier's stdin closes
+    wait_until(lambda: parent_of(courier) in (None, 1), "the delivery process's exit", server)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "reason"),
+    [
+        (("--database", "sqlite://"), "no delivery process with an in-memory database"),
+        (("--workers", "2"), "several server processes need a PostgreSQL database"),
+    ],
+)
+def test_refused_where_no_second_process_can_share_the_database(
+    arguments: tuple[str, ...], reason: str
+) -> None:
+    port = str(free_port())  # never bound: the options are refused first
+    result = run_cli("serve", "--port", port, "--delivery-process", *arguments)
+    assert result.returncode == 2
+    assert reason in " ".join(result.stderr.split())
