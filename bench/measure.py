@@ -151,9 +151,11 @@ def run_wamm(
     batch_size: int = 100,
     concurrency: int = 32,
     server: str = "uvicorn",
+    delivery_process: bool = False,
 ) -> Throughput:
     """The receiver, then wamm on `db`, then the closed-loop load; sizes and rows counted while
-    wamm still runs (a 200 must already be committed)."""
+    wamm still runs (a 200 must already be committed). `delivery_process`: `wamm serve
+    --delivery-process` (its CPU counts as wamm's: it is in the server's process tree)."""
     receiver_port = sp.free_port()
     seed = workdir / f"seed-{label}.json"
     document = seed_document(
@@ -167,7 +169,9 @@ def run_wamm(
     name = label.replace(" ", "-")
     with (
         wh.receiving(receiver_port, workdir / f"receiver-{name}.log"),
-        wamm_server(db.url, seed, workdir / f"wamm-{name}.log", processes, server) as wamm,
+        wamm_server(
+            db.url, seed, workdir / f"wamm-{name}.log", processes, server, delivery_process
+        ) as wamm,
     ):
         response_bytes = sp.probe_send(wamm.port)
         size_before, count_before = db.size_bytes(), db.messages()

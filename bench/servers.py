@@ -52,10 +52,15 @@ def stop_leftovers(identities: dict[int, str]) -> None:
 
 @contextlib.contextmanager
 def wamm_server(
-    url: str, seed: Path, log_path: Path, workers: int = 1, http_server: str = "uvicorn"
+    url: str,
+    seed: Path,
+    log_path: Path,
+    workers: int = 1,
+    http_server: str = "uvicorn",
+    delivery_process: bool = False,
 ) -> Iterator[Server]:
-    """`python -m wamm serve` (with `--workers N` above 1), or wamm under granian (one
-    process), stopped by its PID at the end."""
+    """`python -m wamm serve` (with `--workers N` above 1, `--delivery-process` if asked), or
+    wamm under granian (one process), stopped by its PID at the end."""
     port = sp.free_port()
     command = [
         sys.executable,
@@ -65,6 +70,8 @@ def wamm_server(
     env = dict(os.environ)
     if workers > 1:
         command += ["--workers", str(workers)]
+    if delivery_process:
+        command += ["--delivery-process"]
     if http_server == "granian":
         command, env = wamm_granian(sp.HOST, port, url, seed)
     env |= {"PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
