@@ -14,7 +14,7 @@ bench/webhooks.py's (it checks every X-Hub-Signature-256).
     python3 dev bench faults                   # kill -9, receiver faults, resets under load
     python3 dev bench inspector-pages          # the inspector's pages with 1,000,000 messages
     python3 dev bench inspector-cost           # sends/s with 0 and 3 inspector pages following
-    python3 dev bench all                      # quick, then postgres (skipped without a server)
+    python3 dev bench all                      # quick, postgres (skipped without a server), servers
 
 Webhook scheduling is on in every measured run: the seed's app is subscribed to the WABA with
 a callback at the loopback receiver, so each send plans its sent/delivered/read statuses and
@@ -77,7 +77,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             name,
             help="SQLite vs bare, then webhooks at 1,000 sends/s"
             if name == "quick"
-            else "quick, then postgres",
+            else "quick, postgres, then servers: every target of the performance issue",
         )
         add_load_options(quick, 20_000, 20_000)
         quick.add_argument("--rate", type=float, default=1000.0, help="webhook run: sends/s")
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"machine": machine_line(), "command": sys.argv}
     passed = True
     with tempfile.TemporaryDirectory(prefix="wamm-bench-") as tmp:
-        names = ["quick", "postgres"] if args.command == "all" else [args.command]
+        names = ["quick", "postgres", "servers"] if args.command == "all" else [args.command]
         for name in names:
             ok, results[name] = COMMANDS[name](args, Path(tmp))
             passed = passed and ok
