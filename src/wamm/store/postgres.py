@@ -141,6 +141,17 @@ async def _fence(
     return await conn.execute(FENCE, (sorted(set(epochs)),))
 
 
+async def _queue(
+    conn: psycopg.AsyncConnection[Any], statement: str, params: Sequence[Any] = ()
+) -> psycopg.AsyncCursor[Any]:
+    """`statement` queued in a `_pipelined` block after its `_fence`, prepared at once (as
+    executemany does), not after psycopg's 5 runs: a statement that aborts the pipeline first
+    (a refusing fence) makes the server skip the Parse of the statement psycopg then takes for
+    prepared, and the statement's every later run on that connection would fail ("prepared
+    statement does not exist"). Prepared at once, the Parse's result is checked."""
+    return await conn.execute(statement, params, prepare=True)
+
+
 async def _epoch(fence: psycopg.AsyncCursor[Any]) -> int:
     row = await fence.fetchone()
     assert row is not None  # the function answers one row
@@ -353,7 +364,8 @@ class PostgresStore(Store):
         async with self._single.connection() as conn:
             async with _pipelined(conn):
                 await _fence(conn, (epoch,))
-                cur = await conn.execute(
+                cur = await _queue(
+                    conn,
                     "INSERT INTO counters (name, value) VALUES (%s, %s) ON CONFLICT (name) "
                     "DO UPDATE SET value = counters.value + EXCLUDED.value - 1 RETURNING value",
                     (counter, count + 1),
@@ -383,7 +395,7 @@ class PostgresStore(Store):
                 await cur.executemany(pg(sql.INSERT_DELIVERY), deliveries)
             if entry_openings:  # rare (one answer per entry): tell the other processes
                 await cur.executemany(pg(sql.OPEN_ENTRY_POINT), entry_openings)
-                await cur.execute(BUMP_VERSION)
+                await _queue(conn, BUMP_VERSION)
 
     async def count_marketing(self, phone: str, since: float) -> int:
         rows = await self._fetchall(sql.COUNT_MARKETING, (phone, since))
@@ -518,7 +530,7 @@ class PostgresStore(Store):
         async with self._single.connection() as conn:
             async with _pipelined(conn):
                 fence = await _fence(conn)
-                claim = await conn.execute(pg(statement), params)
+                claim = await _queue(conn, pg(statement), params)
             return sql.claimed(await claim.fetchall(), await _epoch(fence))
 
     async def reclaim_leases(self, real_now: float) -> int:
