@@ -88,13 +88,15 @@ class Unnested:
     """A shared one-row statement (`INSERT ... VALUES (?, ...)` or `UPDATE ... WHERE ...`) run
     for a batch of rows as one statement: each placeholder becomes a column of `unnest` over an
     array of that column's type (`types`, one per placeholder), so that PostgreSQL runs its
-    executor once per batch instead of once per row (executemany). unnest yields the rows in
-    array order, and the INSERT takes them in that order: BIGSERIAL ids follow the batch's."""
+    executor once per batch instead of once per row (executemany). The arrays go in binary
+    (`%b`): parsing them as text cost PostgreSQL more than the single statement saved. unnest
+    yields the rows in array order, and the INSERT takes them in that order: BIGSERIAL ids
+    follow the batch's."""
 
     def __init__(self, statement: str, *types: str) -> None:
         assert statement.count("?") == len(types), statement
         names = [f"batch_{index}" for index in range(len(types))]
-        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+        arrays = ", ".join(f"%b::{kind}[]" for kind in types)
         rows = f"unnest({arrays}) AS batch ({', '.join(names)})"
         named = iter(names)
         text = re.sub(r"\?", lambda _: next(named), statement)
@@ -103,6 +105,7 @@ class Unnested:
         else:
             text = text.replace(" WHERE ", f" FROM {rows} WHERE ", 1)
         self.statement = text
+        self.one_row = pg(statement)
         self._floats = [index for index, kind in enumerate(types) if kind == "float8"]
 
     def params(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
@@ -116,8 +119,12 @@ class Unnested:
     async def queue(
         self, conn: psycopg.AsyncConnection[Any], rows: Sequence[Sequence[Any]]
     ) -> None:
-        """Queue the statement for `rows` in a `_pipelined` block (no rows: nothing)."""
-        if rows:
+        """Queue the statement for `rows` in a `_pipelined` block (no rows: nothing). One row
+        goes as the shared statement, which costs PostgreSQL less than unnesting arrays of one
+        (measured: docs/performance.md)."""
+        if len(rows) == 1:
+            await _queue(conn, self.one_row, rows[0])
+        elif rows:
             await _queue(conn, self.statement, self.params(rows))
 
 
