@@ -16,14 +16,21 @@ import psycopg
 import pytest
 
 from tests import seed_data as sd
-from tests.builders import template_send
+from tests.builders import deliveries, template_send
 from tests.conftest import postgres_schema
 from wamm.core import ids
 from wamm.core.model import ROUTE_MM, Message
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
-from wamm.store.base import DayCountQuery, Delivery, DeliveryQuery, MessageQuery
+from wamm.store import open_store
+from wamm.store.base import (
+    ClaimLimits,
+    DayCountQuery,
+    Delivery,
+    DeliveryQuery,
+    MessageQuery,
+)
 from wamm.store.migrations import migrations_for
 from wamm.store.sqlite import SqliteStore
 from wamm.store.url import DatabaseUrlError, parse_database_url
@@ -161,6 +168,33 @@ async def test_a_send_whose_rows_are_refused_fails_alone(runtime: Runtime) -> No
         assert [(d.message_seq, d.event_index, d.due_at) for d in reversed(kept)] == [
             (message.seq, d.event_index, d.due_at) for d in rows
         ]
+
+
+async def test_outcomes_finished_together_leave_each_delivery_its_last(
+    database_url: str,
+) -> None:
+    store = await open_store(database_url)
+    try:
+        await store.add_deliveries(deliveries(2))
+        claimed = await store.claim_deliveries(200.0, 1.0, 60, ClaimLimits(per_app=10))
+        retried = [
+            msgspec.structs.replace(d, state="pending", attempts=1, next_attempt_at=260.0)
+            for d in claimed
+        ]
+        failed = msgspec.structs.replace(retried[0], state="failed", attempts=2, last_error="x")
+        delivered = msgspec.structs.replace(retried[1], state="delivered", delivered_at=201.0)
+        await asyncio.gather(
+            store.finish_deliveries([failed], []),
+            store.finish_deliveries(retried, []),
+            store.finish_deliveries([delivered], []),
+        )
+        rows = await store.list_deliveries(DeliveryQuery())
+        assert sorted((d.id, d.state, d.attempts, d.next_attempt_at) for d in rows) == [
+            (failed.id, "pending", 1, 260.0),
+            (delivered.id, "delivered", 1, 260.0),
+        ]
+    finally:
+        await store.close()
 
 
 async def test_messages_stored_before_the_template_column_are_found_by_template(
