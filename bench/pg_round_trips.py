@@ -9,7 +9,9 @@ opens during the measured sends, and prints per send:
   of frontend messages followed by backend ones in the trace);
 - statements: the statements the server ran (a simple Query's statements or an extended
   protocol Bind, one per row of an executemany);
-- transactions: the BEGINs.
+- transactions: the BEGINs;
+- pg CPU µs: the user + system CPU time of the PostgreSQL backends serving those connections
+  (from /proc; a connection opened during the sends counts its start-up too).
 
 `--concurrency 1` gives one send's own figures; higher concurrency shows the group commit
 sharing them between the sends in flight.
@@ -32,6 +34,7 @@ from typing import Any
 
 import databases
 import in_process as ip
+import procstat
 import send_path as sp
 from measure import seed_document
 
@@ -45,6 +48,8 @@ class Tracer:
         self.folder = folder
         self.connections: list[Any] = []
         self.files: list[Any] = []
+        self.backends: list[int] = []
+        self.cpu_at_start = 0.0
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
@@ -69,10 +74,12 @@ class Tracer:
         for connection in self.connections:
             if not connection.closed:
                 self._trace(connection)
+        self.cpu_at_start = procstat.cpu_of(self.backends)
 
     def _trace(self, connection: Any) -> None:
         trace = open(self.folder / f"{len(self.files)}.trace", "w")  # noqa: SIM115 - see stop
         self.files.append(trace)
+        self.backends.append(connection.info.backend_pid)
         connection.pgconn.trace(trace.fileno())
 
     def stop(self) -> Counter[str]:
@@ -81,7 +88,9 @@ class Tracer:
                 connection.pgconn.untrace()
         for trace in self.files:
             trace.close()
-        totals: Counter[str] = Counter()
+        # Whole microseconds: a Counter of ints, like the trace's counts.
+        cpu = procstat.cpu_of(self.backends) - self.cpu_at_start
+        totals: Counter[str] = Counter({"pg CPU µs": round(cpu * 1e6)})
         for path in self.folder.glob("*.trace"):
             totals += count_trace(path.read_text().splitlines())
         return totals

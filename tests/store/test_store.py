@@ -11,17 +11,26 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import psycopg
 import pytest
 
 from tests import seed_data as sd
-from tests.builders import template_send
+from tests.builders import deliveries, template_send
 from tests.conftest import postgres_schema
-from wamm.core.model import ROUTE_MM
+from wamm.core import ids
+from wamm.core.model import ROUTE_MM, Message
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
 from wamm.service.seeding import apply_seed
-from wamm.store.base import DayCountQuery, MessageQuery
+from wamm.store import open_store
+from wamm.store.base import (
+    ClaimLimits,
+    DayCountQuery,
+    Delivery,
+    DeliveryQuery,
+    MessageQuery,
+)
 from wamm.store.migrations import migrations_for
 from wamm.store.sqlite import SqliteStore
 from wamm.store.url import DatabaseUrlError, parse_database_url
@@ -118,6 +127,74 @@ async def test_concurrent_sends_share_transactions(runtime: Runtime) -> None:
     stored = await store.list_messages(MessageQuery(limit=1000))
     assert len(stored) == 200
     assert 1 <= store.send_transactions - before < 200
+
+
+async def test_a_send_whose_rows_are_refused_fails_alone(runtime: Runtime) -> None:
+    """Sends committed together: the one whose message number is taken already fails; the
+    others' messages and webhook rows are stored."""
+    store = runtime.store
+    await _send(runtime, 1)
+    [sent] = await store.list_messages(MessageQuery(limit=10))
+
+    def copy(seq: int) -> tuple[Message, list[Delivery]]:
+        wamid = ids.wamid(seq, sent.recipient_phone or "")
+        rows = [
+            Delivery(
+                app_id=sd.APP_ID,
+                waba_id=sent.waba_id,
+                field="messages",
+                value=b"",
+                wamid=wamid,
+                event_index=index,
+                event_at=event.at,
+                due_at=event.at,
+                next_attempt_at=event.at,
+            )
+            for index, event in enumerate(sent.events)
+        ]
+        return msgspec.structs.replace(sent, seq=seq, wamid=wamid), rows
+
+    sends = [copy(sent.seq + 1000), copy(sent.seq), copy(sent.seq + 1001)]
+    outcomes = await asyncio.gather(
+        *(store.add_message(m, None, rows, runtime.ids.epoch) for m, rows in sends),
+        return_exceptions=True,
+    )
+    assert [outcome is None for outcome in outcomes] == [True, False, True]
+    stored = await store.messages_by_seq([m.seq for m, _ in sends])
+    assert sorted(stored) == [sent.seq, sent.seq + 1000, sent.seq + 1001]
+    for message, rows in (sends[0], sends[2]):
+        assert stored[message.seq] == message
+        kept = await store.list_deliveries(DeliveryQuery(wamid=message.wamid))
+        assert [(d.message_seq, d.event_index, d.due_at) for d in reversed(kept)] == [
+            (message.seq, d.event_index, d.due_at) for d in rows
+        ]
+
+
+async def test_outcomes_finished_together_leave_each_delivery_its_last(
+    database_url: str,
+) -> None:
+    store = await open_store(database_url)
+    try:
+        await store.add_deliveries(deliveries(2))
+        claimed = await store.claim_deliveries(200.0, 1.0, 60, ClaimLimits(per_app=10))
+        retried = [
+            msgspec.structs.replace(d, state="pending", attempts=1, next_attempt_at=260.0)
+            for d in claimed
+        ]
+        failed = msgspec.structs.replace(retried[0], state="failed", attempts=2, last_error="x")
+        delivered = msgspec.structs.replace(retried[1], state="delivered", delivered_at=201.0)
+        await asyncio.gather(
+            store.finish_deliveries([failed], []),
+            store.finish_deliveries(retried, []),
+            store.finish_deliveries([delivered], []),
+        )
+        rows = await store.list_deliveries(DeliveryQuery())
+        assert sorted((d.id, d.state, d.attempts, d.next_attempt_at) for d in rows) == [
+            (failed.id, "pending", 1, 260.0),
+            (delivered.id, "delivered", 1, 260.0),
+        ]
+    finally:
+        await store.close()
 
 
 async def test_messages_stored_before_the_template_column_are_found_by_template(

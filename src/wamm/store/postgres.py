@@ -15,7 +15,8 @@ webhook workers on one host or many.
   check the epoch they began under, so none commits across a reset, in any process.
 - The send path's writes are pipelined: a group commit's fence, rows and COMMIT go out
   together, one network round trip (the fence refuses in SQL, `reset_fence`), and a batch of
-  token takes is two statements sent together.
+  token takes is two statements sent together. A batch's rows are one statement per table
+  (`Unnested`), not one per row.
 """
 
 from __future__ import annotations
@@ -83,6 +84,73 @@ def pg(statement: str) -> str:
     return re.sub(r"\?", "%s", statement)
 
 
+class Unnested:
+    """A shared one-row statement (`INSERT ... VALUES (?, ...)` or `UPDATE ... WHERE ...`) run
+    for a batch of rows as one statement: each placeholder becomes a column of `unnest` over an
+    array of that column's type (`types`, one per placeholder), so that PostgreSQL runs its
+    executor once per batch instead of once per row (executemany). The arrays go in binary
+    (`%b`): parsing them as text cost PostgreSQL more than the single statement saved. unnest
+    yields the rows in array order, and the INSERT takes them in that order: BIGSERIAL ids
+    follow the batch's."""
+
+    def __init__(self, statement: str, *types: str) -> None:
+        assert statement.count("?") == len(types), statement
+        names = [f"batch_{index}" for index in range(len(types))]
+        arrays = ", ".join(f"%b::{kind}[]" for kind in types)
+        rows = f"unnest({arrays}) AS batch ({', '.join(names)})"
+        named = iter(names)
+        text = re.sub(r"\?", lambda _: next(named), statement)
+        if text.startswith("INSERT"):
+            text = re.sub(r" VALUES \((.*?)\)", rf" SELECT \1 FROM {rows}", text, count=1)
+        else:
+            text = text.replace(" WHERE ", f" FROM {rows} WHERE ", 1)
+        self.statement = text
+        self.one_row = pg(statement)
+        self._floats = [index for index, kind in enumerate(types) if kind == "float8"]
+
+    def params(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+        """The arrays of `rows`, one per column. float8 columns as floats: psycopg types a list
+        by its first value, and an int there would make it an integer array."""
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        for index in self._floats:
+            columns[index] = [None if value is None else float(value) for value in columns[index]]
+        return columns
+
+    async def queue(
+        self, conn: psycopg.AsyncConnection[Any], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Queue the statement for `rows` in a `_pipelined` block (no rows: nothing). One row
+        goes as the shared statement, which costs PostgreSQL less than unnesting arrays of one
+        (measured: docs/performance.md)."""
+        if len(rows) == 1:
+            await _queue(conn, self.one_row, rows[0])
+        elif rows:
+            await _queue(conn, self.statement, self.params(rows))
+
+
+# The send path's and the webhook workers' batches, each one statement per table; the types
+# are the columns' (migrations/postgres).
+INSERT_USERS = Unnested(sql.INSERT_USER_IF_NEW, "text", "text", "text", "bytea")
+INSERT_MESSAGES = Unnested(
+    sql.INSERT_MESSAGE,
+    *("bigint", "text", "text", "text", "text", "text", "text", "text", "float8", "int"),
+    *("text", "text", "text", "int", "int"),
+    *("float8", "bigint") * len(sql.COUNTED_STATUSES),
+    "bytea",
+)
+INSERT_DELIVERIES = Unnested(
+    sql.INSERT_DELIVERY,
+    *("text", "text", "text", "bytea", "text", "bigint", "int", "float8", "float8", "float8"),
+    "text",
+)
+FINISH_DELIVERIES = Unnested(
+    sql.FINISH_DELIVERY, "text", "int", "float8", "float8", "text", "bigint"
+)
+INSERT_ATTEMPTS = Unnested(
+    sql.INSERT_ATTEMPT, "bigint", "float8", "float8", "text", "int", "float8", "text", "int"
+)
+
+
 # Full buckets for the keys (in key order) that have none yet.
 CREATE_BUCKETS = (
     "INSERT INTO rate_buckets (key, tokens, updated_at) "
@@ -139,6 +207,17 @@ async def _fence(
     """Hold off resets until the transaction ends; refuse writes of another epoch than the
     current one, which is the cursor's result (read it with `_epoch`)."""
     return await conn.execute(FENCE, (sorted(set(epochs)),))
+
+
+async def _queue(
+    conn: psycopg.AsyncConnection[Any], statement: str, params: Sequence[Any] = ()
+) -> psycopg.AsyncCursor[Any]:
+    """`statement` queued in a `_pipelined` block after its `_fence`, prepared at once (as
+    executemany does), not after psycopg's 5 runs: a statement that aborts the pipeline first
+    (a refusing fence) makes the server skip the Parse of the statement psycopg then takes for
+    prepared, and the statement's every later run on that connection would fail ("prepared
+    statement does not exist"). Prepared at once, the Parse's result is checked."""
+    return await conn.execute(statement, params, prepare=True)
 
 
 async def _epoch(fence: psycopg.AsyncCursor[Any]) -> int:
@@ -353,7 +432,8 @@ class PostgresStore(Store):
         async with self._single.connection() as conn:
             async with _pipelined(conn):
                 await _fence(conn, (epoch,))
-                cur = await conn.execute(
+                cur = await _queue(
+                    conn,
                     "INSERT INTO counters (name, value) VALUES (%s, %s) ON CONFLICT (name) "
                     "DO UPDATE SET value = counters.value + EXCLUDED.value - 1 RETURNING value",
                     (counter, count + 1),
@@ -376,14 +456,12 @@ class PostgresStore(Store):
         entry_openings = sql.entry_opening_rows(m for m, _, _, _ in batch)
         async with self._single.connection() as conn, _pipelined(conn), conn.cursor() as cur:
             await _fence(conn, (epoch for *_, epoch in batch))
-            if users:
-                await cur.executemany(pg(sql.INSERT_USER_IF_NEW), users)
-            await cur.executemany(pg(sql.INSERT_MESSAGE), rows)
-            if deliveries:
-                await cur.executemany(pg(sql.INSERT_DELIVERY), deliveries)
+            await INSERT_USERS.queue(conn, users)
+            await INSERT_MESSAGES.queue(conn, rows)
+            await INSERT_DELIVERIES.queue(conn, deliveries)
             if entry_openings:  # rare (one answer per entry): tell the other processes
                 await cur.executemany(pg(sql.OPEN_ENTRY_POINT), entry_openings)
-                await cur.execute(BUMP_VERSION)
+                await _queue(conn, BUMP_VERSION)
 
     async def count_marketing(self, phone: str, since: float) -> int:
         rows = await self._fetchall(sql.COUNT_MARKETING, (phone, since))
@@ -518,7 +596,7 @@ class PostgresStore(Store):
         async with self._single.connection() as conn:
             async with _pipelined(conn):
                 fence = await _fence(conn)
-                claim = await conn.execute(pg(statement), params)
+                claim = await _queue(conn, pg(statement), params)
             return sql.claimed(await claim.fetchall(), await _epoch(fence))
 
     async def reclaim_leases(self, real_now: float) -> int:
@@ -534,10 +612,13 @@ class PostgresStore(Store):
 
     async def _flush_finished(self, batch: list[_Finished]) -> None:
         # Two round trips: the outcomes to write depend on the epoch the fence reads.
-        async with self._single.connection() as conn, _pipelined(conn), conn.cursor() as cur:
+        async with self._single.connection() as conn, _pipelined(conn):
             updates, attempts = sql.current_outcomes(batch, await _epoch(await _fence(conn)))
-            await cur.executemany(pg(sql.FINISH_DELIVERY), updates)
-            await cur.executemany(pg(sql.INSERT_ATTEMPT), attempts)
+            # An UPDATE ... FROM changes a row once: each delivery's last outcome, the one
+            # that one update per row would have left.
+            last = {update[-1]: update for update in updates}
+            await FINISH_DELIVERIES.queue(conn, list(last.values()))
+            await INSERT_ATTEMPTS.queue(conn, attempts)
 
     async def prune_deliveries(self, before: float, limit: int) -> int:
         """One statement, so that a row another process prunes at once is not counted twice
