@@ -173,7 +173,6 @@ TAKE_TOKENS = (
     "UPDATE rate_buckets AS b SET tokens = g.available - g.given, updated_at = g.updated "
     "FROM granted AS g WHERE b.key = g.key RETURNING b.key, g.given, b.tokens"
 )
-BUMP_VERSION = "UPDATE catalog_version SET version = version + 1 WHERE id = 1"
 # In-flight rows whose lease ran out, or whose owner's lock is free (the owner died: taking its
 # lock succeeds), are due again.
 RELEASE_ABANDONED = pg(
@@ -290,7 +289,7 @@ class PostgresStore(Store):
         """A transaction that changes read-mostly state and tells the other processes."""
         async with self._catalog_gate.reader, self._tx() as cur:
             yield cur
-            await cur.execute(BUMP_VERSION)
+            await cur.execute(sql.BUMP_CATALOG_VERSION)
 
     @asynccontextmanager
     async def catalog_writes_held(self) -> AsyncIterator[None]:
@@ -358,7 +357,7 @@ class PostgresStore(Store):
             data.entry_points = [sql.entry_point_row(row) for row in await cur.fetchall()]
             await cur.execute(sql.SELECT_BLOCKED)
             data.blocked = [_BLOCKED.decode(row[0]) for row in await cur.fetchall()]
-            await cur.execute("SELECT version FROM catalog_version WHERE id = 1")
+            await cur.execute(sql.SELECT_CATALOG_VERSION)
             row = await cur.fetchone()
             data.version = int(row[0]) if row else 0
             await cur.execute(sql.SELECT_EPOCH)
@@ -371,7 +370,7 @@ class PostgresStore(Store):
         return data
 
     async def catalog_version(self) -> int:
-        rows = await self._fetchall("SELECT version FROM catalog_version WHERE id = 1")
+        rows = await self._fetchall(sql.SELECT_CATALOG_VERSION)
         return int(rows[0][0]) if rows else 0
 
     async def write(
@@ -461,7 +460,7 @@ class PostgresStore(Store):
             await INSERT_DELIVERIES.queue(conn, deliveries)
             if entry_openings:  # rare (one answer per entry): tell the other processes
                 await cur.executemany(pg(sql.OPEN_ENTRY_POINT), entry_openings)
-                await _queue(conn, BUMP_VERSION)
+                await _queue(conn, sql.BUMP_CATALOG_VERSION)
 
     async def count_marketing(self, phone: str, since: float) -> int:
         rows = await self._fetchall(sql.COUNT_MARKETING, (phone, since))
