@@ -151,11 +151,12 @@ def run_wamm(
     batch_size: int = 100,
     concurrency: int = 32,
     server: str = "uvicorn",
-    delivery_process: bool = False,
+    delivery_process: bool | None = None,
 ) -> Throughput:
     """The receiver, then wamm on `db`, then the closed-loop load; sizes and rows counted while
     wamm still runs (a 200 must already be committed). `delivery_process`: `wamm serve
-    --delivery-process` (its CPU counts as wamm's: it is in the server's process tree)."""
+    --[no-]delivery-process`, None for its default (a delivery process's CPU counts as wamm's:
+    it is in the server's process tree)."""
     receiver_port = sp.free_port()
     seed = workdir / f"seed-{label}.json"
     document = seed_document(

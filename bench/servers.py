@@ -57,10 +57,10 @@ def wamm_server(
     log_path: Path,
     workers: int = 1,
     http_server: str = "uvicorn",
-    delivery_process: bool = False,
+    delivery_process: bool | None = None,
 ) -> Iterator[Server]:
-    """`python -m wamm serve` (with `--workers N` above 1, `--delivery-process` if asked), or
-    wamm under granian (one process), stopped by its PID at the end."""
+    """`python -m wamm serve` (with `--workers N` above 1, `--[no-]delivery-process` if asked,
+    else its default), or wamm under granian (one process), stopped by its PID at the end."""
     port = sp.free_port()
     command = [
         sys.executable,
@@ -70,8 +70,8 @@ def wamm_server(
     env = dict(os.environ)
     if workers > 1:
         command += ["--workers", str(workers)]
-    if delivery_process:
-        command += ["--delivery-process"]
+    if delivery_process is not None:
+        command += ["--delivery-process" if delivery_process else "--no-delivery-process"]
     if http_server == "granian":
         command, env = wamm_granian(sp.HOST, port, url, seed)
     env |= {"PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
