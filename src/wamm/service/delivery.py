@@ -176,10 +176,18 @@ class Dispatcher:
 
     async def _claimed(self) -> list[Delivery]:
         try:
+            if not self._keeps_time and not await self._anything_due():
+                return []
             return await self._claim()
         except Exception:
             log.exception("claiming deliveries failed")
             return []
+
+    async def _anything_due(self) -> bool:
+        """A delivery process polls instead of being woken by sends: it looks (a read) before
+        it claims (a write transaction, which the server's commits would wait for)."""
+        due = await self.rt.store.next_delivery_at()
+        return due is not None and due <= self.rt.now()
 
     async def _keep_time(self) -> bool:
         """One step of the work time brings (pruning, template changes); True if it did one."""
@@ -269,7 +277,9 @@ class Dispatcher:
         another process's: they are polled for, not spun on."""
         rt = self.rt
         timeout = self._poll_seconds
-        if not self.delivers:  # woken by clock changes only: sends never need it
+        if not (self.delivers and self._keeps_time):
+            # Keeping time only: woken by clock changes (sends never need it). Delivering for
+            # another process's sends: they cannot wake it, the next poll finds them.
             await wait_event(rt.outbox_ready, timeout)
             return
         next_at = await rt.store.next_delivery_at()

@@ -13,7 +13,7 @@ from wamm.service.follow import following
 from wamm.service.runtime import Runtime
 
 # A delivery process looks for rows its server wrote this often (it is not woken by sends).
-SERVER_POLL_SECONDS = 0.05
+SERVER_POLL_SECONDS = 0.1
 SERVER_FOLLOW_SECONDS = 0.1  # and for the server's changes (the manual clock above all)
 
 
