@@ -94,8 +94,8 @@ def wamm_session_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wa
     """The session's wamm process (empty SQLite database); `wamm_server` resets it per test."""
     from wamm.testing.server import running_wamm  # noqa: PLC0415 - loaded once it is needed
 
-    # Deliveries in the server's own process: a drain right after a clock advance needs no
-    # second process to notice the new time first.
+    # Deliveries in the server's own process, whatever WAMM_DELIVERY_PROCESS says: a drain
+    # right after a clock advance needs no second process to notice the new time first.
     with running_wamm(
         tmp_path_factory.mktemp("wamm"), "--no-demo", "--no-delivery-process"
     ) as server:
