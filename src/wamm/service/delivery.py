@@ -14,7 +14,7 @@ app). Claimed rows name this process; those of a process that died (or whose lea
 are due again.
 
 The work can be split between processes: `deliver=False` keeps time only (template changes,
-pruning) and `keep_time=False` only delivers. `wamm serve` on a SQLite file runs the first
+pruning) and `keep_time=False` only delivers. `wamm serve --delivery-process` runs the first
 itself and the second in its delivery process (`wamm worker --for-server`), on the other core.
 A drain in a process that does not deliver waits for the outbox through the store.
 """
@@ -155,8 +155,7 @@ class Dispatcher:
         to do by this process's clock."""
         if self._inflight or (self._keeps_time and (self._prune_due() or self._templates.due())):
             return False
-        due = await self.rt.store.next_delivery_at()
-        if due is not None and due <= self.rt.now():
+        if await self._anything_due():
             return False
         return self.delivers or not await self.rt.store.deliveries_in_flight()
 
@@ -184,8 +183,9 @@ class Dispatcher:
             return []
 
     async def _anything_due(self) -> bool:
-        """A delivery process polls instead of being woken by sends: it looks (a read) before
-        it claims (a write transaction, which the server's commits would wait for)."""
+        """Whether a delivery is due now (a read). A delivery process polls instead of being
+        woken by sends: it looks before it claims (a write transaction, which the server's
+        commits would wait for)."""
         due = await self.rt.store.next_delivery_at()
         return due is not None and due <= self.rt.now()
 
