@@ -155,9 +155,9 @@ class Dispatcher:
         to do by this process's clock."""
         if self._inflight or (self._keeps_time and (self._prune_due() or self._templates.due())):
             return False
-        if await self._anything_due():
-            return False
-        return self.delivers or not await self.rt.store.deliveries_in_flight()
+        if self.delivers:
+            return not await self._anything_due()
+        return not await self.rt.store.deliveries_outstanding(self.rt.now())
 
     # --- the loop ---------------------------------------------------------------------------
 

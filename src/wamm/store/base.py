@@ -304,8 +304,9 @@ class Store(ABC):
         """The earliest `next_attempt_at` of a pending delivery no earlier update holds back."""
 
     @abstractmethod
-    async def deliveries_in_flight(self) -> bool:
-        """Whether any process holds a delivery (a drain waits for another process's)."""
+    async def deliveries_outstanding(self, now: float) -> bool:
+        """Whether any process holds a delivery or one is ready at virtual time `now` (a drain
+        waits for another process's)."""
 
     @abstractmethod
     async def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:

@@ -641,8 +641,8 @@ class PostgresStore(Store):
         rows = await self._fetchall(sql.NEXT_READY_AT)
         return float(rows[0][0]) if rows else None
 
-    async def deliveries_in_flight(self) -> bool:
-        return bool(await self._fetchall(sql.ANY_INFLIGHT))
+    async def deliveries_outstanding(self, now: float) -> bool:
+        return bool(await self._fetchall(sql.ANY_OUTSTANDING, (now,)))
 
     async def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:
         where, params = sql.delivery_filters(query)

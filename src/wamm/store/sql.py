@@ -420,7 +420,14 @@ NEXT_READY_AT = (
     + _UNBLOCKED
     + " ORDER BY next_attempt_at LIMIT 1"
 )
-ANY_INFLIGHT = "SELECT 1 FROM outbox WHERE state = 'inflight' LIMIT 1"  # outbox_by_state
+# In one statement, so one snapshot: asked as two questions, a row finished between them (its
+# next update not ready at the first, nothing held at the second) would look like an idle outbox.
+ANY_OUTSTANDING = (
+    "SELECT 1 WHERE EXISTS (SELECT 1 FROM outbox WHERE state = 'inflight') "  # outbox_by_state
+    "OR EXISTS (SELECT 1 FROM outbox AS due WHERE state = 'pending' AND next_attempt_at <= ? AND "
+    + _UNBLOCKED
+    + ")"
+)
 # Rows whose lease ran out (the worker holding them died or hangs) are due again.
 RELEASE_EXPIRED = (
     "UPDATE outbox SET state = 'pending', lease_until = NULL, lease_owner = NULL "

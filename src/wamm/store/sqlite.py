@@ -332,8 +332,8 @@ class SqliteStore(Store):
         return None if row is None else float(row[0])
 
     @on_store_thread
-    def deliveries_in_flight(self) -> bool:
-        return self._db.execute(sql.ANY_INFLIGHT).fetchone() is not None
+    def deliveries_outstanding(self, now: float) -> bool:
+        return self._db.execute(sql.ANY_OUTSTANDING, (now,)).fetchone() is not None
 
     @on_store_thread
     def list_deliveries(self, query: DeliveryQuery) -> list[Delivery]:
