@@ -102,17 +102,17 @@ def cmd_quick(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, 
         live = run_wamm(
             workdir, db, "wamm sqlite live", load, deferred=False, batch_size=args.batch_size
         )
-    with sqlite_database(workdir, "live-split") as db:  # `wamm serve --delivery-process`
-        split = run_wamm(
-            workdir, db, "live, delivery process", load, deferred=False, delivery_process=True
+    with sqlite_database(workdir, "live-in-process") as db:  # `--no-delivery-process`
+        single = run_wamm(
+            workdir, db, "live, in-process", load, deferred=False, delivery_process=False
         )
     options, hooks = webhook_run(workdir, args)
 
     ceiling = bare.sends_per_second
     print("\nsend throughput (SQLite, one server process)")
-    print_table(THROUGHPUT_HEADERS, throughput_rows([bare, wamm, live, split], ceiling))
+    print_table(THROUGHPUT_HEADERS, throughput_rows([bare, wamm, live, single], ceiling))
     print(THROUGHPUT_NOTES)
-    for run in (wamm, live, split):
+    for run in (wamm, live, single):
         print(scheduling_note(run))
         print(durability_note(run))
         print(io_note(run))
@@ -151,7 +151,7 @@ def cmd_quick(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, 
             (
                 "every 200 stored (durable)",
                 f"{wamm.stored:,} / {wamm.answered:,}",
-                wamm.durable and live.durable and split.durable,
+                wamm.durable and live.durable and single.durable,
             ),
             (
                 f"live: wamm/bare >= {TARGET_LIVE_CEILING} with every status delivered",
@@ -166,17 +166,17 @@ def cmd_quick(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, 
                 live_updates(live) >= TARGET_LIVE_UPDATES and not live_left(live),
             ),
             (
-                "live with --delivery-process (not the default): wamm/bare, updates, left",
-                f"{split.sends_per_second / ceiling:.3f} ({split.sends_per_second:,.0f}/s), "
-                f"{live_updates(split):.3f}, {live_left(split):,} left",
-                live_updates(split) >= TARGET_LIVE_UPDATES and not live_left(split),
+                "live with --no-delivery-process: wamm/bare, updates, left",
+                f"{single.sends_per_second / ceiling:.3f} ({single.sends_per_second:,.0f}/s), "
+                f"{live_updates(single):.3f}, {live_left(single):,} left",
+                live_updates(single) >= TARGET_LIVE_UPDATES and not live_left(single),
             ),
             ("peak RSS (VmHWM)", megabytes(wamm.usage.peak_rss if wamm.usage else None), None),
             ("bytes per stored message", f"{wamm.bytes_per_message or 0:,.0f}", None),
         ]
     )
     results = {
-        "throughput": [asdict(r) for r in (bare, wamm, live, split)],
+        "throughput": [asdict(r) for r in (bare, wamm, live, single)],
         "webhooks": {
             "updates_per_send": ratio,
             "updates_per_second": hooks.window_updates / window,

@@ -1,7 +1,8 @@
-"""`wamm serve --delivery-process` on a SQLite file: status webhooks are POSTed by a second
-process the server starts (`wamm worker --for-server`), which follows the server's changes,
-is started again when it dies, and never outlives its server. The server keeps the manual
-clock and answers drains by watching the outbox. Processes are stopped by their PID only.
+"""`wamm serve` on a SQLite file (by default, or with `--delivery-process`): status webhooks
+are POSTed by a second process the server starts (`wamm worker --for-server`), which follows
+the server's changes, is started again when it dies, and never outlives its server. The
+server keeps the manual clock and answers drains by watching the outbox. Processes are
+stopped by their PID only.
 """
 
 from __future__ import annotations
@@ -127,6 +128,25 @@ def test_the_delivery_process_never_outlives_its_server(server: LiveServer) -> N
     assert parent_of(courier) == server.process.pid
     server.kill()  # SIGKILL: no shutdown code runs; the pipe on the courier's stdin closes
     wait_until(lambda: parent_of(courier) in (None, 1), "the delivery process's exit", server)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "separate"),
+    [
+        ((), True),  # a SQLite file: the default
+        (("--no-delivery-process",), False),
+        (("--database", "sqlite://"), False),  # nothing another process could open
+    ],
+)
+def test_a_sqlite_file_gets_a_delivery_process_by_default(
+    tmp_path: Path, arguments: tuple[str, ...], separate: bool
+) -> None:
+    with running_wamm(tmp_path, "--no-demo", "--log-level", "info", *arguments) as live:
+        ready = httpx.get(f"{live.base_url}/_wamm/ready").json()
+        assert ready["dispatcher"] is True
+        started = delivery_pids(live)
+        assert len(started) == separate
+        assert ready["delivery_process"] == (started[0] if separate else None)
 
 
 @pytest.mark.parametrize(

@@ -101,13 +101,14 @@ def serve(
         ),
     ] = True,
     delivery_process: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             envvar="WAMM_DELIVERY_PROCESS",
             help="POST webhooks from a second process the server starts and watches (one "
             "server process, a database file); this one keeps time and answers drains.",
+            show_default="on for a SQLite file",
         ),
-    ] = False,
+    ] = None,
 ) -> None:
     """Start the wamm server (Graph API + control API). A port that is taken exits with
     code 3."""
@@ -169,10 +170,13 @@ def serve(
     )
 
 
-def _separate_delivery(asked: bool, url: DatabaseUrl, workers: int, dispatch: bool) -> bool:
-    """Whether a delivery process POSTs the webhooks: asked for, it needs a database another
-    process can open and one server process."""
+def _separate_delivery(asked: bool | None, url: DatabaseUrl, workers: int, dispatch: bool) -> bool:
+    """Whether a delivery process POSTs the webhooks: by default for a SQLite file (it measured
+    faster there, docs/performance.md); asked for, it needs a database another process can open
+    and one server process."""
     in_memory = url.target == ":memory:"
+    if asked is None:
+        return dispatch and url.backend == "sqlite" and not in_memory and workers == 1
     if asked and (in_memory or workers > 1):
         reason = "an in-memory database" if in_memory else "several server processes"
         raise typer.BadParameter(

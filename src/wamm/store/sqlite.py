@@ -47,6 +47,7 @@ from wamm.store.checkpoint import WRITER_AUTOCHECKPOINT_PAGES, WalCheckpointer
 from wamm.store.migrations import migrations_for
 from wamm.store.recent import RecentMessages
 from wamm.store.thread_commit import ThreadGroupCommitter
+from wamm.store.writer_lock import WriterLock
 
 _encode = msgspec.json.Encoder().encode
 _NewMessage = tuple[Message, User | None, Sequence[Delivery], int]  # ..., reset epoch
@@ -82,6 +83,7 @@ class SqliteStore(Store):
         self.path = path
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wamm-sqlite")
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._writer = WriterLock(path)
         synchronous = os.environ.get("WAMM_SQLITE_SYNCHRONOUS", "NORMAL").upper()
         for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "busy_timeout=10000"):
             self._db.execute(f"PRAGMA {pragma}")
@@ -106,13 +108,14 @@ class SqliteStore(Store):
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with self._writer.held():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def _migrate(self) -> None:
         with self._transaction() as db:
@@ -520,6 +523,7 @@ class SqliteStore(Store):
     @on_store_thread
     def _close_connection(self) -> None:
         self._db.close()
+        self._writer.close()
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Raw read access for diagnostics and tests."""
