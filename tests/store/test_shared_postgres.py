@@ -148,6 +148,17 @@ async def test_token_takes_in_sql_grant_what_the_python_buckets_grant(
     assert later == (True, grant(0.0, now, now + 3.0, rate, capacity, 1)[1])
 
 
+async def test_rate_buckets_are_unlogged_they_need_not_survive_a_crash(
+    stores: list[PostgresStore], url: str
+) -> None:
+    await stores[0].take_token(TokenRequest("number:1", 100.0, 1.0, 1))
+    async with await psycopg.AsyncConnection.connect(url) as connection:
+        persistence = await connection.execute(
+            "SELECT relpersistence FROM pg_class WHERE oid = 'rate_buckets'::regclass"
+        )
+        assert await persistence.fetchone() == ("u",)
+
+
 @pytest.fixture
 async def runtimes(url: str) -> AsyncIterator[list[Runtime]]:
     document = sd.seed()
