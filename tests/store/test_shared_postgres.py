@@ -65,32 +65,6 @@ async def test_each_due_delivery_is_leased_by_exactly_one_worker(
     assert first and second  # both workers got a share
 
 
-async def test_rows_of_a_dead_worker_go_to_the_others_at_once(
-    url: str, stores: list[PostgresStore]
-) -> None:
-    await stores[0].add_deliveries(deliveries(10))
-    dying = await PostgresStore.connect(url)
-    held = await dying.claim_deliveries(200.0, time.time(), 60, LIMITS)
-    assert len(held) == 10
-    assert await stores[1].reclaim_leases(time.time()) == 0  # its owner is alive
-    assert await stores[1].claim_deliveries(200.0, time.time(), 60, LIMITS) == []
-    await dying.close()  # its owner lock goes with its connection, as when it is killed
-    assert await stores[1].reclaim_leases(time.time()) == 10  # long before the lease ends
-    taken = await stores[1].claim_deliveries(200.0, time.time(), 60, LIMITS)
-    assert sorted(d.id for d in taken) == sorted(d.id for d in held)
-
-
-async def test_rows_of_a_hung_worker_go_to_the_others_when_the_lease_ends(
-    stores: list[PostgresStore],
-) -> None:
-    await stores[0].add_deliveries(deliveries(10))
-    hung = await stores[0].claim_deliveries(200.0, time.time(), 30, LIMITS)
-    assert await stores[1].reclaim_leases(time.time()) == 0
-    assert await stores[1].reclaim_leases(time.time() + 31) == 10  # the lease is real time
-    taken = await stores[1].claim_deliveries(200.0, time.time(), 60, LIMITS)
-    assert sorted(d.id for d in taken) == sorted(d.id for d in hung)
-
-
 async def test_not_due_rows_stay(stores: list[PostgresStore]) -> None:
     await stores[0].add_deliveries(deliveries(3, due=500.0))
     assert await stores[1].claim_deliveries(200.0, time.time(), 60, LIMITS) == []

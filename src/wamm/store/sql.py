@@ -428,11 +428,14 @@ ANY_OUTSTANDING = (
     + _UNBLOCKED
     + ")"
 )
-# Rows whose lease ran out (the worker holding them died or hangs) are due again.
-RELEASE_EXPIRED = (
+# SQLite: rows whose lease ran out (the worker holding them hangs), or whose owner died (the
+# owners listed, found dead by their owner files), are due again. An empty list is allowed.
+RELEASE_OWNERS = (
     "UPDATE outbox SET state = 'pending', lease_until = NULL, lease_owner = NULL "
-    "WHERE state = 'inflight' AND lease_until < ?"
+    "WHERE state = 'inflight' AND (lease_until < ? OR lease_owner IS NULL "
+    "OR lease_owner IN ({owners}))"
 )
+INFLIGHT_OWNERS = "SELECT DISTINCT lease_owner FROM outbox WHERE state = 'inflight'"
 
 
 def claim(

@@ -45,6 +45,7 @@ from wamm.store.base import (
 )
 from wamm.store.checkpoint import WRITER_AUTOCHECKPOINT_PAGES, WalCheckpointer
 from wamm.store.migrations import migrations_for
+from wamm.store.owner_file import OwnerFiles
 from wamm.store.recent import RecentMessages
 from wamm.store.thread_commit import ThreadGroupCommitter
 from wamm.store.writer_lock import WriterLock
@@ -98,7 +99,8 @@ class SqliteStore(Store):
         self._finished = ThreadGroupCommitter[_Finished](self._thread, self._flush_finished)
         self._recent = RecentMessages()
         self.lease_owner = new_lease_owner()
-        self._release_leases()
+        self._owners = OwnerFiles(path, self.lease_owner)
+        self._release_abandoned(time.time())
 
     @property
     def send_transactions(self) -> int:
@@ -276,14 +278,14 @@ class SqliteStore(Store):
 
     # --- webhook outbox -----------------------------------------------------------------
 
-    def _release_leases(self) -> None:
-        """One process uses a SQLite database: at start, the rows other owners (earlier runs)
-        had in flight are due again."""
+    def _release_abandoned(self, real_now: float) -> int:
+        """In-flight rows whose lease ran out, or whose owner died (its owner file is free),
+        are due again; a live process's (a delivery process, a worker) stay its own."""
         with self._transaction() as db:
-            db.execute(
-                "UPDATE outbox SET state = 'pending', lease_until = NULL, lease_owner = NULL "
-                "WHERE state = 'inflight'"
-            )
+            owners = [row[0] for row in db.execute(sql.INFLIGHT_OWNERS)]
+            dead = [owner for owner in owners if not self._owners.alive(owner)]
+            statement = sql.RELEASE_OWNERS.format(owners=", ".join("?" * len(dead)))
+            return db.execute(statement, (real_now, *dead)).rowcount
 
     @on_store_thread
     def add_deliveries(self, deliveries: Sequence[Delivery]) -> None:
@@ -301,8 +303,7 @@ class SqliteStore(Store):
 
     @on_store_thread
     def reclaim_leases(self, real_now: float) -> int:
-        with self._transaction() as db:
-            return db.execute(sql.RELEASE_EXPIRED, (real_now,)).rowcount
+        return self._release_abandoned(real_now)
 
     async def finish_deliveries(
         self, outcomes: Sequence[Delivery], attempts: Sequence[Attempt]
@@ -524,6 +525,7 @@ class SqliteStore(Store):
     def _close_connection(self) -> None:
         self._db.close()
         self._writer.close()
+        self._owners.close()
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Raw read access for diagnostics and tests."""
