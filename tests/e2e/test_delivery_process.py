@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -29,6 +30,8 @@ from tests.e2e.conftest import (
     webhook_seed,
     write_seed,
 )
+from wamm.testing.process import stop_process, subprocess_env
+from wamm.testing.server import serve_command
 
 HOUR = 3600
 LIFE = ("sent", "delivered", "read")
@@ -58,12 +61,19 @@ def parent_of(pid: int) -> int | None:
     return int(stat.rpartition(")")[2].split()[1])
 
 
-def wait_until(condition: object, what: str, server: LiveServer) -> None:
+def wait_until(condition: Callable[[], bool], what: str, log: Callable[[], str]) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():  # type: ignore[operator]
+    while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen\n{server.log()}")
+            raise AssertionError(f"{what} did not happen\n{log()}")
         time.sleep(0.05)
+
+
+def answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/_wamm/ready").status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def send_and_settle(server: LiveServer, phones: list[str]) -> tuple[set[str], dict[str, int]]:
@@ -114,7 +124,7 @@ def test_a_killed_delivery_process_is_replaced(
     (first,) = delivery_pids(server)
     assert parent_of(first) == server.process.pid
     os.kill(first, signal.SIGKILL)
-    wait_until(lambda: len(delivery_pids(server)) == 2, "a second delivery process", server)
+    wait_until(lambda: len(delivery_pids(server)) == 2, "a second delivery process", server.log)
     assert "the delivery process exited with code -9; starting another" in server.log()
 
     wamids, summary = send_and_settle(server, ["5511900007004"])
@@ -127,7 +137,7 @@ def test_the_delivery_process_never_outlives_its_server(server: LiveServer) -> N
     (courier,) = delivery_pids(server)
     assert parent_of(courier) == server.process.pid
     server.kill()  # SIGKILL: no shutdown code runs; the pipe on the courier's stdin closes
-    wait_until(lambda: parent_of(courier) in (None, 1), "the delivery process's exit", server)
+    wait_until(lambda: parent_of(courier) in (None, 1), "the delivery process's exit", server.log)
 
 
 @pytest.mark.parametrize(
@@ -163,3 +173,34 @@ def test_refused_where_no_second_process_can_share_the_database(
     result = run_cli("serve", "--port", port, "--delivery-process", *arguments)
     assert result.returncode == 2
     assert reason in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_to_the_process_group_stops_both_cleanly(tmp_path: Path, signum: int) -> None:
+    """Ctrl-C in a terminal (SIGINT) or a service manager's SIGTERM reaches the server and its
+    delivery process together: both exit, nothing is restarted, nothing fails on the way."""
+    port = free_port()
+    command = serve_command(port, f"sqlite:///{tmp_path / 'wamm.db'}", "--log-level", "info")
+    log_path = tmp_path / "wamm.log"
+    with log_path.open("wb") as log:
+        group = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=subprocess_env(),
+            start_new_session=True,  # its own process group, which holds what it starts
+        )
+        try:
+            wait_until(lambda: answers(port), "the server's start", log_path.read_text)
+            (courier,) = [int(pid) for pid in STARTED.findall(log_path.read_text())]
+            os.killpg(group.pid, signum)
+            # uvicorn ends a graceful shutdown on SIGTERM by raising the signal again
+            assert group.wait(timeout=WAIT_SECONDS) in (0, -signum)
+        finally:
+            stop_process(group)
+    wait_until(lambda: parent_of(courier) in (None, 1), "its exit", log_path.read_text)
+    output = log_path.read_text()
+    assert "Fatal Python error" not in output
+    assert "starting another" not in output
+    assert "Finished server process" in output

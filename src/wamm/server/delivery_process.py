@@ -27,7 +27,6 @@ class DeliveryProcess:
         )
         self._process: asyncio.subprocess.Process | None = None
         self._watch: asyncio.Task[None] | None = None
-        self._stopping = False
 
     @property
     def pid(self) -> int | None:
@@ -48,15 +47,13 @@ class DeliveryProcess:
     async def _keep_running(self) -> None:
         while self._process is not None:
             code = await self._process.wait()
-            if self._stopping:
-                return
-            log.warning("the delivery process exited with code %s; starting another", code)
+            # A server that is stopping too (SIGTERM to the whole group) cancels this meanwhile.
             await asyncio.sleep(RESTART_SECONDS)
+            log.warning("the delivery process exited with code %s; starting another", code)
             await self._spawn()
 
     async def stop(self) -> None:
         """Close its pipe and wait for it to exit; SIGKILL it after `STOP_SECONDS`."""
-        self._stopping = True
         process = self._process
         if self._watch is not None:
             self._watch.cancel()

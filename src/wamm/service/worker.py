@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import signal
 import sys
-import threading
 
 from wamm.service.delivery import Dispatcher
 from wamm.service.follow import following
@@ -30,24 +29,39 @@ async def run_worker(database_url: str, *, for_server: bool = False) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):  # not on every platform
-            loop.add_signal_handler(signum, stop.set)
-    if for_server:
-        _stop_at_end_of_input(loop, stop)
+            if for_server and signum == signal.SIGINT:
+                # Ctrl-C reaches the whole process group: the server handles it, and closes
+                # the pipe when it is done.
+                loop.add_signal_handler(signum, lambda: None)
+            else:
+                loop.add_signal_handler(signum, stop.set)
+    pipe = await _stop_at_end_of_input(stop) if for_server else None
     await dispatcher.start()
     try:
         interval = SERVER_FOLLOW_SECONDS if for_server else None
         async with following(runtime, always=True, interval=interval):
             await stop.wait()
     finally:
+        if pipe is not None:
+            pipe.close()
         await dispatcher.stop()
         await runtime.close(save_clock=not for_server)
 
 
-def _stop_at_end_of_input(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
-    def wait_for_end() -> None:
-        with contextlib.suppress(OSError, ValueError):
-            while sys.stdin.buffer.read(4096):
-                pass
-        loop.call_soon_threadsafe(stop.set)
+class _EndOfInput(asyncio.Protocol):
+    """Sets `stop` when the server's end of the pipe closes (data on it is ignored)."""
 
-    threading.Thread(target=wait_for_end, name="wamm-server-pipe", daemon=True).start()
+    def __init__(self, stop: asyncio.Event) -> None:
+        self._stop = stop
+
+    def connection_lost(self, _exc: Exception | None) -> None:
+        self._stop.set()
+
+
+async def _stop_at_end_of_input(stop: asyncio.Event) -> asyncio.BaseTransport:
+    """Watch stdin on the event loop, not in a thread: a thread blocked reading stdin when a
+    signal (Ctrl-C reaches the whole process group) ends the process made the interpreter's
+    shutdown fail ("could not acquire lock for <stdin>")."""
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.connect_read_pipe(lambda: _EndOfInput(stop), sys.stdin)
+    return transport
