@@ -31,26 +31,16 @@ import send_path as sp
 
 DAY = 86400
 SENDS_PER_SECOND = 1000
-CLOCK_START = "2026-01-01T00:00:00Z"
 TEMPLATE = "spring_promo"
-FUNNEL: dict[str, Any] = {
-    "name": "spring",
-    "prefix": "44770",
-    "us_share": 0.05,
-    "unreachable_share": 0.02,
-    "never_online_share": 0.03,
-    "offline_share": 0.10,
-    "never_read_share": 0.30,
-    "read_delay": {"distribution": "lognormal", "median": 600, "sigma": 1.5},
-    "click_rate": 0.10,
-    "opt_out_rate": 0.02,
-    "marketing_limit_share": 0.04,
-}
+FUNNEL_SEED = sp.ROOT / "examples" / "spring_funnel.yaml"  # docs/seed.md's funnel example
 
 
 def funnel_seed(size: int) -> dict[str, Any]:
     document = sp.bench_seed([])
-    document["settings"] |= {"clock": "manual", "clock_start": CLOCK_START, "rng_seed": 7}
+    import yaml  # noqa: PLC0415 - after ensure_project_python
+
+    funnel = yaml.safe_load(FUNNEL_SEED.read_text())
+    document["settings"] |= funnel["settings"]
     waba = document["businesses"][0]["wabas"][0]
     waba["is_enabled_for_insights"] = True
     waba["templates"].append(
@@ -67,7 +57,7 @@ def funnel_seed(size: int) -> dict[str, Any]:
             ],
         }
     )
-    document["audiences"] = [{**FUNNEL, "size": size}]
+    document["audiences"] = [{**audience, "size": size} for audience in funnel["audiences"]]
     return document
 
 
@@ -77,7 +67,9 @@ def send_body(to: str) -> bytes:
     return json.dumps(body).encode()
 
 
-async def read_back(app: Any, template_id: str) -> tuple[Counter[str], dict[str, int], str]:
+async def read_back(
+    app: Any, template_id: str, start: str
+) -> tuple[Counter[str], dict[str, int], str]:
     """Outcomes by status (failures by code), template analytics totals, and a digest of every
     message's wamid, status and error."""
     import httpx  # noqa: PLC0415
@@ -102,7 +94,7 @@ async def read_back(app: Any, template_id: str) -> tuple[Counter[str], dict[str,
             f"/{sp.API_VERSION}/{sp.WABA_ID}/template_analytics",
             params={
                 "template_ids": f"[{template_id}]",
-                "start": CLOCK_START[:10],
+                "start": start,
                 "end": "2026-01-10",
                 "granularity": "DAILY",
                 "product_type": "MARKETING_MESSAGES_API_FOR_WHATSAPP",
@@ -125,7 +117,8 @@ async def one_run(workdir: Path, size: int) -> tuple[Counter[str], dict[str, int
 
     runtime = await Runtime.open(f"sqlite:///{workdir / 'funnel.db'}")
     try:
-        await apply_seed(runtime, schema.parse_text(json.dumps(funnel_seed(size)).encode()))
+        document = funnel_seed(size)
+        await apply_seed(runtime, schema.parse_text(json.dumps(document).encode()))
         settle_heap()
         app = build_app(runtime)
         (audience,) = runtime.settings.audiences
@@ -138,7 +131,8 @@ async def one_run(workdir: Path, size: int) -> tuple[Counter[str], dict[str, int
             await runtime.advance_clock(1)
         await runtime.advance_clock(2 * DAY)
         seconds = time.perf_counter() - started
-        outcomes, totals, digest = await read_back(app, template_id)
+        start = document["settings"]["clock_start"][:10]
+        outcomes, totals, digest = await read_back(app, template_id, start)
         return outcomes, totals, digest, seconds
     finally:
         await runtime.close()

@@ -9,13 +9,16 @@ setting, and the same seed gives exactly the same outcome again after a reset.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 import pytest
+import yaml
 
 from tests import seed_data as sd
 from tests.builders import template_send
 from tests.conftest import Graph, error_of
+from tests.doc_blocks import ROOT, blocks
 
 DAY = 86400
 SPRING_PROMO = {
@@ -32,20 +35,8 @@ SPRING_PROMO = {
         },
     ],
 }
-FUNNEL = {
-    "name": "spring",
-    "size": 2000,
-    "prefix": "4477009",
-    "us_share": 0.05,
-    "unreachable_share": 0.02,
-    "never_online_share": 0.03,
-    "offline_share": 0.10,
-    "never_read_share": 0.30,
-    "read_delay": {"distribution": "lognormal", "median": 600, "sigma": 1.5},
-    "click_rate": 0.10,
-    "opt_out_rate": 0.02,
-    "marketing_limit_share": 0.04,
-}
+FUNNEL_SEED = yaml.safe_load((ROOT / "examples" / "spring_funnel.yaml").read_text())
+(FUNNEL,) = FUNNEL_SEED["audiences"]
 
 
 def funnel_seed() -> dict[str, Any]:
@@ -132,6 +123,16 @@ async def run_campaign(graph: Graph, size: int) -> tuple[list[dict[str, Any]], d
 
 
 # --- control routes --------------------------------------------------------------------------
+
+
+def test_the_funnel_docs_show_is_the_one_checked_here() -> None:
+    """docs/seed.md shows examples/spring_funnel.yaml and quotes the figures this file checks;
+    the test world keeps its settings."""
+    (shown,) = [b for b in blocks("docs/seed.md") if b.lang == "yaml" and "name: spring" in b.code]
+    assert yaml.safe_load(shown.code) == FUNNEL_SEED
+    settings, world = dict(FUNNEL_SEED["settings"]), funnel_seed()["settings"]
+    start = datetime.fromisoformat(settings.pop("clock_start")).timestamp()
+    assert (settings.items() <= world.items(), start) == (True, world["clock_start"])
 
 
 async def test_the_seeded_audience_is_listed_with_its_defaults(graph: Graph) -> None:
