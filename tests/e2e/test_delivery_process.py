@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -30,7 +29,7 @@ from tests.e2e.conftest import (
     webhook_seed,
     write_seed,
 )
-from wamm.testing.process import stop_process, subprocess_env
+from wamm.testing.process import running_process
 from wamm.testing.server import serve_command
 
 HOUR = 3600
@@ -182,23 +181,12 @@ def test_a_signal_to_the_process_group_stops_both_cleanly(tmp_path: Path, signum
     port = free_port()
     command = serve_command(port, f"sqlite:///{tmp_path / 'wamm.db'}", "--log-level", "info")
     log_path = tmp_path / "wamm.log"
-    with log_path.open("wb") as log:
-        group = subprocess.Popen(
-            command,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=subprocess_env(),
-            start_new_session=True,  # its own process group, which holds what it starts
-        )
-        try:
-            wait_until(lambda: answers(port), "the server's start", log_path.read_text)
-            (courier,) = [int(pid) for pid in STARTED.findall(log_path.read_text())]
-            os.killpg(group.pid, signum)
-            # uvicorn ends a graceful shutdown on SIGTERM by raising the signal again
-            assert group.wait(timeout=WAIT_SECONDS) in (0, -signum)
-        finally:
-            stop_process(group)
+    with running_process(command, log_path, new_session=True) as group:
+        wait_until(lambda: answers(port), "the server's start", log_path.read_text)
+        (courier,) = [int(pid) for pid in STARTED.findall(log_path.read_text())]
+        os.killpg(group.pid, signum)
+        # uvicorn ends a graceful shutdown on SIGTERM by raising the signal again
+        assert group.wait(timeout=WAIT_SECONDS) in (0, -signum)
     wait_until(lambda: parent_of(courier) in (None, 1), "its exit", log_path.read_text)
     output = log_path.read_text()
     assert "Fatal Python error" not in output

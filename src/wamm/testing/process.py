@@ -62,10 +62,14 @@ def kill_process(process: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def running_process(
-    command: list[str], log_path: Path, env: dict[str, str] | None = None
+    command: list[str],
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    *,
+    new_session: bool = False,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Start `command` with its output (stdout and stderr) in `log_path`; stop exactly it on
-    exit."""
+    exit. `new_session`: in a process group of its own (which the processes it starts join)."""
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command,
@@ -73,6 +77,7 @@ def running_process(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=env or subprocess_env(),
+            start_new_session=new_session,
         )
         try:
             yield process
