@@ -7,14 +7,16 @@ owner from a live one: the rows a dead one had in flight are due again at once, 
 live one (a server's delivery process, a `wamm worker`) stay its own. A store that closes
 removes its file; the files of dead processes are removed by the next store that opens.
 
-Without `fcntl` (not POSIX) or for an in-memory database there are no files, and every owner
-but this process's own counts as dead: one process uses such a database.
+Without `fcntl` (not POSIX), for an in-memory database, or where the file cannot be created
+(logged), there are no files, and every owner but this process's own counts as dead: as when
+one process used a SQLite database.
 """
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import logging
 import os
 
 try:
@@ -22,6 +24,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
+log = logging.getLogger("wamm.store")
 SUFFIX = "-owner-"
 
 
@@ -32,8 +35,12 @@ class OwnerFiles:
         self._fd: int | None = None
         if self._prefix is not None:
             self._prefix += SUFFIX
-            self._remove_dead()
-            self._fd = _held(self._prefix + owner)
+            try:
+                self._remove_dead()
+                self._fd = _held(self._prefix + owner)
+            except OSError as error:
+                log.warning("no lease owner file (%s): other owners count as dead", error)
+                self._prefix = None
 
     def alive(self, owner: str | None) -> bool:
         """Whether the process named `owner` still has its store open (None: rows leased
