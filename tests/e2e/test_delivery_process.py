@@ -158,6 +158,18 @@ def test_a_sqlite_file_gets_a_delivery_process_by_default(
         assert ready["delivery_process"] == (started[0] if separate else None)
 
 
+def test_one_cpu_gets_no_delivery_process_by_default(tmp_path: Path) -> None:
+    """On a single CPU a second process would only add work (docs/performance.md)."""
+    port = free_port()
+    serve = serve_command(port, f"sqlite:///{tmp_path / 'wamm.db'}", "--log-level", "info")
+    log_path = tmp_path / "wamm.log"
+    with running_process(["taskset", "-c", "0", *serve], log_path):
+        wait_until(lambda: answers(port), "the server's start", log_path.read_text)
+        ready = httpx.get(f"http://127.0.0.1:{port}/_wamm/ready").json()
+    assert (ready["dispatcher"], ready["delivery_process"]) == (True, None)
+    assert not STARTED.findall(log_path.read_text())
+
+
 @pytest.mark.parametrize(
     ("arguments", "reason"),
     [

@@ -106,7 +106,7 @@ def serve(
             envvar="WAMM_DELIVERY_PROCESS",
             help="POST webhooks from a second process the server starts and watches (one "
             "server process, a database file); this one keeps time and answers drains.",
-            show_default="on for a SQLite file",
+            show_default="on for a SQLite file, with 2 CPUs or more",
         ),
     ] = None,
 ) -> None:
@@ -171,12 +171,13 @@ def serve(
 
 
 def _separate_delivery(asked: bool | None, url: DatabaseUrl, workers: int, dispatch: bool) -> bool:
-    """Whether a delivery process POSTs the webhooks: by default for a SQLite file (it measured
-    faster there, docs/performance.md); asked for, it needs a database another process can open
-    and one server process."""
+    """Whether a delivery process POSTs the webhooks: by default for a SQLite file on a machine
+    with a second core to run it (it measured faster there, docs/performance.md); asked for, it
+    needs a database another process can open and one server process."""
     in_memory = url.target == ":memory:"
     if asked is None:
-        return dispatch and url.backend == "sqlite" and not in_memory and workers == 1
+        sqlite_file = url.backend == "sqlite" and not in_memory
+        return dispatch and sqlite_file and workers == 1 and _usable_cpus() > 1
     if asked and (in_memory or workers > 1):
         reason = "an in-memory database" if in_memory else "several server processes"
         raise typer.BadParameter(
@@ -184,6 +185,13 @@ def _separate_delivery(asked: bool | None, url: DatabaseUrl, workers: int, dispa
             param_hint="--delivery-process",
         )
     return asked and dispatch
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity, where the system tells)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _listening(host: str, port: int) -> socket.socket:
