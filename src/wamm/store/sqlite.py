@@ -44,11 +44,10 @@ from wamm.store.base import (
     new_lease_owner,
 )
 from wamm.store.checkpoint import WRITER_AUTOCHECKPOINT_PAGES, WalCheckpointer
+from wamm.store.file_locks import OwnerFiles, WriterLock
 from wamm.store.migrations import migrations_for
-from wamm.store.owner_file import OwnerFiles
 from wamm.store.recent import RecentMessages
 from wamm.store.thread_commit import ThreadGroupCommitter
-from wamm.store.writer_lock import WriterLock
 
 _encode = msgspec.json.Encoder().encode
 _NewMessage = tuple[Message, User | None, Sequence[Delivery], int]  # ..., reset epoch
