@@ -14,8 +14,9 @@ app). Claimed rows name this process; those of a process that died (or whose lea
 are due again.
 
 The work can be split between processes: `deliver=False` keeps time only (template changes,
-pruning) and `keep_time=False` only delivers. `wamm serve --delivery-process` runs the first
-itself and the second in its delivery process (`wamm worker --for-server`), on the other core.
+pruning) and `keep_time=False` only delivers. `wamm serve` with a delivery process (the default
+on a SQLite file with a second CPU, or `--delivery-process`) runs the first itself and the
+second in its delivery process (`wamm worker --for-server`), on the other core.
 A drain in a process that does not deliver waits for the outbox through the store.
 """
 

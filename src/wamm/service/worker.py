@@ -27,14 +27,12 @@ async def run_worker(database_url: str, *, for_server: bool = False) -> None:
         dispatcher = Dispatcher(runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    # A delivery process ignores Ctrl-C, which reaches the whole process group: its server
+    # handles it, and closes the pipe when it is done.
+    on_interrupt = (lambda: None) if for_server else stop.set
+    for signum, handler in ((signal.SIGTERM, stop.set), (signal.SIGINT, on_interrupt)):
         with contextlib.suppress(NotImplementedError):  # not on every platform
-            if for_server and signum == signal.SIGINT:
-                # Ctrl-C reaches the whole process group: the server handles it, and closes
-                # the pipe when it is done.
-                loop.add_signal_handler(signum, lambda: None)
-            else:
-                loop.add_signal_handler(signum, stop.set)
+            loop.add_signal_handler(signum, handler)
     pipe = await _stop_at_end_of_input(stop) if for_server else None
     await dispatcher.start()
     try:

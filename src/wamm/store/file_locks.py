@@ -39,6 +39,7 @@ except ImportError:  # pragma: no cover - not POSIX
 log = logging.getLogger("wamm.store")
 WRITER_SUFFIX = "-writer"
 OWNER_SUFFIX = "-owner-"
+_CREATE = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC  # open a lock file, made if missing
 
 
 class WriterLock:
@@ -46,11 +47,10 @@ class WriterLock:
     (`:memory:`: nothing to share, no lock)."""
 
     def __init__(self, path: str) -> None:
-        self.path = None if path == ":memory:" or fcntl is None else path + WRITER_SUFFIX
         self._fd: int | None = None
-        if self.path is not None:
+        if path != ":memory:" and fcntl is not None:
             try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                self._fd = os.open(path + WRITER_SUFFIX, _CREATE, 0o644)
             except OSError as error:
                 log.warning("no writer lock file (%s): SQLite's busy handler alone", error)
 
@@ -133,7 +133,7 @@ def _held(path: str) -> int:
     """The file at `path`, created if need be and locked. A store sweeping dead owners' files
     may lock and remove it between its creation and the lock: then it is created again."""
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = os.open(path, _CREATE, 0o644)
         fcntl.flock(fd, fcntl.LOCK_EX)  # a sweeper holds it for a moment at most
         with contextlib.suppress(FileNotFoundError):
             if os.stat(path).st_ino == os.fstat(fd).st_ino:
