@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from budget import print_budget
 from databases import POSTGRES_URL, postgres_database, postgres_problem, sqlite_database
 from measure import Load, Throughput, run_bare, run_wamm
 from report import (
@@ -84,6 +85,7 @@ def cmd_postgres(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[st
         rows.append((f"p99 at {run.processes} processes", f"{run.p99_ms:.1f} ms", None))
     print(f"\ntargets ({os.cpu_count()} cores shared by wamm, PostgreSQL and the load generator)")
     passed = print_targets(rows)
+    print_budgets(runs, bare)
     return passed, {"throughput": [asdict(r) for r in [bare, *reference, *runs]]}
 
 
@@ -98,6 +100,17 @@ def scaling_targets(runs: list[Throughput], bare: Throughput) -> list[tuple[str,
             gain = two.sends_per_second / one.sends_per_second
             rows.append((f"2 processes >= {TARGET_TWO}x one", f"{gain:.2f}x", gain >= TARGET_TWO))
     return rows
+
+
+def print_budgets(runs: list[Throughput], bare: Throughput) -> None:
+    """What the machine's cores allow for item 3's two targets (bench/budget.py)."""
+    by_count = {run.processes: run for run in runs}
+    if one := by_count.get(1):
+        print()
+        print_budget(one, TARGET_ONE * bare.sends_per_second, f"1 process >= {TARGET_ONE}")
+        if two := by_count.get(2):
+            target = TARGET_TWO * one.sends_per_second
+            print_budget(two, target, f"2 processes >= {TARGET_TWO}x one")
 
 
 def run_sqlite_reference(workdir: Path, load: Load) -> Throughput:

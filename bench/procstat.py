@@ -15,10 +15,11 @@ from pathlib import Path
 import webhooks as wh
 
 
-def read_stat(pid: int) -> list[str] | None:
-    """/proc/<pid>/stat after the command name (field 3 onwards); None once the process is gone."""
+def read_stat(pid: int, where: str | None = None) -> list[str] | None:
+    """/proc/<pid>/stat (or /proc/<where>/stat: a thread) after the command name (field 3
+    onwards); None once the process is gone."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{where or pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return None
 
@@ -57,6 +58,20 @@ def cpu_of(pids: list[int]) -> float:
         seconds = wh.cpu_seconds(pid)
         total += seconds or 0.0
     return total
+
+
+def thread_cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds of every thread of `pids`, by thread id (an event loop is one thread: the
+    busiest one's share is how close a process is to its one-core ceiling)."""
+    found: dict[int, float] = {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                stat = read_stat(int(tid), f"{pid}/task/{tid}")
+                if stat is not None:
+                    found[int(tid)] = (int(stat[11]) + int(stat[12])) / ticks
+    return found
 
 
 IO_FIELDS = ("rchar", "wchar", "read_bytes", "write_bytes")
@@ -106,6 +121,7 @@ class Usage:
     wamm_cpu: float
     postgres_cpu: float
     machine_busy: float  # share of all cores busy, any process
+    busiest_thread: float  # CPU share of the server's busiest thread (an event loop: <= 1.0)
     peak_rss: int  # bytes: the sum of VmHWM over the server's processes
     samples: list[RssSample]
     # /proc/<pid>/io deltas summed over the server's processes: write_bytes (sent to storage:
@@ -127,6 +143,7 @@ class Monitor:
         self._thread = threading.Thread(target=self._run, name="monitor", daemon=True)
         self._start = (0.0, 0.0, 0.0, (0, 0))
         self._io: Counter[str] = Counter()
+        self._threads: dict[int, float] = {}
 
     def _sample(self) -> None:
         pids = tree_pids(self.root)
@@ -145,6 +162,7 @@ class Monitor:
 
     def __enter__(self) -> Monitor:
         self._io = io_of(tree_pids(self.root))
+        self._threads = thread_cpu(tree_pids(self.root))
         self._start = (
             time.monotonic(),
             cpu_of(tree_pids(self.root)),
@@ -163,10 +181,15 @@ class Monitor:
         pids = tree_pids(self.root)
         busy_now, total_now = machine_jiffies()
         io = io_of(pids)
+        threads = thread_cpu(pids)
         self.usage = Usage(
             wamm_cpu=(cpu_of(pids) - wamm_cpu) / wall,
             postgres_cpu=(cpu_of(postgres_pids()) - pg_cpu) / wall,
             machine_busy=(busy_now - busy) / max(total_now - total, 1),
+            busiest_thread=max(
+                (cpu - self._threads.get(tid, 0.0) for tid, cpu in threads.items()), default=0.0
+            )
+            / wall,
             peak_rss=max(
                 sum(status_kb(pid, "VmHWM") for pid in pids) * 1024,
                 max((s.rss for s in self.samples), default=0),

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import webhooks as wh
+from budget import print_budget
 from databases import sqlite_database
 from measure import LIVE_GRACE_SECONDS, Load, Throughput, run_bare, run_wamm
 from report import (
@@ -175,6 +176,9 @@ def cmd_quick(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, 
             ("bytes per stored message", f"{wamm.bytes_per_message or 0:,.0f}", None),
         ]
     )
+    print()
+    print_budget(wamm, TARGET_CEILING * ceiling, f"wamm/bare >= {TARGET_CEILING}")
+    print_budget(live, TARGET_LIVE_CEILING * ceiling, f"live wamm/bare >= {TARGET_LIVE_CEILING}")
     results = {
         "throughput": [asdict(r) for r in (bare, wamm, live, single)],
         "webhooks": {

@@ -1,0 +1,64 @@
+"""The CPU budget of a throughput target: could this machine carry the target rate at the CPU
+per send a run measured, and what would wamm's CPU per send have to be?
+
+Two bounds, both from the run's own figures:
+- the machine: wamm, PostgreSQL (its runs) and the load generator share the cores, so the
+  target rate times their CPU per send must fit in `os.cpu_count()` cores (a lower bound: the
+  live runs' webhook receiver and the kernel's own work come on top);
+- one event loop: a server process answers on one thread, which can use one core at most, so
+  with N processes the target rate times the busiest thread's CPU per send must fit in N.
+
+A target beyond the first bound cannot be met on this machine by any number of processes at
+today's CPU per send; one beyond the second only by more processes.
+"""
+
+from __future__ import annotations
+
+import os
+
+from measure import Throughput
+
+
+def _micros(seconds: float) -> str:
+    return f"{seconds * 1e6:,.0f} us"
+
+
+def _cut(allowed: float, today: float) -> str:
+    """How far `today` is from `allowed` (a cut needed, or headroom)."""
+    if allowed <= 0:
+        return "impossible: the other processes alone exceed the machine"
+    change = allowed / today - 1
+    return f"{change:+.0%} from {_micros(today)}"
+
+
+def budget_lines(run: Throughput, target: float, name: str) -> list[str]:
+    """The budget of `target` sends/s (`name`: which target) at `run`'s CPU per send."""
+    usage = run.usage
+    if usage is None or not run.sends_per_second:
+        return [f"CPU budget of {name}: no CPU figures for {run.label}"]
+    rate, cores = run.sends_per_second, os.cpu_count() or 1
+    wamm = usage.wamm_cpu / rate
+    others = run.loadgen_cpu / rate
+    parts = f"wamm {_micros(wamm)}, load generator {_micros(run.loadgen_cpu / rate)}"
+    if run.backend == "postgres":
+        others += usage.postgres_cpu / rate
+        parts += f", PostgreSQL {_micros(usage.postgres_cpu / rate)}"
+    needed = target * (wamm + others)
+    loop = usage.busiest_thread / rate
+    loops = run.processes
+    return [
+        f"CPU budget of {name}: {target:,.0f} sends/s at {run.label}'s CPU per send ({parts}) "
+        f"takes {needed:.2f} of {cores} cores: "
+        + ("within the machine" if needed <= cores else "beyond the machine")
+        + f"; wamm's CPU per send must be at most {_micros(cores / target - others)} "
+        f"({_cut(cores / target - others, wamm)}) with every core used",
+        f"  one event loop per process: the busiest thread used {usage.busiest_thread:.0%} of a "
+        f"core ({_micros(loop)} per send, idle or waiting the rest of the run); "
+        f"{loops} such loop{'s' if loops > 1 else ''} carr{'y' if loops > 1 else 'ies'} "
+        f"{target:,.0f} sends/s at {_micros(loops / target)} per send at most "
+        f"({_cut(loops / target, loop)}), busy all the time",
+    ]
+
+
+def print_budget(run: Throughput, target: float, name: str) -> None:
+    print("\n".join(budget_lines(run, target, name)))
