@@ -83,6 +83,40 @@ def test_connections_without_a_whole_request_are_closed_after_the_request_timeou
         assert "Traceback" not in server.log()
 
 
+HEALTH = b"GET /_wamm/health HTTP/1.1\r\nHost: wamm\r\n\r\n"
+
+
+def read_answer(sock: socket.socket) -> bytes:
+    """One whole answer to a health check (a small body, sent with its length)."""
+    data = b""
+    while b"\r\n\r\n" not in data or not data.endswith(b"}"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_the_deadline_runs_from_each_request_start_on_a_kept_alive_connection(
+    tmp_path: Path,
+) -> None:
+    """Whole requests on one connection keep it open, and a request begun later on it gets the
+    whole timeout from its own start: the connection's watch, due one timeout after it opened,
+    waits on instead of closing it."""
+    with (
+        running_wamm(tmp_path, "--request-timeout", "1") as server,
+        connections(server, 1, b"") as (sock,),
+    ):
+        for _ in range(3):
+            sock.sendall(HEALTH)
+            assert read_answer(sock).endswith(b'{"status":"ok"}')
+        time.sleep(0.5)  # the request below starts half-way to the connection's first deadline
+        sock.sendall(SLOW_REQUESTS["slow headers"])
+        started = time.monotonic()
+        assert closed_by_server(sock)
+        assert 0.8 < time.monotonic() - started < CLOSE_WAIT
+
+
 def test_requests_beyond_the_connection_cap_get_a_503_graph_error(tmp_path: Path) -> None:
     with running_wamm(tmp_path, "--max-connections", str(CAP)) as server:
         partial = b"GET /_wamm/health HTTP/1.1\r\nHost: wamm\r\n"
