@@ -187,17 +187,30 @@ def test_refused_where_no_second_process_can_share_the_database(
     assert reason in " ".join(result.stderr.split())
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_to_the_process_group_stops_both_cleanly(tmp_path: Path, signum: int) -> None:
-    """Ctrl-C in a terminal (SIGINT) or a service manager's SIGTERM reaches the server and its
-    delivery process together: both exit, nothing is restarted, nothing fails on the way."""
+@pytest.mark.parametrize(
+    ("signum", "reach"),
+    [(signal.SIGINT, "group"), (signal.SIGTERM, "group"), (signal.SIGTERM, "every process")],
+)
+def test_a_signal_stops_the_server_and_its_delivery_process_cleanly(
+    tmp_path: Path, signum: int, reach: str
+) -> None:
+    """Ctrl-C in a terminal (SIGINT to the server's process group), a group SIGTERM, or a
+    service manager signalling every process of the service (systemd): both processes exit,
+    nothing is restarted, nothing fails on the way. The delivery process has a process group of
+    its own, so a signal to the server's group while it is still starting up (as here: right
+    after the server announces it) cannot kill it mid-import."""
     port = free_port()
     command = serve_command(port, f"sqlite:///{tmp_path / 'wamm.db'}", "--log-level", "info")
     log_path = tmp_path / "wamm.log"
     with running_process(command, log_path, new_session=True) as group:
         wait_until(lambda: answers(port), "the server's start", log_path.read_text)
         (courier,) = [int(pid) for pid in STARTED.findall(log_path.read_text())]
-        os.killpg(group.pid, signum)
+        assert os.getpgid(courier) != os.getpgid(group.pid)
+        if reach == "group":
+            os.killpg(group.pid, signum)
+        else:
+            os.kill(courier, signum)
+            os.kill(group.pid, signum)
         # uvicorn ends a graceful shutdown on SIGTERM by raising the signal again
         assert group.wait(timeout=WAIT_SECONDS) in (0, -signum)
     wait_until(lambda: parent_of(courier) in (None, 1), "its exit", log_path.read_text)

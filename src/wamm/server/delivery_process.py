@@ -38,16 +38,19 @@ class DeliveryProcess:
 
     async def _spawn(self) -> None:
         # Its stdin is a pipe from this process: when the server dies, even by SIGKILL, the
-        # pipe closes and the delivery process stops by itself.
+        # pipe closes and the delivery process stops by itself. It gets a session (so a process
+        # group) of its own: a Ctrl-C (SIGINT to the terminal's group) arriving while it still
+        # starts up would kill it mid-import ("Fatal Python error: init_import_site"); the
+        # server stops it instead, by closing the pipe.
         self._process = await asyncio.create_subprocess_exec(
-            *self._command, stdin=asyncio.subprocess.PIPE
+            *self._command, stdin=asyncio.subprocess.PIPE, start_new_session=True
         )
         log.info("delivery process started (pid %d)", self._process.pid)
 
     async def _keep_running(self) -> None:
         while self._process is not None:
             code = await self._process.wait()
-            # A server that is stopping too (SIGTERM to the whole group) cancels this meanwhile.
+            # A server that is stopping meanwhile (its `stop` closed the pipe) cancels this.
             await asyncio.sleep(RESTART_SECONDS)
             log.warning("the delivery process exited with code %s; starting another", code)
             await self._spawn()

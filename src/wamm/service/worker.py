@@ -27,8 +27,8 @@ async def run_worker(database_url: str, *, for_server: bool = False) -> None:
         dispatcher = Dispatcher(runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    # A delivery process ignores Ctrl-C, which reaches the whole process group: its server
-    # handles it, and closes the pipe when it is done.
+    # A delivery process (in a process group of its own) leaves Ctrl-C to its server, which
+    # closes the pipe when it is done.
     on_interrupt = (lambda: None) if for_server else stop.set
     for signum, handler in ((signal.SIGTERM, stop.set), (signal.SIGINT, on_interrupt)):
         with contextlib.suppress(NotImplementedError):  # not on every platform
