@@ -1,5 +1,5 @@
 """Connection guards uvicorn lacks: a deadline for each request to arrive complete, and a cap
-on open connections answered with a Graph error.
+on open connections answered with a Graph error; and each answer in one write (one_write.py).
 
 uvicorn closes a connection idle between requests (`timeout_keep_alive`), but one that never
 finishes a request (slowloris) stays open for ever, and its `limit_concurrency` answers a plain
@@ -18,6 +18,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
 from wamm.core.errors import GraphError
+from wamm.server.one_write import FirstWriteHeld
 from wamm.server.request import Receive, Scope
 from wamm.server.responses import error_parts, send_json
 
@@ -70,6 +71,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         too_many = len(self.connections) > self.limits.max_connections
         self.app = self.overloaded if too_many else self.served_app
         super().on_headers_complete()
+        if self.cycle is not None:  # the request's answer goes out in one write
+            self.cycle.transport = FirstWriteHeld(self.transport, self.loop)
 
     def on_message_complete(self) -> None:
         self._disarm_deadline()
