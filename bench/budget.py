@@ -37,12 +37,12 @@ def budget_lines(run: Throughput, target: float, name: str) -> list[str]:
     if usage is None or not run.sends_per_second:
         return [f"CPU budget of {name}: no CPU figures for {run.label}"]
     rate, cores = run.sends_per_second, os.cpu_count() or 1
-    wamm = usage.wamm_cpu / rate
-    others = run.loadgen_cpu / rate
-    parts = f"wamm {_micros(wamm)}, load generator {_micros(run.loadgen_cpu / rate)}"
+    wamm, others = usage.wamm_cpu / rate, run.loadgen_cpu / rate
+    parts = f"wamm {_micros(wamm)}, load generator {_micros(others)}"
     if run.backend == "postgres":
-        others += usage.postgres_cpu / rate
-        parts += f", PostgreSQL {_micros(usage.postgres_cpu / rate)}"
+        postgres = usage.postgres_cpu / rate
+        others += postgres
+        parts += f", PostgreSQL {_micros(postgres)}"
     needed = target * (wamm + others)
     loop = usage.busiest_thread / rate
     loops = run.processes

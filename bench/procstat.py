@@ -15,11 +15,12 @@ from pathlib import Path
 import webhooks as wh
 
 
-def read_stat(pid: int, where: str | None = None) -> list[str] | None:
-    """/proc/<pid>/stat (or /proc/<where>/stat: a thread) after the command name (field 3
-    onwards); None once the process is gone."""
+def read_stat(pid: int, task: int | None = None) -> list[str] | None:
+    """/proc/<pid>/stat, or one thread's /proc/<pid>/task/<task>/stat, after the command name
+    (field 3 onwards); None once the process is gone."""
+    where = f"{pid}/task/{task}" if task is not None else str(pid)
     try:
-        return Path(f"/proc/{where or pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{where}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return None
 
@@ -67,10 +68,10 @@ def thread_cpu(pids: list[int]) -> dict[int, float]:
     ticks = os.sysconf("SC_CLK_TCK")
     for pid in pids:
         with contextlib.suppress(OSError):
-            for tid in os.listdir(f"/proc/{pid}/task"):
-                stat = read_stat(int(tid), f"{pid}/task/{tid}")
+            for tid in map(int, os.listdir(f"/proc/{pid}/task")):
+                stat = read_stat(pid, tid)
                 if stat is not None:
-                    found[int(tid)] = (int(stat[11]) + int(stat[12])) / ticks
+                    found[tid] = (int(stat[11]) + int(stat[12])) / ticks
     return found
 
 
