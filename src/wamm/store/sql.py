@@ -404,14 +404,22 @@ _UNBLOCKED = (
 # Ready rows (pending, due, unblocked) come off the (state, next_attempt_at) index, at most one
 # app's worth of them looked at; each app gets at most its cap of those (its free POST slots
 # times the batch size), and apps without a free slot are skipped.
-CLAIM = (
-    "UPDATE outbox SET state = 'inflight', lease_until = ?, lease_owner = ? WHERE id IN ("
+READY = (
     "SELECT id FROM (SELECT id, app_id, "
     "row_number() OVER (PARTITION BY app_id ORDER BY next_attempt_at, id) AS place FROM ("
     "SELECT id, app_id, next_attempt_at FROM outbox AS due "
     "WHERE state = 'pending' AND next_attempt_at <= ? AND " + _UNBLOCKED + "{excluded} "
     "ORDER BY next_attempt_at LIMIT ?{lock}) AS ready) AS ranked WHERE place <= {cap}"
-    ") RETURNING " + DELIVERY_COLUMNS
+)
+_LEASE = "UPDATE outbox AS due SET state = 'inflight', lease_until = ?, lease_owner = ? WHERE "
+# SQLite finds the ready rows (READY) before its write transaction, then leases those still
+# ready inside it: the search only reads, and every writer of the file waits while one writes.
+LEASE_READY = (
+    _LEASE
+    + "id IN ({ids}) AND state = 'pending' AND next_attempt_at <= ? AND "
+    + _UNBLOCKED
+    + " RETURNING "
+    + DELIVERY_COLUMNS
 )
 SELECT_CATALOG_VERSION = "SELECT version FROM catalog_version WHERE id = 1"
 BUMP_CATALOG_VERSION = "UPDATE catalog_version SET version = version + 1 WHERE id = 1"
@@ -438,6 +446,20 @@ RELEASE_OWNERS = (
 INFLIGHT_OWNERS = "SELECT DISTINCT lease_owner FROM outbox WHERE state = 'inflight'"
 
 
+def ready(now: float, limits: ClaimLimits, lock: str = "") -> tuple[str, tuple[Any, ...]]:
+    """The statement that finds the rows ready by virtual time `now`, within `limits`, and its
+    parameters. `lock` is PostgreSQL's `FOR UPDATE SKIP LOCKED`."""
+    full = [app for app, cap in limits.apps.items() if cap <= 0]
+    room = [(app, cap) for app, cap in limits.apps.items() if cap > 0]
+    excluded = f" AND app_id NOT IN ({', '.join('?' * len(full))})" if full else ""
+    cap = "?"
+    if room:
+        cap = f"CASE app_id {' '.join('WHEN ? THEN ?' for _ in room)} ELSE ? END"
+    statement = READY.format(excluded=excluded, lock=lock, cap=cap)
+    caps = [value for pair in room for value in pair]
+    return statement, (now, *full, limits.per_app, *caps, limits.per_app)
+
+
 def claim(
     now: float,
     real_now: float,
@@ -447,17 +469,18 @@ def claim(
     lock: str = "",
 ) -> tuple[str, tuple[Any, ...]]:
     """The claim statement and its parameters: ready rows by virtual time, leased by real
-    time to `owner`. `lock` is PostgreSQL's `FOR UPDATE SKIP LOCKED`."""
-    full = [app for app, cap in limits.apps.items() if cap <= 0]
-    room = [(app, cap) for app, cap in limits.apps.items() if cap > 0]
-    excluded = f" AND app_id NOT IN ({', '.join('?' * len(full))})" if full else ""
-    cap = "?"
-    if room:
-        cap = f"CASE app_id {' '.join('WHEN ? THEN ?' for _ in room)} ELSE ? END"
-    statement = CLAIM.format(excluded=excluded, lock=lock, cap=cap)
-    caps = [value for pair in room for value in pair]
-    params = (real_now + lease_seconds, owner, now, *full, limits.per_app, *caps, limits.per_app)
-    return statement, params
+    time to `owner`, in one statement."""
+    statement, params = ready(now, limits, lock)
+    claim_statement = _LEASE + "id IN (" + statement + ") RETURNING " + DELIVERY_COLUMNS
+    return claim_statement, (real_now + lease_seconds, owner, *params)
+
+
+def lease_ready(
+    ids: Sequence[int], now: float, real_now: float, lease_seconds: float, owner: str
+) -> tuple[str, tuple[Any, ...]]:
+    """LEASE_READY for the rows `ids` found ready: those still ready are leased to `owner`."""
+    statement = LEASE_READY.format(ids=", ".join("?" * len(ids)))
+    return statement, (real_now + lease_seconds, owner, *ids, now)
 
 
 def field_order_key(app_id: str, waba_id: str, field: str, wamid: str | None) -> str | None:

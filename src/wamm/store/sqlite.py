@@ -295,7 +295,12 @@ class SqliteStore(Store):
     def claim_deliveries(
         self, now: float, real_now: float, lease_seconds: float, limits: ClaimLimits
     ) -> list[Delivery]:
-        statement, params = sql.claim(now, real_now, lease_seconds, limits, self.lease_owner)
+        # The search reads a snapshot (WAL) before the write transaction: the server's sends
+        # wait for every transaction a delivery process writes, not for the search.
+        ids = [row[0] for row in self._db.execute(*sql.ready(now, limits))]
+        if not ids:
+            return []
+        statement, params = sql.lease_ready(ids, now, real_now, lease_seconds, self.lease_owner)
         with self._transaction() as db:
             rows = db.execute(statement, params).fetchall()
             return sql.claimed(rows, self._epoch(db))
