@@ -69,6 +69,12 @@ def wait_until(condition: Callable[[], bool], what: str, log: Callable[[], str])
         time.sleep(0.05)
 
 
+def delivering(server: LiveServer) -> bool | None:
+    value = httpx.get(f"{server.base_url}/_wamm/ready").json()["delivery_process_delivering"]
+    assert value is None or isinstance(value, bool)
+    return value
+
+
 def answers(port: int) -> bool:
     try:
         return httpx.get(f"http://127.0.0.1:{port}/_wamm/ready").status_code == 200
@@ -102,6 +108,7 @@ def test_the_delivery_process_posts_every_status_and_the_server_drains(
     assert parent_of(courier) == server.process.pid
     ready = httpx.get(f"{server.base_url}/_wamm/ready").json()
     assert (ready["dispatcher"], ready["delivery_process"]) == (True, courier)
+    wait_until(lambda: delivering(server) is True, "the delivery process delivering", server.log)
 
     wamids, summary = send_and_settle(server, ["5511900007001", "5511900007002"])
 
@@ -123,9 +130,12 @@ def test_a_killed_delivery_process_is_replaced(
 ) -> None:
     (first,) = delivery_pids(server)
     assert parent_of(first) == server.process.pid
+    wait_until(lambda: delivering(server) is True, "the delivery process delivering", server.log)
     os.kill(first, signal.SIGKILL)
+    wait_until(lambda: delivering(server) is False, "the dead one no longer delivering", server.log)
     wait_until(lambda: len(delivery_pids(server)) == 2, "a second delivery process", server.log)
     assert "the delivery process exited with code -9; starting another" in server.log()
+    wait_until(lambda: delivering(server) is True, "the next one delivering", server.log)
 
     wamids, summary = send_and_settle(server, ["5511900007004"])
 
@@ -168,6 +178,7 @@ def test_one_cpu_gets_no_delivery_process_by_default(tmp_path: Path) -> None:
         wait_until(lambda: answers(port), "the server's start", log_path.read_text)
         ready = httpx.get(f"http://127.0.0.1:{port}/_wamm/ready").json()
     assert (ready["dispatcher"], ready["delivery_process"]) == (True, None)
+    assert ready["delivery_process_delivering"] is None
     assert not STARTED.findall(log_path.read_text())
 
 

@@ -237,6 +237,10 @@ def worker(
         bool,
         typer.Option(hidden=True, help="Run as a `wamm serve`'s delivery process."),
     ] = False,
+    ready_fd: Annotated[
+        int | None,
+        typer.Option(hidden=True, help="A pipe to write one byte to once delivering."),
+    ] = None,
 ) -> None:
     """Deliver webhooks (and fire timed events) without serving HTTP; run any number of
     workers beside `wamm serve --no-dispatch` on a shared PostgreSQL database."""
@@ -247,7 +251,7 @@ def worker(
     from wamm.service.worker import run_worker  # noqa: PLC0415 - see the module's docstring
 
     with contextlib.suppress(KeyboardInterrupt):
-        _prepared(run_worker(database, for_server=for_server))
+        _prepared(run_worker(database, for_server=for_server, ready_fd=ready_fd))
 
 
 def migrate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 
@@ -16,10 +17,13 @@ SERVER_POLL_SECONDS = 0.1
 SERVER_FOLLOW_SECONDS = 0.1  # and for the server's changes (the manual clock above all)
 
 
-async def run_worker(database_url: str, *, for_server: bool = False) -> None:
+async def run_worker(
+    database_url: str, *, for_server: bool = False, ready_fd: int | None = None
+) -> None:
     """Deliver webhooks until SIGTERM or SIGINT. `for_server`: the delivery process of one
     `wamm serve`, which keeps time itself; it also stops when the server's pipe on stdin
-    closes, so that it never outlives its server (even one killed with SIGKILL)."""
+    closes, so that it never outlives its server (even one killed with SIGKILL). `ready_fd`:
+    a pipe to write one byte to (then closed) once delivering."""
     runtime = await Runtime.open(database_url)
     if for_server:
         dispatcher = Dispatcher(runtime, keep_time=False, poll_seconds=SERVER_POLL_SECONDS)
@@ -35,6 +39,8 @@ async def run_worker(database_url: str, *, for_server: bool = False) -> None:
             loop.add_signal_handler(signum, handler)
     pipe = await _stop_at_end_of_input(stop) if for_server else None
     await dispatcher.start()
+    if ready_fd is not None:
+        _say_ready(ready_fd)
     try:
         interval = SERVER_FOLLOW_SECONDS if for_server else None
         async with following(runtime, always=True, interval=interval):
@@ -44,6 +50,11 @@ async def run_worker(database_url: str, *, for_server: bool = False) -> None:
             pipe.close()
         await dispatcher.stop()
         await runtime.close(save_clock=not for_server)
+
+
+def _say_ready(fd: int) -> None:
+    with contextlib.suppress(OSError), os.fdopen(fd, "wb", buffering=0) as pipe:
+        pipe.write(b"1")  # a server that no longer listens is no error
 
 
 class _EndOfInput(asyncio.Protocol):

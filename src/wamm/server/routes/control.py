@@ -441,12 +441,17 @@ async def ready(request: Request, rt: Runtime) -> Response:
             "catalog_version": rt.version,
             "dispatcher": request.app.state.dispatcher is not None,
             "delivery_process": _delivery_pid(request.app.state.delivery_process),
+            "delivery_process_delivering": _delivering(request.app.state.delivery_process),
         }
     )
 
 
 def _delivery_pid(courier: DeliveryProcess | None) -> int | None:
     return courier.pid if courier is not None else None
+
+
+def _delivering(courier: DeliveryProcess | None) -> bool | None:
+    return courier.delivering if courier is not None else None
 
 
 async def media_download(request: Request, rt: Runtime) -> Response:
