@@ -302,8 +302,8 @@ class SqliteStore(Store):
             return []
         statement, params = sql.lease_ready(ids, now, real_now, lease_seconds, self.lease_owner)
         with self._transaction() as db:
-            rows = db.execute(statement, params).fetchall()
-            return sql.claimed(rows, self._epoch(db))
+            rows, epoch = db.execute(statement, params).fetchall(), self._epoch(db)
+        return sql.claimed(rows, epoch)  # built once the other writers may go on
 
     @on_store_thread
     def reclaim_leases(self, real_now: float) -> int:
