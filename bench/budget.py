@@ -10,6 +10,11 @@ Two bounds, both from the run's own figures:
 
 A target beyond the first bound cannot be met on this machine by any number of processes at
 today's CPU per send; one beyond the second only by more processes.
+
+On SQLite, one process also meets a third bound: at 64 connections in a closed loop all the
+sends in flight wait in the same group commit, so the event loop's work and the database
+thread's commit run one after the other, and the rate is at most one send per (loop CPU +
+database thread CPU) per send.
 """
 
 from __future__ import annotations
@@ -57,6 +62,23 @@ def budget_lines(run: Throughput, target: float, name: str) -> list[str]:
         f"{loops} such loop{'s' if loops > 1 else ''} carr{'y' if loops > 1 else 'ies'} "
         f"{target:,.0f} sends/s at {_micros(loops / target)} per send at most "
         f"({_cut(loops / target, loop)}), busy all the time",
+        *_series_line(run, target),
+    ]
+
+
+def _series_line(run: Throughput, target: float) -> list[str]:
+    """One SQLite process: the loop and its group commits in lockstep (see the docstring)."""
+    usage = run.usage
+    if usage is None or run.backend != "sqlite" or run.processes != 1:
+        return []
+    rate = run.sends_per_second
+    loop, commit = usage.busiest_thread / rate, usage.second_thread / rate
+    ceiling = 1 / (loop + commit)
+    return [
+        f"  in series with its group commit: the loop ({_micros(loop)}) and the database thread "
+        f"({_micros(commit)} per send) one after the other carry at most {ceiling:,.0f} "
+        f"sends/s; {target:,.0f} needs both at most {_micros(1 / target)} per send "
+        f"({_cut(1 / target, loop + commit)})"
     ]
 
 

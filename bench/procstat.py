@@ -123,6 +123,9 @@ class Usage:
     postgres_cpu: float
     machine_busy: float  # share of all cores busy, any process
     busiest_thread: float  # CPU share of the server's busiest thread (an event loop: <= 1.0)
+    # ... and of the server process's second busiest (SQLite's database thread, which writes
+    # the group commits, in a one-process server on a SQLite file)
+    second_thread: float
     peak_rss: int  # bytes: the sum of VmHWM over the server's processes
     samples: list[RssSample]
     # /proc/<pid>/io deltas summed over the server's processes: write_bytes (sent to storage:
@@ -183,6 +186,10 @@ class Monitor:
         busy_now, total_now = machine_jiffies()
         io = io_of(pids)
         threads = thread_cpu(pids)
+        server_threads = sorted(
+            (cpu - self._threads.get(tid, 0.0) for tid, cpu in thread_cpu([self.root]).items()),
+            reverse=True,
+        )
         self.usage = Usage(
             wamm_cpu=(cpu_of(pids) - wamm_cpu) / wall,
             postgres_cpu=(cpu_of(postgres_pids()) - pg_cpu) / wall,
@@ -191,6 +198,7 @@ class Monitor:
                 (cpu - self._threads.get(tid, 0.0) for tid, cpu in threads.items()), default=0.0
             )
             / wall,
+            second_thread=server_threads[1] / wall if len(server_threads) > 1 else 0.0,
             peak_rss=max(
                 sum(status_kb(pid, "VmHWM") for pid in pids) * 1024,
                 max((s.rss for s in self.samples), default=0),

@@ -12,6 +12,9 @@ it acts only in `wamm serve` processes, only for the variables that are set:
     WAMM_SQLITE_PRAGMAS="a=1;b=2"  any other PRAGMAs for those connections
     WAMM_SWITCH_INTERVAL=0.0005    sys.setswitchinterval(N): how long a thread waiting for the
                                    GIL lets the running one keep it (Python's default 0.005)
+    WAMM_WRITE_LOCK_LOG=/tmp/lock  who holds a SQLite file's write lock, how often, how long
+                                   (per store method), and how long it waited for it: written
+                                   to <file>.<pid> by every server and delivery process
 
     PYTHONPATH=bench/diag WAMM_GC_LOG=/tmp/gc.txt python3 dev bench quick
 """
@@ -19,19 +22,26 @@ it acts only in `wamm serve` processes, only for the variables that are set:
 from __future__ import annotations
 
 import collections
+import contextlib
 import gc
 import os
 import sqlite3
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 
 def _is_wamm_server() -> bool:
+    return _runs_wamm(b"serve")
+
+
+def _runs_wamm(command: bytes) -> bool:
     try:
-        return b"wamm\x00serve" in Path("/proc/self/cmdline").read_bytes()
+        return b"wamm\x00" + command in Path("/proc/self/cmdline").read_bytes()
     except OSError:
         return False
 
@@ -85,6 +95,52 @@ def _sqlite_pragmas(pragmas: list[str]) -> None:
 
     sqlite3.connect = connect_with_pragmas  # type: ignore[assignment]
 
+
+def _log_write_lock(path: str) -> None:
+    from wamm.store import file_locks  # noqa: PLC0415 - only in the processes that log
+
+    held = file_locks.WriterLock.held
+    totals: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0, 0.0])
+    started, guard = time.perf_counter(), threading.Lock()
+
+    def holder() -> str:
+        frame: FrameType | None = sys._getframe(3)  # past this wrapper and the context managers
+        while frame is not None and frame.f_code.co_name.startswith(("_transaction", "__")):
+            frame = frame.f_back
+        return frame.f_code.co_name if frame is not None else "?"
+
+    def dump() -> None:
+        wall = time.perf_counter() - started
+        with open(f"{path}.{os.getpid()}", "w") as out:
+            out.write(f"{' '.join(sys.argv[1:2])} (pid {os.getpid()}), {wall:.1f} s\n")
+            for name, (count, waited, holding) in sorted(totals.items(), key=lambda t: -t[1][2]):
+                out.write(
+                    f"  {name:28} {count:7.0f} x  waited {waited * 1000:8.1f} ms  held "
+                    f"{holding * 1000:8.1f} ms ({holding / count * 1000:.3f} ms each)\n"
+                )
+
+    @contextlib.contextmanager
+    def logged(self: Any) -> Iterator[None]:
+        name, asked = holder(), time.perf_counter()
+        with held(self):
+            taken = time.perf_counter()
+            try:
+                yield
+            finally:
+                with guard:
+                    entry = totals[name]
+                    entry[0] += 1
+                    entry[1] += taken - asked
+                    entry[2] += time.perf_counter() - taken
+                    if sum(t[0] for t in totals.values()) % 200 == 0:
+                        dump()  # processes end on signals: atexit would not run
+
+    file_locks.WriterLock.held = logged  # type: ignore[method-assign]
+
+
+lock_log = os.environ.get("WAMM_WRITE_LOCK_LOG")
+if lock_log and (_runs_wamm(b"serve") or _runs_wamm(b"worker")):
+    _log_write_lock(lock_log)
 
 if _is_wamm_server():
     if log := os.environ.get("WAMM_GC_LOG"):
