@@ -414,9 +414,11 @@ READY = (
 _LEASE = "UPDATE outbox AS due SET state = 'inflight', lease_until = ?, lease_owner = ? WHERE "
 # SQLite finds the ready rows (READY) before its write transaction, then leases those still
 # ready inside it: the search only reads, and every writer of the file waits while one writes.
+# The rows are looked up by id: `+` keeps the planner off the (state, next_attempt_at) index,
+# which would walk every due row of a backlog.
 LEASE_READY = (
     _LEASE
-    + "id IN ({ids}) AND state = 'pending' AND next_attempt_at <= ? AND "
+    + "id IN ({ids}) AND +state = 'pending' AND +next_attempt_at <= ? AND "
     + _UNBLOCKED
     + " RETURNING "
     + DELIVERY_COLUMNS
