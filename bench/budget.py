@@ -72,11 +72,11 @@ def _series_line(run: Throughput, target: float) -> list[str]:
     if usage is None or run.backend != "sqlite" or run.processes != 1:
         return []
     rate = run.sends_per_second
-    loop, commit = usage.busiest_thread / rate, usage.second_thread / rate
+    loop, commit = (share / rate for share in [*usage.server_threads, 0.0, 0.0][:2])
     ceiling = 1 / (loop + commit)
     return [
-        f"  in series with its group commit: the loop ({_micros(loop)}) and the database thread "
-        f"({_micros(commit)} per send) one after the other carry at most {ceiling:,.0f} "
+        f"  in series with its group commit: the server's loop ({_micros(loop)}) and database "
+        f"thread ({_micros(commit)} per send) one after the other carry at most {ceiling:,.0f} "
         f"sends/s; {target:,.0f} needs both at most {_micros(1 / target)} per send "
         f"({_cut(1 / target, loop + commit)})"
     ]

@@ -123,9 +123,9 @@ class Usage:
     postgres_cpu: float
     machine_busy: float  # share of all cores busy, any process
     busiest_thread: float  # CPU share of the server's busiest thread (an event loop: <= 1.0)
-    # ... and of the server process's second busiest (SQLite's database thread, which writes
-    # the group commits, in a one-process server on a SQLite file)
-    second_thread: float
+    # CPU shares of the server process's own threads, busiest first: its event loop, then (one
+    # process on a SQLite file) the database thread that writes the group commits
+    server_threads: list[float]
     peak_rss: int  # bytes: the sum of VmHWM over the server's processes
     samples: list[RssSample]
     # /proc/<pid>/io deltas summed over the server's processes: write_bytes (sent to storage:
@@ -198,7 +198,7 @@ class Monitor:
                 (cpu - self._threads.get(tid, 0.0) for tid, cpu in threads.items()), default=0.0
             )
             / wall,
-            second_thread=server_threads[1] / wall if len(server_threads) > 1 else 0.0,
+            server_threads=[share / wall for share in server_threads],
             peak_rss=max(
                 sum(status_kb(pid, "VmHWM") for pid in pids) * 1024,
                 max((s.rss for s in self.samples), default=0),
