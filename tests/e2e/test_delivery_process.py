@@ -109,6 +109,7 @@ def test_the_delivery_process_posts_every_status_and_the_server_drains(
     ready = httpx.get(f"{server.base_url}/_wamm/ready").json()
     assert (ready["dispatcher"], ready["delivery_process"]) == (True, courier)
     wait_until(lambda: delivering(server) is True, "the delivery process delivering", server.log)
+    assert f"delivery process delivering (pid {courier})" in server.log()
 
     wamids, summary = send_and_settle(server, ["5511900007001", "5511900007002"])
 

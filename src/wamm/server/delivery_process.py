@@ -106,3 +106,4 @@ class _DeliveringSignal(asyncio.Protocol):
 
     def data_received(self, _data: bytes) -> None:
         self._courier.delivering = True
+        log.info("delivery process delivering (pid %s)", self._courier.pid)
