@@ -176,17 +176,13 @@ class Dispatcher:
 
     async def _claimed(self) -> list[Delivery]:
         try:
-            if not self._keeps_time and not await self._anything_due():
-                return []
             return await self._claim()
         except Exception:
             log.exception("claiming deliveries failed")
             return []
 
     async def _anything_due(self) -> bool:
-        """Whether a delivery is due now (a read). A delivery process polls instead of being
-        woken by sends: it looks before it claims (a write transaction, which the server's
-        commits would wait for)."""
+        """Whether a delivery is due now (a read)."""
         due = await self.rt.store.next_delivery_at()
         return due is not None and due <= self.rt.now()
 
