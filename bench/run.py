@@ -35,6 +35,8 @@ from typing import Any
 
 import faults as fm
 import send_path as sp
+from ab import add_command as add_ab_command
+from ab import cmd_ab
 from fill import cmd_fill
 from postgres import cmd_postgres
 from profiling import PROFILING, print_profiles, py_spy
@@ -130,6 +132,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     fill.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     fill.add_argument("--processes", type=int, default=1, help="server processes (PostgreSQL)")
 
+    add_ab_command(commands, add_load_options)
+
     fm.add_options(commands.add_parser("faults", help="the fault matrix (docs/reliability.md)"))
     for name, (add_options, _) in inspector.COMMANDS.items():
         add_options(commands.add_parser(f"inspector-{name}", help=INSPECTOR_HELP[name]))
@@ -137,13 +141,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*argv, "quick"])
-    if getattr(args, "minutes", 1) > 120 or getattr(args, "messages", 1) > 10_000_000:
-        parser.error("bounded runs only: --minutes <= 120, --messages <= 10,000,000")
-    if not 1 <= getattr(args, "rounds", 1) <= 10:
-        parser.error("--rounds must be 1 to 10")
-    if args.command == "faults" and (problem := fm.bounded(args)):
+    if problem := unbounded(args):
         parser.error(problem)
     return args
+
+
+def unbounded(args: argparse.Namespace) -> str | None:
+    """Why the run would not be bounded in time and size, or None."""
+    if getattr(args, "minutes", 1) > 120 or getattr(args, "messages", 1) > 10_000_000:
+        return "bounded runs only: --minutes <= 120, --messages <= 10,000,000"
+    if not 1 <= getattr(args, "rounds", 1) <= 10:
+        return "--rounds must be 1 to 10"
+    return fm.bounded(args) if args.command == "faults" else None
 
 
 COMMANDS = {
@@ -153,6 +162,7 @@ COMMANDS = {
     "soak": cmd_soak,
     "fill": cmd_fill,
     "faults": fm.cmd_faults,
+    "ab": cmd_ab,
     **{f"inspector-{name}": command for name, (_, command) in inspector.COMMANDS.items()},
 }
 INSPECTOR_HELP = {

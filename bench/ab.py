@@ -1,0 +1,111 @@
+"""`bench ab`: two or more variants of wamm measured in alternating rounds, the same load each.
+
+A variant is a name and the environment its server runs with: `base:` (as it is), or
+`name:KEY=VALUE,KEY=VALUE`. The environment reaches every process of the server (its delivery
+process too), so a variant can be an experiment's switch (`WAMM_SQLITE_SYNCHRONOUS=FULL`), or
+another source tree: `PYTHONPATH=/path/to/other/checkout/src` runs that tree's wamm instead of
+this one's (e.g. a `git worktree` of the commit to compare with).
+
+Rounds alternate the variants (A B A B ...), so that a machine whose speed drifts during the
+run (another tenant, a frequency change) slows every variant alike; each variant's runs are
+printed, then its median and best, and each median's ratio to the first variant's.
+
+    python3 dev bench ab base: full:WAMM_SQLITE_SYNCHRONOUS=FULL
+    python3 dev bench ab --live --rounds 5 base: old:PYTHONPATH=/tmp/old/src
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from databases import database_for
+from measure import Load, Throughput, run_wamm
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    environment: dict[str, str]
+
+
+def variant(text: str) -> Variant:
+    """`name:KEY=VALUE,...` (argparse type)."""
+    name, colon, assignments = text.partition(":")
+    if not name or not colon:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected name:KEY=VALUE,... (or name:)")
+    environment: dict[str, str] = {}
+    for assignment in filter(None, assignments.split(",")):
+        key, equals, value = assignment.partition("=")
+        if not key or not equals:
+            raise argparse.ArgumentTypeError(f"{assignment!r} in {text!r}: expected KEY=VALUE")
+        environment[key] = value
+    return Variant(name, environment)
+
+
+def add_command(
+    commands: Any, add_load_options: Callable[[argparse.ArgumentParser, int, int], None]
+) -> None:
+    """`ab` among bench/run.py's commands, with the load options every throughput run takes."""
+    parser = commands.add_parser("ab", help="variants of wamm (environments), alternating rounds")
+    add_load_options(parser, 20_000, 20_000)
+    parser.add_argument("variants", type=variant, nargs="+", metavar="NAME:KEY=VALUE,...")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each variant, alternating")
+    parser.add_argument(
+        "--live", action="store_true", help="statuses delivered during the run (quick's live row)"
+    )
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--processes", type=int, default=1, help="server processes (PostgreSQL)")
+
+
+@contextlib.contextmanager
+def environment(extra: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in extra}
+    os.environ.update(extra)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def measure_variant(args: argparse.Namespace, workdir: Path, run: Variant, round_: int) -> float:
+    label = f"{run.name} {round_}"
+    with environment(run.environment), database_for(args.backend, workdir, label) as db:
+        load, live = Load.from_args(args), args.live
+        result: Throughput = run_wamm(
+            workdir, db, label, load, deferred=not live, processes=args.processes
+        )
+    print(
+        f"round {round_} {run.name:<12} {result.sends_per_second:>8,.0f} sends/s  "
+        f"p99 {result.p99_ms:6.1f} ms  errors {sum(result.errors.values())}  "
+        f"every 200 stored: {result.durable}",
+        flush=True,
+    )
+    return result.sends_per_second
+
+
+def cmd_ab(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, Any]]:
+    names = [run.name for run in args.variants]
+    if len(set(names)) != len(names):
+        raise SystemExit(f"variant names must differ: {names}")
+    rates: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(1, args.rounds + 1):
+        for run in args.variants:
+            rates[run.name].append(measure_variant(args, workdir, run, round_))
+    baseline = statistics.median(rates[names[0]])
+    print(f"\n{'variant':<12} {'median':>8} {'best':>8} {'x ' + names[0]:>10}  runs")
+    for name, runs in rates.items():
+        median = statistics.median(runs)
+        listed = " ".join(f"{rate:,.0f}" for rate in runs)
+        print(f"{name:<12} {median:>8,.0f} {max(runs):>8,.0f} {median / baseline:>10.3f}  {listed}")
+    return True, {"rates": rates}
