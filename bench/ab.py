@@ -8,7 +8,9 @@ this one's (e.g. a `git worktree` of the commit to compare with).
 
 Rounds alternate the variants (A B A B ...), so that a machine whose speed drifts during the
 run (another tenant, a frequency change) slows every variant alike; each variant's runs are
-printed, then its median and best, and each median's ratio to the first variant's.
+printed, then its median and best, each median's ratio to the first variant's, and the
+median of wamm's CPU per send (its whole process tree, µs): steadier than the rate on a busy
+machine.
 
     python3 dev bench ab base: full:WAMM_SQLITE_SYNCHRONOUS=FULL
     python3 dev bench ab --live --rounds 5 base: old:PYTHONPATH=/tmp/old/src
@@ -78,34 +80,50 @@ def environment(extra: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def measure_variant(args: argparse.Namespace, workdir: Path, run: Variant, round_: int) -> float:
+def cpu_per_send(result: Throughput) -> float:
+    """wamm's CPU (its whole process tree) per send in the window, in microseconds."""
+    if result.usage is None or not result.sends_per_second:
+        return 0.0
+    return result.usage.wamm_cpu / result.sends_per_second * 1e6
+
+
+def measure_variant(
+    args: argparse.Namespace, workdir: Path, run: Variant, round_: int
+) -> tuple[float, float]:
+    """One run of `run`: its sends per second and wamm's CPU per send (µs)."""
     label = f"{run.name} {round_}"
     with environment(run.environment), database_for(args.backend, workdir, label) as db:
         load, live = Load.from_args(args), args.live
         result: Throughput = run_wamm(
             workdir, db, label, load, deferred=not live, processes=args.processes
         )
+    cpu = cpu_per_send(result)
     print(
         f"round {round_} {run.name:<12} {result.sends_per_second:>8,.0f} sends/s  "
-        f"p99 {result.p99_ms:6.1f} ms  errors {sum(result.errors.values())}  "
-        f"every 200 stored: {result.durable}",
+        f"{cpu:5.0f} us CPU per send  p99 {result.p99_ms:6.1f} ms  "
+        f"errors {sum(result.errors.values())}  every 200 stored: {result.durable}",
         flush=True,
     )
-    return result.sends_per_second
+    return result.sends_per_second, cpu
 
 
 def cmd_ab(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, Any]]:
     names = [run.name for run in args.variants]
     if len(set(names)) != len(names):
         raise SystemExit(f"variant names must differ: {names}")
-    rates: dict[str, list[float]] = {name: [] for name in names}
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     for round_ in range(1, args.rounds + 1):
         for run in args.variants:
-            rates[run.name].append(measure_variant(args, workdir, run, round_))
-    baseline = statistics.median(rates[names[0]])
-    print(f"\n{'variant':<12} {'median':>8} {'best':>8} {'x ' + names[0]:>10}  runs")
-    for name, runs in rates.items():
-        median = statistics.median(runs)
-        listed = " ".join(f"{rate:,.0f}" for rate in runs)
-        print(f"{name:<12} {median:>8,.0f} {max(runs):>8,.0f} {median / baseline:>10.3f}  {listed}")
-    return True, {"rates": rates}
+            runs[run.name].append(measure_variant(args, workdir, run, round_))
+    first = statistics.median(rate for rate, _ in runs[names[0]])
+    print(f"\n{'variant':<12} {'median':>8} {'best':>8} {'x ' + names[0]:>10} {'CPU us':>7}  runs")
+    for name, measured in runs.items():
+        rates = [rate for rate, _ in measured]
+        median = statistics.median(rates)
+        cpu = statistics.median(cpu for _, cpu in measured)
+        listed = " ".join(f"{rate:,.0f}" for rate in rates)
+        print(
+            f"{name:<12} {median:>8,.0f} {max(rates):>8,.0f} {median / first:>10.3f} "
+            f"{cpu:>7.0f}  {listed}"
+        )
+    return True, {"runs": runs}
