@@ -84,6 +84,13 @@ def pg(statement: str) -> str:
     return re.sub(r"\?", "%s", statement)
 
 
+# PLANNED_EACH_RUN: a statement that joins a batch of keys to a table which grows (the rate
+# buckets, the outbox) is never prepared. PostgreSQL plans a prepared statement once for any
+# values (its generic plan) after five runs, and keeps that plan until the table is analysed
+# again: made while a new schema's table was nearly empty, it scanned the whole table for
+# every batch after, each batch slower as the table grew (docs/performance.md; autovacuum
+# analyses a table a minute or more later, after the short runs of a test suite). Planned for
+# its own values each time, it looks the keys up in the table's index.
 class Unnested:
     """A shared one-row statement (`INSERT ... VALUES (?, ...)` or `UPDATE ... WHERE ...`) run
     for a batch of rows as one statement: each placeholder becomes a column of `unnest` over an
@@ -105,6 +112,7 @@ class Unnested:
         else:
             text = text.replace(" WHERE ", f" FROM {rows} WHERE ", 1)
         self.statement = text
+        self.prepare = text.startswith("INSERT")  # an UPDATE joins a table: PLANNED_EACH_RUN
         self.one_row = pg(statement)
         self._floats = [index for index, kind in enumerate(types) if kind == "float8"]
 
@@ -125,7 +133,7 @@ class Unnested:
         if len(rows) == 1:
             await _queue(conn, self.one_row, rows[0])
         elif rows:
-            await _queue(conn, self.statement, self.params(rows))
+            await _queue(conn, self.statement, self.params(rows), prepare=self.prepare)
 
 
 # The send path's and the webhook workers' batches, each one statement per table; the types
@@ -209,14 +217,19 @@ async def _fence(
 
 
 async def _queue(
-    conn: psycopg.AsyncConnection[Any], statement: str, params: Sequence[Any] = ()
+    conn: psycopg.AsyncConnection[Any],
+    statement: str,
+    params: Sequence[Any] = (),
+    *,
+    prepare: bool = True,
 ) -> psycopg.AsyncCursor[Any]:
     """`statement` queued in a `_pipelined` block after its `_fence`, prepared at once (as
     executemany does), not after psycopg's 5 runs: a statement that aborts the pipeline first
     (a refusing fence) makes the server skip the Parse of the statement psycopg then takes for
     prepared, and the statement's every later run on that connection would fail ("prepared
-    statement does not exist"). Prepared at once, the Parse's result is checked."""
-    return await conn.execute(statement, params, prepare=True)
+    statement does not exist"). Prepared at once, the Parse's result is checked.
+    `prepare=False`: never prepared, planned for its own values at each run (PLANNED_EACH_RUN)."""
+    return await conn.execute(statement, params, prepare=prepare)
 
 
 async def _epoch(fence: psycopg.AsyncCursor[Any]) -> int:
@@ -565,7 +578,8 @@ class PostgresStore(Store):
         async with self._single.connection() as conn, conn.cursor() as cur:
             async with conn.pipeline():
                 await cur.execute(CREATE_BUCKETS, (keys, capacities, nows))
-                await cur.execute(TAKE_TOKENS, (keys, counts, nows, rates, capacities))
+                take = (keys, counts, nows, rates, capacities)
+                await cur.execute(TAKE_TOKENS, take, prepare=False)  # PLANNED_EACH_RUN
             taken = {key: (given, left) for key, given, left in await cur.fetchall()}
         granted = [(False, 0.0)] * len(requests)
         for key, now, rate, capacity, count in zip(

@@ -1,0 +1,111 @@
+"""PostgreSQL: the statements that join a batch of keys to a table which grows (the rate buckets,
+the outbox) find their rows through the table's index however small the table was when the
+store started. A prepared statement's plan, made once on a new schema's nearly empty table,
+scanned the whole table for every later batch (docs/performance.md).
+
+What the tests read is PostgreSQL's own count of sequential scans per table, which each server
+process reports when its connection closes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import msgspec
+import psycopg
+import pytest
+
+from tests.builders import deliveries
+from tests.conftest import postgres_schema
+from wamm.store import open_store
+from wamm.store.base import ClaimLimits, Store, TokenRequest
+
+pytestmark = pytest.mark.postgres
+
+# Enough batches for a plan of any value to be made while the table is nearly empty: psycopg
+# prepares a statement on its 5th run, and PostgreSQL makes that plan after 5 more.
+EARLY_BATCHES = 15
+LATER_BATCHES = 30
+BATCH = 5
+GROWN_TO = 20_000  # rows: far more than a plan for a nearly empty table expects
+STATS_SECONDS = 10.0  # for the closed connections' counts to arrive
+
+
+async def take_tokens(store: Store, prefix: str) -> None:
+    """One batch of token takes (taken together, as concurrent sends take them)."""
+    now = time.time()
+    keys = [f"{prefix}:{index}" for index in range(BATCH)]
+    await asyncio.gather(*(store.take_token(TokenRequest(key, now, 1.0, 10.0)) for key in keys))
+
+
+async def deliver_batch(store: Store, now: float) -> None:
+    """A batch of webhook rows added, claimed and finished as delivered."""
+    await store.add_deliveries(deliveries(BATCH, due=now))
+    claimed = await store.claim_deliveries(now, time.time(), 60, ClaimLimits(per_app=BATCH))
+    assert len(claimed) == BATCH
+    done = [msgspec.structs.replace(row, state="delivered", attempts=1) for row in claimed]
+    await store.finish_deliveries(done, [])
+
+
+def grow(url: str, statement: str) -> None:
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(statement, (GROWN_TO,))
+
+
+def sequential_scans(url: str, table: str, inserted: int) -> int:
+    """The table's sequential scans so far, once every closed connection's counts are in
+    (they are when the table's inserted rows are all counted)."""
+    deadline = time.monotonic() + STATS_SECONDS
+    with psycopg.connect(url, autocommit=True) as connection:
+        while True:
+            connection.execute("SELECT pg_stat_clear_snapshot()")
+            row = connection.execute(
+                "SELECT seq_scan, n_tup_ins FROM pg_stat_user_tables WHERE relid = %s::regclass",
+                (table,),
+            ).fetchone()
+            assert row is not None
+            if row[1] >= inserted:
+                return int(row[0])
+            assert time.monotonic() < deadline, f"{table}: {row[1]} of {inserted} inserts counted"
+            time.sleep(0.05)
+
+
+async def test_token_batches_find_their_buckets_by_key_after_the_table_grew() -> None:
+    with postgres_schema() as url:
+        store = await open_store(url)
+        try:
+            for batch in range(EARLY_BATCHES):
+                await take_tokens(store, f"early-{batch}")
+            grow(
+                url, "INSERT INTO rate_buckets SELECT 'g' || n, 1, 0 FROM generate_series(1, %s) n"
+            )
+            for batch in range(LATER_BATCHES):
+                await take_tokens(store, f"later-{batch}")
+        finally:
+            await store.close()
+        inserted = GROWN_TO + BATCH * (EARLY_BATCHES + LATER_BATCHES)
+        scans = sequential_scans(url, "rate_buckets", inserted)
+    # A batch scans the table twice at most while it is nearly empty, never once it has grown.
+    assert scans <= 2 * EARLY_BATCHES
+
+
+async def test_finished_batches_find_their_rows_by_id_after_the_outbox_grew() -> None:
+    with postgres_schema() as url:
+        store = await open_store(url)
+        try:
+            for batch in range(EARLY_BATCHES):
+                await deliver_batch(store, 100.0 + batch)
+            grow(
+                url,
+                "INSERT INTO outbox (app_id, waba_id, field, value, event_at, due_at, "
+                "next_attempt_at, state) SELECT 'a', 'w', 'messages', '', 1e9, 1e9, 1e9, "
+                "'pending' FROM generate_series(1, %s)",
+            )
+            for batch in range(LATER_BATCHES):
+                await deliver_batch(store, 200.0 + batch)
+        finally:
+            await store.close()
+        inserted = GROWN_TO + BATCH * (EARLY_BATCHES + LATER_BATCHES)
+        scans = sequential_scans(url, "outbox", inserted)
+    # The claims and finishes of a batch on a nearly empty outbox scan it twice at most.
+    assert scans <= 2 * EARLY_BATCHES
