@@ -1,7 +1,8 @@
-"""PostgreSQL: the statements that join a batch of keys to a table which grows (the rate buckets,
-the outbox) find their rows through the table's index however small the table was when the
-store started. A prepared statement's plan, made once on a new schema's nearly empty table,
-scanned the whole table for every later batch (docs/performance.md).
+"""PostgreSQL: the statements that look a batch of keys up in a table which grows (the rate
+buckets, the outbox, the messages) find their rows through the table's index however small
+the table was when the store started. A prepared statement's plan, made once on a new
+schema's nearly empty table, scanned the whole table for every later batch
+(docs/performance.md).
 
 What the tests read is PostgreSQL's own count of sequential scans per table, which each server
 process reports when its connection closes."""
@@ -109,3 +110,24 @@ async def test_finished_batches_find_their_rows_by_id_after_the_outbox_grew() ->
         scans = sequential_scans(url, "outbox", inserted)
     # The claims and finishes of a batch on a nearly empty outbox scan it twice at most.
     assert scans <= 2 * EARLY_BATCHES
+
+
+async def test_status_batches_find_their_messages_by_seq_after_the_table_grew() -> None:
+    wanted = [1, 2, 3]  # a batch's messages (here none stored: the lookup is what counts)
+    with postgres_schema() as url:
+        store = await open_store(url)
+        try:
+            for _ in range(EARLY_BATCHES):
+                assert await store.messages_by_seq(wanted) == {}
+            grow(
+                url,
+                "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, route, status, "
+                "created_at, data) SELECT 1000000 + n, 'wamid.' || n, 'p', 'w', "
+                "'marketing_messages', 'sent', 0, '' FROM generate_series(1, %s) AS n",
+            )
+            for _ in range(LATER_BATCHES):
+                assert await store.messages_by_seq(wanted) == {}
+        finally:
+            await store.close()
+        scans = sequential_scans(url, "messages", GROWN_TO)
+    assert scans <= EARLY_BATCHES

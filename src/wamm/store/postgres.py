@@ -84,13 +84,14 @@ def pg(statement: str) -> str:
     return re.sub(r"\?", "%s", statement)
 
 
-# PLANNED_EACH_RUN: a statement that joins a batch of keys to a table which grows (the rate
-# buckets, the outbox) is never prepared. PostgreSQL plans a prepared statement once for any
-# values (its generic plan) after five runs, and keeps that plan until the table is analysed
-# again: made while a new schema's table was nearly empty, it scanned the whole table for
-# every batch after, each batch slower as the table grew (docs/performance.md; autovacuum
-# analyses a table a minute or more later, after the short runs of a test suite). Planned for
-# its own values each time, it looks the keys up in the table's index.
+# PLANNED_EACH_RUN: a statement that looks a batch of keys up in a table which grows (the rate
+# buckets, the outbox, the messages of a batch of statuses) is never prepared. PostgreSQL
+# plans a prepared statement once for any values (its generic plan) after five runs, and keeps
+# that plan until the table is analysed again: made while a new schema's table was nearly
+# empty, it scanned the whole table for every batch after, each batch slower as the table grew
+# (docs/performance.md; autovacuum analyses a table a minute or more later, after the short
+# runs of a test suite). Planned for its own values each time, it looks the keys up in the
+# table's index.
 class Unnested:
     """A shared one-row statement (`INSERT ... VALUES (?, ...)` or `UPDATE ... WHERE ...`) run
     for a batch of rows as one statement: each placeholder becomes a column of `unnest` over an
@@ -500,8 +501,8 @@ class PostgresStore(Store):
     async def messages_by_seq(self, seqs: Sequence[int]) -> dict[int, Message]:
         if not seqs:
             return {}
-        rows = await self._fetchall(
-            "SELECT seq, data FROM messages WHERE seq = ANY(?)", (list(seqs),)
+        rows = await self._fetchall(  # PLANNED_EACH_RUN: a status batch's messages
+            "SELECT seq, data FROM messages WHERE seq = ANY(?)", (list(seqs),), prepare=False
         )
         return {int(seq): _MESSAGE.decode(data) for seq, data in rows}
 
