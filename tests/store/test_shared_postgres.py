@@ -16,7 +16,7 @@ from tests import seed_data as sd
 from tests.builders import deliveries, message, template_send
 from tests.conftest import postgres_schema
 from wamm.core.errors import ResetDuringRequest
-from wamm.core.ratelimit import grant
+from wamm.core.ratelimit import TokenBuckets, grant
 from wamm.core.settings import Settings
 from wamm.server.app import build_app
 from wamm.service.runtime import Runtime
@@ -120,6 +120,31 @@ async def test_token_takes_in_sql_grant_what_the_python_buckets_grant(
     assert min(left for _, left in firsts) == 0.0
     later = await stores[1].take_token(TokenRequest("pair:a", now + 3.0, rate, capacity))
     assert later == (True, grant(0.0, now, now + 3.0, rate, capacity, 1)[1])
+
+
+async def test_chained_takes_grant_what_taking_in_turn_grants(
+    stores: list[PostgresStore],
+) -> None:
+    """Concurrent chains (a number's token, then its pair's only if the number's was taken) in
+    one batch get what taking them one after the other gets, and leave the buckets as it
+    would: a chain cut short gives back the pair token the batch took for it."""
+    now, pairs = 100.0, "aabcb"
+
+    def chain(pair: str) -> list[TokenRequest]:
+        return [TokenRequest("number:n", now, 0.0, 3), TokenRequest(f"pair:{pair}", now, 0.0, 1)]
+
+    results = await asyncio.gather(*(stores[0].take_tokens(chain(pair)) for pair in pairs))
+
+    model = TokenBuckets()
+    expected = []
+    for pair in pairs:
+        number = model.take("n", now, 0.0, 3)[0]
+        expected.append([number, number and model.take(pair, now, 0.0, 1)[0]])
+    assert [[taken for taken, _ in result] for result in results] == expected
+    assert expected == [[True, True], [True, False], [True, True], [False, False], [False, False]]
+    for pair in "abc":  # c's token went back; a's and b's were taken once each
+        later = await stores[1].take_token(TokenRequest(f"pair:{pair}", now, 0.0, 1))
+        assert later[0] == model.take(pair, now, 0.0, 1)[0]
 
 
 async def test_rate_buckets_are_unlogged_they_need_not_survive_a_crash(

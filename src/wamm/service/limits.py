@@ -6,6 +6,8 @@ from __future__ import annotations
 from wamm.core.ratelimit import TokenBuckets
 from wamm.store.base import Store, TokenRequest
 
+Bucket = tuple[str, str, float, float]  # scope, key, rate per second, capacity
+
 
 class RateLimits:
     """Token buckets per scope (`number`, `pair`, `buc`), shared through the store when it is."""
@@ -14,12 +16,21 @@ class RateLimits:
         self._store = store
         self._local: dict[str, TokenBuckets] = {}
 
-    async def take(self, scope: str, key: str, now: float, rate: float, capacity: float) -> bool:
-        """Take one token if there is one (the send path: no second coroutine frame)."""
+    async def take_both(self, first: Bucket, then: Bucket, now: float) -> tuple[bool, bool]:
+        """Take a token from `first`'s bucket, then, only if one was taken, from `then`'s:
+        whether each was taken (shared: both in one round trip)."""
         if self._store.shared:
-            request = TokenRequest(f"{scope}:{key}", now, rate, capacity)
-            return (await self._store.take_token(request))[0]
-        return self._buckets(scope).take(key, now, rate, capacity)[0]
+            requests = [
+                TokenRequest(f"{scope}:{key}", now, rate, cap)
+                for scope, key, rate, cap in (first, then)
+            ]
+            taken = await self._store.take_tokens(requests)
+            return taken[0][0], taken[1][0]
+        scope, key, rate, capacity = first
+        if not self._buckets(scope).take(key, now, rate, capacity)[0]:
+            return False, False
+        scope, key, rate, capacity = then
+        return True, self._buckets(scope).take(key, now, rate, capacity)[0]
 
     async def draw(
         self, scope: str, key: str, now: float, rate: float, capacity: float

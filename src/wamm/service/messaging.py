@@ -99,13 +99,17 @@ def _check_window(send: _Send) -> None:
 
 async def _take_rate_limits(send: _Send) -> None:
     """Per-number throughput (130429), then the per-pair limit (131056)."""
-    rt, phone, now = send.rt, send.phone, send.now
+    phone, pair = send.phone, send.rt.settings.pair_limit
     mps = phone.throughput_mps
-    if not await rt.limits.take("number", phone.id, now, mps, mps):
-        raise GraphError(130429, subcode=2494055)
-    pair = rt.settings.pair_limit
     key = f"{phone.id}:{send.user.phone if send.user else send.envelope.recipient.input}"
-    if not await rt.limits.take("pair", key, now, 1 / pair.interval_seconds, pair.burst):
+    number_taken, pair_taken = await send.rt.limits.take_both(
+        ("number", phone.id, mps, mps),
+        ("pair", key, 1 / pair.interval_seconds, pair.burst),
+        send.now,
+    )
+    if not number_taken:
+        raise GraphError(130429, subcode=2494055)
+    if not pair_taken:
         raise GraphError(131056)
 
 

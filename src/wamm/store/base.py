@@ -201,6 +201,12 @@ class Store(ABC):
         taken, and the tokens left. Concurrent takes may share one round trip."""
         raise NotImplementedError("only shared stores keep rate limits")
 
+    async def take_tokens(self, requests: Sequence[TokenRequest]) -> list[tuple[bool, float]]:
+        """`take_token` for each request in turn, each only if a token was taken for every one
+        before it (one not tried answers False): whether each was taken, and its bucket's
+        tokens left. All of them in one round trip, as concurrent takes share it."""
+        raise NotImplementedError("only shared stores keep rate limits")
+
     @asynccontextmanager
     async def exclusive(self, name: str) -> AsyncIterator[None]:  # noqa: ARG002 - named locks matter for shared stores only
         """Run the block alone among the processes sharing the store (a no-op for one)."""

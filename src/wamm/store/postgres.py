@@ -72,6 +72,7 @@ _ROW_ERRORS = (psycopg.IntegrityError, psycopg.DataError, ResetDuringRequest)
 _encode = msgspec.json.Encoder().encode
 _NewMessage = tuple[Message, User | None, Sequence[Delivery], int]  # ..., reset epoch
 _Finished = tuple[Sequence[Delivery], Sequence[Attempt]]
+_Takes = tuple[TokenRequest, ...]  # taken in turn, each only if the ones before it were
 _MESSAGE = msgspec.json.Decoder(Message)
 _USER = msgspec.json.Decoder(User)
 _BLOCKED = msgspec.json.Decoder(BlockedUser)
@@ -182,6 +183,12 @@ TAKE_TOKENS = (
     "UPDATE rate_buckets AS b SET tokens = g.available - g.given, updated_at = g.updated "
     "FROM granted AS g WHERE b.key = g.key RETURNING b.key, g.given, b.tokens"
 )
+# Tokens a batch took for takes that were not to be made (`take_tokens`) go back. The bucket
+# was refilled to at most its capacity and at least as many were taken: none overflows.
+REFUND_TOKENS = (
+    "UPDATE rate_buckets AS b SET tokens = b.tokens + r.back "
+    "FROM unnest(%s::text[], %s::int[]) AS r (key, back) WHERE b.key = r.key"
+)
 # In-flight rows whose lease ran out, or whose owner's lock is free (the owner died: taking its
 # lock succeeds), are due again.
 RELEASE_ABANDONED = pg(
@@ -253,7 +260,7 @@ class PostgresStore(Store):
             self._flush_messages, isolate=_ROW_ERRORS
         )
         self._finished: GroupCommitter[_Finished] = GroupCommitter(self._flush_finished)
-        self._tokens: Batcher[TokenRequest, tuple[bool, float]] = Batcher(self._flush_tokens)
+        self._tokens: Batcher[_Takes, list[tuple[bool, float]]] = Batcher(self._flush_tokens)
         self.lease_owner = new_lease_owner()
         self._owner_lock = OwnerLock(conninfo, self.lease_owner)
         # Changes of read-mostly state share the reader side; a catalog reload takes the writer.
@@ -561,36 +568,59 @@ class PostgresStore(Store):
     # --- shared rate limits ---------------------------------------------------------------
 
     async def take_token(self, request: TokenRequest) -> tuple[bool, float]:
-        return await self._tokens.submit(request)
+        return (await self._tokens.submit((request,)))[0]
 
-    async def _flush_tokens(self, requests: list[TokenRequest]) -> list[tuple[bool, float]]:
+    async def take_tokens(self, requests: Sequence[TokenRequest]) -> list[tuple[bool, float]]:
+        return await self._tokens.submit(tuple(requests))
+
+    async def _flush_tokens(self, chains: list[_Takes]) -> list[list[tuple[bool, float]]]:
         """All concurrent token takes in two statements sent together (CREATE_BUCKETS, then
-        TAKE_TOKENS). Each take learns what its bucket holds after the whole batch."""
-        wanted: dict[str, list[int]] = {}
-        for index, request in enumerate(requests):
-            wanted.setdefault(request.key, []).append(index)
+        TAKE_TOKENS). Each take learns what its bucket holds after the whole batch. The takes
+        of a chain (`take_tokens`) after a refused one were made with the batch: their tokens
+        go back (REFUND_TOKENS, one more round trip, only then)."""
+        taken = await self._take_all([request for chain in chains for request in chain])
+        remaining = {key: given for key, (given, _) in taken.items()}
+        outcomes = [[False] * len(chain) for chain in chains]
+        for level in range(max(len(chain) for chain in chains)):
+            for chain, outcome in zip(chains, outcomes, strict=True):
+                if level < len(chain) and (level == 0 or outcome[level - 1]):
+                    key = chain[level].key
+                    outcome[level] = remaining[key] > 0
+                    remaining[key] -= outcome[level]
+        back = {key: count for key, count in remaining.items() if count}
+        if back:
+            async with self._single.connection() as conn:
+                await conn.execute(REFUND_TOKENS, (list(back), list(back.values())), prepare=False)
+        left = {key: tokens_left + back.get(key, 0) for key, (_, tokens_left) in taken.items()}
+        return [
+            [(ok, left[request.key]) for ok, request in zip(outcome, chain, strict=True)]
+            for outcome, chain in zip(outcomes, chains, strict=True)
+        ]
+
+    async def _take_all(self, requests: list[TokenRequest]) -> dict[str, tuple[int, float]]:
+        """Per bucket key: the tokens its requests were given (up to one each), and the tokens
+        left after the batch."""
+        wanted: dict[str, list[TokenRequest]] = {}
+        for request in requests:
+            wanted.setdefault(request.key, []).append(request)
         keys = sorted(wanted)
-        first = [requests[wanted[key][0]] for key in keys]
         # float(): float8 arrays; a rate or capacity may come as an int.
-        nows = [float(max(requests[i].now for i in wanted[key])) for key in keys]
-        capacities = [float(request.capacity) for request in first]
+        nows = [float(max(request.now for request in wanted[key])) for key in keys]
+        capacities = [float(wanted[key][0].capacity) for key in keys]
         counts = [len(wanted[key]) for key in keys]
-        rates = [float(request.rate) for request in first]
+        rates = [float(wanted[key][0].rate) for key in keys]
         async with self._single.connection() as conn, conn.cursor() as cur:
             async with conn.pipeline():
                 await cur.execute(CREATE_BUCKETS, (keys, capacities, nows))
                 take = (keys, counts, nows, rates, capacities)
                 await cur.execute(TAKE_TOKENS, take, prepare=False)  # PLANNED_EACH_RUN
             taken = {key: (given, left) for key, given, left in await cur.fetchall()}
-        granted = [(False, 0.0)] * len(requests)
         for key, now, rate, capacity, count in zip(
             keys, nows, rates, capacities, counts, strict=True
         ):
-            # A bucket a reset deleted between the two statements: it starts full.
-            given, left = taken.get(key) or grant(capacity, now, now, rate, capacity, count)[:2]
-            for position, index in enumerate(wanted[key]):
-                granted[index] = (position < given, left)
-        return granted
+            if key not in taken:  # a bucket a reset deleted between the statements starts full
+                taken[key] = grant(capacity, now, now, rate, capacity, count)[:2]
+        return taken
 
     # --- webhook outbox -----------------------------------------------------------------
 
