@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 
 import msgspec
 import psycopg
@@ -32,15 +33,28 @@ GROWN_TO = 20_000  # rows: far more than a plan for a nearly empty table expects
 STATS_SECONDS = 10.0  # for the closed connections' counts to arrive
 
 
-async def take_tokens(store: Store, prefix: str) -> None:
+GROW_BUCKETS = "INSERT INTO rate_buckets SELECT 'g' || n, 1, 0 FROM generate_series(1, %s) n"
+GROW_OUTBOX = (
+    "INSERT INTO outbox (app_id, waba_id, field, value, event_at, due_at, next_attempt_at, "
+    "state) SELECT 'a', 'w', 'messages', '', 1e9, 1e9, 1e9, 'pending' FROM generate_series(1, %s)"
+)
+GROW_MESSAGES = (
+    "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, route, status, created_at, "
+    "data) SELECT 1000000 + n, 'wamid.' || n, 'p', 'w', 'marketing_messages', 'sent', 0, '' "
+    "FROM generate_series(1, %s) AS n"
+)
+
+
+async def take_tokens(store: Store, number: int) -> None:
     """One batch of token takes (taken together, as concurrent sends take them)."""
     now = time.time()
-    keys = [f"{prefix}:{index}" for index in range(BATCH)]
+    keys = [f"batch-{number}:{index}" for index in range(BATCH)]
     await asyncio.gather(*(store.take_token(TokenRequest(key, now, 1.0, 10.0)) for key in keys))
 
 
-async def deliver_batch(store: Store, now: float) -> None:
+async def deliver_batch(store: Store, number: int) -> None:
     """A batch of webhook rows added, claimed and finished as delivered."""
+    now = 100.0 + number
     await store.add_deliveries(deliveries(BATCH, due=now))
     claimed = await store.claim_deliveries(now, time.time(), 60, ClaimLimits(per_app=BATCH))
     assert len(claimed) == BATCH
@@ -48,9 +62,28 @@ async def deliver_batch(store: Store, now: float) -> None:
     await store.finish_deliveries(done, [])
 
 
-def grow(url: str, statement: str) -> None:
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(statement, (GROWN_TO,))
+async def look_messages_up(store: Store, _number: int) -> None:
+    """A batch of statuses' messages looked up (none stored: the lookup is what counts)."""
+    assert await store.messages_by_seq([1, 2, 3]) == {}
+
+
+async def scans_around_growth(
+    table: str, batch: Callable[[Store, int], Awaitable[None]], growth: str, added: int
+) -> int:
+    """`table`'s sequential scans through EARLY_BATCHES batches, its growth by GROWN_TO rows
+    (`growth`), then LATER_BATCHES batches, each adding `added` rows to it."""
+    batches = EARLY_BATCHES + LATER_BATCHES
+    with postgres_schema() as url:
+        store = await open_store(url)
+        try:
+            for number in range(batches):
+                if number == EARLY_BATCHES:
+                    with psycopg.connect(url, autocommit=True) as connection:
+                        connection.execute(growth, (GROWN_TO,))
+                await batch(store, number)
+        finally:
+            await store.close()
+        return sequential_scans(url, table, GROWN_TO + added * batches)
 
 
 def sequential_scans(url: str, table: str, inserted: int) -> int:
@@ -72,62 +105,17 @@ def sequential_scans(url: str, table: str, inserted: int) -> int:
 
 
 async def test_token_batches_find_their_buckets_by_key_after_the_table_grew() -> None:
-    with postgres_schema() as url:
-        store = await open_store(url)
-        try:
-            for batch in range(EARLY_BATCHES):
-                await take_tokens(store, f"early-{batch}")
-            grow(
-                url, "INSERT INTO rate_buckets SELECT 'g' || n, 1, 0 FROM generate_series(1, %s) n"
-            )
-            for batch in range(LATER_BATCHES):
-                await take_tokens(store, f"later-{batch}")
-        finally:
-            await store.close()
-        inserted = GROWN_TO + BATCH * (EARLY_BATCHES + LATER_BATCHES)
-        scans = sequential_scans(url, "rate_buckets", inserted)
+    scans = await scans_around_growth("rate_buckets", take_tokens, GROW_BUCKETS, BATCH)
     # A batch scans the table twice at most while it is nearly empty, never once it has grown.
     assert scans <= 2 * EARLY_BATCHES
 
 
 async def test_finished_batches_find_their_rows_by_id_after_the_outbox_grew() -> None:
-    with postgres_schema() as url:
-        store = await open_store(url)
-        try:
-            for batch in range(EARLY_BATCHES):
-                await deliver_batch(store, 100.0 + batch)
-            grow(
-                url,
-                "INSERT INTO outbox (app_id, waba_id, field, value, event_at, due_at, "
-                "next_attempt_at, state) SELECT 'a', 'w', 'messages', '', 1e9, 1e9, 1e9, "
-                "'pending' FROM generate_series(1, %s)",
-            )
-            for batch in range(LATER_BATCHES):
-                await deliver_batch(store, 200.0 + batch)
-        finally:
-            await store.close()
-        inserted = GROWN_TO + BATCH * (EARLY_BATCHES + LATER_BATCHES)
-        scans = sequential_scans(url, "outbox", inserted)
+    scans = await scans_around_growth("outbox", deliver_batch, GROW_OUTBOX, BATCH)
     # The claims and finishes of a batch on a nearly empty outbox scan it twice at most.
     assert scans <= 2 * EARLY_BATCHES
 
 
 async def test_status_batches_find_their_messages_by_seq_after_the_table_grew() -> None:
-    wanted = [1, 2, 3]  # a batch's messages (here none stored: the lookup is what counts)
-    with postgres_schema() as url:
-        store = await open_store(url)
-        try:
-            for _ in range(EARLY_BATCHES):
-                assert await store.messages_by_seq(wanted) == {}
-            grow(
-                url,
-                "INSERT INTO messages (seq, wamid, phone_number_id, waba_id, route, status, "
-                "created_at, data) SELECT 1000000 + n, 'wamid.' || n, 'p', 'w', "
-                "'marketing_messages', 'sent', 0, '' FROM generate_series(1, %s) AS n",
-            )
-            for _ in range(LATER_BATCHES):
-                assert await store.messages_by_seq(wanted) == {}
-        finally:
-            await store.close()
-        scans = sequential_scans(url, "messages", GROWN_TO)
+    scans = await scans_around_growth("messages", look_messages_up, GROW_MESSAGES, 0)
     assert scans <= EARLY_BATCHES
