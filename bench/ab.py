@@ -19,13 +19,13 @@ machine.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import statistics
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from databases import database_for
 from measure import Load, Throughput, run_wamm
@@ -66,20 +66,6 @@ def add_command(
     parser.add_argument("--processes", type=int, default=1, help="server processes (PostgreSQL)")
 
 
-@contextlib.contextmanager
-def environment(extra: dict[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in extra}
-    os.environ.update(extra)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def cpu_per_send(result: Throughput) -> float:
     """wamm's CPU (its whole process tree) per send in the window, in microseconds."""
     if result.usage is None or not result.sends_per_second:
@@ -92,10 +78,17 @@ def measure_variant(
 ) -> tuple[float, float]:
     """One run of `run`: its sends per second and wamm's CPU per send (µs)."""
     label = f"{run.name} {round_}"
-    with environment(run.environment), database_for(args.backend, workdir, label) as db:
-        load, live = Load.from_args(args), args.live
+    with (
+        mock.patch.dict(os.environ, run.environment),
+        database_for(args.backend, workdir, label) as db,
+    ):
         result: Throughput = run_wamm(
-            workdir, db, label, load, deferred=not live, processes=args.processes
+            workdir,
+            db,
+            label,
+            Load.from_args(args),
+            deferred=not args.live,
+            processes=args.processes,
         )
     cpu = cpu_per_send(result)
     print(
