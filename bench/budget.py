@@ -14,14 +14,16 @@ today's CPU per send; one beyond the second only by more processes.
 On SQLite, one process also meets a third bound: at 64 connections in a closed loop all the
 sends in flight wait in the same group commit, so the event loop's work and the database
 thread's commit run one after the other, and the rate is at most one send per (loop CPU +
-database thread CPU) per send.
+database thread CPU) per send. With webhooks delivered during the run (live), the lines also
+give its delivery process's CPU per send and each of that process's busy threads' share of a
+core: the live run's busiest thread is often there (its database thread), not in the server.
 """
 
 from __future__ import annotations
 
 import os
 
-from measure import Throughput
+from measure import STATUSES_PER_SEND, Throughput
 
 
 def _micros(seconds: float) -> str:
@@ -63,6 +65,7 @@ def budget_lines(run: Throughput, target: float, name: str) -> list[str]:
         f"{target:,.0f} sends/s at {_micros(loops / target)} per send at most "
         f"({_cut(loops / target, loop)}), busy all the time",
         *_series_line(run, target),
+        *_delivery_line(run),
     ]
 
 
@@ -79,6 +82,23 @@ def _series_line(run: Throughput, target: float) -> list[str]:
         f"thread ({_micros(commit)} per send) one after the other carry at most {ceiling:,.0f} "
         f"sends/s; {target:,.0f} needs both at most {_micros(1 / target)} per send "
         f"({_cut(1 / target, loop + commit)})"
+    ]
+
+
+def _delivery_line(run: Throughput) -> list[str]:
+    """One SQLite server delivering live: its delivery process's share of the CPU per send."""
+    usage = run.usage
+    if usage is None or run.deferred or run.backend != "sqlite" or run.processes != 1:
+        return []
+    busy = [share for share in usage.child_threads if share >= 0.01]
+    if not busy:
+        return []
+    threads = ", ".join(f"{share:.0%}" for share in busy)
+    per_send = sum(usage.child_threads) / run.sends_per_second
+    return [
+        f"  the delivery process: {_micros(per_send)} of CPU per send "
+        f"({_micros(per_send / STATUSES_PER_SEND)} per status update), its threads at {threads} "
+        "of a core"
     ]
 
 

@@ -126,6 +126,9 @@ class Usage:
     # CPU shares of the server process's own threads, busiest first: its event loop, then (one
     # process on a SQLite file) the database thread that writes the group commits
     server_threads: list[float]
+    # CPU shares of the threads of the server's child processes, busiest first (one server on a
+    # SQLite file: its delivery process; `--workers N`: the workers)
+    child_threads: list[float]
     peak_rss: int  # bytes: the sum of VmHWM over the server's processes
     samples: list[RssSample]
     # /proc/<pid>/io deltas summed over the server's processes: write_bytes (sent to storage:
@@ -176,6 +179,11 @@ class Monitor:
         self._thread.start()
         return self
 
+    def _thread_shares(self, pids: list[int]) -> list[float]:
+        """CPU seconds of each thread of `pids` since the start, busiest first."""
+        now = thread_cpu(pids)
+        return sorted((cpu - self._threads.get(tid, 0.0) for tid, cpu in now.items()), reverse=True)
+
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join(30)
@@ -186,10 +194,8 @@ class Monitor:
         busy_now, total_now = machine_jiffies()
         io = io_of(pids)
         threads = thread_cpu(pids)
-        server_threads = sorted(
-            (cpu - self._threads.get(tid, 0.0) for tid, cpu in thread_cpu([self.root]).items()),
-            reverse=True,
-        )
+        server_threads = self._thread_shares([self.root])
+        child_threads = self._thread_shares([pid for pid in pids if pid != self.root])
         self.usage = Usage(
             wamm_cpu=(cpu_of(pids) - wamm_cpu) / wall,
             postgres_cpu=(cpu_of(postgres_pids()) - pg_cpu) / wall,
@@ -199,6 +205,7 @@ class Monitor:
             )
             / wall,
             server_threads=[share / wall for share in server_threads],
+            child_threads=[share / wall for share in child_threads],
             peak_rss=max(
                 sum(status_kb(pid, "VmHWM") for pid in pids) * 1024,
                 max((s.rss for s in self.samples), default=0),
