@@ -63,7 +63,7 @@ def add_command(
         "--live", action="store_true", help="statuses delivered during the run (quick's live row)"
     )
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--processes", type=int, default=1, help="server processes (PostgreSQL)")
+    parser.add_argument("--processes", type=int, default=1, help="server processes (`--workers N`)")
 
 
 def cpu_per_send(result: Throughput) -> float:

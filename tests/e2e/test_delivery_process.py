@@ -187,7 +187,7 @@ def test_one_cpu_gets_no_delivery_process_by_default(tmp_path: Path) -> None:
     ("arguments", "reason"),
     [
         (("--database", "sqlite://"), "no delivery process with an in-memory database"),
-        (("--workers", "2"), "several server processes need a PostgreSQL database"),
+        (("--workers", "2"), "no delivery process with several server processes"),
     ],
 )
 def test_refused_where_no_second_process_can_share_the_database(
@@ -197,6 +197,15 @@ def test_refused_where_no_second_process_can_share_the_database(
     result = run_cli("serve", "--port", port, "--delivery-process", *arguments)
     assert result.returncode == 2
     assert reason in " ".join(result.stderr.split())
+
+
+def test_several_server_processes_need_a_database_file() -> None:
+    port = str(free_port())  # never bound: the option is refused first
+    result = run_cli("serve", "--port", port, "--database", "sqlite://", "--workers", "2")
+    assert result.returncode == 2
+    stderr = " ".join(result.stderr.split())
+    assert "several server processes need a database file or PostgreSQL" in stderr
+    assert "an in-memory database lives in one process" in stderr
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
-"""Several processes on one PostgreSQL database, end to end: `wamm serve --workers 2
---no-dispatch` (two server processes behind one port, load-balanced by the kernel) and two
-`wamm worker`s delivering the webhooks.
+"""Several processes on one database (PostgreSQL, or a SQLite file), end to end: `wamm serve
+--workers 2 --no-dispatch` (two server processes behind one port, load-balanced by the kernel)
+and two `wamm worker`s delivering the webhooks.
 
 The clock is manual, so statuses fall due only when the test advances it through the control
 API. Checked: every status webhook arrives exactly once, correctly signed, although two workers
@@ -9,8 +9,8 @@ requests to any process once it has polled the catalog (docs: every 0.5 s); a nu
 throughput limit holds across the server processes; a worker killed with SIGKILL while it holds
 leased rows loses nothing: the other worker delivers them within seconds, long before the leases
 (`2 x webhooks.timeout_seconds + 30` real seconds, 32 s here) would run out, because the killed
-worker's advisory lock on its lease-owner name went with its connection. Every process is
-stopped by its PID.
+worker's hold on its lease-owner name (PostgreSQL's advisory lock, the `flock` of its owner file
+beside a SQLite file) went with it. Every process is stopped by its PID.
 """
 
 from __future__ import annotations
@@ -46,8 +46,6 @@ from tests.e2e.conftest import (
     webhook_seed,
     write_seed,
 )
-
-pytestmark = pytest.mark.postgres
 
 HOUR = 3600
 SERVER_PROCESSES = 2
@@ -253,9 +251,18 @@ def rapid_sends_to_the_limited_number(cluster: Cluster) -> list[httpx.Response]:
         return [future.result(timeout=30) for future in futures]
 
 
+@pytest.mark.postgres
 def test_two_servers_and_two_workers_share_one_postgres_database(tmp_path: Path) -> None:
+    with postgres_schema() as database_url:
+        check_cluster(tmp_path, database_url)
+
+
+def test_two_servers_and_two_workers_share_one_sqlite_file(tmp_path: Path) -> None:
+    check_cluster(tmp_path, f"sqlite:///{tmp_path / 'cluster.db'}")
+
+
+def check_cluster(tmp_path: Path, database_url: str) -> None:
     with (
-        postgres_schema() as database_url,
         threaded_holding_receiver() as receiver,
         running_cluster(tmp_path, database_url, receiver.url) as cluster,
     ):
@@ -266,7 +273,8 @@ def test_two_servers_and_two_workers_share_one_postgres_database(tmp_path: Path)
         assert body["dispatcher"] is False  # --no-dispatch: the workers deliver
         assert cluster.control("GET", "/clock") == {"mode": "manual", "now": sd.CLOCK_START}
 
-        # The throughput limit is a row in the shared database: 5 of 8, whichever process.
+        # The throughput limit is shared (a table, or the SQLite file's bucket file): 5 of 8,
+        # whichever process answers.
         responses = rapid_sends_to_the_limited_number(cluster)
         codes = Counter(r.status_code for r in responses)
         assert codes == {200: 5, 400: 3}, [r.text for r in responses]

@@ -4,8 +4,9 @@ own connection pool, so they behave like separate processes towards the database
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -158,16 +159,24 @@ async def test_rate_buckets_are_unlogged_they_need_not_survive_a_crash(
         assert await persistence.fetchone() == ("u",)
 
 
-@pytest.fixture
-async def runtimes(url: str) -> AsyncIterator[list[Runtime]]:
+@contextlib.asynccontextmanager
+async def two_runtimes(url: str, *, shared: bool = False) -> AsyncIterator[list[Runtime]]:
+    """Two processes' runtimes on `url`, seeded (the signed number at 5 messages per second);
+    `shared`: a SQLite file's (`Runtime.open`)."""
     document = sd.seed()
     document["businesses"][0]["wabas"][0]["phone_numbers"][0]["throughput_mps"] = 5
-    first = await Runtime.open(url)
+    first = await Runtime.open(url, shared=shared)
     await apply_seed(first, document)
-    second = await Runtime.open(url)
+    second = await Runtime.open(url, shared=shared)
     yield [first, second]
     for runtime in (first, second):
         await runtime.close()
+
+
+@pytest.fixture
+async def runtimes(url: str) -> AsyncIterator[list[Runtime]]:
+    async with two_runtimes(url) as opened:
+        yield opened
 
 
 async def _send_from(runtime: Runtime, to: str) -> httpx.Response:
@@ -219,8 +228,16 @@ async def test_manual_clock_is_shared(runtimes: list[Runtime]) -> None:
     assert second.now() == first.now() == sd.CLOCK_START + 3600
 
 
-async def test_processes_seeding_together_do_not_duplicate(url: str) -> None:
-    opened = [await Runtime.open(url) for _ in range(3)]
+@pytest.fixture
+def open_runtime() -> Callable[[str], Awaitable[Runtime]]:
+    """How a process of the tests opens its runtime on the shared database."""
+    return Runtime.open
+
+
+async def test_processes_seeding_together_do_not_duplicate(
+    url: str, open_runtime: Callable[[str], Awaitable[Runtime]]
+) -> None:
+    opened = [await open_runtime(url) for _ in range(3)]
     try:
         await asyncio.gather(*(apply_seed(rt, sd.seed()) for rt in opened))
         data = await opened[0].store.load_catalog()

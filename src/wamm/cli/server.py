@@ -92,7 +92,10 @@ def serve(
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
     workers: Annotated[
-        int, typer.Option(min=1, help="Server processes (more than one needs PostgreSQL).")
+        int,
+        typer.Option(
+            min=1, help="Server processes (more than one: PostgreSQL, or a SQLite file here)."
+        ),
     ] = 1,
     dispatch: Annotated[
         bool,
@@ -123,14 +126,10 @@ def serve(
 
     display = _database_display(database)
     _configure_logging(log_level)
-    if workers > 1 and not display.startswith("postgresql"):
-        raise typer.BadParameter(
-            "several server processes need a PostgreSQL database (SQLite serves one process)",
-            param_hint="--workers",
-        )
-    separate_delivery = _separate_delivery(
-        delivery_process, parse_database_url(database), workers, dispatch
-    )
+    url = parse_database_url(database)
+    if workers > 1:
+        _check_shareable(url)
+    separate_delivery = _separate_delivery(delivery_process, url, workers, dispatch)
     raise_descriptor_limit()
     sock = _listening(host, port)
     admin_token, generated = _control_token(sock, admin_token)
@@ -167,6 +166,23 @@ def serve(
         host=host,
         port=port,
         **options,
+    )
+
+
+def _check_shareable(url: DatabaseUrl) -> None:
+    """Several server processes share a PostgreSQL database, or a SQLite file through locks
+    and a bucket file beside it (POSIX `flock`); not an in-memory database."""
+    if url.backend != "sqlite":
+        return
+    if url.target == ":memory:":
+        problem = "an in-memory database lives in one process"
+    elif os.name != "posix":
+        problem = "SQLite files are shared through POSIX file locks"
+    else:
+        return
+    raise typer.BadParameter(
+        f"several server processes need a database file or PostgreSQL ({problem})",
+        param_hint="--workers",
     )
 
 
@@ -295,5 +311,6 @@ def _export_for_workers(database: str, admin_token: str | None, dispatch: bool) 
     os.environ["WAMM_DEMO"] = "0"
     os.environ.pop("WAMM_SEED", None)
     os.environ["WAMM_DISPATCH"] = "1" if dispatch else "0"
+    os.environ["WAMM_SHARED_DATABASE"] = "1"  # a SQLite store shares its limits and locks
     if admin_token:
         os.environ["WAMM_ADMIN_TOKEN"] = admin_token

@@ -40,6 +40,7 @@ class ServerConfig:
     # Deliver in a process of its own (`DeliveryProcess`); this one keeps time and drains.
     delivery_process: bool = False
     log_level: str = "info"  # the delivery process's
+    shared: bool = False  # one of `wamm serve --workers N`'s processes on a SQLite file
 
 
 class WammApp(GraphApp):
@@ -79,7 +80,7 @@ def read_seed(path: Path) -> Any:
 
 async def open_runtime(config: ServerConfig) -> Runtime:
     """Open the store, then apply `--seed FILE`, or the demo seed to an empty database."""
-    runtime = await Runtime.open(config.database_url)
+    runtime = await Runtime.open(config.database_url, shared=config.shared)
     try:
         if config.seed_path is not None:
             await apply_seed(runtime, read_seed(config.seed_path))
@@ -172,6 +173,7 @@ def config_from_environment() -> ServerConfig:
         demo_if_empty=os.environ.get("WAMM_DEMO", "1") == "1",
         admin_token=os.environ.get("WAMM_ADMIN_TOKEN") or None,
         dispatch=os.environ.get("WAMM_DISPATCH", "1") == "1",
+        shared=os.environ.get("WAMM_SHARED_DATABASE") == "1",
     )
 
 

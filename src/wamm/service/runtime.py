@@ -168,8 +168,9 @@ class Runtime:
         return True
 
     @classmethod
-    async def open(cls, database_url: str) -> Runtime:
-        store = await open_store(database_url)
+    async def open(cls, database_url: str, *, shared: bool = False) -> Runtime:
+        """`shared`: one of several processes serving a SQLite file (see `open_store`)."""
+        store = await open_store(database_url, shared=shared)
         data = await store.load_catalog()
         settings = data.settings or Settings()
         clock = make_clock(settings, data.clock_time)

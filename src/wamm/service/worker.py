@@ -24,7 +24,9 @@ async def run_worker(
     `wamm serve`, which keeps time itself; it also stops when the server's pipe on stdin
     closes, so that it never outlives its server (even one killed with SIGKILL). `ready_fd`:
     a pipe to write one byte to (then closed) once delivering."""
-    runtime = await Runtime.open(database_url)
+    # A worker is one of several processes on the database; a delivery process shares only
+    # its server's outbox (its server keeps time and takes the rate-limit tokens).
+    runtime = await Runtime.open(database_url, shared=not for_server)
     if for_server:
         dispatcher = Dispatcher(runtime, keep_time=False, poll_seconds=SERVER_POLL_SECONDS)
     else:

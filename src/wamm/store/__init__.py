@@ -9,9 +9,10 @@ from wamm.store.base import Store
 from wamm.store.url import DatabaseUnavailable, parse_database_url
 
 
-async def open_store(url: str) -> Store:
+async def open_store(url: str, *, shared: bool = False) -> Store:
     """Open (and migrate) the store a database URL names; `DatabaseUnavailable` when it
-    cannot be opened. No folder is created for a SQLite file: a missing one is a mistake."""
+    cannot be opened. No folder is created for a SQLite file: a missing one is a mistake.
+    `shared`: a SQLite file served by several processes (a PostgreSQL store always is)."""
     parsed = parse_database_url(url)
     if parsed.backend == "sqlite":
         from wamm.store.sqlite import SqliteStore  # noqa: PLC0415 - backends load on demand
@@ -20,7 +21,7 @@ async def open_store(url: str) -> Store:
         if parsed.target != ":memory:" and not folder.is_dir():
             raise DatabaseUnavailable(f"cannot open {parsed.target}: no folder {folder}")
         try:
-            return SqliteStore(parsed.target)
+            return SqliteStore(parsed.target, shared=shared)
         except sqlite3.Error as error:
             raise DatabaseUnavailable(f"cannot open {parsed.target}: {error}") from None
     from wamm.store.postgres import PostgresStore  # noqa: PLC0415 - needs psycopg installed

@@ -2,8 +2,10 @@
 
 Status webhooks are mostly about messages sent moments ago (sent and delivered within seconds
 by default): their payloads are built from these copies instead of reading the rows back. The
-documents are the bytes just written, so a copy can never differ from its row (messages are
-never updated), and bytes cost the garbage collector nothing.
+documents are the bytes just written (a store that updates a message row refreshes its copy),
+so a copy never differs from its row while one process writes the messages; a store shared
+by several server processes keeps none (capacity 0), since another process may update a row
+this one sent. Bytes cost the garbage collector nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ class RecentMessages:
 
     def remember(self, documents: Iterable[tuple[int, bytes]]) -> None:
         """Keep (seq, document) pairs just committed, forgetting the oldest beyond capacity
-        (a count of documents and a total of bytes)."""
+        (a count of documents and a total of bytes); with a capacity of 0, none."""
+        if not self._capacity:
+            return
         kept = self._documents
         for seq, document in documents:
             replaced = kept.pop(seq, None)

@@ -6,6 +6,10 @@ single connection serialises transactions (so `sqlite://` memory databases work 
 group-committed: while one batch commits, the next one accumulates.
 A committed message survives a crash of the process; `synchronous=FULL` (env
 WAMM_SQLITE_SYNCHRONOUS=FULL) extends that to power loss at a cost in throughput.
+
+Opened `shared` (by each process of `wamm serve --workers N`), the store shares with the other
+processes what one keeps in memory: rate-limit buckets, named locks and the catalog-reload
+gate (`sqlite_shared`).
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ import functools
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from contextlib import asynccontextmanager, contextmanager
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import msgspec
 
@@ -41,13 +45,17 @@ from wamm.store.base import (
     Interaction,
     MessageQuery,
     Store,
+    TokenRequest,
     new_lease_owner,
 )
 from wamm.store.checkpoint import WRITER_AUTOCHECKPOINT_PAGES, WalCheckpointer
 from wamm.store.file_locks import OwnerFiles, WriterLock
 from wamm.store.migrations import migrations_for
-from wamm.store.recent import RecentMessages
+from wamm.store.recent import CAPACITY, RecentMessages
 from wamm.store.thread_commit import ThreadGroupCommitter
+
+if TYPE_CHECKING:
+    from wamm.store.sqlite_shared import ProcessSharing
 
 _encode = msgspec.json.Encoder().encode
 _NewMessage = tuple[Message, User | None, Sequence[Delivery], int]  # ..., reset epoch
@@ -76,11 +84,34 @@ def on_store_thread(
     return run
 
 
+def catalog_change(
+    method: Callable[Concatenate[SqliteStore, P], R],
+) -> Callable[Concatenate[SqliteStore, P], Coroutine[Any, Any, R]]:
+    """`on_store_thread` for a change of read-mostly state: a shared store's process makes
+    none while it reloads its catalog (`catalog_writes_held`)."""
+    on_thread = on_store_thread(method)
+
+    async def run(self: SqliteStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self._sharing is None:
+            return await on_thread(self, *args, **kwargs)
+        async with self._sharing.catalog_gate.reader:
+            return await on_thread(self, *args, **kwargs)
+
+    run.__name__, run.__doc__ = method.__name__, method.__doc__
+    return run
+
+
 class SqliteStore(Store):
     shared = False  # one process: limits and caches live in memory
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, shared: bool = False) -> None:
         self.path = path
+        self.shared = shared
+        self._sharing: ProcessSharing | None = None
+        if shared:
+            from wamm.store.sqlite_shared import ProcessSharing  # noqa: PLC0415 - POSIX only
+
+            self._sharing = ProcessSharing(path)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wamm-sqlite")
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._writer = WriterLock(path)
@@ -96,10 +127,14 @@ class SqliteStore(Store):
             self._thread, self._flush_messages, isolate=_ROW_ERRORS
         )
         self._finished = ThreadGroupCommitter[_Finished](self._thread, self._flush_finished)
-        self._recent = RecentMessages()
+        self._recent = self._new_recent()
         self.lease_owner = new_lease_owner()
         self._owners = OwnerFiles(path, self.lease_owner)
         self._release_abandoned(time.time())
+
+    def _new_recent(self) -> RecentMessages:
+        """Copies of the messages just written; none where other processes update them too."""
+        return RecentMessages(capacity=0 if self.shared else CAPACITY)
 
     @property
     def send_transactions(self) -> int:
@@ -187,7 +222,7 @@ class SqliteStore(Store):
             yield db
             db.execute(sql.BUMP_CATALOG_VERSION)
 
-    @on_store_thread
+    @catalog_change
     def write(
         self,
         entities: Sequence[Entity],
@@ -213,14 +248,14 @@ class SqliteStore(Store):
         if clock_time is not None:
             db.execute(sql.UPSERT_SETTING, ("clock_time", repr(clock_time)))
 
-    @on_store_thread
+    @catalog_change
     def delete_subscription(self, waba_id: str, app_id: str) -> None:
         with self._catalog_transaction() as db:
             db.execute(
                 "DELETE FROM subscriptions WHERE waba_id = ? AND app_id = ?", (waba_id, app_id)
             )
 
-    @on_store_thread
+    @catalog_change
     def reset(
         self,
         entities: Sequence[Entity],
@@ -235,7 +270,9 @@ class SqliteStore(Store):
             epoch = int(db.execute(sql.BUMP_EPOCH).fetchone()[0])
             self._upsert(db, entities, settings, clock_time)
             db.executemany(sql.SET_COUNTER, counters.items())
-        self._recent = RecentMessages()  # sequence numbers start again
+        self._recent = self._new_recent()  # sequence numbers start again
+        if self._sharing is not None:
+            self._sharing.buckets.clear()  # as PostgreSQL empties its bucket table
         return epoch
 
     @on_store_thread
@@ -474,7 +511,7 @@ class SqliteStore(Store):
         rows = self._db.execute(statement, params)
         return [_MESSAGE.decode(row[0]) for row in rows]
 
-    @on_store_thread
+    @catalog_change
     def open_window(
         self, phone_number_id: str, user_phone: str, at: float, entry: EntryPoint | None = None
     ) -> None:
@@ -509,13 +546,39 @@ class SqliteStore(Store):
         with self._transaction() as db:
             return db.execute(sql.DELETE_BLOB, (blob_id,)).rowcount > 0
 
-    @on_store_thread
+    @catalog_change
     def change_blocks(
         self, blocked: Sequence[BlockedUser], unblocked: Sequence[tuple[str, str]]
     ) -> None:
         with self._catalog_transaction() as db:
             db.executemany(sql.UPSERT_BLOCKED, [sql.blocked_row(b, _encode(b)) for b in blocked])
             db.executemany(sql.DELETE_BLOCKED, unblocked)
+
+    # --- what processes sharing the file share ------------------------------------------
+
+    async def take_token(self, request: TokenRequest) -> tuple[bool, float]:
+        return (await self.take_tokens([request]))[0]
+
+    async def take_tokens(self, requests: Sequence[TokenRequest]) -> list[tuple[bool, float]]:
+        if self._sharing is None:
+            return await super().take_tokens(requests)
+        return self._sharing.buckets.take_chain(requests)  # microseconds: no thread hop
+
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[None]:
+        if self._sharing is None:
+            yield
+            return
+        async with self._sharing.named_lock(name):
+            yield
+
+    @asynccontextmanager
+    async def catalog_writes_held(self) -> AsyncIterator[None]:
+        if self._sharing is None:
+            yield
+            return
+        async with self._sharing.catalog_gate.writer:
+            yield
 
     async def close(self) -> None:
         await self._messages.drain()
@@ -530,6 +593,8 @@ class SqliteStore(Store):
         self._db.close()
         self._writer.close()
         self._owners.close()
+        if self._sharing is not None:
+            self._sharing.close()
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Raw read access for diagnostics and tests."""
