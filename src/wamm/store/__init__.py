@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -21,7 +22,9 @@ async def open_store(url: str, *, shared: bool = False) -> Store:
         if parsed.target != ":memory:" and not folder.is_dir():
             raise DatabaseUnavailable(f"cannot open {parsed.target}: no folder {folder}")
         try:
-            return SqliteStore(parsed.target, shared=shared)
+            # Shared through POSIX file locks; elsewhere one process per file (the CLI refuses
+            # --workers there, and a `wamm worker` works as before).
+            return SqliteStore(parsed.target, shared=shared and os.name == "posix")
         except sqlite3.Error as error:
             raise DatabaseUnavailable(f"cannot open {parsed.target}: {error}") from None
     from wamm.store.postgres import PostgresStore  # noqa: PLC0415 - needs psycopg installed

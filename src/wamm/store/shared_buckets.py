@@ -10,21 +10,23 @@ take, in the order the lock hands them out, as one process's in-memory buckets w
 The file is a hash table of fixed size (`SLOTS` records of a key hash, the tokens, the time
 they were counted and the time the bucket will be full again), probed linearly. A bucket that
 is full again is the same as no bucket, so its record may be taken by another key; if every
-probed record still refills, the one nearest to full is taken (the bucket forgets what it
-lacked: at most a burst granted early, and only with more live buckets than `SLOTS / 2` or so).
+probed record (`PROBES`) still refills, the one nearest to full is taken and its bucket
+forgotten (at most a burst granted early, which needs about as many buckets refilling at once
+as the table has records).
 Its contents are not durable: a crash, like a reset, starts every bucket full, as PostgreSQL's
 unlogged table does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import math
 import mmap
 import os
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from wamm.core.ratelimit import grant
 from wamm.store.base import TokenRequest
@@ -115,19 +117,14 @@ class SharedBuckets:
                 nearest, nearest_full_at = offset, full_at
         return (nearest if reusable is None else reusable), capacity, now
 
-    def _locked(self) -> _Flock:
-        return _Flock(self._fd)
-
-
-class _Flock:
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-
-    def __enter__(self) -> None:
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The file's lock (`take_chain` takes it inline: it is on every send's path)."""
         fcntl.flock(self._fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *_: object) -> None:
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 def _key_hash(key: str) -> int:

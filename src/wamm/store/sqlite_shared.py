@@ -35,7 +35,8 @@ class ProcessSharing:
     @contextlib.asynccontextmanager
     async def named_lock(self, name: str) -> AsyncIterator[None]:
         """Hold the lock `name` among the processes sharing the file."""
-        fd = os.open(f"{self._path}{LOCK_SUFFIX}{name}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC)
+        path = f"{self._path}{LOCK_SUFFIX}{name}"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             while True:
                 try:
