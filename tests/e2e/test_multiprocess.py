@@ -243,9 +243,9 @@ def send_with_new_template(cluster: Cluster, created_at: float) -> list[str]:
 def advance_the_clock(cluster: Cluster) -> None:
     """An hour on, through one process, and seen by all before the test goes on: a process
     learns of another's change when it next polls (docs: every 0.5 s), and until then it
-    answers, sends and advances the clock by its own, older time (the next sends and the next
-    advance would be made at it). Every answer of a run of looks spread over new connections
-    (so over the processes), longer than that interval, must give the new time."""
+    dates the sends it answers by its own, older time. Every answer of a run of looks spread
+    over new connections (so over the processes), longer than that interval, must give the
+    new time."""
     now = cluster.control("POST", "/clock/advance", json={"seconds": HOUR})["now"]
     deadline = time.monotonic() + KNOWN_WITHIN
     consistent = 0
@@ -325,7 +325,6 @@ def check_cluster(tmp_path: Path, database_url: str) -> None:
         survivor.send_signal(signal.SIGSTOP)
         later = {cluster.send(phone) for phone in AUDIENCE}
         receiver.hold()
-        # Every process has the time of the first advance: any of them advances from it.
         cluster.control("POST", "/clock/advance", json={"seconds": HOUR})
         deadline = time.monotonic() + 15
         while not receiver.held() and time.monotonic() < deadline:

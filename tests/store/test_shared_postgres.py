@@ -228,6 +228,29 @@ async def test_manual_clock_is_shared(runtimes: list[Runtime]) -> None:
     assert second.now() == first.now() == sd.CLOCK_START + 3600
 
 
+async def test_advances_through_two_processes_add_up(runtimes: list[Runtime]) -> None:
+    """The second process advances before it has seen the first's advance: from the shared
+    time, not from its own older one."""
+    first, second = runtimes
+    await first.advance_clock(3600)
+    assert await second.advance_clock(3600) == sd.CLOCK_START + 7200
+    await first.refresh_if_changed()
+    assert first.now() == second.now() == sd.CLOCK_START + 7200
+
+
+async def test_a_process_that_closes_leaves_the_shared_clock_as_it_is(
+    url: str, runtimes: list[Runtime], open_runtime: Callable[[str], Awaitable[Runtime]]
+) -> None:
+    behind = await open_runtime(url)  # opened before the advance: its clock stays older
+    await runtimes[0].advance_clock(3600)
+    await behind.close()
+    later = await open_runtime(url)
+    try:
+        assert later.now() == sd.CLOCK_START + 3600
+    finally:
+        await later.close()
+
+
 @pytest.fixture
 def open_runtime() -> Callable[[str], Awaitable[Runtime]]:
     """How a process of the tests opens its runtime on the shared database."""

@@ -18,7 +18,9 @@ import pytest
 from tests.builders import message
 from tests.store.test_shared_postgres import (  # noqa: F401 - collected here, on SQLite
     test_a_change_in_one_process_reaches_the_other,
+    test_a_process_that_closes_leaves_the_shared_clock_as_it_is,
     test_a_send_begun_before_another_process_reset_is_refused_alone,
+    test_advances_through_two_processes_add_up,
     test_business_use_case_calls_count_across_processes,
     test_chained_takes_grant_what_taking_in_turn_grants,
     test_counters_never_hand_out_a_number_twice,

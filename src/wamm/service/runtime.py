@@ -250,8 +250,14 @@ class Runtime:
         self.settings = settings
 
     async def advance_clock(self, seconds: float) -> float:
-        await self.store.write([], clock_time=self.clock.now() + seconds)
-        now = self.clock.advance(seconds)
+        if self.store.shared and self.clock.mode == "manual":
+            # From the shared time, which another process may have moved since this one last
+            # looked: two advances through two processes add up.
+            now = await self.store.advance_clock_time(seconds, self.clock.now())
+            self.clock = make_clock(self.settings, now)
+        else:
+            await self.store.write([], clock_time=self.clock.now() + seconds)
+            now = self.clock.advance(seconds)
         self.notify_outbox()
         return now
 
@@ -278,8 +284,11 @@ class Runtime:
         self.notify_outbox()
 
     async def close(self, *, save_clock: bool = True) -> None:
-        """`save_clock=False` for a process that only follows another's clock."""
-        if save_clock and self.clock.mode != "realtime":
+        """`save_clock=False` for a process that only follows another's clock. A manual clock
+        on a shared store is stored by every advance: a process that closes leaves it as it
+        is (its own may be behind another process's latest advance)."""
+        shared_manual = self.store.shared and self.clock.mode == "manual"
+        if save_clock and self.clock.mode != "realtime" and not shared_manual:
             await self.store.write([], clock_time=self.clock.now())
         await self.store.close()
 

@@ -243,6 +243,12 @@ class Store(ABC):
         """Upsert `entities` (and optionally settings / virtual time) in one transaction."""
 
     @abstractmethod
+    async def advance_clock_time(self, seconds: float, current: float) -> float:
+        """Move the stored virtual time `seconds` on from what it is (`current` if none is
+        stored yet), in one transaction: processes sharing the store advance one clock,
+        whatever each had seen of it. The new time."""
+
+    @abstractmethod
     async def delete_subscription(self, waba_id: str, app_id: str) -> None: ...
 
     @abstractmethod

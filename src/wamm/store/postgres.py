@@ -404,6 +404,16 @@ class PostgresStore(Store):
         async with self._catalog_tx() as cur:
             await self._upsert(cur, entities, settings, clock_time)
 
+    async def advance_clock_time(self, seconds: float, current: float) -> float:
+        async with self._catalog_tx() as cur:
+            # The row may not exist yet: a lock of its own keeps two first advances in turn.
+            await cur.execute("SELECT pg_advisory_xact_lock(hashtext('wamm-clock-time'))")
+            await cur.execute(pg(sql.SELECT_CLOCK_TIME))
+            row = await cur.fetchone()
+            now = (current if row is None else float(row[0])) + seconds
+            await cur.execute(pg(sql.UPSERT_SETTING), ("clock_time", repr(now)))
+        return now
+
     @staticmethod
     async def _upsert(
         cur: psycopg.AsyncCursor[Any],

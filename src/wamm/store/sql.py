@@ -209,6 +209,7 @@ INSERT_USER_IF_NEW = (
     "INSERT INTO users (phone, bsuid, parent_bsuid, data) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (phone) DO NOTHING"
 )
+SELECT_CLOCK_TIME = "SELECT value FROM settings WHERE key = 'clock_time'"
 UPSERT_SETTING = (
     "INSERT INTO settings (key, value) VALUES (?, ?) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value"

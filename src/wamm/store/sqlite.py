@@ -249,6 +249,14 @@ class SqliteStore(Store):
             db.execute(sql.UPSERT_SETTING, ("clock_time", repr(clock_time)))
 
     @catalog_change
+    def advance_clock_time(self, seconds: float, current: float) -> float:
+        with self._catalog_transaction() as db:
+            row = db.execute(sql.SELECT_CLOCK_TIME).fetchone()
+            now = (current if row is None else float(row[0])) + seconds
+            db.execute(sql.UPSERT_SETTING, ("clock_time", repr(now)))
+        return now
+
+    @catalog_change
     def delete_subscription(self, waba_id: str, app_id: str) -> None:
         with self._catalog_transaction() as db:
             db.execute(
