@@ -193,17 +193,13 @@ class Monitor:
         pids = tree_pids(self.root)
         busy_now, total_now = machine_jiffies()
         io = io_of(pids)
-        threads = thread_cpu(pids)
         server_threads = self._thread_shares([self.root])
         child_threads = self._thread_shares([pid for pid in pids if pid != self.root])
         self.usage = Usage(
             wamm_cpu=(cpu_of(pids) - wamm_cpu) / wall,
             postgres_cpu=(cpu_of(postgres_pids()) - pg_cpu) / wall,
             machine_busy=(busy_now - busy) / max(total_now - total, 1),
-            busiest_thread=max(
-                (cpu - self._threads.get(tid, 0.0) for tid, cpu in threads.items()), default=0.0
-            )
-            / wall,
+            busiest_thread=max([*server_threads, *child_threads], default=0.0) / wall,
             server_threads=[share / wall for share in server_threads],
             child_threads=[share / wall for share in child_threads],
             peak_rss=max(

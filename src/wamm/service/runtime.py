@@ -249,8 +249,13 @@ class Runtime:
             self.clear_limits()  # new limits start from full buckets
         self.settings = settings
 
+    @property
+    def _shares_manual_clock(self) -> bool:
+        """A manual clock on a store other processes share: its time is the stored one."""
+        return self.store.shared and self.clock.mode == "manual"
+
     async def advance_clock(self, seconds: float) -> float:
-        if self.store.shared and self.clock.mode == "manual":
+        if self._shares_manual_clock:
             # From the shared time, which another process may have moved since this one last
             # looked: two advances through two processes add up.
             now = await self.store.advance_clock_time(seconds, self.clock.now())
@@ -287,8 +292,7 @@ class Runtime:
         """`save_clock=False` for a process that only follows another's clock. A manual clock
         on a shared store is stored by every advance: a process that closes leaves it as it
         is (its own may be behind another process's latest advance)."""
-        shared_manual = self.store.shared and self.clock.mode == "manual"
-        if save_clock and self.clock.mode != "realtime" and not shared_manual:
+        if save_clock and self.clock.mode != "realtime" and not self._shares_manual_clock:
             await self.store.write([], clock_time=self.clock.now())
         await self.store.close()
 

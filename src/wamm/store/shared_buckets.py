@@ -91,7 +91,7 @@ class SharedBuckets:
         now, rate, capacity = request.now, request.rate, request.capacity
         offset, tokens, updated = self._find(key_hash, now, capacity)
         if not try_it:
-            return False, min(capacity, tokens + max(0.0, now - updated) * rate)
+            return False, grant(tokens, updated, now, rate, capacity, 0)[1]
         granted, tokens, updated = grant(tokens, updated, now, rate, capacity, 1)
         full_at = updated + (capacity - tokens) / rate if rate > 0 else math.inf
         _RECORD.pack_into(self._map, offset, key_hash, tokens, updated, full_at)

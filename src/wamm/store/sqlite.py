@@ -21,7 +21,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import msgspec
@@ -92,9 +92,8 @@ def catalog_change(
     on_thread = on_store_thread(method)
 
     async def run(self: SqliteStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        if self._sharing is None:
-            return await on_thread(self, *args, **kwargs)
-        async with self._sharing.catalog_gate.reader:
+        sharing = self._sharing
+        async with nullcontext() if sharing is None else sharing.catalog_gate.reader:
             return await on_thread(self, *args, **kwargs)
 
     run.__name__, run.__doc__ = method.__name__, method.__doc__
@@ -574,18 +573,14 @@ class SqliteStore(Store):
 
     @asynccontextmanager
     async def exclusive(self, name: str) -> AsyncIterator[None]:
-        if self._sharing is None:
-            yield
-            return
-        async with self._sharing.named_lock(name):
+        sharing = self._sharing
+        async with nullcontext() if sharing is None else sharing.named_lock(name):
             yield
 
     @asynccontextmanager
     async def catalog_writes_held(self) -> AsyncIterator[None]:
-        if self._sharing is None:
-            yield
-            return
-        async with self._sharing.catalog_gate.writer:
+        sharing = self._sharing
+        async with nullcontext() if sharing is None else sharing.catalog_gate.writer:
             yield
 
     async def close(self) -> None:
