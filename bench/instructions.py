@@ -5,6 +5,8 @@ Runs bench/in_process.py's send phase (template sends through the ASGI app, in p
 temporary SQLite file, webhook scheduling on) under valgrind's callgrind twice, with `--small`
 and `--large` sends after the same warm-up, and prints (large - small) / (large - small sends):
 the instructions of one send, both threads, with the seeding, imports and warm-up cancelled out.
+Both runs seed the same audience and build the same request bodies (warm-up + `--large`), so
+that neither recipient's seeding nor its body's encoding counts as part of a send.
 With `--updates`, two more runs also deliver every planned status (3 per send) to
 bench/webhooks.py's receiver (its own process, not counted) after the sends, and the
 difference to the send-only runs, per update, is the instructions of one delivered update
@@ -37,9 +39,15 @@ DRAIN_SECONDS = 600.0  # callgrind runs the drain some 50 times slower than nati
 
 
 async def sends_only(
-    workdir: Path, warmup: int, count: int, concurrency: int, receiver_port: int | None = None
+    workdir: Path,
+    audience: int,
+    warmup: int,
+    count: int,
+    concurrency: int,
+    receiver_port: int | None = None,
 ) -> None:
-    """Seed, warm up, then `count` sends; with a `receiver_port`, then deliver every status."""
+    """Seed `audience` recipients, warm up, then `count` sends; with a `receiver_port`, then
+    deliver every status."""
     from wamm.core import seed as schema  # noqa: PLC0415 - after ensure_project_python
     from wamm.server.app import build_app  # noqa: PLC0415
     from wamm.service.delivery import Dispatcher  # noqa: PLC0415
@@ -47,7 +55,7 @@ async def sends_only(
     from wamm.service.seeding import apply_seed  # noqa: PLC0415
 
     document = seed_document(
-        warmup + count, receiver_port or UNUSED_PORT, deferred=True, batch_size=100, concurrency=32
+        audience, receiver_port or UNUSED_PORT, deferred=True, batch_size=100, concurrency=32
     )
     document["settings"]["clock"] = "manual"
     runtime = await Runtime.open(f"sqlite:///{workdir / 'instructions.db'}")
@@ -55,7 +63,7 @@ async def sends_only(
         await apply_seed(runtime, schema.parse_text(json.dumps(document).encode()))
         settle_heap()
         app = build_app(runtime)
-        bodies = [sp.send_body(to) for to in sp.recipients(warmup + count)]
+        bodies = [sp.send_body(to) for to in sp.recipients(audience)]
         await ip.send_phase(app, bodies, 0, warmup, concurrency)
         await ip.send_phase(app, bodies, warmup, count, concurrency)
         if receiver_port is not None:
@@ -86,6 +94,8 @@ def counted(args: argparse.Namespace, count: int, receiver_port: int | None = No
             str(count),
             "--warmup",
             str(args.warmup),
+            "--audience",
+            str(args.warmup + args.large),
             *(("--deliver-to", str(receiver_port)) if receiver_port else ()),
         ]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -105,6 +115,7 @@ def main() -> int:
         "--updates", action="store_true", help="also count the instructions per delivered update"
     )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--audience", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--deliver-to", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sp.ensure_project_python(__file__)
@@ -113,7 +124,14 @@ def main() -> int:
     if args.child is not None:
         with tempfile.TemporaryDirectory(prefix="wamm-instructions-") as tmp:
             uvloop.run(
-                sends_only(Path(tmp), args.warmup, args.child, args.concurrency, args.deliver_to)
+                sends_only(
+                    Path(tmp),
+                    args.audience or args.warmup + args.child,
+                    args.warmup,
+                    args.child,
+                    args.concurrency,
+                    args.deliver_to,
+                )
             )
         return 0
     if shutil.which("valgrind") is None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import State
 from starlette.exceptions import HTTPException
 from starlette.routing import Mount
 
@@ -48,8 +49,11 @@ class WammApp(GraphApp):
     life cycle (Starlette)."""
 
     def __init__(self, control_app: Starlette) -> None:
-        self.state = control_app.state
-        super().__init__(lambda: self.state.runtime, control_app, CONTROL_PREFIX)
+        # The state's values as a plain dict: Starlette's `State` answers attribute reads
+        # through `__getattr__` after a failed lookup, which the send path would pay each time.
+        values: dict[str, Any] = {}
+        self.state = control_app.state = State(values)
+        super().__init__(lambda: values["runtime"], control_app, CONTROL_PREFIX)
 
 
 def build_app(
@@ -66,11 +70,12 @@ def build_app(
         exception_handlers={HTTPException: control.no_such_route},
         lifespan=lifespan,
     )
-    control_app.state.runtime = runtime
-    control_app.state.dispatcher = dispatcher
-    control_app.state.delivery_process = None  # a DeliveryProcess when `wamm serve` runs one
-    control_app.state.admin_token = admin_token
-    return WammApp(control_app)
+    app = WammApp(control_app)
+    app.state.runtime = runtime
+    app.state.dispatcher = dispatcher
+    app.state.delivery_process = None  # a DeliveryProcess when `wamm serve` runs one
+    app.state.admin_token = admin_token
+    return app
 
 
 def read_seed(path: Path) -> Any:
