@@ -8,11 +8,14 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from tests.builders import deliveries
 from wamm.store import open_store, sql
-from wamm.store.base import ClaimLimits
+from wamm.store.base import ClaimLimits, Delivery
 
 LIMITS = ClaimLimits(per_app=25)
 NOW = 200.0
@@ -69,3 +72,47 @@ def test_the_lease_looks_rows_up_by_id(tmp_path: Path) -> None:
 async def _create(path: Path) -> None:
     store = await open_store(f"sqlite:///{path}")
     await store.close()
+
+
+def _three_apps_rows() -> list[Delivery]:
+    """Four rows of each of apps a, b and c, due in turn (a's first, then b's, then c's)."""
+    rows = deliveries(12)
+    for i, row in enumerate(rows):
+        row.app_id = "abc"[i // 4]
+        row.due_at = row.next_attempt_at = 100.0 + i
+    return rows
+
+
+# (caps by app, rows looked at): the rows claimed, by app. An app's cap is its free POST
+# slots times the batch size; an app without one (0) is skipped; an app not named, or capped
+# at the rows looked at or more, is held only by the rows looked at (then no ranking by app
+# is needed: the statement leaves it out).
+CAPS: list[tuple[dict[str, int], int, dict[str, int]]] = [
+    ({}, 12, {"a": 4, "b": 4, "c": 4}),
+    ({}, 6, {"a": 4, "b": 2}),
+    ({"a": 6, "b": 6}, 6, {"a": 4, "b": 2}),
+    ({"a": 0}, 6, {"b": 4, "c": 2}),
+    ({"a": 1}, 12, {"a": 1, "b": 4, "c": 4}),
+    ({"a": 1, "b": 0, "c": 2}, 12, {"a": 1, "c": 2}),
+    ({"a": 2, "b": 12}, 6, {"a": 2, "b": 2}),
+]
+
+
+@pytest.mark.parametrize(("caps", "per_app", "expected"), CAPS)
+async def test_each_app_gets_at_most_its_cap_of_the_rows_looked_at(
+    durable_url: str, caps: dict[str, int], per_app: int, expected: dict[str, int]
+) -> None:
+    store = await open_store(durable_url)
+    try:
+        await store.add_deliveries(_three_apps_rows())
+        limits = ClaimLimits(per_app=per_app, apps=caps)
+        claimed = await store.claim_deliveries(NOW, time.time(), 60, limits)
+        by_app = Counter(delivery.app_id for delivery in claimed)
+        assert by_app == expected
+        earliest = sorted(claimed, key=lambda d: d.due_at)
+        for app in by_app:  # each app's earliest rows
+            assert [d.due_at for d in earliest if d.app_id == app] == sorted(
+                d.due_at for d in _three_apps_rows() if d.app_id == app
+            )[: by_app[app]]
+    finally:
+        await store.close()

@@ -405,13 +405,18 @@ _UNBLOCKED = (
 # Ready rows (pending, due, unblocked) come off the (state, next_attempt_at) index, at most one
 # app's worth of them looked at; each app gets at most its cap of those (its free POST slots
 # times the batch size), and apps without a free slot are skipped.
+_DUE = (
+    "FROM outbox AS due WHERE state = 'pending' AND next_attempt_at <= ? AND "
+    + _UNBLOCKED
+    + "{excluded} ORDER BY next_attempt_at LIMIT ?{lock}"
+)
 READY = (
     "SELECT id FROM (SELECT id, app_id, "
     "row_number() OVER (PARTITION BY app_id ORDER BY next_attempt_at, id) AS place FROM ("
-    "SELECT id, app_id, next_attempt_at FROM outbox AS due "
-    "WHERE state = 'pending' AND next_attempt_at <= ? AND " + _UNBLOCKED + "{excluded} "
-    "ORDER BY next_attempt_at LIMIT ?{lock}) AS ready) AS ranked WHERE place <= {cap}"
+    "SELECT id, app_id, next_attempt_at " + _DUE + ") AS ready) AS ranked WHERE place <= {cap}"
 )
+# With no app capped below the rows looked at, the ranking would keep every row: left out.
+READY_UNRANKED = "SELECT id " + _DUE
 _LEASE = "UPDATE outbox AS due SET state = 'inflight', lease_until = ?, lease_owner = ? WHERE "
 # SQLite finds the ready rows (READY) before its write transaction, then leases those still
 # ready inside it: the search only reads, and every writer of the file waits while one writes.
@@ -453,13 +458,14 @@ def ready(now: float, limits: ClaimLimits, lock: str = "") -> tuple[str, tuple[A
     """The statement that finds the rows ready by virtual time `now`, within `limits`, and its
     parameters. `lock` is PostgreSQL's `FOR UPDATE SKIP LOCKED`."""
     full = [app for app, cap in limits.apps.items() if cap <= 0]
-    room = [(app, cap) for app, cap in limits.apps.items() if cap > 0]
+    capped = [(app, cap) for app, cap in limits.apps.items() if 0 < cap < limits.per_app]
     excluded = f" AND app_id NOT IN ({', '.join('?' * len(full))})" if full else ""
-    cap = "?"
-    if room:
-        cap = f"CASE app_id {' '.join('WHEN ? THEN ?' for _ in room)} ELSE ? END"
+    if not capped:
+        statement = READY_UNRANKED.format(excluded=excluded, lock=lock)
+        return statement, (now, *full, limits.per_app)
+    cap = f"CASE app_id {' '.join('WHEN ? THEN ?' for _ in capped)} ELSE ? END"
     statement = READY.format(excluded=excluded, lock=lock, cap=cap)
-    caps = [value for pair in room for value in pair]
+    caps = [value for pair in capped for value in pair]
     return statement, (now, *full, limits.per_app, *caps, limits.per_app)
 
 
