@@ -102,9 +102,10 @@ CAPS: list[tuple[dict[str, int], int, dict[str, int]]] = [
 async def test_each_app_gets_at_most_its_cap_of_the_rows_looked_at(
     durable_url: str, caps: dict[str, int], per_app: int, expected: dict[str, int]
 ) -> None:
+    rows = _three_apps_rows()
     store = await open_store(durable_url)
     try:
-        await store.add_deliveries(_three_apps_rows())
+        await store.add_deliveries(rows)
         limits = ClaimLimits(per_app=per_app, apps=caps)
         claimed = await store.claim_deliveries(NOW, time.time(), 60, limits)
         by_app = Counter(delivery.app_id for delivery in claimed)
@@ -112,7 +113,7 @@ async def test_each_app_gets_at_most_its_cap_of_the_rows_looked_at(
         earliest = sorted(claimed, key=lambda d: d.due_at)
         for app in by_app:  # each app's earliest rows
             assert [d.due_at for d in earliest if d.app_id == app] == sorted(
-                d.due_at for d in _three_apps_rows() if d.app_id == app
+                d.due_at for d in rows if d.app_id == app
             )[: by_app[app]]
     finally:
         await store.close()
