@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import webhooks as wh
-from budget import print_budget
+from budget import live_bound_line, print_budget
 from databases import sqlite_database
 from measure import LIVE_GRACE_SECONDS, Load, Throughput, run_bare, run_wamm
 from report import (
@@ -197,6 +197,7 @@ def cmd_quick(args: argparse.Namespace, workdir: Path) -> tuple[bool, dict[str, 
         workers, TARGET_CEILING * ceiling, f"--workers {WORKERS} wamm/bare >= {TARGET_CEILING}"
     )
     print_budget(live, TARGET_LIVE_CEILING * ceiling, f"live wamm/bare >= {TARGET_LIVE_CEILING}")
+    print(live_bound_line(live, wamm, TARGET_LIVE_CEILING * ceiling, ceiling))
     results = {
         "throughput": [asdict(r) for r in (bare, wamm, workers, live, single)],
         "webhooks": {
