@@ -9,6 +9,7 @@ import asyncio
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -59,14 +60,47 @@ async def test_a_row_claimed_between_search_and_lease_is_not_leased_again(
         await store.close()
 
 
-def test_the_lease_looks_rows_up_by_id(tmp_path: Path) -> None:
+_BY_TIME = "SEARCH due USING INDEX outbox_due (state=? AND next_attempt_at<?)"
+# The outbox's statements and a step SQLite's plan for each must have: the lease looks its rows
+# up by id; the searches by time walk the (state, next_attempt_at) index, and an in-flight row
+# is found through (state, id), never by a scan of the table.
+PLANS: list[tuple[str, str, Sequence[object], str]] = [
+    (
+        "lease",
+        *sql.lease_ready([1, 2, 3], NOW, 1e9, 60, "owner"),
+        "SEARCH due USING INTEGER PRIMARY KEY (rowid=?)",
+    ),
+    ("ready", *sql.ready(NOW, LIMITS), _BY_TIME),
+    ("ready, an app capped", *sql.ready(NOW, ClaimLimits(per_app=25, apps={"a": 5})), _BY_TIME),
+    ("next ready", sql.NEXT_READY_AT, (), "SEARCH due USING INDEX outbox_due (state=?)"),
+    ("anything outstanding", sql.ANY_OUTSTANDING, (NOW,), _BY_TIME),
+    (
+        "in-flight owners",
+        sql.INFLIGHT_OWNERS,
+        (),
+        "SEARCH outbox USING INDEX outbox_by_state (state=?)",
+    ),
+    (
+        "prune",
+        sql.FINISHED_BEFORE,
+        (NOW, 100),
+        "SEARCH outbox USING COVERING INDEX outbox_due (state=? AND next_attempt_at<?)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "statement", "params", "expected"), PLANS, ids=[plan[0] for plan in PLANS]
+)
+def test_each_outbox_statement_uses_its_index(
+    tmp_path: Path, name: str, statement: str, params: Sequence[object], expected: str
+) -> None:
     path = tmp_path / "wamm.db"
     asyncio.run(_create(path))
-    statement, params = sql.lease_ready([1, 2, 3], NOW, time.time(), 60, "owner")
     connection = sqlite3.connect(path)
     plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}", params)]
     connection.close()
-    assert plan[0] == "SEARCH due USING INTEGER PRIMARY KEY (rowid=?)"
+    assert expected in plan, f"{name}: {plan}"
 
 
 async def _create(path: Path) -> None:
