@@ -109,16 +109,15 @@ def _delivery_line(run: Throughput) -> list[str]:
 def live_bound_line(live: Throughput, sends: Throughput, target: float, bare: float) -> str:
     """A live run makes the sends of the send-only run (one server process, the same load) and
     delivers their statuses besides: it cannot carry more sends/s than that run did."""
-    ratio, needed = sends.sends_per_second / bare, target / bare
     verdict = (
         "below the target, which a live run cannot pass before the send path alone does"
-        if ratio < needed
+        if sends.sends_per_second < target
         else "above the target: the deliveries' own cost decides"
     )
     return (
         f"  bound: {live.label} makes {sends.label}'s sends and delivers their statuses besides, "
         f"so it carries at most that run's {sends.sends_per_second:,.0f} sends/s "
-        f"({ratio:.3f} of bare): {verdict}"
+        f"({sends.sends_per_second / bare:.3f} of bare): {verdict}"
     )
 
 

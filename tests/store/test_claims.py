@@ -61,6 +61,7 @@ async def test_a_row_claimed_between_search_and_lease_is_not_leased_again(
 
 
 _BY_TIME = "SEARCH due USING INDEX outbox_due (state=? AND next_attempt_at<?)"
+_TABLE_SCANS = ("SCAN due", "SCAN outbox", "SCAN earlier")  # the outbox, whole
 # The outbox's statements and a step SQLite's plan for each must have: the lease looks its rows
 # up by id; the searches by time walk the (state, next_attempt_at) index, and an in-flight row
 # is found through (state, id), never by a scan of the table.
@@ -101,6 +102,7 @@ def test_each_outbox_statement_uses_its_index(
     plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}", params)]
     connection.close()
     assert expected in plan, f"{name}: {plan}"
+    assert not [step for step in plan if step.startswith(_TABLE_SCANS)], f"{name}: {plan}"
 
 
 async def _create(path: Path) -> None:
