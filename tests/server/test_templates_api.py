@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests import seed_data as sd
+from tests.builders import BODY_PARAMS, template_send
 from tests.conftest import Graph, error_of, invalid_parameter_error
 
 PROMO = {
@@ -454,3 +455,23 @@ async def test_delete_by_hsm_ids_written_as_numbers(graph: Graph) -> None:
     first = await create(graph)
     response = await graph.delete(TEMPLATES, hsm_ids=f"[{first['id']}]")
     assert response.json() == {"success": True}
+
+
+async def test_a_send_that_passed_is_checked_again_once_the_template_changes(graph: Graph) -> None:
+    # wamm remembers the `template` objects that passed, per template version (a campaign sends
+    # the same one to every recipient): an edit must forget them, and a failure is never kept.
+    created = await create(graph)
+    send = template_send("autumn_promo", BODY_PARAMS)
+    for _ in range(2):
+        response = await graph.post(f"{sd.SIGNED_PHONE}/messages", send)
+        assert response.status_code == 200, response.text
+    one_variable = [
+        {"type": "BODY", "text": "Hello {{1}}, new prices.", "example": {"body_text": [["Ana"]]}}
+    ]
+    assert (await graph.post(created["id"], {"components": one_variable})).status_code == 200
+    for _ in range(2):
+        response = await graph.post(f"{sd.SIGNED_PHONE}/messages", send)
+        assert (response.status_code, error_of(response)["code"]) == (400, 132000)
+    assert error_of(response)["error_data"]["details"] == (
+        "body: number of localizable_params (2) does not match the expected number of params (1)"
+    )

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from wamm.core.model import App, Business, PhoneNumber, Template, Token, Waba
-from wamm.core.templates import TemplateShape, template_shape
+from wamm.core.templates import TemplateShape, check_send_components, template_shape
 from wamm.store.base import CatalogData, Entity, Subscription
+
+# Distinct `template` objects remembered as checked, per template version: a campaign sends one
+# to every recipient; personalised ones (a name in each) stop being remembered past this many.
+CHECKED_SENDS_PER_TEMPLATE = 256
 
 
 class Catalog:
@@ -27,6 +32,7 @@ class Catalog:
         self.waba_templates: dict[str, dict[str, Template]] = defaultdict(dict)
         self.subscriptions: dict[str, dict[str, Subscription]] = defaultdict(dict)
         self._shapes: dict[str, TemplateShape] = {}
+        self._checked: dict[str, set[bytes]] = {}  # JSON of `template` objects that passed
         # webhook_targets, by WABA and field
         self._targets: dict[str, dict[str | None, list[tuple[App, str]]]] = {}
 
@@ -68,6 +74,7 @@ class Catalog:
     def _put_template(self, template: Template) -> None:
         self.templates[template.id] = template
         self._shapes.pop(template.id, None)
+        self._checked.pop(template.id, None)
         self.waba_templates[template.waba_id][template.id] = template
         key = (template.waba_id, template.name, template.language)
         if template.status != "DELETED":
@@ -81,6 +88,17 @@ class Catalog:
         if shape is None:
             shape = self._shapes[template.id] = template_shape(template)
         return shape
+
+    def check_send(self, template: Template, components: Any, sent: bytes) -> None:
+        """`check_send_components` of a send of `template` whose `template` object (`sent`, as
+        JSON) holds `components`; skipped when the same object passed before, as the check
+        depends on nothing else."""
+        checked = self._checked.setdefault(template.id, set())
+        if sent in checked:
+            return
+        check_send_components(self.shape(template), components)
+        if len(checked) < CHECKED_SENDS_PER_TEMPLATE:
+            checked.add(sent)
 
     def business_of(self, waba: Waba) -> Business:
         return self.businesses[waba.business_id]

@@ -18,7 +18,7 @@ from wamm.core.errors import GraphError, ResetDuringRequest
 from wamm.core.media import media_refs
 from wamm.core.model import ROUTE_CLOUD, Business, Message, PhoneNumber, Template, User, Waba
 from wamm.core.receipts import is_status_update
-from wamm.core.templates import check_send_components, pacing
+from wamm.core.templates import pacing
 from wamm.core.templates.sendable import sendable
 from wamm.service import media, recategorise, receipts, send_plan
 from wamm.service import reactions as user_reactions
@@ -45,6 +45,7 @@ class _Send:
     template: Template | None = None
     decision: routing.Decision = SERVICE
     payload: dict[str, Any] | None = None
+    payload_json: bytes | None = None  # `payload` encoded, when it is already
     user: User | None = None
     new_user: User | None = None
     in_window: bool = False
@@ -70,9 +71,10 @@ def _check_template(
         strict_error_code=rt.settings.strict_fallback_error_code,
     )
     send.decision = routing.decide(template, send.business, send.waba, facts)
-    check_send_components(rt.catalog.shape(template), ref.components)
+    send.payload = call.params["template"]
+    send.payload_json = _encode(send.payload)
+    rt.catalog.check_send(template, ref.components, send.payload_json)
     send.template = template
-    send.payload = dict(call.params["template"])
 
 
 async def _resolve_user(send: _Send) -> None:
@@ -188,7 +190,7 @@ def _message(send: _Send, seq: int) -> Message:
         product_policy=envelope.product_policy if marketing_endpoint else None,
         message_activity_sharing=sharing,
         biz_opaque_callback_data=envelope.biz_opaque_callback_data,
-        payload=msgspec.Raw(_encode(send.payload or {})),
+        payload=msgspec.Raw(send.payload_json or _encode(send.payload or {})),
         in_window=send.in_window,
         entry_point_until=send.entry.until,
         opens_entry_point=send.entry.opens,
