@@ -52,19 +52,26 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self.limits = limits
         self.served_app = self.app
         self.overloaded = functools.partial(answer_overloaded, limits.max_connections)
-        self.deadline: asyncio.TimerHandle | None = None
+        # One watch per connection rather than a timer per request (a timer set and cancelled
+        # for every request showed on the send path): the time the request being received
+        # began, or the connection opened; None between requests.
+        self.receiving_since: float | None = None
+        self.watch: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._arm_deadline()
+        self.receiving_since = self.loop.time()
+        self._watch_until(self.receiving_since + self.limits.request_timeout)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm_deadline()
+        if self.watch is not None:
+            self.watch.cancel()
+            self.watch = None
         super().connection_lost(exc)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._arm_deadline()
+        self.receiving_since = self.loop.time()
 
     def on_headers_complete(self) -> None:
         # uvicorn starts `self.app` for the request here.
@@ -75,22 +82,24 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self.cycle.transport = FirstWriteHeld(self.transport, self.loop)
 
     def on_message_complete(self) -> None:
-        self._disarm_deadline()
+        self.receiving_since = None
         super().on_message_complete()
 
-    def _arm_deadline(self) -> None:
-        if self.deadline is None:
-            self.deadline = self.loop.call_later(self.limits.request_timeout, self._expire)
+    def _watch_until(self, when: float) -> None:
+        self.watch = self.loop.call_at(when, self._look)
 
-    def _disarm_deadline(self) -> None:
-        if self.deadline is not None:
-            self.deadline.cancel()
-            self.deadline = None
-
-    def _expire(self) -> None:
-        self.deadline = None
-        if not self.transport.is_closing():
-            self.transport.close()
+    def _look(self) -> None:
+        """Close the connection if its request is overdue; else look again when the request
+        being received would be, or a whole timeout from now between requests."""
+        since, now = self.receiving_since, self.loop.time()
+        if since is None:
+            self._watch_until(now + self.limits.request_timeout)
+        elif since + self.limits.request_timeout > now:
+            self._watch_until(since + self.limits.request_timeout)
+        else:
+            self.watch = None
+            if not self.transport.is_closing():
+                self.transport.close()
 
 
 async def answer_overloaded(limit: int, _scope: Scope, _receive: Receive, send: Any) -> None:

@@ -17,8 +17,10 @@ from typing import Any
 class FirstWriteHeld(asyncio.Transport):
     """A connection's transport, as one request's answer sees it (see the module)."""
 
+    __slots__ = ("_first", "_held", "_loop", "_transport")
+
+    # Made for every request: without asyncio.Transport's own set-up, as it asks nothing of it.
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        super().__init__()
         self._transport = transport
         self._loop = loop
         self._held: bytes | None = None
