@@ -3,7 +3,10 @@ the same grants as one process's in-memory buckets, exact across processes, boun
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from hypothesis import strategies as st
 
 from wamm.core.ratelimit import TokenBuckets
 from wamm.store.base import TokenRequest
-from wamm.store.shared_buckets import SharedBuckets
+from wamm.store.shared_buckets import SUFFIX, SharedBuckets
 
 KEYS = ["number:1", "number:2", "pair:1:551190000001", "pair:1:551190000002"]
 TAKES = st.lists(
@@ -106,4 +109,26 @@ def test_a_file_of_another_layout_is_laid_out_again(tmp_path: Path) -> None:
         assert (tmp_path / "db-buckets").stat().st_size == 8 * 32
         assert buckets.take_chain([TokenRequest("k", 1.0, 0.0, 1)])[0] == (True, 0.0)
     finally:
+        buckets.close()
+
+
+def test_a_take_waits_while_another_holds_the_lock(tmp_path: Path) -> None:
+    # The lock is first tried without letting the GIL go; a held lock must still be waited for.
+    path = str(tmp_path / "db")
+    buckets = SharedBuckets(path)
+    other = os.open(path + SUFFIX, os.O_RDWR)  # its own open file: its own lock, as a process's
+    results: list[list[tuple[bool, float]]] = []
+    taker = threading.Thread(
+        target=lambda: results.append(buckets.take_chain([TokenRequest("n", 1.0, 0.0, 1)]))
+    )
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX)
+        taker.start()
+        taker.join(timeout=0.2)
+        assert taker.is_alive()  # waiting for the lock, not taking without it
+        fcntl.flock(other, fcntl.LOCK_UN)
+        taker.join()
+        assert results == [[(True, 0.0)]]
+    finally:
+        os.close(other)
         buckets.close()

@@ -20,13 +20,14 @@ unlogged table does.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import math
 import mmap
 import os
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from wamm.core.ratelimit import grant
 from wamm.store.base import TokenRequest
@@ -36,6 +37,23 @@ SLOTS = 1 << 18  # 8 MiB: far more than the pair buckets refilling at any one ti
 PROBES = 32
 HASHES_KEPT = 100_000  # key hashes a process remembers (a few MB)
 _RECORD = struct.Struct("<Qddd")  # key hash (0: free), tokens, counted at, full again at
+
+
+def _flock_keeping_the_gil() -> Callable[[int, int], int] | None:
+    """libc's `flock`, called without letting the GIL go (`ctypes.PyDLL`); None where it is
+    not found. `fcntl.flock` lets it go around the system call, and taking it back waits
+    behind the process's database thread: measured with `--workers 2`, a take waited 73-84 us
+    for the lock on average and held it 30 us, against 34 and 22 this way."""
+    try:
+        function = ctypes.PyDLL(None).flock
+    except (AttributeError, OSError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_int)
+    function.restype = ctypes.c_int
+    return function
+
+
+_FLOCK = _flock_keeping_the_gil()
 
 
 class SharedBuckets:
@@ -61,12 +79,12 @@ class SharedBuckets:
         taken, and the tokens left."""
         taken: list[tuple[bool, float]] = []
         hashes = [self._hash(request.key) for request in requests]
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        self._lock()
         try:
             for request, key_hash in zip(requests, hashes, strict=True):
                 taken.append(self._take(request, key_hash, try_it=not taken or taken[-1][0]))
         finally:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            self._unlock()
         return taken
 
     def clear(self) -> None:
@@ -117,14 +135,24 @@ class SharedBuckets:
                 nearest, nearest_full_at = offset, full_at
         return (nearest if reusable is None else reusable), capacity, now
 
+    def _lock(self) -> None:
+        """The file's lock: taken at once if it is free, else waited for with the GIL let go
+        (another process holds it, for as long as the system gives it to finish)."""
+        if _FLOCK is None or _FLOCK(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB) != 0:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def _unlock(self) -> None:
+        if _FLOCK is None or _FLOCK(self._fd, fcntl.LOCK_UN) != 0:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)  # raises what failed
+
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         """The file's lock (`take_chain` takes it inline: it is on every send's path)."""
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        self._lock()
         try:
             yield
         finally:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            self._unlock()
 
 
 def _key_hash(key: str) -> int:
