@@ -80,29 +80,37 @@ async def sends_only(
         await runtime.close()
 
 
+def callgrind_count(arguments: list[str], what: str) -> int:
+    """The instructions callgrind counts in a run of `python <arguments>` (`what` names the
+    run if it fails)."""
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--callgrind-out-file=/dev/null",
+        sys.executable,
+        *arguments,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    found = COLLECTED.search(done.stderr)
+    if done.returncode != 0 or found is None:
+        sys.exit(f"callgrind run of {what} failed:\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
 def counted(args: argparse.Namespace, count: int, receiver_port: int | None = None) -> int:
     """Instructions of a child run of `count` measured sends (and their deliveries to
     `receiver_port`), under callgrind."""
-    with tempfile.TemporaryDirectory(prefix="wamm-callgrind-") as tmp:
-        command = [
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={tmp}/callgrind.out",
-            sys.executable,
-            __file__,
-            "--child",
-            str(count),
-            "--warmup",
-            str(args.warmup),
-            "--audience",
-            str(args.warmup + args.large),
-            *(("--deliver-to", str(receiver_port)) if receiver_port else ()),
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        found = COLLECTED.search(done.stderr)
-        if done.returncode != 0 or found is None:
-            sys.exit(f"callgrind run of {count} sends failed:\n{done.stderr[-2000:]}")
-        return int(found.group(1))
+    arguments = [
+        __file__,
+        "--child",
+        str(count),
+        "--warmup",
+        str(args.warmup),
+        "--audience",
+        str(args.warmup + args.large),
+        *(("--deliver-to", str(receiver_port)) if receiver_port else ()),
+    ]
+    return callgrind_count(arguments, f"{count} sends")
 
 
 def main() -> int:

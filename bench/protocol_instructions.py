@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
 import sys
 from typing import Any
 
 import send_path as sp
 from bare_app import json_body, make_app
-from instructions import COLLECTED
+from instructions import callgrind_count
 
 WARMUP = 500
 LAYERS = {
@@ -78,21 +77,7 @@ async def serve(layer: str, count: int) -> None:
 
 
 def counted(layer: str, count: int) -> int:
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--callgrind-out-file=/dev/null",
-        sys.executable,
-        __file__,
-        "--child",
-        layer,
-        str(count),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    found = COLLECTED.search(done.stderr)
-    if done.returncode != 0 or found is None:
-        sys.exit(f"callgrind run of {count} requests failed:\n{done.stderr[-2000:]}")
-    return int(found.group(1))
+    return callgrind_count([__file__, "--child", layer, str(count)], f"{count} requests")
 
 
 def main() -> int:
