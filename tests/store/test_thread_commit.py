@@ -1,4 +1,5 @@
-"""Group commit run from the SQLite store's database thread."""
+"""Group commit run from the SQLite store's database thread, or on the event loop's thread
+when its inline gate is free."""
 
 from __future__ import annotations
 
@@ -17,6 +18,27 @@ def executor() -> Iterator[ThreadPoolExecutor]:
     pool = ThreadPoolExecutor(max_workers=1)
     yield pool
     pool.shutdown(wait=True)
+
+
+class Gate:
+    """An inline gate that is free or taken as a test sets it, and counts its uses."""
+
+    def __init__(self, free: bool) -> None:
+        self.free = free
+        self.begun = self.ended = 0
+
+    def try_begin(self) -> bool:
+        self.begun += self.free
+        return self.free
+
+    def end(self) -> None:
+        self.ended += 1
+
+
+@pytest.fixture(params=[None, "free gate"])
+def inline(request: pytest.FixtureRequest) -> Gate | None:
+    """No inline gate (every flush on the thread), or a free one (every flush inline)."""
+    return None if request.param is None else Gate(free=True)
 
 
 async def test_submits_of_one_loop_iteration_share_one_flush_on_the_thread(
@@ -57,21 +79,23 @@ async def test_items_queued_during_a_flush_go_in_the_next_one_in_order(
     assert flushes == [[0], [1, 2, 3]]
 
 
-async def test_batches_are_capped(executor: ThreadPoolExecutor) -> None:
+async def test_batches_are_capped(executor: ThreadPoolExecutor, inline: Gate | None) -> None:
     sizes: list[int] = []
-    committer = ThreadGroupCommitter[int](executor, lambda items: sizes.append(len(items)), 2)
+    committer = ThreadGroupCommitter[int](
+        executor, lambda items: sizes.append(len(items)), 2, inline=inline
+    )
     await asyncio.gather(*(committer.submit(n) for n in range(5)))
     assert sizes == [2, 2, 1]
 
 
 async def test_a_failed_flush_reaches_every_waiter_of_its_batch_only(
-    executor: ThreadPoolExecutor,
+    executor: ThreadPoolExecutor, inline: Gate | None
 ) -> None:
     def fail_odd_batches(items: list[int]) -> None:
         if items[0] % 2:
             raise OSError(f"disk full at {items[0]}")
 
-    committer = ThreadGroupCommitter[int](executor, fail_odd_batches, max_batch=2)
+    committer = ThreadGroupCommitter[int](executor, fail_odd_batches, max_batch=2, inline=inline)
     outcomes = await asyncio.gather(
         *(committer.submit(n) for n in (1, 3, 4, 6)), return_exceptions=True
     )
@@ -83,7 +107,7 @@ class BadRow(Exception):
 
 
 async def test_a_bad_row_fails_only_its_own_submit_the_others_commit(
-    executor: ThreadPoolExecutor,
+    executor: ThreadPoolExecutor, inline: Gate | None
 ) -> None:
     committed: list[int] = []
 
@@ -92,7 +116,9 @@ async def test_a_bad_row_fails_only_its_own_submit_the_others_commit(
             raise BadRow(f"bad row in {items}")  # the transaction rolls back whole
         committed.extend(items)
 
-    committer = ThreadGroupCommitter[int](executor, refuse_negative, isolate=(BadRow,))
+    committer = ThreadGroupCommitter[int](
+        executor, refuse_negative, isolate=(BadRow,), inline=inline
+    )
     outcomes = await asyncio.gather(
         *(committer.submit(n) for n in (1, -2, 3, 4)), return_exceptions=True
     )
@@ -100,9 +126,11 @@ async def test_a_bad_row_fails_only_its_own_submit_the_others_commit(
     assert committed == [1, 3, 4]
 
 
-async def test_drain_waits_for_everything_submitted(executor: ThreadPoolExecutor) -> None:
+async def test_drain_waits_for_everything_submitted(
+    executor: ThreadPoolExecutor, inline: Gate | None
+) -> None:
     done: list[int] = []
-    committer = ThreadGroupCommitter[int](executor, done.extend)
+    committer = ThreadGroupCommitter[int](executor, done.extend, inline=inline)
     tasks = [asyncio.ensure_future(committer.submit(n)) for n in range(3)]
     await asyncio.sleep(0)  # the submits are queued, not yet handed over
     await committer.drain()
@@ -119,3 +147,42 @@ async def test_a_cancelled_waiter_does_not_stop_the_others(executor: ThreadPoolE
     cancelled.cancel()
     await asyncio.wait_for(kept, timeout=5)
     assert done == [1, 2]  # queued before the cancel, so written even though no one waits
+
+
+async def test_with_its_gate_free_a_batch_commits_on_the_loop_thread(
+    executor: ThreadPoolExecutor,
+) -> None:
+    threads: list[str] = []
+    gate = Gate(free=True)
+    committer = ThreadGroupCommitter[int](
+        executor, lambda _: threads.append(threading.current_thread().name), inline=gate
+    )
+    await asyncio.gather(*(committer.submit(n) for n in range(5)))
+    assert threads == [threading.current_thread().name]
+    assert (gate.begun, gate.ended, committer.flushes) == (1, 1, 1)
+
+
+async def test_with_its_gate_taken_a_batch_goes_to_the_thread(
+    executor: ThreadPoolExecutor,
+) -> None:
+    threads: list[str] = []
+    gate = Gate(free=False)
+    committer = ThreadGroupCommitter[int](
+        executor, lambda _: threads.append(threading.current_thread().name), inline=gate
+    )
+    await asyncio.gather(*(committer.submit(n) for n in range(5)))
+    assert len(threads) == 1 and threads[0] != threading.current_thread().name
+    assert (gate.begun, gate.ended) == (0, 0)
+
+
+async def test_an_inline_flush_that_fails_still_ends_the_gate(
+    executor: ThreadPoolExecutor,
+) -> None:
+    def disk_full(items: list[int]) -> None:
+        raise OSError("disk full")
+
+    gate = Gate(free=True)
+    committer = ThreadGroupCommitter[int](executor, disk_full, inline=gate)
+    with pytest.raises(OSError, match="disk full"):
+        await committer.submit(1)
+    assert (gate.begun, gate.ended) == (1, 1)

@@ -44,10 +44,12 @@ _CREATE = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC  # open a lock file, made if mis
 
 class WriterLock:
     """An exclusive lock held around each write transaction on the database at `path`
-    (`:memory:`: nothing to share, no lock)."""
+    (`:memory:`: nothing to share, no lock). Taken again while held (a transaction inside a
+    batch that `try_take` began), it only counts."""
 
     def __init__(self, path: str) -> None:
         self._fd: int | None = None
+        self._depth = 0
         if path != ":memory:" and fcntl is not None:
             try:
                 self._fd = os.open(path + WRITER_SUFFIX, _CREATE, 0o644)
@@ -56,13 +58,27 @@ class WriterLock:
 
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:
-        if self._fd is None:
-            yield
-            return
-        fcntl.flock(self._fd, fcntl.LOCK_EX)  # releases the GIL while it waits
+        if self._depth == 0 and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)  # releases the GIL while it waits
+        self._depth += 1
         try:
             yield
         finally:
+            self.release()
+
+    def try_take(self) -> bool:
+        """Take the lock if no other process holds it now; False, without waiting, if one does."""
+        if self._depth == 0 and self._fd is not None:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+        self._depth += 1
+        return True
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
 
     def close(self) -> None:

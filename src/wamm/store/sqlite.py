@@ -1,11 +1,14 @@
 """SQLite store: the zero-set-up default (a file, or memory with `sqlite://`).
 
-Every database call runs on one dedicated thread with one connection: the event loop never
-waits for a commit or a WAL checkpoint, SQLite's C code runs beside the Python code, and the
-single connection serialises transactions (so `sqlite://` memory databases work too). Sends are
-group-committed: while one batch commits, the next one accumulates.
+Every database call runs on one dedicated thread with one connection: SQLite's C code runs
+beside the Python code, and the single connection serialises transactions (so `sqlite://`
+memory databases work too). Sends are group-committed: while one batch commits, the next one
+accumulates. A batch commits on the event loop's own thread instead when the connection and
+the file's write lock are free at that moment (`connection_gate`, `thread_commit`): the loop
+never waits for a lock, and WAL checkpoints run on their own thread (`checkpoint`).
 A committed message survives a crash of the process; `synchronous=FULL` (env
-WAMM_SQLITE_SYNCHRONOUS=FULL) extends that to power loss at a cost in throughput.
+WAMM_SQLITE_SYNCHRONOUS=FULL) extends that to power loss at a cost in throughput, and keeps
+every commit, with its fsync, on the database thread.
 
 Opened `shared` (by each process of `wamm serve --workers N`), the store shares with the other
 processes what one keeps in memory: rate-limit buckets, named locks and the catalog-reload
@@ -20,7 +23,6 @@ import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
@@ -49,6 +51,7 @@ from wamm.store.base import (
     new_lease_owner,
 )
 from wamm.store.checkpoint import WRITER_AUTOCHECKPOINT_PAGES, WalCheckpointer
+from wamm.store.connection_gate import ConnectionGate, DatabaseThread
 from wamm.store.file_locks import OwnerFiles, WriterLock
 from wamm.store.migrations import migrations_for
 from wamm.store.recent import CAPACITY, RecentMessages
@@ -124,9 +127,10 @@ class SqliteStore(Store):
             from wamm.store.sqlite_shared import ProcessSharing  # noqa: PLC0415 - POSIX only
 
             self._sharing = ProcessSharing(path)
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wamm-sqlite")
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._writer = WriterLock(path)
+        gate = ConnectionGate(self._writer)
+        self._thread = DatabaseThread(gate)
         synchronous = os.environ.get("WAMM_SQLITE_SYNCHRONOUS", "NORMAL").upper()
         for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "busy_timeout=10000"):
             self._db.execute(f"PRAGMA {pragma}")
@@ -135,10 +139,13 @@ class SqliteStore(Store):
         if path != ":memory:":
             self._db.execute(f"PRAGMA wal_autocheckpoint={WRITER_AUTOCHECKPOINT_PAGES}")
             self._checkpointer = WalCheckpointer(path)
+        inline = None if synchronous == "FULL" else gate  # an fsync per commit: not on the loop
         self._messages = ThreadGroupCommitter[_NewMessage](
-            self._thread, self._flush_messages, isolate=_ROW_ERRORS
+            self._thread, self._flush_messages, isolate=_ROW_ERRORS, inline=inline
         )
-        self._finished = ThreadGroupCommitter[_Finished](self._thread, self._flush_finished)
+        self._finished = ThreadGroupCommitter[_Finished](
+            self._thread, self._flush_finished, inline=inline
+        )
         self._recent = self._new_recent()
         self.lease_owner = new_lease_owner()
         self._owners = OwnerFiles(path, self.lease_owner)
