@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from wamm.store.thread_commit import ThreadGroupCommitter
+from wamm.store.thread_commit import INLINE_TRIES, ThreadGroupCommitter
 
 
 @pytest.fixture
@@ -21,13 +21,17 @@ def executor() -> Iterator[ThreadPoolExecutor]:
 
 
 class Gate:
-    """An inline gate that is free or taken as a test sets it, and counts its uses."""
+    """An inline gate that is free or taken as a test sets it (or free from its `free_from`th
+    try on), and counts its uses."""
 
-    def __init__(self, free: bool) -> None:
-        self.free = free
-        self.begun = self.ended = 0
+    def __init__(self, free: bool, free_from: int | None = None) -> None:
+        self.free, self.free_from = free, free_from
+        self.tries = self.begun = self.ended = 0
 
     def try_begin(self) -> bool:
+        self.tries += 1
+        if self.free_from is not None and self.tries >= self.free_from:
+            self.free = True
         self.begun += self.free
         return self.free
 
@@ -172,7 +176,27 @@ async def test_with_its_gate_taken_a_batch_goes_to_the_thread(
     )
     await asyncio.gather(*(committer.submit(n) for n in range(5)))
     assert len(threads) == 1 and threads[0] != threading.current_thread().name
-    assert (gate.begun, gate.ended) == (0, 0)
+    assert (gate.tries, gate.begun, gate.ended) == (INLINE_TRIES, 0, 0)
+
+
+async def test_a_batch_tries_the_gate_again_in_the_next_loop_iterations(
+    executor: ThreadPoolExecutor,
+) -> None:
+    threads: list[str] = []
+    flushed: list[list[int]] = []
+    gate = Gate(free=False, free_from=3)
+
+    def record(items: list[int]) -> None:
+        threads.append(threading.current_thread().name)
+        flushed.append(items)
+
+    committer = ThreadGroupCommitter[int](executor, record, inline=gate)
+    first = asyncio.ensure_future(committer.submit(1))
+    await asyncio.sleep(0)  # the first try fails: a send of the next iteration joins the batch
+    await asyncio.gather(first, committer.submit(2))
+    assert threads == [threading.current_thread().name]
+    assert flushed == [[1, 2]]
+    assert (gate.tries, gate.begun, gate.ended) == (3, 1, 1)
 
 
 async def test_an_inline_flush_that_fails_still_ends_the_gate(

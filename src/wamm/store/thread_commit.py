@@ -18,7 +18,12 @@ request waited for the batch in the thread, so the loop idled a third of the tim
 hand-over paid a thread wake-up and GIL switches both ways. Inline, the loop goes from a
 batch's commit straight to the requests that arrived meanwhile (docs/performance.md, ninth
 session: 1.15x sends per second, 15 % less CPU per send). Only a batch that would have to
-wait (a store call running on the thread, another process writing) goes to the thread.
+wait (a store call running on the thread, another process writing) goes to the thread, and
+only after the loop's next iterations found the gate taken as well (`INLINE_TRIES` in all):
+another process's commit holds the write lock for a millisecond or two, which the loop
+spends on other requests (their sends join the batch); on the thread, the batch would also
+wait for the thread's turn-around, and so would every batch queued behind it (a few per
+cent more sends per second with `--workers 2`, docs/performance.md).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 _Waiter = asyncio.Future[None]
+INLINE_TRIES = 32  # loop iterations a batch tries the inline gate in before the thread takes it
 
 
 class InlineGate(Protocol):
@@ -53,6 +59,7 @@ class ThreadGroupCommitter(Generic[T]):
     ) -> None:
         self._executor = executor
         self._inline = inline
+        self._inline_tries = 1  # of the batch being handed over
         self._flush = flush
         self._max_batch = max_batch
         self._isolate = isolate
@@ -82,6 +89,11 @@ class ThreadGroupCommitter(Generic[T]):
                 return  # the running flush job picks the queue up when it finishes
             gate = self._inline
             held = gate if gate is not None and gate.try_begin() else None
+            if held is None and gate is not None and self._inline_tries < INLINE_TRIES:
+                self._inline_tries += 1
+                self._hand_over_soon(loop)  # the loop's next iteration tries again
+                return
+            self._inline_tries = 1
             self._flushing = held is None
         if held is None:
             self._executor.submit(self._flush_job, loop)
