@@ -153,30 +153,23 @@ async def test_a_cancelled_waiter_does_not_stop_the_others(executor: ThreadPoolE
     assert done == [1, 2]  # queued before the cancel, so written even though no one waits
 
 
-async def test_with_its_gate_free_a_batch_commits_on_the_loop_thread(
-    executor: ThreadPoolExecutor,
+@pytest.mark.parametrize(
+    ("free", "on_the_loop", "uses"),
+    [(True, True, (1, 1, 1)), (False, False, (INLINE_TRIES, 0, 0))],
+    ids=["free gate: on the loop's thread", "taken gate: on the database thread"],
+)
+async def test_the_gate_decides_which_thread_commits_a_batch(
+    executor: ThreadPoolExecutor, free: bool, on_the_loop: bool, uses: tuple[int, int, int]
 ) -> None:
     threads: list[str] = []
-    gate = Gate(free=True)
+    gate = Gate(free=free)
     committer = ThreadGroupCommitter[int](
         executor, lambda _: threads.append(threading.current_thread().name), inline=gate
     )
     await asyncio.gather(*(committer.submit(n) for n in range(5)))
-    assert threads == [threading.current_thread().name]
-    assert (gate.begun, gate.ended, committer.flushes) == (1, 1, 1)
-
-
-async def test_with_its_gate_taken_a_batch_goes_to_the_thread(
-    executor: ThreadPoolExecutor,
-) -> None:
-    threads: list[str] = []
-    gate = Gate(free=False)
-    committer = ThreadGroupCommitter[int](
-        executor, lambda _: threads.append(threading.current_thread().name), inline=gate
-    )
-    await asyncio.gather(*(committer.submit(n) for n in range(5)))
-    assert len(threads) == 1 and threads[0] != threading.current_thread().name
-    assert (gate.tries, gate.begun, gate.ended) == (INLINE_TRIES, 0, 0)
+    assert len(threads) == 1 == committer.flushes
+    assert (threads[0] == threading.current_thread().name) is on_the_loop
+    assert (gate.tries, gate.begun, gate.ended) == uses
 
 
 async def test_a_batch_tries_the_gate_again_in_the_next_loop_iterations(
